@@ -1,0 +1,143 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { pinoHttp } from 'pino-http';
+import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
+import { createDevIssuer } from '../auth/dev-issuer.js';
+import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifier.js';
+import type { Config } from '../config/config.js';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
+import { migrate, openOrm, type MikroORM } from '../db/orm.js';
+import { EventBus } from '../events/event-bus.js';
+import { createApollo } from '../graphql/apollo.js';
+import { createContext } from '../graphql/context.js';
+import { buildSchema } from '../graphql/schema.js';
+import { startSubscriptionServer } from '../graphql/subscriptions.js';
+import { bodyErrorHandler, devAuthRoutes, healthRoutes } from '../http/routes.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import type { ServiceDeps } from './services.js';
+
+export interface App {
+  server: http.Server;
+  /** Base URL, e.g. http://127.0.0.1:4000 */
+  url: string;
+  orm: MikroORM;
+  authenticator: Authenticator;
+  logger: Logger;
+  /** Stops accepting, drains HTTP and WebSockets, closes the database, stops an embedded PostgreSQL. */
+  dispose(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** @default the system clock */
+  clock?: Clock;
+  /** @default a JSON logger at the configured level */
+  logger?: Logger;
+}
+
+/** Builds and starts the whole server; tests call it with port 0. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const production = config.env === 'production';
+  // Undo steps, newest first, for a failed start as much as for a clean stop.
+  const undo: Array<{ step: string; run: () => Promise<void> }> = [];
+  const runUndo = async () => {
+    for (const { step, run } of undo.reverse()) {
+      logger.debug({ event: 'shutdown.step', step });
+      await run().catch((error: unknown) => logger.error({ event: 'shutdown.step_failed', step, err: error }));
+    }
+  };
+
+  try {
+    let databaseUrl: string;
+    if (config.database.kind === 'external') {
+      databaseUrl = config.database.url;
+    } else {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger });
+      undo.push({ step: 'embedded-postgres', run: () => embedded.stop() });
+      databaseUrl = embedded.url;
+    }
+
+    const orm = await openOrm(databaseUrl, logger);
+    undo.push({ step: 'database', run: () => orm.close() });
+    await migrate(orm, logger);
+
+    const devIssuer = config.devAuth ? await createDevIssuer() : null;
+    const trusted = [...config.issuers.map(trustConfiguredIssuer), ...(devIssuer?.trustedIssuers ?? [])];
+    const deps: ServiceDeps = {
+      clock: options.clock ?? systemClock,
+      events: new EventBus(),
+      knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
+      bootstrapAdmin: config.bootstrapAdmin,
+    };
+    const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps);
+    const schema = buildSchema();
+
+    const expressApp = express();
+    const server = http.createServer(expressApp);
+    const subscriptions = startSubscriptionServer({
+      httpServer: server,
+      path: '/graphql',
+      schema,
+      authenticator,
+      contextFor: (actor) => createContext(orm, deps, actor),
+      logger,
+      production,
+    });
+    const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs });
+    await apollo.start();
+    // Apollo's drain closes the HTTP server and graphql-ws; it goes after the database in `undo`, so it runs first.
+    undo.push({ step: 'http-and-websockets', run: () => apollo.stop() });
+
+    expressApp.disable('x-powered-by');
+    expressApp.use(
+      pinoHttp({
+        logger,
+        // Paths only: query strings may carry tokens, and bodies carry personal data.
+        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
+        customSuccessMessage: () => 'http.request',
+        customErrorMessage: () => 'http.request',
+        autoLogging: { ignore: (req) => req.url === '/healthz' },
+      }),
+    );
+    expressApp.use(healthRoutes(orm, logger));
+    if (devIssuer) expressApp.use(devAuthRoutes(devIssuer));
+    expressApp.use(
+      '/graphql',
+      express.json({ limit: '1mb' }),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => createContext(orm, deps, await authenticator.actorFromAuthorization(req.headers.authorization)),
+      }),
+    );
+    expressApp.use(bodyErrorHandler(logger));
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    logger.info({ event: 'server.started', url, graphql: `${url}/graphql`, devAuth: config.devAuth, database: config.database.kind });
+
+    let disposing: Promise<void> | undefined;
+    return {
+      server,
+      url,
+      orm,
+      authenticator,
+      logger,
+      dispose: () =>
+        (disposing ??= (async () => {
+          logger.info({ event: 'server.stopping' });
+          await runUndo();
+          logger.info({ event: 'server.stopped' });
+        })()),
+    };
+  } catch (error) {
+    await runUndo();
+    throw error;
+  }
+}

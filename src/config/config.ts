@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Issuer identifiers of the built-in development identity provider (never trusted in production). */
+export const DEV_ISSUERS = {
+  citizen: 'urn:samplan:dev:citizen',
+  personnel: 'urn:samplan:dev:personnel',
+} as const;
+
+/** Audience the development issuer puts in its tokens. */
+export const DEV_AUDIENCE = 'samplan';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const issuerSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('citizen'),
+    issuer: z.string().min(1),
+    jwksUrl: z.url(),
+    audience: z.string().min(1),
+    /** ID-porten's assurance level claim that a citizen token must carry. */
+    requiredAcr: z.string().min(1).default('idporten-loa-high'),
+  }),
+  z.object({
+    kind: z.literal('personnel'),
+    issuer: z.string().min(1),
+    jwksUrl: z.url(),
+    audience: z.string().min(1),
+    /** Claim that holds the HPR number (HelseID: helseid://claims/hpr/hpr_number). */
+    hprClaim: z.string().min(1).default('helseid://claims/hpr/hpr_number'),
+  }),
+]);
+
+export type IssuerConfig = z.infer<typeof issuerSchema>;
+
+const jsonIssuers = z.string().transform((raw, ctx) => {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of issuer objects' });
+    return z.NEVER;
+  }
+}).pipe(z.array(issuerSchema));
+
+const csv = z.string().transform((raw) => raw.split(',').map((item) => item.trim()).filter(Boolean));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    DATABASE_URL: z
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEV_AUTH: booleanString.optional(),
+    OIDC_ISSUERS: jsonIssuers.default([]),
+    BOOTSTRAP_ADMIN_ISSUER: z.string().min(1).optional(),
+    BOOTSTRAP_ADMIN_SUBJECT: z.string().min(1).optional(),
+    ALLOWED_ORIGINS: csv.default([]),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.DEV_AUTH === true) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_AUTH'], message: 'the development issuer is refused in production' });
+    }
+    if (Boolean(env.BOOTSTRAP_ADMIN_ISSUER) !== Boolean(env.BOOTSTRAP_ADMIN_SUBJECT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOOTSTRAP_ADMIN_SUBJECT'],
+        message: 'BOOTSTRAP_ADMIN_ISSUER and BOOTSTRAP_ADMIN_SUBJECT go together',
+      });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  database:
+    | { kind: 'external'; url: string }
+    | { kind: 'embedded'; dataDir: string; port: number };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  devAuth: boolean;
+  issuers: IssuerConfig[];
+  bootstrapAdmin: { issuer: string; subject: string } | null;
+  allowedOrigins: string[];
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once, failing with every bad value listed.
+ * Tests pass their own record instead of `process.env`.
+ */
+export function parseConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as with `FOO= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const env = result.data;
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    database: env.DATABASE_URL
+      ? { kind: 'external', url: env.DATABASE_URL }
+      : { kind: 'embedded', dataDir: path.resolve(env.EMBEDDED_PG_DIR), port: env.EMBEDDED_PG_PORT },
+    logLevel: env.LOG_LEVEL,
+    devAuth: env.DEV_AUTH ?? env.NODE_ENV !== 'production',
+    issuers: env.OIDC_ISSUERS,
+    bootstrapAdmin:
+      env.BOOTSTRAP_ADMIN_ISSUER && env.BOOTSTRAP_ADMIN_SUBJECT
+        ? { issuer: env.BOOTSTRAP_ADMIN_ISSUER, subject: env.BOOTSTRAP_ADMIN_SUBJECT }
+        : null,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,7 @@
+import { PersonSchema } from '../people/person.entity.js';
+import { GuardianshipSchema } from '../people/guardianship.entity.js';
+import { MembershipSchema, OrganizationSchema } from '../organizations/organization.entity.js';
+import { ParticipantSchema, PlanSchema } from '../plans/plan.entity.js';
+
+/** Every entity the ORM knows; a new domain adds its schemas here. */
+export const entities = [PersonSchema, GuardianshipSchema, OrganizationSchema, MembershipSchema, PlanSchema, ParticipantSchema];

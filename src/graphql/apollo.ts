@@ -1,0 +1,59 @@
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ERROR_TABLE } from '../errors/error-codes.js';
+import type { Logger } from '../logging/logger.js';
+import type { GraphQLContext } from './context.js';
+
+/** Codes Apollo itself sets for malformed requests; they are the client's to see. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Known codes pass through; anything else is an unexpected failure, logged and masked in production. */
+export function formatError(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.['code'] ?? '');
+    if ((code in ERROR_TABLE && code !== 'INTERNAL_SERVER_ERROR') || REQUEST_ERROR_CODES.has(code)) return formatted;
+    logger.error({ event: 'graphql.unexpected_error', err: error, path: formatted.path });
+    if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+export function createApollo(options: {
+  schema: GraphQLSchema;
+  httpServer: http.Server;
+  logger: Logger;
+  production: boolean;
+  /** Closes the graphql-ws server when Apollo drains. */
+  drainSubscriptions: () => Promise<void>;
+  /** How long in-flight requests may take to finish on shutdown. */
+  stopGracePeriodMillis: number;
+}): ApolloServer<GraphQLContext> {
+  const drainSubscriptions: ApolloServerPlugin = {
+    async serverWillStart() {
+      return { drainServer: options.drainSubscriptions };
+    },
+  };
+  return new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    formatError: formatError(options.logger, options.production),
+    // main.ts owns the signals and stops everything in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
+    // Stack traces go to the log, never to clients.
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMillis }),
+      drainSubscriptions,
+      ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+}

@@ -1,0 +1,62 @@
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { devTokenRequestSchema, type DevIssuer } from '../auth/dev-issuer.js';
+import type { Logger } from '../logging/logger.js';
+
+/** `GET /healthz`: the process is up. `GET /readyz`: the database answers and every migration is applied. */
+export function healthRoutes(orm: MikroORM, logger: Logger): Router {
+  const router = express.Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length) {
+        res.status(503).json({ status: 'not ready', reason: 'migrations pending', pending: pending.map((m) => m.name) });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ event: 'readyz.failed', err: error });
+      res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
+    }
+  });
+  return router;
+}
+
+/** The development identity provider's endpoints; only mounted when DEV_AUTH is on. */
+export function devAuthRoutes(devIssuer: DevIssuer): Router {
+  const router = express.Router();
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.json(devIssuer.jwks);
+  });
+  router.post('/auth/dev-token', express.json({ limit: '10kb' }), async (req, res) => {
+    const parsed = devTokenRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({
+        error: 'BAD_USER_INPUT',
+        message: 'Send JSON {"sub": "...", "name": "...", "kind": "citizen" | "personnel"}',
+        issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`),
+      });
+      return;
+    }
+    res.json({ token: await devIssuer.mint(parsed.data) });
+  });
+  return router;
+}
+
+/** Bodies that are not JSON, or too large, get a clear GraphQL-shaped 4xx instead of an HTML page. */
+export function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ event: 'http.error', err: error });
+    const message =
+      error?.type === 'entity.parse.failed' ? 'Request body is not valid JSON'
+      : error?.type === 'entity.too.large' ? 'Request body is too large'
+      : status === 500 ? 'Internal server error' : String(error?.message ?? 'Bad request');
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  };
+}

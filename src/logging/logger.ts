@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/config.js';
+
+export type { Logger };
+
+/**
+ * One JSON line per event. Callers log ids and outcomes, never names, tokens or plan content:
+ * the log is not a place for personal data.
+ */
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'samplan' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: ['token', '*.token', 'authorization', '*.authorization'], censor: '[redacted]' },
+  });
+}

@@ -1,0 +1,96 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../errors/error-codes.js';
+import type { PersonRef, PersonService } from '../people/person.service.js';
+import { Person } from '../people/person.entity.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan, can } from '../policy/policy.js';
+import { parseId } from '../shared/ids.js';
+import { Membership, Organization, type MembershipRole, type OrganizationKind } from './organization.entity.js';
+
+/** The memberships the policy needs to know about a person. */
+export async function membershipFactsOf(em: EntityManager, personId: string): Promise<Actor['memberships']> {
+  const memberships = await em.find(Membership, { person: personId }, { populate: ['organization'] });
+  return memberships.map((membership) => ({
+    organizationId: membership.organization.id,
+    organizationKind: membership.organization.getEntity().kind,
+    role: membership.role,
+  }));
+}
+
+export class OrganizationService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly people: PersonService,
+  ) {}
+
+  /** Organizations are public facts (names and kinds of service units), visible to anyone signed in. */
+  async list(): Promise<Organization[]> {
+    return this.em.find(Organization, {}, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  async byId(id: string): Promise<Organization> {
+    const organization = await this.em.findOne(Organization, parseId(id, 'Organization'));
+    if (!organization) throw notFound('Organization');
+    return organization;
+  }
+
+  viewerCanManageMembers(organization: Organization): boolean {
+    return can(this.actor, 'organization.manageMembers', { organizationId: organization.id });
+  }
+
+  async create(input: { name: string; kind: OrganizationKind; municipality?: string | null }): Promise<Organization> {
+    assertCan(this.actor, 'organization.create', null);
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters');
+    const municipality = input.municipality?.trim() || null;
+    if (municipality && !/^\d{4}$/.test(municipality)) throw badInput('municipality must be a four-digit municipality number');
+    const organization = new Organization({ name, kind: input.kind, municipality });
+    await this.em.persist(organization).flush();
+    return organization;
+  }
+
+  async members(organizationId: string): Promise<Membership[]> {
+    const organization = await this.byId(organizationId);
+    assertCan(this.actor, 'organization.manageMembers', { organizationId: organization.id });
+    return this.em.find(Membership, { organization }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  async membershipsOf(personId: string): Promise<Membership[]> {
+    return this.em.find(Membership, { person: personId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /** Adds someone to a unit's staff, or changes their role there. */
+  async addMembership(input: { organizationId: string; person: PersonRef; role: MembershipRole }): Promise<Membership> {
+    const organization = await this.byId(input.organizationId);
+    assertCan(this.actor, 'organization.manageMembers', { organizationId: organization.id });
+    const person = await this.people.resolveRef(input.person);
+    if (person.kind !== 'PERSONNEL') throw badInput('Only personnel can be staff of a unit');
+    const existing = await this.em.findOne(Membership, { organization, person });
+    if (existing) {
+      existing.role = input.role;
+      await this.em.flush();
+      return existing;
+    }
+    const membership = new Membership({
+      organization: this.em.getReference(Organization, organization.id, { wrapped: true }),
+      person: this.em.getReference(Person, person.id, { wrapped: true }),
+      role: input.role,
+    });
+    await this.em.persist(membership).flush();
+    return membership;
+  }
+
+  async removeMembership(id: string): Promise<boolean> {
+    const membership = await this.em.findOne(Membership, parseId(id, 'Membership'));
+    if (!membership) throw notFound('Membership');
+    assertCan(this.actor, 'organization.manageMembers', { organizationId: membership.organization.id });
+    await this.em.remove(membership).flush();
+    return true;
+  }
+
+  /** Whether a person is staff of a unit: providers and coordinators must act for a unit they belong to. */
+  async isMember(organizationId: string, personId: string): Promise<boolean> {
+    return (await this.em.count(Membership, { organization: organizationId, person: personId })) > 0;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import { can } from '../policy/policy.js';
+
+export const peopleResolvers: Resolvers = {
+  Query: {
+    me: (_parent, _args, ctx) => ctx.services().people.viewer(),
+  },
+  Mutation: {
+    recordGuardianship: (_parent, { input }, ctx) => ctx.services().people.recordGuardianship(input),
+    grantAdministrator: (_parent, { personId }, ctx) => ctx.services().people.grantAdministrator(personId),
+  },
+  Viewer: {
+    hprNumber: ({ person }) => person.hprNumber,
+    isAdmin: ({ actor }) => actor.isAdmin,
+    memberships: ({ actor }, _args, ctx) => ctx.services().organizations.membershipsOf(actor.personId),
+    viewerCanCreateOrganization: ({ actor }) => can(actor, 'organization.create', null),
+    viewerCanRecordGuardianship: ({ actor }) => can(actor, 'guardianship.record', null),
+  },
+  Guardianship: {
+    guardian: ({ guardian }) => guardian.loadOrFail(),
+    ward: ({ ward }) => ward.loadOrFail(),
+  },
+};

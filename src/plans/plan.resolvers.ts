@@ -1,0 +1,74 @@
+import { forbidden } from '../errors/error-codes.js';
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import type { ParticipantsChangedEvent } from './plan.events.js';
+
+/** Services return union results tagged with their GraphQL type name. */
+function byTypename<Name extends string>(result: { __typename?: Name }): Name {
+  if (!result.__typename) throw new Error('A union result must carry its __typename');
+  return result.__typename;
+}
+
+export const planResolvers: Resolvers = {
+  Query: {
+    plan: (_parent, { id }, ctx) => ctx.services().plans.get(id),
+    plans: async (_parent, args, ctx) => {
+      const page = await ctx.services().plans.list(args);
+      return {
+        edges: page.plans.map((plan, index) => ({ node: plan, cursor: page.cursors[index] ?? '' })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+        totalCount: page.totalCount,
+      };
+    },
+  },
+  Mutation: {
+    createPlan: (_parent, { input }, ctx) => ctx.services().plans.create(input),
+    addParticipant: (_parent, { input }, ctx) => ctx.services().plans.addParticipant(input),
+    removeParticipant: (_parent, { input }, ctx) => ctx.services().plans.removeParticipant(input),
+    changeParticipantRole: (_parent, { input }, ctx) => ctx.services().plans.changeRole(input),
+  },
+  Subscription: {
+    participantsChanged: {
+      subscribe: async function* (_parent, { planId }, ctx, info) {
+        // Refuse at once when the subscriber cannot read the plan (NOT_FOUND, like a query).
+        const plan = await ctx.services().plans.get(planId);
+        const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
+          ? (info.rootValue.signal as AbortSignal) : undefined;
+        for await (const event of ctx.events.subscribe('participantsChanged', signal)) {
+          if (event.planId !== plan.id) continue;
+          // Every event re-checks access: someone removed from the plan hears nothing more.
+          if (!(await ctx.freshServices().plans.find(plan.id))) {
+            yield { participantsChanged: { accessLost: true } };
+            return;
+          }
+          yield { participantsChanged: event };
+        }
+      },
+      resolve: (payload: { participantsChanged: ParticipantsChangedEvent | { accessLost: true } }) => {
+        if ('accessLost' in payload.participantsChanged) throw forbidden('You no longer take part in this plan');
+        return payload.participantsChanged;
+      },
+    },
+  },
+  CreatePlanResult: { __resolveType: byTypename },
+  AddParticipantResult: { __resolveType: byTypename },
+  RemoveParticipantResult: { __resolveType: byTypename },
+  ChangeParticipantRoleResult: { __resolveType: byTypename },
+  Plan: {
+    owner: (plan) => plan.owner.loadOrFail(),
+    participants: (plan, _args, ctx) => ctx.services().plans.participants(plan),
+    viewerRole: (plan, _args, ctx) => ctx.services().plans.viewerRole(plan),
+    viewerCanManageParticipants: (plan, _args, ctx) => ctx.services().plans.viewerCanManageParticipants(plan),
+  },
+  Participant: {
+    person: (participant) => participant.person.loadOrFail(),
+    organization: (participant) => participant.organization?.loadOrFail() ?? null,
+    viewerCanRemove: (participant, _args, ctx) => ctx.services().plans.viewerCanRemove(participant),
+    viewerCanChangeRole: (participant, _args, ctx) => ctx.services().plans.viewerCanChangeRole(participant),
+  },
+  ParticipantsChangedEvent: {
+    participant: async (event, _args, ctx) => {
+      const participant = await ctx.freshServices().plans.participantById(event.participantId);
+      return participant && !participant.removedAt ? participant : null;
+    },
+  },
+};

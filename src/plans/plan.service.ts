@@ -1,0 +1,351 @@
+import DataLoader from 'dataloader';
+import { LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../errors/error-codes.js';
+import type { EventBus } from '../events/event-bus.js';
+import { Organization } from '../organizations/organization.entity.js';
+import type { OrganizationService } from '../organizations/organization.service.js';
+import { Person } from '../people/person.entity.js';
+import type { PersonRef, PersonService } from '../people/person.service.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { parseId } from '../shared/ids.js';
+import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
+import type { ParticipantChange } from './plan.events.js';
+
+export interface PlanDeps {
+  clock: Clock;
+  events: EventBus;
+  people: PersonService;
+  organizations: OrganizationService;
+}
+
+type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
+export type CreatePlanResult = { __typename: 'CreatePlanSuccess'; plan: Plan } | { __typename: 'PlanAlreadyExists'; message: string };
+type AlreadyParticipant = { __typename: 'AlreadyParticipant'; message: string; participant: Participant };
+export type AddParticipantResult =
+  | { __typename: 'ParticipantAdded'; participant: Participant; plan: Plan }
+  | AlreadyParticipant
+  | VersionConflict;
+export type RemoveParticipantResult = { __typename: 'ParticipantRemoved'; participantId: string; plan: Plan | null } | VersionConflict;
+export type ChangeRoleResult = { __typename: 'ParticipantRoleChanged'; participant: Participant; plan: Plan } | VersionConflict;
+
+export interface PlanPage {
+  plans: Plan[];
+  cursors: string[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+/** Roles that act for an organization, and so must name one they are staff of. */
+const ORGANIZATION_ROLES: readonly ParticipantRole[] = ['PROVIDER', 'COORDINATOR'];
+
+/** Participants with access at `now`: not removed, started, and not past their end date. */
+export function activeParticipantFilter(now: Date) {
+  return {
+    removedAt: null,
+    activeFrom: { $lte: now },
+    $or: [{ activeTo: null }, { activeTo: { $gt: now } }],
+  } satisfies FilterQuery<Participant>;
+}
+
+const versionConflict = (plan: Plan): VersionConflict => ({
+  __typename: 'VersionConflict',
+  message: `The plan has changed since version you saw; it is now at version ${plan.version}`,
+  currentVersion: plan.version,
+});
+
+export class PlanService {
+  /** Active participants by plan, batched so a page of plans costs one query. */
+  readonly #activeParticipants: DataLoader<string, Participant[]>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly deps: PlanDeps,
+  ) {
+    this.#activeParticipants = new DataLoader(async (planIds) => {
+      const rows = await this.em.find(
+        Participant,
+        { plan: { $in: [...planIds] }, ...activeParticipantFilter(this.deps.clock.now()) },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
+      );
+      return planIds.map((planId) => rows.filter((row) => row.plan.id === planId));
+    });
+  }
+
+  /** The plan if the viewer takes part in it; NOT_FOUND otherwise, so ids reveal nothing. */
+  async get(id: string): Promise<Plan> {
+    const plan = await this.find(id);
+    if (!plan) throw notFound('Plan');
+    return plan;
+  }
+
+  async find(id: string): Promise<Plan | null> {
+    const plan = await this.em.findOne(Plan, parseId(id, 'Plan'));
+    return plan && can(this.actor, 'plan.read', await this.facts(plan)) ? plan : null;
+  }
+
+  async facts(plan: Plan): Promise<PlanFacts> {
+    const participants = await this.#activeParticipants.load(plan.id);
+    return {
+      planId: plan.id,
+      ownerId: plan.owner.id,
+      status: plan.status,
+      participants: participants.map((participant) => ({ personId: participant.person.id, role: participant.role })),
+    };
+  }
+
+  async participants(plan: Plan): Promise<Participant[]> {
+    assertCan(this.actor, 'plan.read', await this.facts(plan));
+    return this.#activeParticipants.load(plan.id);
+  }
+
+  async participantById(id: string): Promise<Participant | null> {
+    const participant = await this.em.findOne(Participant, parseId(id, 'Participant'), { populate: ['plan'] });
+    if (!participant || !(await this.find(participant.plan.id))) return null;
+    return participant;
+  }
+
+  async viewerRole(plan: Plan): Promise<ParticipantRole | null> {
+    return roleIn(this.actor, await this.facts(plan));
+  }
+
+  async viewerCanManageParticipants(plan: Plan): Promise<boolean> {
+    return can(this.actor, 'plan.manageParticipants', await this.facts(plan));
+  }
+
+  async viewerCanRemove(participant: Participant): Promise<boolean> {
+    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const target = { personId: participant.person.id, role: participant.role };
+    return can(this.actor, 'participant.remove', { plan: await this.facts(plan), target });
+  }
+
+  async viewerCanChangeRole(participant: Participant): Promise<boolean> {
+    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const target = { personId: participant.person.id, role: participant.role };
+    // Asked for a role other than the current one: can the viewer change roles at all?
+    const newRole = participant.role === 'RELATIVE' ? 'PROVIDER' : 'RELATIVE';
+    return can(this.actor, 'participant.changeRole', { plan: await this.facts(plan), target, newRole });
+  }
+
+  /** Plans the viewer takes part in now, newest first. */
+  async list(args: { first?: number | null; after?: string | null }): Promise<PlanPage> {
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1 to ${MAX_PAGE_SIZE}`);
+    const where: FilterQuery<Plan> = {
+      participants: { person: this.actor.personId, ...activeParticipantFilter(this.deps.clock.now()) },
+    };
+    try {
+      const cursor = await this.em.findByCursor(Plan, where, {
+        first,
+        after: args.after ?? undefined,
+        orderBy: { createdAt: 'desc', id: 'desc' },
+      });
+      return {
+        plans: cursor.items,
+        cursors: cursor.items.map((plan) => cursor.from(plan)),
+        hasNextPage: cursor.hasNextPage,
+        endCursor: cursor.endCursor,
+        totalCount: cursor.totalCount,
+      };
+    } catch (error) {
+      if (args.after && error instanceof Error && /cursor/i.test(error.message)) throw badInput('after is not a valid cursor');
+      throw error;
+    }
+  }
+
+  async create(input: { owner?: PersonRef | null; title?: string | null }): Promise<CreatePlanResult> {
+    const owner = input.owner ? await this.deps.people.resolveRef(input.owner) : await this.deps.people.byId(this.actor.personId);
+    if (owner.kind !== 'CITIZEN') throw badInput('A plan is owned by the person it is for, who signs in as a citizen');
+    const guardianIds = await this.deps.people.guardianIdsOf(owner.id);
+    assertCan(this.actor, 'plan.create', { ownerId: owner.id, guardianIdsOfOwner: guardianIds });
+    const title = input.title?.trim() || 'Individuell plan';
+    if (title.length > 200) throw badInput('title must be at most 200 characters');
+    const creatorRole = this.creatorRole(owner.id, guardianIds);
+    const creatorOrganization = creatorRole === 'COORDINATOR' ? this.coordinatingUnitOf() : null;
+
+    const alreadyExists = { __typename: 'PlanAlreadyExists', message: 'This person already has a plan that has not ended' } as const;
+    try {
+      const plan = await this.em.transactional(async (em) => {
+        if (await em.count(Plan, { owner: owner.id, status: { $ne: 'ENDED' } })) return null;
+        const plan = new Plan({ owner: em.getReference(Person, owner.id, { wrapped: true }), title });
+        const add = (personId: string, role: ParticipantRole, organizationId: string | null = null) =>
+          em.persist(
+            new Participant({
+              plan: em.getReference(Plan, plan.id, { wrapped: true }),
+              person: em.getReference(Person, personId, { wrapped: true }),
+              role,
+              organization: organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null,
+              activeFrom: this.deps.clock.now(),
+              addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+            }),
+          );
+        em.persist(plan);
+        add(owner.id, 'OWNER');
+        if (creatorRole) add(this.actor.personId, creatorRole, creatorOrganization);
+        return plan;
+      });
+      return plan ? { __typename: 'CreatePlanSuccess', plan: await this.em.findOneOrFail(Plan, plan.id) } : alreadyExists;
+    } catch (error) {
+      // Two concurrent requests for the same person: the partial unique index decides.
+      if (error instanceof UniqueConstraintViolationException) return alreadyExists;
+      throw error;
+    }
+  }
+
+  /** Who creates a plan for someone else takes part: a guardian as guardian, unit staff as interim coordinator. */
+  private creatorRole(ownerId: string, guardianIds: readonly string[]): ParticipantRole | null {
+    if (this.actor.personId === ownerId) return null;
+    return guardianIds.includes(this.actor.personId) ? 'GUARDIAN' : 'COORDINATOR';
+  }
+
+  private coordinatingUnitOf(): string | null {
+    return this.actor.memberships.find((membership) => membership.organizationKind === 'COORDINATING_UNIT')?.organizationId ?? null;
+  }
+
+  async addParticipant(input: {
+    planId: string;
+    person: PersonRef;
+    role: ParticipantRole;
+    organizationId?: string | null;
+    activeTo?: Date | null;
+    expectedVersion?: number | null;
+  }): Promise<AddParticipantResult> {
+    const plan = await this.get(input.planId);
+    assertCan(this.actor, 'plan.manageParticipants', await this.facts(plan));
+    if (input.role === 'OWNER') throw badInput('A plan has one owner, set when it is created');
+    const person = await this.deps.people.resolveRef(input.person);
+    const organizationId = await this.checkRoleFits(plan, person, input.role, input.organizationId ?? null);
+    const now = this.deps.clock.now();
+    if (input.activeTo && input.activeTo <= now) throw badInput('activeTo must be in the future');
+
+    const outcome = await this.changePlan<AlreadyParticipant>(plan.id, input.expectedVersion, async (em, locked) => {
+      const current = await em.findOne(Participant, { plan: locked.id, person: person.id, removedAt: null });
+      if (current) return { __typename: 'AlreadyParticipant', message: 'That person already takes part in this plan', participant: current };
+      await this.assertSingleCoordinator(em, locked.id, input.role, null);
+      const participant = new Participant({
+        plan: em.getReference(Plan, locked.id, { wrapped: true }),
+        person: em.getReference(Person, person.id, { wrapped: true }),
+        role: input.role,
+        organization: organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null,
+        activeFrom: now,
+        activeTo: input.activeTo ?? null,
+        addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+      });
+      em.persist(participant);
+      return { participantId: participant.id, change: 'ADDED' as const };
+    });
+    if ('__typename' in outcome) return outcome;
+    return {
+      __typename: 'ParticipantAdded',
+      participant: await this.em.findOneOrFail(Participant, outcome.participantId),
+      plan: await this.em.findOneOrFail(Plan, plan.id),
+    };
+  }
+
+  async removeParticipant(input: { participantId: string; expectedVersion?: number | null }): Promise<RemoveParticipantResult> {
+    const participant = await this.participantById(input.participantId);
+    if (!participant || participant.removedAt) throw notFound('Participant');
+    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const target = { personId: participant.person.id, role: participant.role };
+    assertCan(this.actor, 'participant.remove', { plan: await this.facts(plan), target });
+
+    const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em) => {
+      const row = await em.findOneOrFail(Participant, participant.id);
+      row.removedAt = this.deps.clock.now();
+      return { participantId: row.id, change: 'REMOVED' as const };
+    });
+    if ('__typename' in outcome) return outcome;
+    // Someone who removed themselves can no longer see the plan.
+    return { __typename: 'ParticipantRemoved', participantId: participant.id, plan: await this.find(plan.id) };
+  }
+
+  async changeRole(input: {
+    participantId: string;
+    role: ParticipantRole;
+    organizationId?: string | null;
+    expectedVersion?: number | null;
+  }): Promise<ChangeRoleResult> {
+    const participant = await this.participantById(input.participantId);
+    if (!participant || participant.removedAt) throw notFound('Participant');
+    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const target = { personId: participant.person.id, role: participant.role };
+    assertCan(this.actor, 'participant.changeRole', { plan: await this.facts(plan), target, newRole: input.role });
+    const person = await this.em.findOneOrFail(Person, participant.person.id);
+    const organizationId = await this.checkRoleFits(plan, person, input.role, input.organizationId ?? null);
+
+    const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em, locked) => {
+      await this.assertSingleCoordinator(em, locked.id, input.role, participant.id);
+      const row = await em.findOneOrFail(Participant, participant.id);
+      row.role = input.role;
+      row.organization = organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null;
+      return { participantId: row.id, change: 'ROLE_CHANGED' as const };
+    });
+    if ('__typename' in outcome) return outcome;
+    await this.em.refresh(participant);
+    return { __typename: 'ParticipantRoleChanged', participant, plan: await this.em.findOneOrFail(Plan, plan.id) };
+  }
+
+  /**
+   * Runs a participant change in a transaction that holds the plan's row lock, bumps the plan's
+   * version, and publishes the event once committed.
+   */
+  private async changePlan<T extends { __typename: string }>(
+    planId: string,
+    expectedVersion: number | null | undefined,
+    change: (em: EntityManager, plan: Plan) => Promise<T | { participantId: string; change: ParticipantChange }>,
+  ): Promise<T | VersionConflict | { participantId: string; change: ParticipantChange }> {
+    const outcome = await this.em.transactional(async (em) => {
+      const plan = await em.findOneOrFail(Plan, planId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (plan.status === 'ENDED') throw badInput('The plan has ended');
+      if (expectedVersion != null && expectedVersion !== plan.version) return versionConflict(plan);
+      const result = await change(em, plan);
+      if ('__typename' in result) return result;
+      plan.updatedAt = this.deps.clock.now();
+      await em.flush();
+      return { ...result, planVersion: plan.version };
+    });
+    this.em.clear();
+    this.#activeParticipants.clearAll();
+    if ('planVersion' in outcome) {
+      this.deps.events.publish('participantsChanged', {
+        planId,
+        change: outcome.change,
+        participantId: outcome.participantId,
+        planVersion: outcome.planVersion,
+      });
+    }
+    return outcome;
+  }
+
+  /** Role-specific invariants: providers act for a unit they belong to; guardians are recorded ones. */
+  private async checkRoleFits(plan: Plan, person: Person, role: ParticipantRole, organizationId: string | null): Promise<string | null> {
+    if (!ORGANIZATION_ROLES.includes(role)) {
+      if (organizationId) throw badInput(`A ${role.toLowerCase()} does not act for an organization`);
+      if (role === 'GUARDIAN' && !(await this.deps.people.guardianIdsOf(plan.owner.id)).includes(person.id)) {
+        throw badInput('Only a recorded guardian of the person can take part as guardian');
+      }
+      return null;
+    }
+    if (!organizationId) throw badInput(`A ${role.toLowerCase()} must act for an organization: give organizationId`);
+    const organization = await this.deps.organizations.byId(organizationId);
+    if (!(await this.deps.organizations.isMember(organization.id, person.id))) {
+      throw badInput('That person is not staff of the given organization');
+    }
+    return organization.id;
+  }
+
+  private async assertSingleCoordinator(em: EntityManager, planId: string, role: ParticipantRole, exceptId: string | null) {
+    if (role !== 'COORDINATOR') return;
+    const others = await em.count(Participant, {
+      plan: planId,
+      role: 'COORDINATOR',
+      ...activeParticipantFilter(this.deps.clock.now()),
+      ...(exceptId ? { id: { $ne: exceptId } } : {}),
+    });
+    if (others) throw badInput('The plan already has a coordinator; change or remove them first');
+  }
+}
