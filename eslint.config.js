@@ -21,4 +21,9 @@ export default tseslint.config(
     files: ['src/config/config.ts', 'test/**', 'vitest.config.ts', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // Tests read loosely typed GraphQL responses.
+    files: ['test/**', 'src/**/*.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

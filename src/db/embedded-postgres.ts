@@ -68,6 +68,7 @@ export async function startEmbeddedPostgres(options: {
     throw new Error(
       `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}` +
         (error instanceof Error ? `: ${error.message}` : ' (run with LOG_LEVEL=trace to see its output)'),
+      { cause: error },
     );
   }
 

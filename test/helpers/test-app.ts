@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createApp, type App, type AppOptions } from '../../src/app/create-app.js';
+import { parseConfig } from '../../src/config/config.js';
+import { DEV_ISSUERS } from '../../src/config/config.js';
+
+export const ADMIN = { issuer: DEV_ISSUERS.personnel, subject: 'admin' } as const;
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  /** ws://… URL of the GraphQL endpoint. */
+  wsUrl: string;
+  databaseUrl: string;
+  /** A development token, minted through the real `/auth/dev-token` endpoint. */
+  token(sub: string, kind?: 'citizen' | 'personnel', name?: string): Promise<string>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** Creates an empty database on the run's PostgreSQL server. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `samplan_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** Starts the real app on a free port against a database of its own. */
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATABASE_URL: database.url,
+    BOOTSTRAP_ADMIN_ISSUER: ADMIN.issuer,
+    BOOTSTRAP_ADMIN_SUBJECT: ADMIN.subject,
+    ...env,
+  });
+  const app = await createApp(config, options);
+  const testApp: TestApp = {
+    app,
+    url: app.url,
+    wsUrl: `${app.url.replace(/^http/, 'ws')}/graphql`,
+    databaseUrl: database.url,
+    async token(sub, kind = 'citizen', name = sub) {
+      const response = await fetch(`${app.url}/auth/dev-token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sub, name, kind }),
+      });
+      if (!response.ok) throw new Error(`dev-token failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+    async gql(query, variables, token) {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async close() {
+      await app.dispose();
+      await database.drop();
+    },
+  };
+  return testApp;
+}
