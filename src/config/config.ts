@@ -64,19 +64,19 @@ const envSchema = z
     BOOTSTRAP_ADMIN_SUBJECT: z.string().min(1).optional(),
     ALLOWED_ORIGINS: csv.default([]),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && env.DEV_AUTH === true) {
-      ctx.addIssue({ code: 'custom', path: ['DEV_AUTH'], message: 'the development issuer is refused in production' });
-    }
-    if (Boolean(env.BOOTSTRAP_ADMIN_ISSUER) !== Boolean(env.BOOTSTRAP_ADMIN_SUBJECT)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BOOTSTRAP_ADMIN_SUBJECT'],
-        message: 'BOOTSTRAP_ADMIN_ISSUER and BOOTSTRAP_ADMIN_SUBJECT go together',
-      });
-    }
   });
+
+/** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
+function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (raw['NODE_ENV'] === 'production' && (raw['DEV_AUTH'] === 'true' || raw['DEV_AUTH'] === '1')) {
+    problems.push('DEV_AUTH: the development issuer is refused in production');
+  }
+  if (Boolean(raw['BOOTSTRAP_ADMIN_ISSUER']) !== Boolean(raw['BOOTSTRAP_ADMIN_SUBJECT'])) {
+    problems.push('BOOTSTRAP_ADMIN_SUBJECT: BOOTSTRAP_ADMIN_ISSUER and BOOTSTRAP_ADMIN_SUBJECT go together');
+  }
+  return problems;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -108,9 +108,11 @@ export function parseConfig(source: Record<string, string | undefined> = process
   // Empty strings mean "unset", as with `FOO= npm start`.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`)),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (!result.success || problems.length) throw new ConfigError(problems);
   const env = result.data;
   return {
     env: env.NODE_ENV,

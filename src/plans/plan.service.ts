@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { Cursor, LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -9,7 +9,7 @@ import type { PersonRef, PersonService } from '../people/person.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
-import { parseId } from '../shared/ids.js';
+import { parseId, parseIdOrNull } from '../shared/ids.js';
 import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
 import type { ParticipantChange } from './plan.events.js';
 
@@ -49,6 +49,16 @@ export function activeParticipantFilter(now: Date) {
     activeFrom: { $lte: now },
     $or: [{ activeTo: null }, { activeTo: { $gt: now } }],
   } satisfies FilterQuery<Participant>;
+}
+
+/** A plan cursor holds the (createdAt, id) of the last plan seen; anything else is refused before it reaches SQL. */
+function isPlanCursor(value: string): boolean {
+  try {
+    const decoded = Cursor.decode(value);
+    return decoded.length === 2 && typeof decoded[1] === 'string' && parseIdOrNull(decoded[1]) !== null && !Number.isNaN(new Date(decoded[0] as string).getTime());
+  } catch {
+    return false;
+  }
 }
 
 const versionConflict = (plan: Plan): VersionConflict => ({
@@ -138,23 +148,19 @@ export class PlanService {
     const where: FilterQuery<Plan> = {
       participants: { person: this.actor.personId, ...activeParticipantFilter(this.deps.clock.now()) },
     };
-    try {
-      const cursor = await this.em.findByCursor(Plan, where, {
-        first,
-        after: args.after ?? undefined,
-        orderBy: { createdAt: 'desc', id: 'desc' },
-      });
-      return {
-        plans: cursor.items,
-        cursors: cursor.items.map((plan) => cursor.from(plan)),
-        hasNextPage: cursor.hasNextPage,
-        endCursor: cursor.endCursor,
-        totalCount: cursor.totalCount,
-      };
-    } catch (error) {
-      if (args.after && error instanceof Error && /cursor/i.test(error.message)) throw badInput('after is not a valid cursor');
-      throw error;
-    }
+    if (args.after && !isPlanCursor(args.after)) throw badInput('after is not a valid cursor');
+    const cursor = await this.em.findByCursor(Plan, where, {
+      first,
+      after: args.after ?? undefined,
+      orderBy: { createdAt: 'desc', id: 'desc' },
+    });
+    return {
+      plans: cursor.items,
+      cursors: cursor.items.map((plan) => cursor.from(plan)),
+      hasNextPage: cursor.hasNextPage,
+      endCursor: cursor.endCursor,
+      totalCount: cursor.totalCount,
+    };
   }
 
   async create(input: { owner?: PersonRef | null; title?: string | null }): Promise<CreatePlanResult> {

@@ -8,3 +8,7 @@ export function parseId(value: string, what: string): string {
   if (!uuid.safeParse(value).success) throw badInput(`${what} id is not a valid id`);
   return value.toLowerCase();
 }
+
+export function parseIdOrNull(value: string): string | null {
+  return uuid.safeParse(value).success ? value.toLowerCase() : null;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('defaults to development with the embedded database and the dev issuer', () => {
+    const config = parseConfig({});
+    expect(config.env).toBe('development');
+    expect(config.database.kind).toBe('embedded');
+    expect(config.devAuth).toBe(true);
+    expect(config.port).toBe(4000);
+  });
+
+  it('uses DATABASE_URL when set and turns the dev issuer off in production', () => {
+    const config = parseConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/samplan' });
+    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u:p@db:5432/samplan' });
+    expect(config.devAuth).toBe(false);
+  });
+
+  it('lists every bad value at once', () => {
+    let error: unknown;
+    try {
+      parseConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', OIDC_ISSUERS: '{not json', NODE_ENV: 'production', DEV_AUTH: 'true' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OIDC_ISSUERS', 'DEV_AUTH']) expect(problems).toContain(name);
+  });
+
+  it('parses trusted issuers with their defaults', () => {
+    const config = parseConfig({
+      OIDC_ISSUERS: JSON.stringify([
+        { kind: 'citizen', issuer: 'https://idporten.example', jwksUrl: 'https://idporten.example/jwks', audience: 'samplan' },
+        { kind: 'personnel', issuer: 'https://helseid.example', jwksUrl: 'https://helseid.example/jwks', audience: 'samplan' },
+      ]),
+    });
+    expect(config.issuers[0]).toMatchObject({ kind: 'citizen', requiredAcr: 'idporten-loa-high' });
+    expect(config.issuers[1]).toMatchObject({ kind: 'personnel', hprClaim: 'helseid://claims/hpr/hpr_number' });
+  });
+
+  it('wants both halves of the bootstrap administrator', () => {
+    expect(() => parseConfig({ BOOTSTRAP_ADMIN_ISSUER: 'x' })).toThrow(/BOOTSTRAP_ADMIN/);
+  });
+});
