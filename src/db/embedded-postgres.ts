@@ -114,7 +114,7 @@ function isAlive(pid: number): boolean {
 
 async function claimDataDir(dataDir: string, logger: Logger): Promise<void> {
   const previous = Number.parseInt(await fs.readFile(ownerFile(dataDir), 'utf8').catch(() => ''), 10);
-  if (Number.isInteger(previous) && previous !== process.pid && isAlive(previous)) {
+  if (Number.isInteger(previous) && (await isSamplanProcess(previous))) {
     throw new Error(
       `Another Samplan process (pid ${previous}) is using the embedded PostgreSQL in ${dataDir}. ` +
         'Stop it, or set EMBEDDED_PG_DIR to another directory.',
@@ -122,6 +122,15 @@ async function claimDataDir(dataDir: string, logger: Logger): Promise<void> {
   }
   if (Number.isInteger(previous)) logger.info({ event: 'embedded_postgres.previous_owner_gone', pid: previous });
   await fs.writeFile(ownerFile(dataDir), String(process.pid));
+}
+
+/** The owner file is removed on a clean stop, so a live owner (this process included) still holds the directory. */
+async function isSamplanProcess(pid: number): Promise<boolean> {
+  if (pid === process.pid) return true;
+  if (!isAlive(pid)) return false;
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+  // Where /proc is missing, assume the worst; where it shows another program, the pid was reused.
+  return command === null || command.includes('node');
 }
 
 /** A postmaster left behind by a killed run still holds the data directory; ask it to shut down fast. */
