@@ -82,6 +82,8 @@ export class PlanService {
         { plan: { $in: [...planIds] }, ...activeParticipantFilter(this.deps.clock.now()) },
         { orderBy: { createdAt: 'asc', id: 'asc' } },
       );
+      // The owner first, then in the order people joined.
+      rows.sort((a, b) => Number(b.role === 'OWNER') - Number(a.role === 'OWNER'));
       return planIds.map((planId) => rows.filter((row) => row.plan.id === planId));
     });
   }
