@@ -1,6 +1,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeIssuer } from './helpers/fake-issuer.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+async function dropDatabaseUnder(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`drop database ${name} with (force)`);
+  await client.end();
+}
 
 describe('start-up', () => {
   let t: TestApp;
@@ -38,13 +49,28 @@ describe('start-up', () => {
     }
   });
 
+  it('masks unexpected failures in production', async () => {
+    const issuer = await startFakeIssuer();
+    const production = await startTestApp({
+      NODE_ENV: 'production',
+      OIDC_ISSUERS: JSON.stringify([{ kind: 'citizen', issuer: 'https://idporten.test', jwksUrl: issuer.jwksUrl, audience: 'samplan' }]),
+    });
+    try {
+      const token = await issuer.sign({ iss: 'https://idporten.test', aud: 'samplan', sub: 'p1', acr: 'idporten-loa-high', exp: Math.floor(Date.now() / 1000) + 300 });
+      await dropDatabaseUnder(production.databaseUrl);
+      const response = await production.gql('{ me { isAdmin } }', {}, token);
+      expect(response.status).toBe(500);
+      expect(response.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    } finally {
+      await production.close();
+      await issuer.close();
+    }
+  });
+
   it('reports not ready when the database is unreachable', async () => {
     const other = await startTestApp();
     // Drop the database under the running app: readiness must notice, liveness must not.
-    const client = new pg.Client({ connectionString: other.databaseUrl.replace(/\/[^/]+$/, '/postgres') });
-    await client.connect();
-    await client.query(`drop database ${new URL(other.databaseUrl).pathname.slice(1)} with (force)`);
-    await client.end();
+    await dropDatabaseUnder(other.databaseUrl);
     try {
       expect((await fetch(`${other.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${other.url}/healthz`)).status).toBe(200);

@@ -163,3 +163,43 @@ describe('a raw client on the graphql-ws socket', () => {
     expect(response.data?.me).toEqual({ isAdmin: false });
   });
 });
+
+describe('WebSocket doors on shutdown and by origin', () => {
+  it('refuses browsers from origins not on ALLOWED_ORIGINS', async () => {
+    const t = await startTestApp({ ALLOWED_ORIGINS: 'https://app.samplan.test' });
+    try {
+      const attempt = (origin: string) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws', { origin });
+          socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+          socket.on('open', () => {
+            socket.close();
+            resolve(101);
+          });
+        });
+      expect(await attempt('https://evil.example')).toBe(403);
+      expect(await attempt('https://app.samplan.test')).toBe(101);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('closes open subscription sockets with 1001 when the server stops', async () => {
+    const t = await startTestApp();
+    const token = await t.token('leaving');
+    const closes: number[] = [];
+    let connected = false;
+    const client = createClient({
+      url: t.wsUrl, webSocketImpl: WebSocket, connectionParams: { token }, lazy: false, retryAttempts: 0,
+      on: { connected: () => (connected = true), closed: (event) => closes.push((event as { code: number }).code) },
+      onNonLazyError: () => undefined,
+    });
+    try {
+      await vi.waitFor(() => expect(connected).toBe(true));
+      await t.close();
+      await vi.waitFor(() => expect(closes).toEqual([1001]));
+    } finally {
+      await client.dispose();
+    }
+  });
+});

@@ -85,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       contextFor: (actor) => createContext(orm, deps, actor),
       logger,
       production,
+      allowedOrigins: config.allowedOrigins,
     });
     const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs });
     await apollo.start();

@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
+import { originAllowed } from '../http/origin.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 import type { GraphQLContext } from './context.js';
@@ -27,9 +28,17 @@ export function startSubscriptionServer(options: {
   contextFor: (actor: Actor) => GraphQLContext;
   logger: Logger;
   production: boolean;
+  /** Browser origins allowed to connect; empty allows all. */
+  allowedOrigins: readonly string[];
 }): SubscriptionServer {
   const { logger, authenticator } = options;
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: 1024 * 1024,
+    verifyClient: ({ origin }, done) =>
+      originAllowed(origin, options.allowedOrigins) ? done(true) : done(false, ERROR_TABLE.FORBIDDEN.httpStatus, 'Origin not allowed'),
+  });
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
 
   const disposable = useServer<Record<string, unknown>, { actor: Actor }>(
