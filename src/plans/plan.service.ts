@@ -106,7 +106,11 @@ export class PlanService {
       planId: plan.id,
       ownerId: plan.owner.id,
       status: plan.status,
-      participants: participants.map((participant) => ({ personId: participant.person.id, role: participant.role })),
+      participants: participants.map((participant) => ({
+        personId: participant.person.id,
+        role: participant.role,
+        organizationId: participant.organization?.id ?? null,
+      })),
     };
   }
 

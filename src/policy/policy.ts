@@ -1,5 +1,7 @@
 import { forbidden } from '../errors/error-codes.js';
 import type { ParticipantRole, PlanStatus } from '../plans/plan.entity.js';
+import type { SectionKey } from '../documents/document.template.js';
+import { effectiveAccess, type SectionGrantAccess } from '../documents/section-rights.js';
 import type { Actor } from './actor.js';
 
 /**
@@ -13,7 +15,17 @@ export interface PlanFacts {
   planId: string;
   ownerId: string;
   status: PlanStatus;
-  participants: ReadonlyArray<{ personId: string; role: ParticipantRole }>;
+  participants: ReadonlyArray<{ personId: string; role: ParticipantRole; organizationId?: string | null }>;
+}
+
+/** What a change touches inside a list section's entry, for entry-level rights. */
+export interface EntryFacts {
+  /** The person the entry belongs to (a contribution's or log entry's author), as stored or as set by the change. */
+  ownerPersonId: string | null;
+  /** The unit responsible (a measure's organization). */
+  organizationId: string | null;
+  /** The change rewrites who owns an entry that already existed. */
+  changesOwner: boolean;
 }
 
 export interface ParticipantFacts {
@@ -31,6 +43,18 @@ export interface ResourceByAction {
   'plan.manageParticipants': PlanFacts;
   'participant.remove': { plan: PlanFacts; target: ParticipantFacts };
   'participant.changeRole': { plan: PlanFacts; target: ParticipantFacts; newRole: ParticipantRole };
+  /**
+   * Change a section of the plan document. `entry` is null for a change to the section as a
+   * whole (a record section's fields); `grants` are the actor's per-section overrides.
+   */
+  'plan.editSection': {
+    plan: PlanFacts;
+    section: SectionKey;
+    grants: Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>;
+    entry: EntryFacts | null;
+  };
+  /** Grant or revoke a participant's edit right on a section. */
+  'plan.manageSectionRights': { plan: PlanFacts; target: ParticipantFacts };
   'organization.create': null;
   'organization.manageMembers': { organizationId: string };
   /** Record that someone is a person's legal representative. */
@@ -69,6 +93,22 @@ const rules: { [A in Action]: Rule<A> } = {
     ((target.personId === actor.personId && roleIn(actor, plan) !== null) || canManageParticipants(actor, plan)),
   'participant.changeRole': (actor, { plan, target, newRole }) =>
     target.role !== 'OWNER' && newRole !== 'OWNER' && canManageParticipants(actor, plan),
+  'plan.editSection': (actor, { plan, section, grants, entry }) => {
+    const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
+    if (!participant || plan.status === 'ENDED') return false;
+    const access = effectiveAccess(participant.role, section, grants);
+    if (access === 'ALL') return true;
+    // Entry-level rights never let someone hand an entry to themselves.
+    if (access === 'NONE' || !entry || entry.changesOwner) return false;
+    if (access === 'OWN') return entry.ownerPersonId === actor.personId;
+    return Boolean(participant.organizationId) && entry.organizationId === participant.organizationId;
+  },
+  'plan.manageSectionRights': (actor, { plan, target }) => {
+    const role = roleIn(actor, plan);
+    // The person leads: only they (or their guardian) change their own rights.
+    if (target.role === 'OWNER' && role !== 'OWNER' && role !== 'GUARDIAN') return false;
+    return canManageParticipants(actor, plan);
+  },
   'organization.create': (actor) => actor.isAdmin,
   'organization.manageMembers': (actor, { organizationId }) =>
     actor.isAdmin ||

@@ -1,0 +1,96 @@
+import * as Y from 'yjs';
+
+/**
+ * The plan document's shape: one Yjs root type per section, following the regulation's list of
+ * what an individual plan contains (forskrift om individuell plan § 6; see docs/document-model.md).
+ * Participants, the coordinator and consent are legal records kept relationally, not here.
+ */
+
+export const SECTION_KEYS = ['goals', 'situation', 'contributions', 'measures', 'period', 'cooperation', 'log', 'evaluations'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+
+/** `list`: a Y.Array of entries (Y.Map with a stable `id`). `record`: one Y.Map of fields. */
+export type SectionKind = 'list' | 'record';
+
+/** `text`: a Y.Text (collaborative); `string`/`date` (ISO yyyy-mm-dd)/`dates` (array of dates): plain values. */
+export type FieldType = 'text' | 'string' | 'date' | 'dates' | 'enum';
+
+export interface FieldSpec {
+  type: FieldType;
+  /** For `enum` fields. */
+  values?: readonly string[];
+}
+
+export interface SectionSpec {
+  key: SectionKey;
+  title: string;
+  kind: SectionKind;
+  fields: Readonly<Record<string, FieldSpec>>;
+  /**
+   * For list sections whose entries belong to someone: the field naming the owner. `personId`
+   * entries belong to a person (their own contribution, their own log entry); `organizationId`
+   * entries belong to the unit responsible (a measure). Set when the entry is made.
+   */
+  ownerField?: 'personId' | 'organizationId';
+}
+
+const text: FieldSpec = { type: 'text' };
+const date: FieldSpec = { type: 'date' };
+const string: FieldSpec = { type: 'string' };
+
+export const MEASURE_STATUSES = ['PLANNED', 'ONGOING', 'DONE', 'STOPPED'] as const;
+
+export const SECTIONS: Readonly<Record<SectionKey, SectionSpec>> = {
+  goals: { key: 'goals', title: "The person's goals", kind: 'list', fields: { text, personId: string } },
+  situation: { key: 'situation', title: 'Resources and needs', kind: 'record', fields: { resources: text, needs: text } },
+  contributions: {
+    key: 'contributions',
+    title: 'What each party contributes',
+    kind: 'list',
+    fields: { text, personId: string },
+    ownerField: 'personId',
+  },
+  measures: {
+    key: 'measures',
+    title: 'Measures',
+    kind: 'list',
+    fields: {
+      title: text,
+      implementation: text,
+      extent: text,
+      organizationId: string,
+      start: date,
+      evaluateBy: date,
+      status: { type: 'enum', values: MEASURE_STATUSES },
+    },
+    ownerField: 'organizationId',
+  },
+  period: { key: 'period', title: 'Plan period and revisions', kind: 'record', fields: { start: date, end: date, revisionDates: { type: 'dates' }, note: text } },
+  cooperation: { key: 'cooperation', title: 'Cooperation with other services and agencies', kind: 'list', fields: { agency: text, text } },
+  log: { key: 'log', title: 'Relay log', kind: 'list', fields: { text, personId: string, at: string }, ownerField: 'personId' },
+  evaluations: { key: 'evaluations', title: 'Evaluations', kind: 'list', fields: { date, text, personId: string } },
+};
+
+/** Every list entry carries its stable id in this key. */
+export const ENTRY_ID_FIELD = 'id';
+
+export function isSectionKey(value: string): value is SectionKey {
+  return (SECTION_KEYS as readonly string[]).includes(value);
+}
+
+/** Declares every section's root type on a document so Yjs integrates updates into the right kind. */
+export function defineSections(doc: Y.Doc): void {
+  for (const key of SECTION_KEYS) {
+    if (SECTIONS[key].kind === 'list') doc.getArray(key);
+    else doc.getMap(key);
+  }
+}
+
+export type SectionContent = Array<Record<string, unknown>> | Record<string, unknown>;
+
+/** A section's content as JSON (text fields as strings), as GraphQL and archives show it. */
+export function sectionContent(doc: Y.Doc, key: SectionKey): SectionContent {
+  return SECTIONS[key].kind === 'list'
+    ? (doc.getArray(key).toJSON() as Array<Record<string, unknown>>)
+    : (doc.getMap(key).toJSON() as Record<string, unknown>);
+}

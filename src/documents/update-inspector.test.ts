@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { defineSections } from './document.template.js';
+import { inspectUpdate, type Inspection } from './update-inspector.js';
+
+/** A server document; each change is made on a fresh client copy of it, so one refusal never leaks into the next. */
+function pair() {
+  const server = new Y.Doc();
+  defineSections(server);
+  /** Runs `edit` on a client copy and inspects (and, when accepted, applies) the resulting update. */
+  const change = (edit: (doc: Y.Doc) => void): Inspection => {
+    const client = new Y.Doc();
+    defineSections(client);
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const before = Y.encodeStateVector(server);
+    edit(client);
+    const update = Y.encodeStateAsUpdate(client, before);
+    const result = inspectUpdate(server, update);
+    if (result.ok) Y.applyUpdate(server, update);
+    return result;
+  };
+  return { server, change };
+}
+
+const entry = (fields: Record<string, unknown>) => new Y.Map(Object.entries(fields));
+const text = (value: string) => new Y.Text(value);
+
+function expectTouches(result: Inspection) {
+  if (!result.ok) throw new Error(`refused: ${result.reason}`);
+  return result;
+}
+
+function expectRefusal(result: Inspection, pattern: RegExp) {
+  expect(result.ok).toBe(false);
+  if (!result.ok) expect(result.reason).toMatch(pattern);
+}
+
+describe('inspectUpdate', () => {
+  it('resolves a new entry to its section, with its owner', () => {
+    const { change } = pair();
+    const result = expectTouches(
+      change((doc) => doc.getArray('contributions').push([entry({ id: 'c1', personId: 'p1', text: text('I drive') })])),
+    );
+    expect(result.sections).toEqual(['contributions']);
+    expect(result.touches).toHaveLength(1);
+    expect(result.touches[0]!.entry).toEqual({ ownerPersonId: 'p1', organizationId: null, changesOwner: false });
+  });
+
+  it('resolves typing inside an existing entry to that entry, with its stored owner', () => {
+    const { change } = pair();
+    change((doc) => doc.getArray('contributions').push([entry({ id: 'c1', personId: 'p1', text: text('I drive') })]));
+    const result = expectTouches(
+      change((doc) => ((doc.getArray('contributions').get(0) as Y.Map<unknown>).get('text') as Y.Text).insert(7, ' on Mondays')),
+    );
+    expect(result.touches).toEqual([
+      expect.objectContaining({ section: 'contributions', entry: { ownerPersonId: 'p1', organizationId: null, changesOwner: false } }),
+    ]);
+  });
+
+  it('flags a change of owner on an existing entry', () => {
+    const { change } = pair();
+    change((doc) => doc.getArray('measures').push([entry({ id: 'm1', organizationId: 'o1', title: text('Home care') })]));
+    const result = expectTouches(change((doc) => (doc.getArray('measures').get(0) as Y.Map<unknown>).set('organizationId', 'o2')));
+    expect(result.touches[0]!.entry).toEqual({ ownerPersonId: null, organizationId: 'o1', changesOwner: true });
+  });
+
+  it('resolves deletions to the entry they remove', () => {
+    const { change } = pair();
+    change((doc) => doc.getArray('log').push([entry({ id: 'l1', personId: 'p2', text: text('Called the school') })]));
+    const result = expectTouches(change((doc) => doc.getArray('log').delete(0, 1)));
+    expect(result.touches).toEqual([expect.objectContaining({ section: 'log', entry: expect.objectContaining({ ownerPersonId: 'p2' }) })]);
+  });
+
+  it('resolves record sections without an entry', () => {
+    const { change } = pair();
+    change((doc) => doc.getMap('situation').set('needs', text('Help at home')));
+    const result = expectTouches(change((doc) => (doc.getMap('situation').get('needs') as Y.Text).insert(0, 'More ')));
+    expect(result.touches).toEqual([{ section: 'situation', entryKey: null, entry: null }]);
+  });
+
+  it('reports an update the document already holds as empty', () => {
+    const { server, change } = pair();
+    change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]));
+    const result = expectTouches(inspectUpdate(server, Y.encodeStateAsUpdate(server)));
+    expect(result.empty).toBe(true);
+  });
+
+  it('refuses a root type that is not a section', () => {
+    expectRefusal(pair().change((doc) => doc.getMap('secrets').set('x', 1)), /not a section/);
+  });
+
+  it('refuses a sub-document', () => {
+    expectRefusal(pair().change((doc) => doc.getMap('situation').set('needs', new Y.Doc())), /sub-documents/);
+  });
+
+  it('refuses unknown fields, wrong field kinds and invalid values', () => {
+    const { change } = pair();
+    expectRefusal(change((doc) => doc.getArray('goals').push([entry({ id: 'g1', colour: 'red' })])), /not a field/);
+    expectRefusal(change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: 'plain' })])), /collaborative text/);
+    expectRefusal(change((doc) => doc.getArray('measures').push([entry({ id: 'm1', start: 'soon' })])), /date/);
+    expectRefusal(change((doc) => doc.getArray('measures').push([entry({ id: 'm1', status: 'MAYBE' })])), /one of PLANNED/);
+    expectRefusal(change((doc) => doc.getArray('goals').push(['just a string'])), /must be maps/);
+    expectRefusal(change((doc) => doc.getArray('goals').push([entry({ text: text('no id') })])), /needs a string "id"/);
+    expectRefusal(change((doc) => doc.getMap('situation').set('mood', 'fine')), /not a field/);
+  });
+
+  it('refuses a changed entry id and types nested inside text', () => {
+    const { change } = pair();
+    change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]));
+    expectRefusal(change((doc) => (doc.getArray('goals').get(0) as Y.Map<unknown>).set('id', 'g2')), /cannot change/);
+    expectRefusal(
+      change((doc) => ((doc.getArray('goals').get(0) as Y.Map<unknown>).get('text') as Y.Text).insertEmbed(0, new Y.Map())),
+      /only text/,
+    );
+  });
+
+  it('refuses updates that reference items the server does not have', () => {
+    const { server } = pair();
+    const stranger = new Y.Doc();
+    defineSections(stranger);
+    stranger.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]);
+    const before = Y.encodeStateVector(stranger);
+    ((stranger.getArray('goals').get(0) as Y.Map<unknown>).get('text') as Y.Text).insert(4, ' daily');
+    expectRefusal(inspectUpdate(server, Y.encodeStateAsUpdate(stranger, before)), /does not have/);
+  });
+
+  it('refuses malformed and oversized updates', () => {
+    const { server } = pair();
+    expectRefusal(inspectUpdate(server, new Uint8Array([1, 2, 3, 250, 255, 255, 255])), /malformed|could not be read/);
+    expectRefusal(inspectUpdate(server, new Uint8Array(10), { maxUpdateBytes: 5, maxStructs: 10 }), /larger than/);
+  });
+});

@@ -1,0 +1,383 @@
+import * as Y from 'yjs';
+import type { EntryFacts } from '../policy/policy.js';
+import { ENTRY_ID_FIELD, SECTIONS, isSectionKey, type FieldSpec, type SectionKey, type SectionSpec } from './document.template.js';
+
+/**
+ * Reads an incoming Yjs update *before* it is applied and says which sections and entries it
+ * touches, or why it must be refused. Every inserted item and every deleted range is resolved to
+ * its root type (the section) and, in list sections, to the entry (the Y.Map directly under the
+ * section's Y.Array). Look-ups go through the document's struct index (binary search) and the
+ * update's own items, so the cost follows the size of the update, not of the document.
+ */
+
+export interface InspectionLimits {
+  /** @default 1 MiB */
+  maxUpdateBytes: number;
+  /** Items plus deleted structs one update may name. @default 50_000 */
+  maxStructs: number;
+}
+
+export const DEFAULT_LIMITS: InspectionLimits = { maxUpdateBytes: 1024 * 1024, maxStructs: 50_000 };
+
+/** One thing a change touches: a section, and within a list section one entry. */
+export interface Touch {
+  section: SectionKey;
+  /** Entry id key for de-duplication; null for a record section. */
+  entryKey: string | null;
+  entry: EntryFacts | null;
+}
+
+export type Inspection =
+  | { ok: true; touches: Touch[]; sections: SectionKey[]; empty: boolean }
+  | { ok: false; reason: string; section: string | null };
+
+class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    readonly section: string | null = null,
+  ) {
+    super(reason);
+  }
+}
+
+/** Deepest nesting the template uses: section → entry → field → content. */
+const MAX_DEPTH = 6;
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+/** The shape `Y.decodeUpdate` returns for deletions (Yjs does not export the class's type). */
+interface DeleteSet {
+  clients: Map<number, Array<{ clock: number; len: number }>>;
+}
+interface DecodedUpdate {
+  structs: Struct[];
+  ds: DeleteSet;
+}
+
+/** Where an item sits: its section, the ancestor directly under the section, and the key chain. */
+interface Location {
+  root: string;
+  /** Ancestors from the one directly under the root down to the item itself. */
+  chain: Array<{ item: Y.Item; key: string | null; isNew: boolean }>;
+}
+
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: InspectionLimits = DEFAULT_LIMITS): Inspection {
+  try {
+    if (update.byteLength > limits.maxUpdateBytes) throw new Refusal(`update is larger than ${limits.maxUpdateBytes} bytes`);
+    let decoded: DecodedUpdate;
+    try {
+      decoded = Y.decodeUpdate(update) as DecodedUpdate;
+    } catch {
+      throw new Refusal('update is malformed');
+    }
+    return new Inspector(doc, decoded, limits).run();
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, reason: error.reason, section: error.section };
+    // Anything the decoder or a look-up throws on crafted input is a refusal, never a crash.
+    return { ok: false, reason: 'update could not be read', section: null };
+  }
+}
+
+class Inspector {
+  readonly #byClient = new Map<number, Y.Item[]>();
+  readonly #locations = new Map<Y.Item, Location | null>();
+  readonly #touches = new Map<string, Touch>();
+  /** Plain values this update writes into maps it names by id: `client:clock/key` → value. */
+  readonly #newValues = new Map<string, unknown>();
+  #structCount = 0;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly decoded: DecodedUpdate,
+    private readonly limits: InspectionLimits,
+  ) {
+    for (const struct of decoded.structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      const list = this.#byClient.get(struct.id.client) ?? [];
+      list.push(struct);
+      this.#byClient.set(struct.id.client, list);
+      if (struct.parent instanceof Y.ID && struct.parentSub !== null && struct.content instanceof Y.ContentAny) {
+        // Decoded in clock order, so the last write to a key wins, as it does in Yjs.
+        this.#newValues.set(`${idKey(struct.parent)}/${struct.parentSub}`, struct.content.arr[struct.content.arr.length - 1]);
+      }
+    }
+  }
+
+  run(): Inspection {
+    const structs = this.decoded.structs;
+    if (structs.length > this.limits.maxStructs) throw new Refusal('update has too many items');
+    this.#structCount = structs.length;
+    for (const struct of structs) {
+      if (struct instanceof Y.Item && !this.isKnown(struct)) this.inspectInsert(struct);
+    }
+    for (const [client, ranges] of this.decoded.ds.clients) {
+      for (const range of ranges) this.inspectDeletion(client, range.clock, range.len);
+    }
+    const touches = [...this.#touches.values()];
+    return {
+      ok: true,
+      touches,
+      sections: [...new Set(touches.map((touch) => touch.section))],
+      empty: touches.length === 0,
+    };
+  }
+
+  /** Already integrated: Yjs skips it, so it changes nothing. */
+  private isKnown(item: Y.Item): boolean {
+    return item.id.clock + item.length <= Y.getState(this.doc.store, item.id.client);
+  }
+
+  private inspectInsert(item: Y.Item): void {
+    if (item.content instanceof Y.ContentDoc) throw new Refusal('sub-documents are not allowed');
+    const location = this.locate(item, 0);
+    if (!location) return; // lands in garbage-collected content: Yjs integrates it as deleted
+    const spec = this.sectionOf(location.root);
+    const fieldDepth = spec.kind === 'record' ? 0 : 1;
+    if (location.chain.length > fieldDepth + 1) this.checkTextContent(spec, location.chain[fieldDepth]!.item, item);
+    if (spec.kind === 'record') return this.checkRecordInsert(spec, location);
+    return this.checkListInsert(spec, location);
+  }
+
+  /** Below field level there is only the characters (and formatting) of a collaborative text. */
+  private checkTextContent(spec: SectionSpec, field: Y.Item, item: Y.Item): void {
+    const inText = field.content instanceof Y.ContentType && field.content.type instanceof Y.Text;
+    const content = item.content;
+    const isCharacters = content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted;
+    if (!inText || !isCharacters || item.parentSub !== null) {
+      throw new Refusal(`only text may be nested inside a field of ${spec.key}`, spec.key);
+    }
+  }
+
+  private checkRecordInsert(spec: SectionSpec, location: Location): void {
+    const top = location.chain[0]!;
+    if (top.key === null || !(top.key in spec.fields)) {
+      throw new Refusal(`"${top.key ?? '(list item)'}" is not a field of ${spec.key}`, spec.key);
+    }
+    if (location.chain.length === 1) this.checkFieldContent(spec, top.key, top.item);
+    this.touch(spec.key, null, null);
+  }
+
+  private checkListInsert(spec: SectionSpec, location: Location): void {
+    const [entry, field] = location.chain;
+    if (!entry || entry.key !== null) throw new Refusal(`${spec.key} holds a list of entries`, spec.key);
+    if (location.chain.length === 1) {
+      if (!(entry.item.content instanceof Y.ContentType) || !(entry.item.content.type instanceof Y.Map)) {
+        throw new Refusal(`entries of ${spec.key} must be maps`, spec.key);
+      }
+      if (typeof this.newEntryValue(entry.item, ENTRY_ID_FIELD) !== 'string') {
+        throw new Refusal(`a new entry of ${spec.key} needs a string "${ENTRY_ID_FIELD}"`, spec.key);
+      }
+    }
+    if (field) {
+      if (field.key === null || (field.key !== ENTRY_ID_FIELD && !(field.key in spec.fields))) {
+        throw new Refusal(`"${field.key ?? '(list item)'}" is not a field of ${spec.key} entries`, spec.key);
+      }
+      if (location.chain.length === 2) this.checkFieldContent(spec, field.key, field.item);
+    }
+    const changesOwner = !entry.isNew && location.chain.length === 2 && field?.key === spec.ownerField;
+    const changesId = !entry.isNew && location.chain.length === 2 && field?.key === ENTRY_ID_FIELD;
+    if (changesId) throw new Refusal(`the id of an entry in ${spec.key} cannot change`, spec.key);
+    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry), changesOwner);
+  }
+
+  /** A field's holder must be of the template's kind: a Y.Text for text, a valid plain value otherwise. */
+  private checkFieldContent(spec: SectionSpec, key: string, item: Y.Item): void {
+    const content = item.content;
+    if (content instanceof Y.ContentDeleted) return;
+    const field: FieldSpec = key === ENTRY_ID_FIELD ? { type: 'string' } : spec.fields[key]!;
+    if (field.type === 'text') {
+      if (!(content instanceof Y.ContentType && content.type instanceof Y.Text)) {
+        throw new Refusal(`"${key}" in ${spec.key} must be collaborative text`, spec.key);
+      }
+      return;
+    }
+    if (!(content instanceof Y.ContentAny) || !content.arr.every((value) => isValidValue(field, value))) {
+      throw new Refusal(`"${key}" in ${spec.key} must be ${describeValue(field)}`, spec.key);
+    }
+  }
+
+  private inspectDeletion(client: number, clock: number, len: number): void {
+    const end = clock + len;
+    const known = Y.getState(this.doc.store, client);
+    let cursor = clock;
+    if (cursor < known) {
+      const structs = this.doc.store.clients.get(client) ?? [];
+      let index = Y.findIndexSS(structs, cursor);
+      while (index < structs.length && cursor < end) {
+        const struct = structs[index]!;
+        if (++this.#structCount > this.limits.maxStructs) throw new Refusal('update deletes too many items');
+        if (struct instanceof Y.Item && !struct.deleted) this.touchDeleted(this.locate(struct, 0));
+        cursor = struct.id.clock + struct.length;
+        index += 1;
+      }
+    }
+    // The rest must be items this same update inserts (deleted again before being sent).
+    while (cursor < end) {
+      const item = this.updateItem(client, cursor);
+      if (!item) throw new Refusal('update deletes items the document does not have');
+      cursor = item.id.clock + item.length;
+    }
+  }
+
+  private touchDeleted(location: Location | null): void {
+    if (!location) return;
+    const spec = this.sectionOf(location.root);
+    if (spec.kind === 'record') return this.touch(spec.key, null, null);
+    const entry = location.chain[0]!;
+    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry));
+  }
+
+  /** Records a touch once per section or entry; entry facts are read once per entry. */
+  private touch(
+    section: SectionKey,
+    entryItem: Y.Item | null,
+    facts: (() => Omit<EntryFacts, 'changesOwner'>) | null,
+    changesOwner = false,
+  ): void {
+    const entryKey = entryItem ? idKey(entryItem.id) : null;
+    const key = `${section}/${entryKey ?? ''}`;
+    const existing = this.#touches.get(key);
+    if (existing) {
+      if (existing.entry) existing.entry.changesOwner ||= changesOwner;
+      return;
+    }
+    const entry = facts ? { ...facts(), changesOwner } : null;
+    this.#touches.set(key, { section, entryKey, entry });
+  }
+
+  private entryFacts(spec: SectionSpec, entry: { item: Y.Item; isNew: boolean }): Omit<EntryFacts, 'changesOwner'> {
+    const value = (field: string) => {
+      const raw = entry.isNew ? this.newEntryValue(entry.item, field) : liveEntryValue(entry.item, field);
+      return typeof raw === 'string' ? raw : null;
+    };
+    return {
+      ownerPersonId: spec.ownerField === 'personId' ? value('personId') : null,
+      organizationId: spec.ownerField === 'organizationId' ? value('organizationId') : null,
+    };
+  }
+
+  /** The value a new entry gets for `key` in this same update. */
+  private newEntryValue(entryItem: Y.Item, key: string): unknown {
+    return this.#newValues.get(`${idKey(entryItem.id)}/${key}`);
+  }
+
+  private sectionOf(root: string): SectionSpec {
+    if (!isSectionKey(root)) throw new Refusal(`"${root}" is not a section of the plan`, root);
+    return SECTIONS[root];
+  }
+
+  /** An item of this update covering `clock`, if any. */
+  private updateItem(client: number, clock: number): Y.Item | null {
+    const items = this.#byClient.get(client);
+    if (!items) return null;
+    let low = 0;
+    let high = items.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const item = items[middle]!;
+      if (clock < item.id.clock) high = middle - 1;
+      else if (clock >= item.id.clock + item.length) low = middle + 1;
+      else return item;
+    }
+    return null;
+  }
+
+  /** The item with this id, from this update or from the document; null when garbage-collected. */
+  private lookup(id: Y.ID): { item: Y.Item; isNew: boolean } | null {
+    if (id.clock < Y.getState(this.doc.store, id.client)) {
+      const struct = Y.getItem(this.doc.store, id) as Struct;
+      return struct instanceof Y.Item ? { item: struct, isNew: false } : null;
+    }
+    const item = this.updateItem(id.client, id.clock);
+    if (!item) throw new Refusal('update refers to items the document does not have');
+    return { item, isNew: true };
+  }
+
+  /**
+   * Resolves an item to its section and ancestry. Items of the update name their parent directly
+   * (a root key or a parent item's id) or inherit it from their left or right neighbour; items of
+   * the document point at their parent type.
+   */
+  private locate(item: Y.Item, depth: number): Location | null {
+    if (this.#locations.has(item)) return this.#locations.get(item)!;
+    if (depth > MAX_DEPTH) throw new Refusal('update nests deeper than the plan allows');
+    const isNew = !this.isIntegrated(item);
+    let location: Location | null;
+    if (isNew) location = this.locateNew(item, depth);
+    else location = this.locateLive(item, depth);
+    this.#locations.set(item, location);
+    return location;
+  }
+
+  private isIntegrated(item: Y.Item): boolean {
+    return !(item.parent === null || typeof item.parent === 'string' || item.parent instanceof Y.ID);
+  }
+
+  private locateNew(item: Y.Item, depth: number): Location | null {
+    const self = (key: string | null) => ({ item, key, isNew: true });
+    if (typeof item.parent === 'string') return { root: item.parent, chain: [self(item.parentSub)] };
+    if (item.parent instanceof Y.ID) {
+      const parent = this.lookup(item.parent);
+      if (!parent) return null;
+      if (!(parent.item.content instanceof Y.ContentType)) throw new Refusal('update nests content under a plain value');
+      const above = this.locate(parent.item, depth + 1);
+      return above && { root: above.root, chain: [...above.chain, self(item.parentSub)] };
+    }
+    // No parent info: the item sits beside its origin (or right origin) and shares its parent.
+    const neighbourId = item.origin ?? item.rightOrigin;
+    if (!neighbourId) throw new Refusal('update has an item without a place');
+    const neighbour = this.lookup(neighbourId);
+    if (!neighbour) return null;
+    const beside = this.locate(neighbour.item, depth + 1);
+    if (!beside) return null;
+    const chain = beside.chain.slice(0, -1);
+    return { root: beside.root, chain: [...chain, self(beside.chain[beside.chain.length - 1]!.key)] };
+  }
+
+  private locateLive(item: Y.Item, depth: number): Location | null {
+    const parentType = item.parent as Y.AbstractType<unknown>;
+    const self = { item, key: item.parentSub, isNew: false };
+    if (parentType._item === null) return { root: Y.findRootTypeKey(parentType), chain: [self] };
+    const above = this.locate(parentType._item, depth + 1);
+    return above && { root: above.root, chain: [...above.chain, self] };
+  }
+}
+
+const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+function liveEntryValue(entryItem: Y.Item, key: string): unknown {
+  const content = entryItem.content;
+  return content instanceof Y.ContentType && content.type instanceof Y.Map ? content.type.get(key) : undefined;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_STRING_LENGTH = 1_000;
+
+/** Plain values may be cleared (null) or set to a value of the field's type. */
+function isValidValue(field: FieldSpec, value: unknown): boolean {
+  if (value === null) return true;
+  switch (field.type) {
+    case 'string':
+      return typeof value === 'string' && value.length <= MAX_STRING_LENGTH;
+    case 'date':
+      return typeof value === 'string' && ISO_DATE.test(value);
+    case 'dates':
+      return Array.isArray(value) && value.length <= 100 && value.every((item) => typeof item === 'string' && ISO_DATE.test(item));
+    case 'enum':
+      return typeof value === 'string' && (field.values ?? []).includes(value);
+    case 'text':
+      return false;
+  }
+}
+
+function describeValue(field: FieldSpec): string {
+  switch (field.type) {
+    case 'date':
+      return 'a date (yyyy-mm-dd)';
+    case 'dates':
+      return 'a list of dates (yyyy-mm-dd)';
+    case 'enum':
+      return `one of ${(field.values ?? []).join(', ')}`;
+    default:
+      return `a string of at most ${MAX_STRING_LENGTH} characters`;
+  }
+}
