@@ -1,6 +1,8 @@
 import { Migration20261122000000Foundation } from './Migration20261122000000Foundation.js';
+import { Migration20261122100000PlanDocument } from './Migration20261122100000PlanDocument.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
   { name: 'Migration20261122000000Foundation', class: Migration20261122000000Foundation },
+  { name: 'Migration20261122100000PlanDocument', class: Migration20261122100000PlanDocument },
 ];

@@ -10,6 +10,9 @@ import type { Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { migrate, openOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../events/event-bus.js';
+import { createCollabEndpoint } from '../collab/collab.endpoint.js';
+import { DocumentHub } from '../documents/document-hub.js';
+import { routeUpgrades } from '../http/upgrade-router.js';
 import { createApollo } from '../graphql/apollo.js';
 import { createContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
@@ -66,9 +69,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const devIssuer = config.devAuth ? await createDevIssuer() : null;
     const trusted = [...config.issuers.map(trustConfiguredIssuer), ...(devIssuer?.trustedIssuers ?? [])];
+    const clock = options.clock ?? systemClock;
+    const events = new EventBus();
+    const hub = new DocumentHub({
+      orm,
+      clock,
+      events,
+      logger,
+      settings: {
+        limits: { maxUpdateBytes: config.documents.maxUpdateBytes, maxStructs: 50_000 },
+        maxDocumentBytes: config.documents.maxDocumentBytes,
+        snapshotEvery: config.documents.snapshotEvery,
+        idleUnloadMs: config.documents.idleUnloadMs,
+      },
+    });
     const deps: ServiceDeps = {
-      clock: options.clock ?? systemClock,
-      events: new EventBus(),
+      clock,
+      events,
+      documents: hub,
       knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
       bootstrapAdmin: config.bootstrapAdmin,
     };
@@ -77,16 +95,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const expressApp = express();
     const server = http.createServer(expressApp);
+    const collab = createCollabEndpoint({ hub, authenticator, orm, logger });
+    // After the database in `undo`, so it runs before it: every document is committed and snapshotted first.
+    undo.push({
+      step: 'live-documents',
+      run: async () => {
+        await collab.dispose();
+        await hub.dispose();
+      },
+    });
     const subscriptions = startSubscriptionServer({
-      httpServer: server,
       path: '/graphql',
       schema,
       authenticator,
       contextFor: (actor) => createContext(orm, deps, actor),
       logger,
       production,
-      allowedOrigins: config.allowedOrigins,
     });
+    routeUpgrades(server, { allowedOrigins: config.allowedOrigins, routes: [subscriptions, collab], logger });
     const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs });
     await apollo.start();
     // Apollo's drain closes the HTTP server and graphql-ws; it goes after the database in `undo`, so it runs first.

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DocumentHub } from '../documents/document-hub.js';
 import type { EventBus } from '../events/event-bus.js';
 import { OrganizationService } from '../organizations/organization.service.js';
 import { PersonService, type PeopleDeps } from '../people/person.service.js';
@@ -7,6 +8,7 @@ import type { Actor } from '../policy/actor.js';
 
 export interface ServiceDeps extends PeopleDeps {
   events: EventBus;
+  documents: DocumentHub;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */

@@ -64,6 +64,10 @@ const envSchema = z
     BOOTSTRAP_ADMIN_SUBJECT: z.string().min(1).optional(),
     ALLOWED_ORIGINS: csv.default([]),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    DOC_SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(200),
+    DOC_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+    DOC_MAX_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+    DOC_MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(1024 * 1024),
   });
 
 /** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
@@ -91,6 +95,7 @@ export interface Config {
   bootstrapAdmin: { issuer: string; subject: string } | null;
   allowedOrigins: string[];
   shutdownTimeoutMs: number;
+  documents: { snapshotEvery: number; idleUnloadMs: number; maxDocumentBytes: number; maxUpdateBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -130,5 +135,11 @@ export function parseConfig(source: Record<string, string | undefined> = process
         : null,
     allowedOrigins: env.ALLOWED_ORIGINS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    documents: {
+      snapshotEvery: env.DOC_SNAPSHOT_EVERY,
+      idleUnloadMs: env.DOC_IDLE_UNLOAD_MS,
+      maxDocumentBytes: env.DOC_MAX_BYTES,
+      maxUpdateBytes: env.DOC_MAX_UPDATE_BYTES,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 
 /**
  * The plan document's shape: one Yjs root type per section, following the regulation's list of

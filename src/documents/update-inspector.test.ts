@@ -75,7 +75,7 @@ describe('inspectUpdate', () => {
     const { change } = pair();
     change((doc) => doc.getMap('situation').set('needs', text('Help at home')));
     const result = expectTouches(change((doc) => (doc.getMap('situation').get('needs') as Y.Text).insert(0, 'More ')));
-    expect(result.touches).toEqual([{ section: 'situation', entryKey: null, entry: null }]);
+    expect(result.touches).toEqual([{ section: 'situation', entryKey: null, entry: null, isNewEntry: false }]);
   });
 
   it('reports an update the document already holds as empty', () => {
@@ -122,6 +122,16 @@ describe('inspectUpdate', () => {
     const before = Y.encodeStateVector(stranger);
     ((stranger.getArray('goals').get(0) as Y.Map<unknown>).get('text') as Y.Text).insert(4, ' daily');
     expectRefusal(inspectUpdate(server, Y.encodeStateAsUpdate(stranger, before)), /does not have/);
+  });
+
+  it('refuses updates that skip ahead of what the document holds', () => {
+    const { server } = pair();
+    const client = new Y.Doc();
+    defineSections(client);
+    client.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]);
+    const before = Y.encodeStateVector(client);
+    client.getArray('goals').push([entry({ id: 'g2', text: text('Swim') })]);
+    expectRefusal(inspectUpdate(server, Y.encodeStateAsUpdate(client, before)), /does not have/);
   });
 
   it('refuses malformed and oversized updates', () => {

@@ -25,6 +25,8 @@ export interface Touch {
   /** Entry id key for de-duplication; null for a record section. */
   entryKey: string | null;
   entry: EntryFacts | null;
+  /** The change creates this entry. */
+  isNewEntry: boolean;
 }
 
 export type Inspection =
@@ -106,6 +108,7 @@ class Inspector {
     const structs = this.decoded.structs;
     if (structs.length > this.limits.maxStructs) throw new Refusal('update has too many items');
     this.#structCount = structs.length;
+    this.checkContiguous();
     for (const struct of structs) {
       if (struct instanceof Y.Item && !this.isKnown(struct)) this.inspectInsert(struct);
     }
@@ -119,6 +122,21 @@ class Inspector {
       sections: [...new Set(touches.map((touch) => touch.section))],
       empty: touches.length === 0,
     };
+  }
+
+  /**
+   * Each client's structs must continue where the document's state for that client ends. Yjs
+   * would park anything after a gap as pending, forever, in memory and in the log.
+   */
+  private checkContiguous(): void {
+    const firstByClient = new Map<number, number>();
+    for (const struct of this.decoded.structs) {
+      if (struct instanceof Y.Skip) throw new Refusal('update has gaps');
+      if (!firstByClient.has(struct.id.client)) firstByClient.set(struct.id.client, struct.id.clock);
+    }
+    for (const [client, clock] of firstByClient) {
+      if (clock > Y.getState(this.doc.store, client)) throw new Refusal('update refers to changes the document does not have');
+    }
   }
 
   /** Already integrated: Yjs skips it, so it changes nothing. */
@@ -176,7 +194,7 @@ class Inspector {
     const changesOwner = !entry.isNew && location.chain.length === 2 && field?.key === spec.ownerField;
     const changesId = !entry.isNew && location.chain.length === 2 && field?.key === ENTRY_ID_FIELD;
     if (changesId) throw new Refusal(`the id of an entry in ${spec.key} cannot change`, spec.key);
-    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry), changesOwner);
+    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry), changesOwner, entry.isNew);
   }
 
   /** A field's holder must be of the template's kind: a Y.Text for text, a valid plain value otherwise. */
@@ -232,6 +250,7 @@ class Inspector {
     entryItem: Y.Item | null,
     facts: (() => Omit<EntryFacts, 'changesOwner'>) | null,
     changesOwner = false,
+    isNewEntry = false,
   ): void {
     const entryKey = entryItem ? idKey(entryItem.id) : null;
     const key = `${section}/${entryKey ?? ''}`;
@@ -241,7 +260,7 @@ class Inspector {
       return;
     }
     const entry = facts ? { ...facts(), changesOwner } : null;
-    this.#touches.set(key, { section, entryKey, entry });
+    this.#touches.set(key, { section, entryKey, entry, isNewEntry });
   }
 
   private entryFacts(spec: SectionSpec, entry: { item: Y.Item; isNew: boolean }): Omit<EntryFacts, 'changesOwner'> {

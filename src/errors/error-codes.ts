@@ -10,6 +10,8 @@ export const ERROR_TABLE = {
   UNAUTHENTICATED: { httpStatus: 401, wsCloseCode: 4401 },
   FORBIDDEN: { httpStatus: 403, wsCloseCode: 4403 },
   NOT_FOUND: { httpStatus: 404, wsCloseCode: 4404 },
+  /** A connection sending faster than any honest client (sync floods, message storms). */
+  TOO_MANY_REQUESTS: { httpStatus: 429, wsCloseCode: 4429 },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, wsCloseCode: 4500 },
 } as const;
 

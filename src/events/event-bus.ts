@@ -1,9 +1,13 @@
 import { EventEmitter, on } from 'node:events';
+import type { DocumentChangedEvent, SectionRightsChangedEvent } from '../documents/document.events.js';
 import type { ParticipantsChangedEvent } from '../plans/plan.events.js';
 
 /** Every event the server publishes, by topic. */
 export interface EventMap {
   participantsChanged: ParticipantsChangedEvent;
+  /** A committed change of a plan's document. */
+  documentChanged: DocumentChangedEvent;
+  sectionRightsChanged: SectionRightsChangedEvent;
 }
 
 /**
@@ -20,6 +24,13 @@ export class EventBus {
 
   publish<T extends keyof EventMap>(topic: T, event: EventMap[T]): void {
     this.#emitter.emit(topic, event);
+  }
+
+  /** Calls `listener` for each event of a topic; returns the function that stops it. */
+  listen<T extends keyof EventMap>(topic: T, listener: (event: EventMap[T]) => void): () => void {
+    const wrapped = (event: EventMap[T]) => listener(event);
+    this.#emitter.on(topic, wrapped);
+    return () => this.#emitter.off(topic, wrapped);
   }
 
   /** Events of a topic until `signal` aborts or the consumer stops iterating. */

@@ -1,16 +1,15 @@
-import type http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
-import { originAllowed } from '../http/origin.js';
+import type { UpgradeRoute } from '../http/upgrade-router.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 import type { GraphQLContext } from './context.js';
 
-export interface SubscriptionServer {
+export interface SubscriptionServer extends UpgradeRoute {
   /** Sends close frames to every client and stops the WebSocket server. */
   dispose(): Promise<void>;
 }
@@ -21,24 +20,16 @@ export interface SubscriptionServer {
  * socket with 4401, and the socket closes with 4401 again when the token expires.
  */
 export function startSubscriptionServer(options: {
-  httpServer: http.Server;
   path: string;
   schema: GraphQLSchema;
   authenticator: Authenticator;
   contextFor: (actor: Actor) => GraphQLContext;
   logger: Logger;
   production: boolean;
-  /** Browser origins allowed to connect; empty allows all. */
-  allowedOrigins: readonly string[];
 }): SubscriptionServer {
   const { logger, authenticator } = options;
-  const wsServer = new WebSocketServer({
-    server: options.httpServer,
-    path: options.path,
-    maxPayload: 1024 * 1024,
-    verifyClient: ({ origin }, done) =>
-      originAllowed(origin, options.allowedOrigins) ? done(true) : done(false, ERROR_TABLE.FORBIDDEN.httpStatus, 'Origin not allowed'),
-  });
+  // The upgrade router (src/http/upgrade-router.ts) checks the Origin and hands sockets over.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
 
   const disposable = useServer<Record<string, unknown>, { actor: Actor }>(
@@ -81,6 +72,8 @@ export function startSubscriptionServer(options: {
   );
 
   return {
+    matches: (pathname) => pathname === options.path,
+    handle: (request, socket, head) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
     async dispose() {
       for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
       await disposable.dispose();

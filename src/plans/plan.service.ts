@@ -51,6 +51,27 @@ export function activeParticipantFilter(now: Date) {
   } satisfies FilterQuery<Participant>;
 }
 
+function factsFrom(plan: Plan, participants: readonly Participant[]): PlanFacts {
+  return {
+    planId: plan.id,
+    ownerId: plan.owner.id,
+    status: plan.status,
+    participants: participants.map((participant) => ({
+      personId: participant.person.id,
+      role: participant.role,
+      organizationId: participant.organization?.id ?? null,
+    })),
+  };
+}
+
+/** The policy's facts about a plan as of `now`, for doors without a request (the live document). */
+export async function loadPlanFacts(em: EntityManager, planId: string, now: Date): Promise<PlanFacts | null> {
+  const plan = await em.findOne(Plan, planId);
+  if (!plan) return null;
+  const participants = await em.find(Participant, { plan: planId, ...activeParticipantFilter(now) });
+  return factsFrom(plan, participants);
+}
+
 /** A plan cursor holds the (createdAt, id) of the last plan seen; anything else is refused before it reaches SQL. */
 function isPlanCursor(value: string): boolean {
   try {
@@ -101,17 +122,7 @@ export class PlanService {
   }
 
   async facts(plan: Plan): Promise<PlanFacts> {
-    const participants = await this.#activeParticipants.load(plan.id);
-    return {
-      planId: plan.id,
-      ownerId: plan.owner.id,
-      status: plan.status,
-      participants: participants.map((participant) => ({
-        personId: participant.person.id,
-        role: participant.role,
-        organizationId: participant.organization?.id ?? null,
-      })),
-    };
+    return factsFrom(plan, await this.#activeParticipants.load(plan.id));
   }
 
   async participants(plan: Plan): Promise<Participant[]> {

@@ -1,0 +1,231 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import type { DocumentPeer, Refusal } from '../documents/document-peer.js';
+import type { LiveDocument } from '../documents/live-document.js';
+import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
+import type { Logger } from '../logging/logger.js';
+import type { Actor } from '../policy/actor.js';
+
+/** y-websocket's message types and y-protocols' sync and auth sub-types. */
+const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+const SYNC = { step1: 0, step2: 1, update: 2 } as const;
+const PERMISSION_DENIED = 0;
+
+/** Close codes outside the error table: the standard "going away" and "try again later". */
+const GOING_AWAY = 1001;
+const TRY_AGAIN_LATER = 1013;
+
+export const CONNECTION_LIMITS = {
+  /** Messages waiting to be handled before the connection counts as flooding. */
+  maxQueuedMessages: 256,
+  /** Bytes queued for a slow reader before it is dropped. */
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
+/**
+ * Sync requests are the expensive message (each answer encodes the document's difference), so
+ * they have their own small budget; everything else shares a generous one.
+ */
+const syncRequests = new RateLimiterMemory({ points: 10, duration: 10 });
+const messages = new RateLimiterMemory({ points: 600, duration: 10 });
+
+/** A protocol violation: answered with the close code of `code`. */
+class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One WebSocket speaking the y-websocket protocol to one live document: decodes each message
+ * strictly, hands changes to the document core, and turns the core's refusals into the protocol's
+ * permission-denied message and a close code from the error table.
+ */
+export class CollabConnection implements DocumentPeer {
+  #document: LiveDocument | null = null;
+  #queue: Uint8Array[] = [];
+  #working = false;
+  #closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly id: string,
+    readonly actor: Actor,
+    readonly presence: { personId: string; name: string; role: string },
+    private readonly logger: Logger,
+  ) {
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#queue = [];
+    });
+  }
+
+  /** Starts the protocol once the document is attached: the server's sync step 1 and current presence. */
+  start(document: LiveDocument): void {
+    this.#document = document;
+    this.#send(this.#message(MESSAGE.sync, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC.step1);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(document.doc));
+    }));
+    const present = document.presence.current();
+    if (present) this.sendAwareness(present);
+    void this.#drain();
+  }
+
+  /** Queues an incoming message; messages of one connection are handled strictly in order. */
+  receive(data: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#queue.length >= CONNECTION_LIMITS.maxQueuedMessages) {
+      return this.close('TOO_MANY_REQUESTS', 'Too many messages');
+    }
+    this.#queue.push(data);
+    if (this.#document) void this.#drain();
+  }
+
+  sendUpdate(update: Uint8Array): void {
+    this.#send(this.#message(MESSAGE.sync, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC.update);
+      encoding.writeVarUint8Array(encoder, update);
+    }));
+  }
+
+  sendAwareness(update: Uint8Array): void {
+    this.#send(this.#message(MESSAGE.awareness, (encoder) => encoding.writeVarUint8Array(encoder, update)));
+  }
+
+  close(code: ErrorCode | 'GOING_AWAY', reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.socket.close(code === 'GOING_AWAY' ? GOING_AWAY : ERROR_TABLE[code].wsCloseCode, reason.slice(0, 120));
+  }
+
+  /** Tells the client why its change was refused, then closes: its local state no longer matches. */
+  refuse(refusal: Refusal): void {
+    const reason = refusal.section ? `${refusal.section}: ${refusal.reason}` : refusal.reason;
+    this.#send(this.#message(MESSAGE.auth, (encoder) => {
+      encoding.writeVarUint(encoder, PERMISSION_DENIED);
+      encoding.writeVarString(encoder, reason);
+    }));
+    this.close(refusal.code, reason);
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#working) return;
+    this.#working = true;
+    try {
+      while (this.#queue.length && !this.#closed) await this.#handle(this.#queue.shift()!);
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  async #handle(data: Uint8Array): Promise<void> {
+    try {
+      await messages.consume(this.id);
+      await this.#dispatch(decoding.createDecoder(data));
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return this.close('TOO_MANY_REQUESTS', 'Too many messages');
+      if (error instanceof ProtocolError) return this.close(error.code, error.message);
+      if (this.#closed) return;
+      this.logger.error({ event: 'collab.message_failed', planId: this.#document?.planId, err: error });
+      this.close('INTERNAL_SERVER_ERROR', 'Could not handle the message; reconnect to resync');
+    }
+  }
+
+  async #dispatch(decoder: decoding.Decoder): Promise<void> {
+    const document = this.#document!;
+    const type = readUint(decoder);
+    if (type === MESSAGE.sync) {
+      const subtype = readUint(decoder);
+      const payload = readBytes(decoder);
+      expectEnd(decoder);
+      if (subtype === SYNC.step1) return this.#answerSyncRequest(document, payload);
+      if (subtype !== SYNC.step2 && subtype !== SYNC.update) throw new ProtocolError('BAD_USER_INPUT', 'Unknown sync message');
+      const result = await document.submit(this.actor, payload, this);
+      if (!result.ok) this.refuse(result);
+      return;
+    }
+    if (type === MESSAGE.awareness) {
+      const payload = readBytes(decoder);
+      expectEnd(decoder);
+      const refusal = document.presence.apply(this, payload);
+      if (refusal) this.refuse(refusal);
+      return;
+    }
+    if (type === MESSAGE.queryAwareness) {
+      expectEnd(decoder);
+      const present = document.presence.current();
+      if (present) this.sendAwareness(present);
+      return;
+    }
+    // Clients never send auth messages; anything else is not y-websocket.
+    throw new ProtocolError('BAD_USER_INPUT', 'Unknown message type');
+  }
+
+  async #answerSyncRequest(document: LiveDocument, stateVector: Uint8Array): Promise<void> {
+    try {
+      await syncRequests.consume(this.id);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new ProtocolError('TOO_MANY_REQUESTS', 'Too many sync requests');
+      throw error;
+    }
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch {
+      throw new ProtocolError('BAD_USER_INPUT', 'Malformed state vector');
+    }
+    // Only what is committed is sent: nobody receives a change that a crash could still lose.
+    const missing = await document.missingFor(stateVector);
+    this.#send(this.#message(MESSAGE.sync, (encoder) => {
+      encoding.writeVarUint(encoder, SYNC.step2);
+      encoding.writeVarUint8Array(encoder, missing);
+    }));
+  }
+
+  #message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, type);
+    write(encoder);
+    return encoding.toUint8Array(encoder);
+  }
+
+  #send(message: Uint8Array): void {
+    if (this.#closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > CONNECTION_LIMITS.maxBufferedBytes) {
+      // A reader this far behind would hold the server's memory; it resyncs when it reconnects.
+      this.#closed = true;
+      this.socket.close(TRY_AGAIN_LATER, 'Too far behind; reconnect');
+      return;
+    }
+    this.socket.send(message);
+  }
+}
+
+function readUint(decoder: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(decoder);
+  } catch {
+    throw new ProtocolError('BAD_USER_INPUT', 'Truncated message');
+  }
+}
+
+function readBytes(decoder: decoding.Decoder): Uint8Array {
+  try {
+    const length = decoding.readVarUint(decoder);
+    if (length > decoder.arr.length - decoder.pos) throw new Error('length beyond message');
+    return decoding.readUint8Array(decoder, length);
+  } catch {
+    throw new ProtocolError('BAD_USER_INPUT', 'Truncated message');
+  }
+}
+
+function expectEnd(decoder: decoding.Decoder): void {
+  if (decoding.hasContent(decoder)) throw new ProtocolError('BAD_USER_INPUT', 'Unexpected bytes after the message');
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { DocumentHub } from '../documents/document-hub.js';
+import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
+import type { UpgradeRoute } from '../http/upgrade-router.js';
+import type { Logger } from '../logging/logger.js';
+import { Person } from '../people/person.entity.js';
+import { roleIn } from '../policy/policy.js';
+import type { Actor } from '../policy/actor.js';
+import { parseIdOrNull } from '../shared/ids.js';
+import { CollabConnection } from './collab.connection.js';
+
+export interface CollabEndpoint extends UpgradeRoute {
+  /** Closes every live-document connection with 1001. */
+  dispose(): Promise<void>;
+}
+
+const PATH = /^\/collab\/([^/]+)$/;
+
+/**
+ * `ws(s)://host/collab/<planId>?token=<jwt>`: the y-websocket protocol over the document hub.
+ * The connection is authenticated and checked against the plan before the first byte of content;
+ * it closes when the token expires.
+ */
+export function createCollabEndpoint(options: { hub: DocumentHub; authenticator: Authenticator; orm: MikroORM; logger: Logger }): CollabEndpoint {
+  const { hub, logger } = options;
+  // Updates are bounded by the inspector (1 MiB); the frame may carry a little protocol framing.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+
+  const connect = async (socket: WebSocket, request: http.IncomingMessage) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const planId = parseIdOrNull(PATH.exec(url.pathname)?.[1] ?? '');
+    // Messages that arrive while we authenticate wait in order.
+    const early: Uint8Array[] = [];
+    let connection: CollabConnection | null = null;
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return socket.close(ERROR_TABLE.BAD_USER_INPUT.wsCloseCode, 'Binary messages only');
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (connection) connection.receive(bytes);
+      else if (early.length < 16) early.push(bytes);
+      else socket.close(ERROR_TABLE.TOO_MANY_REQUESTS.wsCloseCode, 'Too many messages before sync');
+    });
+    socket.on('error', (error) => logger.debug({ event: 'collab.socket_error', err: error }));
+
+    if (!planId) return socket.close(ERROR_TABLE.NOT_FOUND.wsCloseCode, 'Plan not found');
+    let actor: Actor | null;
+    try {
+      actor = await options.authenticator.actorFromToken(url.searchParams.get('token'));
+    } catch (error) {
+      if (errorCodeOf(error) !== 'UNAUTHENTICATED') logger.error({ event: 'collab.auth_failed', err: error });
+      actor = null;
+    }
+    if (!actor) return socket.close(ERROR_TABLE.UNAUTHENTICATED.wsCloseCode, 'A valid token is required');
+    if (socket.readyState !== socket.OPEN) return;
+
+    try {
+      const access = await hub.access(planId);
+      const person = await options.orm.em.fork().findOneOrFail(Person, actor.personId);
+      const presence = { personId: actor.personId, name: person.displayName, role: roleIn(actor, access.plan) ?? 'NONE' };
+      connection = new CollabConnection(socket, randomUUID(), actor, presence, logger);
+      const document = await hub.attach(planId, connection);
+      if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
+      const expiry = setTimeout(() => connection?.close('UNAUTHENTICATED', 'Token expired'), Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()));
+      expiry.unref();
+      socket.on('close', () => {
+        clearTimeout(expiry);
+        hub.detach(document, connection!);
+      });
+      for (const message of early.splice(0)) connection.receive(message);
+      connection.start(document);
+      logger.debug({ event: 'collab.connected', planId, personId: actor.personId });
+    } catch (error) {
+      const code = errorCodeOf(error);
+      if (code === 'INTERNAL_SERVER_ERROR') logger.error({ event: 'collab.attach_failed', planId, err: error });
+      // Non-participants learn nothing, not even whether the plan exists.
+      const closeAs = code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND';
+      socket.close(ERROR_TABLE[closeAs].wsCloseCode, closeAs === 'NOT_FOUND' ? 'Plan not found' : 'Could not open the plan; try again');
+    }
+  };
+
+  wsServer.on('connection', (socket: WebSocket, request: http.IncomingMessage) => void connect(socket, request));
+
+  return {
+    matches: (pathname) => PATH.test(pathname),
+    handle: (request, socket, head) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
+    async dispose() {
+      for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { notFound } from '../errors/error-codes.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../logging/logger.js';
+import { loadPlanFacts } from '../plans/plan.service.js';
+import { can } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { isSectionKey, type SectionKey } from './document.template.js';
+import { DocumentStore } from './document.store.js';
+import type { DocumentPeer } from './document-peer.js';
+import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
+import type { SectionGrantAccess } from './section-rights.js';
+import { saveVersion } from './version.store.js';
+
+export interface DocumentHubDeps {
+  orm: MikroORM;
+  clock: Clock;
+  events: EventBus;
+  logger: Logger;
+  settings: DocumentSettings;
+}
+
+/** How long cached access facts are trusted without an event saying they changed. */
+const ACCESS_TTL_MS = 5_000;
+
+/**
+ * The live documents of this server: loads each plan's document once (concurrent first opens
+ * share the load), tracks who is connected, keeps their rights current, and unloads documents
+ * nobody uses. The only way in for the WebSocket endpoint and for GraphQL.
+ */
+export class DocumentHub {
+  readonly store: DocumentStore;
+  readonly #documents = new Map<string, Promise<LiveDocument>>();
+  readonly #access = new Map<string, { value: Promise<PlanAccess>; loadedAt: number }>();
+  readonly #stopListening: Array<() => void>;
+  readonly #sweep: NodeJS.Timeout;
+  #disposed = false;
+
+  constructor(private readonly deps: DocumentHubDeps) {
+    this.store = new DocumentStore(deps.orm);
+    const changed = ({ planId }: { planId: string }) => void this.#refreshAccess(planId);
+    this.#stopListening = [deps.events.listen('participantsChanged', changed), deps.events.listen('sectionRightsChanged', changed)];
+    // Participation can also end by date; connected readers are re-checked on a timer.
+    this.#sweep = setInterval(() => {
+      for (const planId of this.#documents.keys()) void this.#refreshAccess(planId);
+    }, ACCESS_TTL_MS);
+    this.#sweep.unref();
+  }
+
+  /** Connects a peer to a plan's document; refused (NOT_FOUND) unless the peer may read the plan. */
+  async attach(planId: string, peer: DocumentPeer): Promise<LiveDocument> {
+    const access = await this.access(planId);
+    if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
+    const document = await this.#open(planId);
+    if (document.idleTimer) clearTimeout(document.idleTimer);
+    document.peers.add(peer);
+    return document;
+  }
+
+  detach(document: LiveDocument, peer: DocumentPeer): void {
+    if (!document.peers.delete(peer)) return;
+    document.presence.remove(peer);
+    this.#scheduleUnload(document);
+  }
+
+  /** Runs `task` with the plan's document loaded, for GraphQL reads and writes. */
+  async use<T>(planId: string, task: (document: LiveDocument) => Promise<T>): Promise<T> {
+    for (;;) {
+      const document = await this.#open(planId);
+      if (document.closed) continue; // unloaded between the look-up and now: load again
+      document.users += 1;
+      if (document.idleTimer) clearTimeout(document.idleTimer);
+      try {
+        return await task(document);
+      } finally {
+        document.users -= 1;
+        this.#scheduleUnload(document);
+      }
+    }
+  }
+
+  /** Current participants and section grants of a plan, cached briefly and refreshed on change events. */
+  access(planId: string): Promise<PlanAccess> {
+    const cached = this.#access.get(planId);
+    if (cached && this.deps.clock.now().getTime() - cached.loadedAt < ACCESS_TTL_MS) return cached.value;
+    const value = this.#loadAccess(planId);
+    this.#access.set(planId, { value, loadedAt: this.deps.clock.now().getTime() });
+    value.catch(() => this.#access.delete(planId));
+    return value;
+  }
+
+  /** The grants of one person in one plan, for `canEdit` and the rights listing. */
+  async grantsOf(planId: string, personId: string): Promise<Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>> {
+    return (await this.access(planId)).grantsByPerson.get(personId) ?? {};
+  }
+
+  /** Saves the document as it is committed now as a version. */
+  async createVersion(planId: string, input: { kind: 'NAMED' | 'EVALUATION' | 'CLOSED'; label: string; authorId: string }): Promise<string> {
+    const { seq, state } = await this.use(planId, (document) => document.durableState());
+    return saveVersion(this.deps.orm.em.fork(), { planId, seq, state, at: this.deps.clock.now(), ...input });
+  }
+
+  /** Commits everything, snapshots, and disconnects everyone (server shutdown). */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    clearInterval(this.#sweep);
+    for (const stop of this.#stopListening) stop();
+    const documents = await Promise.allSettled(this.#documents.values());
+    this.#documents.clear();
+    for (const result of documents) {
+      if (result.status !== 'fulfilled') continue;
+      const document = result.value;
+      for (const peer of document.peers) peer.close('GOING_AWAY', 'Server shutting down');
+      await document.flushAndSnapshot(true).catch((error: unknown) => this.deps.logger.error({ event: 'document.flush_failed', planId: document.planId, err: error }));
+      document.close();
+    }
+  }
+
+  #open(planId: string): Promise<LiveDocument> {
+    if (this.#disposed) return Promise.reject(new Error('server is shutting down'));
+    let loading = this.#documents.get(planId);
+    if (!loading) {
+      loading = this.#load(planId);
+      this.#documents.set(planId, loading);
+      // A failed load is forgotten so the next open tries again; it never yields an empty document.
+      loading.catch(() => {
+        if (this.#documents.get(planId) === loading) this.#documents.delete(planId);
+      });
+    }
+    return loading;
+  }
+
+  async #load(planId: string): Promise<LiveDocument> {
+    const started = Date.now();
+    const stored = await this.store.load(planId);
+    const document = new LiveDocument(planId, stored, {
+      store: this.store,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      settings: this.deps.settings,
+      access: (id) => this.access(id),
+      onCommitted: (change) => this.#committed(change),
+      onFailed: (failed, error) => this.#evict(failed, error),
+    });
+    this.deps.logger.info({ event: 'document.loaded', planId, seq: stored.headSeq, tail: stored.tailCount, ms: Date.now() - started });
+    return document;
+  }
+
+  #committed(change: CommittedChange): void {
+    const { addsEvaluation, ...event } = change;
+    this.deps.events.publish('documentChanged', event);
+    if (addsEvaluation) {
+      this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${change.at.toISOString().slice(0, 10)}`, authorId: change.authorId }).catch(
+        (error: unknown) => this.deps.logger.error({ event: 'document.auto_version_failed', planId: change.planId, err: error }),
+      );
+    }
+  }
+
+  /** Memory may hold changes storage refused: drop it and let clients resync from what is stored. */
+  #evict(document: LiveDocument, error: unknown): void {
+    this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
+    if (this.#documents.get(document.planId) !== undefined) this.#documents.delete(document.planId);
+    for (const peer of document.peers) peer.close('INTERNAL_SERVER_ERROR', 'Could not save; reconnect to resync');
+    document.peers.clear();
+    document.close();
+  }
+
+  #scheduleUnload(document: LiveDocument): void {
+    if (document.peers.size > 0 || document.users > 0 || document.closed) return;
+    if (document.idleTimer) clearTimeout(document.idleTimer);
+    document.idleTimer = setTimeout(() => void this.#unload(document), this.deps.settings.idleUnloadMs);
+    document.idleTimer.unref();
+  }
+
+  async #unload(document: LiveDocument): Promise<void> {
+    try {
+      await document.flushAndSnapshot(true);
+    } catch (error) {
+      this.deps.logger.warn({ event: 'document.unload_flush_failed', planId: document.planId, err: error });
+    }
+    // Someone may have come back while the snapshot was written.
+    if (document.peers.size > 0 || document.users > 0 || document.closed) return;
+    this.#documents.delete(document.planId);
+    document.close();
+    this.deps.logger.debug({ event: 'document.unloaded', planId: document.planId });
+  }
+
+  async #loadAccess(planId: string): Promise<PlanAccess> {
+    const em = this.deps.orm.em.fork();
+    const plan = await loadPlanFacts(em, planId, this.deps.clock.now());
+    if (!plan) throw notFound('Plan');
+    const rows = await em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>(
+      'select person_id, section, access from section_grant where plan_id = ?',
+      [planId],
+    );
+    const grantsByPerson = new Map<string, Partial<Record<SectionKey, SectionGrantAccess>>>();
+    for (const row of rows) {
+      if (!isSectionKey(row.section)) continue;
+      grantsByPerson.set(row.person_id, { ...grantsByPerson.get(row.person_id), [row.section]: row.access });
+    }
+    return { plan, grantsByPerson };
+  }
+
+  /** Reloads a plan's access facts and disconnects anyone who may no longer read it. */
+  async #refreshAccess(planId: string): Promise<void> {
+    this.#access.delete(planId);
+    const loading = this.#documents.get(planId);
+    if (!loading) return;
+    try {
+      const [document, access] = await Promise.all([loading, this.access(planId)]);
+      for (const peer of document.peers) {
+        if (can(peer.actor, 'plan.read', access.plan)) continue;
+        peer.close('FORBIDDEN', 'You no longer take part in this plan');
+        this.detach(document, peer);
+      }
+    } catch (error) {
+      this.deps.logger.warn({ event: 'document.access_refresh_failed', planId, err: error });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import type { DocumentPeer, Refusal } from './document-peer.js';
+
+/** @default limits on what one connection may put into presence. */
+export const PRESENCE_LIMITS = { maxClientIdsPerPeer: 8, maxStateBytes: 8 * 1024 } as const;
+
+/**
+ * Presence (Yjs awareness) for one document, guarded: a connection may set or clear only the
+ * client ids it introduced itself, and the `user` shown to others is replaced by the server's
+ * own record of who is connected.
+ */
+export class Presence {
+  readonly #awareness: awarenessProtocol.Awareness;
+  /** Which connection introduced each client id. */
+  readonly #owners = new Map<number, DocumentPeer>();
+  readonly #idsOf = new Map<DocumentPeer, Set<number>>();
+
+  constructor(doc: Y.Doc, broadcast: (update: Uint8Array) => void) {
+    this.#awareness = new awarenessProtocol.Awareness(doc);
+    // The server itself is not present.
+    this.#awareness.setLocalState(null);
+    this.#awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>) => {
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length) broadcast(awarenessProtocol.encodeAwarenessUpdate(this.#awareness, changed));
+    });
+  }
+
+  /** Everyone present now, for a connection that just joined; null when nobody is. */
+  current(): Uint8Array | null {
+    const clients = [...this.#awareness.getStates().keys()];
+    return clients.length ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, clients) : null;
+  }
+
+  apply(peer: DocumentPeer, update: Uint8Array): Refusal | null {
+    let entries: Array<{ clientId: number; clock: number; state: Record<string, unknown> | null }>;
+    try {
+      entries = decodeEntries(update);
+    } catch {
+      return { code: 'BAD_USER_INPUT', reason: 'presence update is malformed', section: null };
+    }
+    const ids = this.#idsOf.get(peer) ?? new Set<number>();
+    for (const { clientId } of entries) {
+      const owner = this.#owners.get(clientId);
+      if (owner && owner !== peer) return { code: 'FORBIDDEN', reason: 'presence may only be set for your own client', section: null };
+      if (!owner && ids.size >= PRESENCE_LIMITS.maxClientIdsPerPeer) {
+        return { code: 'BAD_USER_INPUT', reason: 'too many presence client ids on one connection', section: null };
+      }
+      if (!owner) ids.add(clientId);
+    }
+    this.#idsOf.set(peer, ids);
+    for (const id of ids) this.#owners.set(id, peer);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, JSON.stringify(state === null ? null : { ...state, user: peer.presence }));
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.#awareness, encoding.toUint8Array(encoder), peer);
+    return null;
+  }
+
+  /** Clears a connection's presence when it leaves. */
+  remove(peer: DocumentPeer): void {
+    const ids = this.#idsOf.get(peer);
+    this.#idsOf.delete(peer);
+    if (!ids) return;
+    for (const id of ids) this.#owners.delete(id);
+    awarenessProtocol.removeAwarenessStates(this.#awareness, [...ids], null);
+  }
+
+  destroy(): void {
+    this.#awareness.destroy();
+  }
+}
+
+function decodeEntries(update: Uint8Array) {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  if (count > PRESENCE_LIMITS.maxClientIdsPerPeer) throw new Error('too many entries');
+  const entries = [];
+  for (let index = 0; index < count; index++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const json = decoding.readVarString(decoder);
+    if (json.length > PRESENCE_LIMITS.maxStateBytes) throw new Error('state too large');
+    const state: unknown = JSON.parse(json);
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('state must be an object or null');
+    entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
+  }
+  if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
+  return entries;
+}

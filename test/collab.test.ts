@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as Y from 'yjs';
+import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
+import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+let t: TestApp;
+let plan: SeededPlan;
+let person: SeededPerson;
+let provider: SeededPerson;
+let coordinator: SeededPerson;
+let homeCareId: string;
+const editors: Editor[] = [];
+const open = (who: SeededPerson) => {
+  const editor = connectEditor(t, plan.id, who.token);
+  editors.push(editor);
+  return editor;
+};
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const seed = seedFor(t);
+  const homeCare = await seed.organization('Home care');
+  homeCareId = homeCare.id;
+  const unit = await seed.organization('Coordinating unit', 'COORDINATING_UNIT');
+  person = await seed.citizen('ingrid');
+  provider = await seed.staff('nurse', homeCare.id);
+  coordinator = await seed.staff('coordinator', unit.id);
+  plan = await seed.plan().withOwner(person).withProvider(provider, homeCare.id).withCoordinator(coordinator, unit.id).create();
+});
+
+afterAll(async () => {
+  for (const editor of editors) editor.destroy();
+  await t?.close();
+});
+
+describe('live plan document', () => {
+  it('three editors converge on concurrent edits of different and the same sections', async () => {
+    const [a, b, c] = [open(person), open(provider), open(coordinator)];
+    await Promise.all([a.synced(), b.synced(), c.synced()]);
+    a.doc.getArray('goals').push([newEntry({ id: 'g1', text: text('Walk to the shop') })]);
+    b.doc.getArray('measures').push([newEntry({ id: 'm1', organizationId: homeCareId, title: text('Morning help') })]);
+    c.doc.getMap('period').set('start', '2026-12-01');
+    await vi.waitFor(() => {
+      for (const editor of [a, b, c]) {
+        expect(editor.section<unknown[]>('goals')).toHaveLength(1);
+        expect(editor.section<unknown[]>('measures')).toHaveLength(1);
+        expect(editor.section('period')).toEqual({ start: '2026-12-01' });
+      }
+    });
+    // The same text field, typed into at once by two people.
+    const goalText = (editor: Editor) => (editor.doc.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!;
+    goalText(a).insert(0, 'Every day: ');
+    goalText(c).insert(goalText(c).length, ' with a friend');
+    await vi.waitFor(() => {
+      for (const editor of [a, b, c]) expect(goalText(editor).toString()).toBe('Every day: Walk to the shop with a friend');
+    });
+    expect(a.denied).toEqual([]);
+  });
+});
