@@ -58,3 +58,31 @@ describe('live plan document', () => {
     expect(a.denied).toEqual([]);
   });
 });
+
+describe('GraphQL beside live editors', () => {
+  it('a GraphQL edit reaches a live editor, and sections show content and who changed them', async () => {
+    const live = open(coordinator);
+    await live.synced();
+    const added = await t.gql(
+      `mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { entryId seq section { key canEdit content } } }`,
+      { input: { planId: plan.id, section: 'contributions', fields: { text: 'I cook on Sundays' } } },
+      person.token,
+    );
+    expect(added.errors).toBeUndefined();
+    const entryId = added.data!.addPlanEntry.entryId as string;
+    await vi.waitFor(() =>
+      expect(live.section<Array<{ id: string; text: string; personId: string }>>('contributions')).toContainEqual({
+        id: entryId, text: 'I cook on Sundays', personId: person.id,
+      }),
+    );
+    const read = await t.gql(
+      `query($id: ID!) { plan(id: $id) { documentSeq sections { key canEdit access lastChange { by { id } at } } history(first: 10) { edges { node { section by { id } changes } } } } }`,
+      { id: plan.id },
+      person.token,
+    );
+    expect(read.errors).toBeUndefined();
+    const contributions = read.data!.plan.sections.find((section: { key: string }) => section.key === 'contributions');
+    expect(contributions).toMatchObject({ canEdit: false, access: 'OWN', lastChange: { by: { id: person.id } } });
+    expect(read.data!.plan.history.edges).toContainEqual({ node: { section: 'contributions', by: { id: person.id }, changes: 1 } });
+  });
+});

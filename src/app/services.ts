@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DocumentHub } from '../documents/document-hub.js';
+import { DocumentService } from '../documents/document.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import { OrganizationService } from '../organizations/organization.service.js';
 import { PersonService, type PeopleDeps } from '../people/person.service.js';
@@ -16,11 +17,13 @@ export interface Services {
   people: PersonService;
   organizations: OrganizationService;
   plans: PlanService;
+  documents: DocumentService;
 }
 
 export function createServices(deps: ServiceDeps, em: EntityManager, actor: Actor): Services {
   const people = new PersonService(em, actor, deps);
   const organizations = new OrganizationService(em, actor, people);
   const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations });
-  return { people, organizations, plans };
+  const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans });
+  return { people, organizations, plans, documents };
 }

@@ -133,6 +133,29 @@ export class LiveDocument {
     });
   }
 
+  /**
+   * A server-side change (GraphQL): `edit` runs on a draft copy, and the draft's update is
+   * submitted like any live edit, so the same checks decide. Costs a copy of the document.
+   */
+  async change<T>(actor: Actor, edit: (draft: Y.Doc) => T): Promise<{ result: SubmitResult; value: T }> {
+    const draft = new Y.Doc();
+    try {
+      defineSections(draft);
+      Y.applyUpdate(draft, Y.encodeStateAsUpdate(this.doc));
+      const before = Y.encodeStateVector(draft);
+      const value = edit(draft);
+      return { result: await this.submit(actor, Y.encodeStateAsUpdate(draft, before), null), value };
+    } finally {
+      draft.destroy();
+    }
+  }
+
+  /** Reads the document once everything in memory is committed. */
+  async readCommitted<T>(read: (document: LiveDocument) => T): Promise<T> {
+    await this.#whenDurable();
+    return read(this);
+  }
+
   /** The state a connection is missing, once everything in memory is committed. */
   async missingFor(stateVector: Uint8Array): Promise<Uint8Array> {
     await this.#whenDurable();

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { organizationResolvers } from '../organizations/organization.resolvers.js';
 import { peopleResolvers } from '../people/people.resolvers.js';
 import { planResolvers } from '../plans/plan.resolvers.js';
+import { documentResolvers } from '../documents/document.resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -21,6 +22,6 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers],
+    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers, documentResolvers],
   });
 }

@@ -53,6 +53,8 @@ export interface ResourceByAction {
     grants: Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>;
     entry: EntryFacts | null;
   };
+  /** Save the document as a named version. */
+  'plan.createVersion': PlanFacts;
   /** Grant or revoke a participant's edit right on a section. */
   'plan.manageSectionRights': { plan: PlanFacts; target: ParticipantFacts };
   'organization.create': null;
@@ -103,6 +105,7 @@ const rules: { [A in Action]: Rule<A> } = {
     if (access === 'OWN') return entry.ownerPersonId === actor.personId;
     return Boolean(participant.organizationId) && entry.organizationId === participant.organizationId;
   },
+  'plan.createVersion': (actor, plan) => plan.status !== 'ENDED' && roleIn(actor, plan) !== null,
   'plan.manageSectionRights': (actor, { plan, target }) => {
     const role = roleIn(actor, plan);
     // The person leads: only they (or their guardian) change their own rights.

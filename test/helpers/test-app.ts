@@ -19,6 +19,11 @@ export interface TestApp {
   /** ws://… URL of the GraphQL endpoint. */
   wsUrl: string;
   databaseUrl: string;
+  /**
+   * Stops the app cleanly and starts a new one on the same database (new port, new development
+   * signing key: mint tokens again afterwards).
+   */
+  restart(): Promise<void>;
   /** A development token, minted through the real `/auth/dev-token` endpoint. */
   token(sub: string, kind?: 'citizen' | 'personnel', name?: string): Promise<string>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
@@ -58,12 +63,17 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     BOOTSTRAP_ADMIN_SUBJECT: ADMIN.subject,
     ...env,
   });
-  const app = await createApp(config, options);
+  let app = await createApp(config, options);
   const testApp: TestApp = {
     app,
     url: app.url,
     wsUrl: `${app.url.replace(/^http/, 'ws')}/graphql`,
     databaseUrl: database.url,
+    async restart() {
+      await app.dispose();
+      app = await createApp(config, options);
+      Object.assign(testApp, { app, url: app.url, wsUrl: `${app.url.replace(/^http/, 'ws')}/graphql` });
+    },
     async token(sub, kind = 'citizen', name = sub) {
       const response = await fetch(`${app.url}/auth/dev-token`, {
         method: 'POST',

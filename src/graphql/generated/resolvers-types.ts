@@ -6,6 +6,8 @@ import type { Guardianship as GuardianshipModel } from '../../people/guardianshi
 import type { Organization as OrganizationModel, Membership as MembershipModel } from '../../organizations/organization.entity.js';
 import type { Plan as PlanModel, Participant as ParticipantModel } from '../../plans/plan.entity.js';
 import type { ParticipantsChangedEvent as ParticipantsChangedEventModel } from '../../plans/plan.events.js';
+import type { PlanSectionModel as PlanSectionModelModel, SectionChangeModel as SectionChangeModelModel, PlanChangedModel as PlanChangedModelModel } from '../../documents/document.service.js';
+import type { PlanChange as PlanChangeModel, PlanVersion as PlanVersionModel } from '../../documents/document.entity.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -20,6 +22,13 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, as an ISO 8601 string with time zone (e.g. 2026-11-22T10:00:00.000Z). */
   DateTime: { input: Date; output: Date; }
+  /**
+   * Any JSON value: a section's content as the live document holds it (text fields as strings).
+   * See docs/document-model.md for the shape of each section.
+   */
+  JSON: { input: unknown; output: unknown; }
+  /** A JSON object, e.g. the fields of an entry. */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
 export type AddMembershipInput = {
@@ -40,6 +49,15 @@ export type AddParticipantInput = {
 };
 
 export type AddParticipantResult = AlreadyParticipant | ParticipantAdded | VersionConflict;
+
+export type AddPlanEntryInput = {
+  /** Field values; text fields as strings. `personId` of contributions and log entries defaults to you, `organizationId` of measures to your organization. */
+  fields: Scalars['JSONObject']['input'];
+  /** Position in the list; at the end when omitted. */
+  index?: InputMaybe<Scalars['Int']['input']>;
+  planId: Scalars['ID']['input'];
+  section: SectionKey;
+};
 
 /** That person already takes part in the plan. */
 export type AlreadyParticipant = {
@@ -76,6 +94,11 @@ export type CreatePlanSuccess = {
   plan: Plan;
 };
 
+export type CreateVersionInput = {
+  label: Scalars['String']['input'];
+  planId: Scalars['ID']['input'];
+};
+
 export type Guardianship = {
   __typename?: 'Guardianship';
   createdAt: Scalars['DateTime']['output'];
@@ -101,15 +124,25 @@ export type Mutation = {
   /** Add someone to a unit's staff (or change their role there). */
   addMembership: Membership;
   addParticipant: AddParticipantResult;
+  /** Adds an entry to a LIST section; FORBIDDEN exactly when the same live edit would be refused. */
+  addPlanEntry: PlanContentChanged;
   changeParticipantRole: ChangeParticipantRoleResult;
   createOrganization: Organization;
   createPlan: CreatePlanResult;
+  /** Saves the document as it is now under a label. */
+  createVersion: PlanVersion;
   /** Make someone an administrator. Administrators only. */
   grantAdministrator: Person;
   /** Record a legal representative. Coordinating-unit staff and administrators only. */
   recordGuardianship: Guardianship;
   removeMembership: Scalars['Boolean']['output'];
   removeParticipant: RemoveParticipantResult;
+  removePlanEntry: PlanContentChanged;
+  /** Makes the document's content equal to a version's again, as a new change by you. */
+  restoreVersion: VersionRestored;
+  /** Grants or revokes one participant's edit right on a section (the person, their guardian or the coordinator). */
+  setSectionRight: Participant;
+  updatePlanEntry: PlanContentChanged;
 };
 
 
@@ -120,6 +153,11 @@ export type MutationAddMembershipArgs = {
 
 export type MutationAddParticipantArgs = {
   input: AddParticipantInput;
+};
+
+
+export type MutationAddPlanEntryArgs = {
+  input: AddPlanEntryInput;
 };
 
 
@@ -135,6 +173,11 @@ export type MutationCreateOrganizationArgs = {
 
 export type MutationCreatePlanArgs = {
   input: CreatePlanInput;
+};
+
+
+export type MutationCreateVersionArgs = {
+  input: CreateVersionInput;
 };
 
 
@@ -155,6 +198,26 @@ export type MutationRemoveMembershipArgs = {
 
 export type MutationRemoveParticipantArgs = {
   input: RemoveParticipantInput;
+};
+
+
+export type MutationRemovePlanEntryArgs = {
+  input: RemovePlanEntryInput;
+};
+
+
+export type MutationRestoreVersionArgs = {
+  input: RestoreVersionInput;
+};
+
+
+export type MutationSetSectionRightArgs = {
+  input: SetSectionRightInput;
+};
+
+
+export type MutationUpdatePlanEntryArgs = {
+  input: UpdatePlanEntryInput;
 };
 
 /** A service unit: home care, a school, NAV, a hospital ward, or the coordinating unit. */
@@ -196,6 +259,7 @@ export type Participant = {
   organization?: Maybe<Organization>;
   person: Person;
   role: ParticipantRole;
+  sectionRights: Array<ParticipantSectionRight>;
   viewerCanChangeRole: Scalars['Boolean']['output'];
   viewerCanRemove: Scalars['Boolean']['output'];
 };
@@ -232,6 +296,15 @@ export type ParticipantRoleChanged = {
   __typename?: 'ParticipantRoleChanged';
   participant: Participant;
   plan: Plan;
+};
+
+/** A participant's effective right on one section. */
+export type ParticipantSectionRight = {
+  __typename?: 'ParticipantSectionRight';
+  access: SectionAccess;
+  /** The override set for this participant, or null when the role's default applies. */
+  granted?: Maybe<SectionRight>;
+  section: SectionKey;
 };
 
 export type ParticipantsChangedEvent = {
@@ -272,24 +345,84 @@ export type PersonRefInput = {
 export type Plan = {
   __typename?: 'Plan';
   createdAt: Scalars['DateTime']['output'];
+  /** Sequence number of the document's last committed change (0 for an empty document). */
+  documentSeq: Scalars['Int']['output'];
+  /** Who changed what, newest first, per section, person and minute; kept forever. */
+  history: PlanChangeConnection;
   id: Scalars['ID']['output'];
   owner: Person;
   /** Participants with access now. */
   participants: Array<Participant>;
+  section: PlanSection;
+  sections: Array<PlanSection>;
   status: PlanStatus;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic version; pass it as `expectedVersion` to refuse changes made on a stale view. */
   version: Scalars['Int']['output'];
+  /** Saved versions of the document, newest first. */
+  versions: Array<PlanVersion>;
   viewerCanManageParticipants: Scalars['Boolean']['output'];
   /** Your role in this plan. */
   viewerRole?: Maybe<ParticipantRole>;
+};
+
+
+/** A person's individual plan (individuell plan). */
+export type PlanHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  section?: InputMaybe<SectionKey>;
+};
+
+
+/** A person's individual plan (individuell plan). */
+export type PlanSectionArgs = {
+  key: SectionKey;
 };
 
 /** The person already has a plan that has not ended (one plan per person). */
 export type PlanAlreadyExists = {
   __typename?: 'PlanAlreadyExists';
   message: Scalars['String']['output'];
+};
+
+/** Changes one person made to one section within one minute. */
+export type PlanChange = {
+  __typename?: 'PlanChange';
+  /** When the last of them was committed. */
+  at: Scalars['DateTime']['output'];
+  by: Person;
+  changes: Scalars['Int']['output'];
+  firstSeq: Scalars['Int']['output'];
+  lastSeq: Scalars['Int']['output'];
+  /** Start of the minute the changes fall in. */
+  minute: Scalars['DateTime']['output'];
+  section: SectionKey;
+};
+
+export type PlanChangeConnection = {
+  __typename?: 'PlanChangeConnection';
+  edges: Array<PlanChangeEdge>;
+  pageInfo: PageInfo;
+};
+
+export type PlanChangeEdge = {
+  __typename?: 'PlanChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: PlanChange;
+};
+
+/** Sections of a plan changed: coalesced, so a burst of typing is one event. */
+export type PlanChangedEvent = {
+  __typename?: 'PlanChangedEvent';
+  at: Scalars['DateTime']['output'];
+  by: Array<Person>;
+  planId: Scalars['ID']['output'];
+  sections: Array<SectionKey>;
+  /** The last committed sequence number covered by this event. */
+  seq: Scalars['Int']['output'];
 };
 
 export type PlanConnection = {
@@ -299,16 +432,56 @@ export type PlanConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A change made through GraphQL, committed and already sent to live editors. */
+export type PlanContentChanged = {
+  __typename?: 'PlanContentChanged';
+  /** The entry added, changed or removed (LIST sections). */
+  entryId?: Maybe<Scalars['ID']['output']>;
+  plan: Plan;
+  section: PlanSection;
+  /** The document sequence number of the change (unchanged when the change was already in the document). */
+  seq: Scalars['Int']['output'];
+};
+
 export type PlanEdge = {
   __typename?: 'PlanEdge';
   cursor: Scalars['String']['output'];
   node: Plan;
 };
 
+export type PlanSection = {
+  __typename?: 'PlanSection';
+  /** How far the viewer may edit: ALL, OWN entries, their ORGANIZATION's entries, or NONE. */
+  access: SectionAccess;
+  /** Whether the viewer may change every part of the section (asks the same policy as a live edit). */
+  canEdit: Scalars['Boolean']['output'];
+  /** LIST sections: an array of entries; RECORD sections: an object of fields. */
+  content: Scalars['JSON']['output'];
+  key: SectionKey;
+  kind: SectionKind;
+  /** Who changed the section last, and when (to the minute it was recorded in). */
+  lastChange?: Maybe<SectionChange>;
+  title: Scalars['String']['output'];
+};
+
 export type PlanStatus =
   | 'ACTIVE'
   | 'ENDED'
   | 'REQUESTED';
+
+export type PlanVersion = {
+  __typename?: 'PlanVersion';
+  author: Person;
+  /** Every section's content in this version, keyed by section. */
+  content: Scalars['JSON']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: VersionKind;
+  label: Scalars['String']['output'];
+  plan: Plan;
+  /** The document sequence number the version was taken at. */
+  seq: Scalars['Int']['output'];
+};
 
 /** Root types. Each domain extends them in its own file in this folder. */
 export type Query = {
@@ -323,6 +496,8 @@ export type Query = {
   plan?: Maybe<Plan>;
   /** The plans you take part in, newest first. */
   plans: PlanConnection;
+  /** A saved version of a plan's document, with its content; null unless you take part in the plan. */
+  version?: Maybe<PlanVersion>;
 };
 
 
@@ -350,6 +525,12 @@ export type QueryPlansArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** Root types. Each domain extends them in its own file in this folder. */
+export type QueryVersionArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type RecordGuardianshipInput = {
   guardian: PersonRefInput;
   ward: PersonRefInput;
@@ -362,10 +543,62 @@ export type RemoveParticipantInput = {
 
 export type RemoveParticipantResult = ParticipantRemoved | VersionConflict;
 
+export type RemovePlanEntryInput = {
+  entryId: Scalars['ID']['input'];
+  planId: Scalars['ID']['input'];
+  section: SectionKey;
+};
+
+export type RestoreVersionInput = {
+  versionId: Scalars['ID']['input'];
+};
+
+/** How far someone may edit a section: every entry, their own entries, their organization's entries, or nothing. */
+export type SectionAccess =
+  | 'ALL'
+  | 'NONE'
+  | 'ORGANIZATION'
+  | 'OWN';
+
+export type SectionChange = {
+  __typename?: 'SectionChange';
+  at: Scalars['DateTime']['output'];
+  by: Person;
+};
+
+/** The sections of a plan document, named as the document's root types. */
+export type SectionKey =
+  | 'contributions'
+  | 'cooperation'
+  | 'evaluations'
+  | 'goals'
+  | 'log'
+  | 'measures'
+  | 'period'
+  | 'situation';
+
+/** LIST: entries with stable ids. RECORD: one set of fields. */
+export type SectionKind =
+  | 'LIST'
+  | 'RECORD';
+
+/** A right set for one participant on one section: EDIT grants ALL, READ revokes to NONE, DEFAULT goes back to the role's default. */
+export type SectionRight =
+  | 'DEFAULT'
+  | 'EDIT'
+  | 'READ';
+
+export type SetSectionRightInput = {
+  participantId: Scalars['ID']['input'];
+  right: SectionRight;
+  section: SectionKey;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** Participants added, removed or changed in a plan you take part in. Ends when you lose access. */
   participantsChanged: ParticipantsChangedEvent;
+  planChanged: PlanChangedEvent;
 };
 
 
@@ -373,11 +606,39 @@ export type SubscriptionParticipantsChangedArgs = {
   planId: Scalars['ID']['input'];
 };
 
+
+export type SubscriptionPlanChangedArgs = {
+  planId: Scalars['ID']['input'];
+};
+
+export type UpdatePlanEntryInput = {
+  /** The entry to change in a LIST section; omit for a RECORD section. */
+  entryId?: InputMaybe<Scalars['ID']['input']>;
+  /** Fields to set; text fields are replaced by the given string (merged as a minimal edit), null clears a plain field. */
+  fields: Scalars['JSONObject']['input'];
+  planId: Scalars['ID']['input'];
+  section: SectionKey;
+};
+
 /** The optimistic version you sent is not the plan's current one: reload and try again. */
 export type VersionConflict = {
   __typename?: 'VersionConflict';
   currentVersion: Scalars['Int']['output'];
   message: Scalars['String']['output'];
+};
+
+export type VersionKind =
+  | 'CLOSED'
+  | 'EVALUATION'
+  | 'NAMED';
+
+export type VersionRestored = {
+  __typename?: 'VersionRestored';
+  plan: Plan;
+  /** Sections the restore changed. */
+  sections: Array<SectionKey>;
+  seq: Scalars['Int']['output'];
+  version: PlanVersion;
 };
 
 /** The signed-in person, with what they may do outside any one plan. */
@@ -488,6 +749,7 @@ export type ResolversTypes = {
   AddMembershipInput: AddMembershipInput;
   AddParticipantInput: AddParticipantInput;
   AddParticipantResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddParticipantResult']>;
+  AddPlanEntryInput: AddPlanEntryInput;
   AlreadyParticipant: ResolverTypeWrapper<Omit<AlreadyParticipant, 'participant'> & { participant: ResolversTypes['Participant'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeParticipantRoleInput: ChangeParticipantRoleInput;
@@ -496,10 +758,13 @@ export type ResolversTypes = {
   CreatePlanInput: CreatePlanInput;
   CreatePlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreatePlanResult']>;
   CreatePlanSuccess: ResolverTypeWrapper<Omit<CreatePlanSuccess, 'plan'> & { plan: ResolversTypes['Plan'] }>;
+  CreateVersionInput: CreateVersionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Guardianship: ResolverTypeWrapper<GuardianshipModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Membership: ResolverTypeWrapper<MembershipModel>;
   MembershipRole: MembershipRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -512,22 +777,41 @@ export type ResolversTypes = {
   ParticipantRemoved: ResolverTypeWrapper<Omit<ParticipantRemoved, 'plan'> & { plan?: Maybe<ResolversTypes['Plan']> }>;
   ParticipantRole: ParticipantRole;
   ParticipantRoleChanged: ResolverTypeWrapper<Omit<ParticipantRoleChanged, 'participant' | 'plan'> & { participant: ResolversTypes['Participant'], plan: ResolversTypes['Plan'] }>;
+  ParticipantSectionRight: ResolverTypeWrapper<ParticipantSectionRight>;
   ParticipantsChangedEvent: ResolverTypeWrapper<ParticipantsChangedEventModel>;
   Person: ResolverTypeWrapper<PersonModel>;
   PersonKind: PersonKind;
   PersonRefInput: PersonRefInput;
   Plan: ResolverTypeWrapper<PlanModel>;
   PlanAlreadyExists: ResolverTypeWrapper<PlanAlreadyExists>;
+  PlanChange: ResolverTypeWrapper<PlanChangeModel>;
+  PlanChangeConnection: ResolverTypeWrapper<Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversTypes['PlanChangeEdge']> }>;
+  PlanChangeEdge: ResolverTypeWrapper<Omit<PlanChangeEdge, 'node'> & { node: ResolversTypes['PlanChange'] }>;
+  PlanChangedEvent: ResolverTypeWrapper<PlanChangedModelModel>;
   PlanConnection: ResolverTypeWrapper<Omit<PlanConnection, 'edges'> & { edges: Array<ResolversTypes['PlanEdge']> }>;
+  PlanContentChanged: ResolverTypeWrapper<Omit<PlanContentChanged, 'plan' | 'section'> & { plan: ResolversTypes['Plan'], section: ResolversTypes['PlanSection'] }>;
   PlanEdge: ResolverTypeWrapper<Omit<PlanEdge, 'node'> & { node: ResolversTypes['Plan'] }>;
+  PlanSection: ResolverTypeWrapper<PlanSectionModelModel>;
   PlanStatus: PlanStatus;
+  PlanVersion: ResolverTypeWrapper<PlanVersionModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordGuardianshipInput: RecordGuardianshipInput;
   RemoveParticipantInput: RemoveParticipantInput;
   RemoveParticipantResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemoveParticipantResult']>;
+  RemovePlanEntryInput: RemovePlanEntryInput;
+  RestoreVersionInput: RestoreVersionInput;
+  SectionAccess: SectionAccess;
+  SectionChange: ResolverTypeWrapper<SectionChangeModelModel>;
+  SectionKey: SectionKey;
+  SectionKind: SectionKind;
+  SectionRight: SectionRight;
+  SetSectionRightInput: SetSectionRightInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdatePlanEntryInput: UpdatePlanEntryInput;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
+  VersionKind: VersionKind;
+  VersionRestored: ResolverTypeWrapper<Omit<VersionRestored, 'plan' | 'version'> & { plan: ResolversTypes['Plan'], version: ResolversTypes['PlanVersion'] }>;
   Viewer: ResolverTypeWrapper<ViewerModelModel>;
 };
 
@@ -536,6 +820,7 @@ export type ResolversParentTypes = {
   AddMembershipInput: AddMembershipInput;
   AddParticipantInput: AddParticipantInput;
   AddParticipantResult: ResolversUnionTypes<ResolversParentTypes>['AddParticipantResult'];
+  AddPlanEntryInput: AddPlanEntryInput;
   AlreadyParticipant: Omit<AlreadyParticipant, 'participant'> & { participant: ResolversParentTypes['Participant'] };
   Boolean: Scalars['Boolean']['output'];
   ChangeParticipantRoleInput: ChangeParticipantRoleInput;
@@ -544,10 +829,13 @@ export type ResolversParentTypes = {
   CreatePlanInput: CreatePlanInput;
   CreatePlanResult: ResolversUnionTypes<ResolversParentTypes>['CreatePlanResult'];
   CreatePlanSuccess: Omit<CreatePlanSuccess, 'plan'> & { plan: ResolversParentTypes['Plan'] };
+  CreateVersionInput: CreateVersionInput;
   DateTime: Scalars['DateTime']['output'];
   Guardianship: GuardianshipModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
+  JSONObject: Scalars['JSONObject']['output'];
   Membership: MembershipModel;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationModel;
@@ -556,20 +844,34 @@ export type ResolversParentTypes = {
   ParticipantAdded: Omit<ParticipantAdded, 'participant' | 'plan'> & { participant: ResolversParentTypes['Participant'], plan: ResolversParentTypes['Plan'] };
   ParticipantRemoved: Omit<ParticipantRemoved, 'plan'> & { plan?: Maybe<ResolversParentTypes['Plan']> };
   ParticipantRoleChanged: Omit<ParticipantRoleChanged, 'participant' | 'plan'> & { participant: ResolversParentTypes['Participant'], plan: ResolversParentTypes['Plan'] };
+  ParticipantSectionRight: ParticipantSectionRight;
   ParticipantsChangedEvent: ParticipantsChangedEventModel;
   Person: PersonModel;
   PersonRefInput: PersonRefInput;
   Plan: PlanModel;
   PlanAlreadyExists: PlanAlreadyExists;
+  PlanChange: PlanChangeModel;
+  PlanChangeConnection: Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanChangeEdge']> };
+  PlanChangeEdge: Omit<PlanChangeEdge, 'node'> & { node: ResolversParentTypes['PlanChange'] };
+  PlanChangedEvent: PlanChangedModelModel;
   PlanConnection: Omit<PlanConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanEdge']> };
+  PlanContentChanged: Omit<PlanContentChanged, 'plan' | 'section'> & { plan: ResolversParentTypes['Plan'], section: ResolversParentTypes['PlanSection'] };
   PlanEdge: Omit<PlanEdge, 'node'> & { node: ResolversParentTypes['Plan'] };
+  PlanSection: PlanSectionModelModel;
+  PlanVersion: PlanVersionModel;
   Query: Record<PropertyKey, never>;
   RecordGuardianshipInput: RecordGuardianshipInput;
   RemoveParticipantInput: RemoveParticipantInput;
   RemoveParticipantResult: ResolversUnionTypes<ResolversParentTypes>['RemoveParticipantResult'];
+  RemovePlanEntryInput: RemovePlanEntryInput;
+  RestoreVersionInput: RestoreVersionInput;
+  SectionChange: SectionChangeModelModel;
+  SetSectionRightInput: SetSectionRightInput;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  UpdatePlanEntryInput: UpdatePlanEntryInput;
   VersionConflict: VersionConflict;
+  VersionRestored: Omit<VersionRestored, 'plan' | 'version'> & { plan: ResolversParentTypes['Plan'], version: ResolversParentTypes['PlanVersion'] };
   Viewer: ViewerModelModel;
 };
 
@@ -607,6 +909,14 @@ export type GuardianshipResolvers<ContextType = GraphQLContext, ParentType exten
   ward?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type MembershipResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
@@ -617,13 +927,19 @@ export type MembershipResolvers<ContextType = GraphQLContext, ParentType extends
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addMembership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMembershipArgs, 'input'>>;
   addParticipant?: Resolver<ResolversTypes['AddParticipantResult'], ParentType, ContextType, RequireFields<MutationAddParticipantArgs, 'input'>>;
+  addPlanEntry?: Resolver<ResolversTypes['PlanContentChanged'], ParentType, ContextType, RequireFields<MutationAddPlanEntryArgs, 'input'>>;
   changeParticipantRole?: Resolver<ResolversTypes['ChangeParticipantRoleResult'], ParentType, ContextType, RequireFields<MutationChangeParticipantRoleArgs, 'input'>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   createPlan?: Resolver<ResolversTypes['CreatePlanResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
+  createVersion?: Resolver<ResolversTypes['PlanVersion'], ParentType, ContextType, RequireFields<MutationCreateVersionArgs, 'input'>>;
   grantAdministrator?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationGrantAdministratorArgs, 'personId'>>;
   recordGuardianship?: Resolver<ResolversTypes['Guardianship'], ParentType, ContextType, RequireFields<MutationRecordGuardianshipArgs, 'input'>>;
   removeMembership?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMembershipArgs, 'id'>>;
   removeParticipant?: Resolver<ResolversTypes['RemoveParticipantResult'], ParentType, ContextType, RequireFields<MutationRemoveParticipantArgs, 'input'>>;
+  removePlanEntry?: Resolver<ResolversTypes['PlanContentChanged'], ParentType, ContextType, RequireFields<MutationRemovePlanEntryArgs, 'input'>>;
+  restoreVersion?: Resolver<ResolversTypes['VersionRestored'], ParentType, ContextType, RequireFields<MutationRestoreVersionArgs, 'input'>>;
+  setSectionRight?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationSetSectionRightArgs, 'input'>>;
+  updatePlanEntry?: Resolver<ResolversTypes['PlanContentChanged'], ParentType, ContextType, RequireFields<MutationUpdatePlanEntryArgs, 'input'>>;
 };
 
 export type OrganizationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -646,6 +962,7 @@ export type ParticipantResolvers<ContextType = GraphQLContext, ParentType extend
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ParticipantRole'], ParentType, ContextType>;
+  sectionRights?: Resolver<Array<ResolversTypes['ParticipantSectionRight']>, ParentType, ContextType>;
   viewerCanChangeRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCanRemove?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -668,6 +985,12 @@ export type ParticipantRoleChangedResolvers<ContextType = GraphQLContext, Parent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ParticipantSectionRightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ParticipantSectionRight'] = ResolversParentTypes['ParticipantSectionRight']> = {
+  access?: Resolver<ResolversTypes['SectionAccess'], ParentType, ContextType>;
+  granted?: Resolver<Maybe<ResolversTypes['SectionRight']>, ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['SectionKey'], ParentType, ContextType>;
+};
+
 export type ParticipantsChangedEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ParticipantsChangedEvent'] = ResolversParentTypes['ParticipantsChangedEvent']> = {
   change?: Resolver<ResolversTypes['ParticipantChange'], ParentType, ContextType>;
   participant?: Resolver<Maybe<ResolversTypes['Participant']>, ParentType, ContextType>;
@@ -684,13 +1007,18 @@ export type PersonResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  documentSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['PlanChangeConnection'], ParentType, ContextType, Partial<PlanHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   participants?: Resolver<Array<ResolversTypes['Participant']>, ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['PlanSection'], ParentType, ContextType, RequireFields<PlanSectionArgs, 'key'>>;
+  sections?: Resolver<Array<ResolversTypes['PlanSection']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PlanStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['PlanVersion']>, ParentType, ContextType>;
   viewerCanManageParticipants?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['ParticipantRole']>, ParentType, ContextType>;
 };
@@ -700,15 +1028,71 @@ export type PlanAlreadyExistsResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PlanChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChange'] = ResolversParentTypes['PlanChange']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  changes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minute?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['SectionKey'], ParentType, ContextType>;
+};
+
+export type PlanChangeConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChangeConnection'] = ResolversParentTypes['PlanChangeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PlanChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type PlanChangeEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChangeEdge'] = ResolversParentTypes['PlanChangeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PlanChange'], ParentType, ContextType>;
+};
+
+export type PlanChangedEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChangedEvent'] = ResolversParentTypes['PlanChangedEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
+  planId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sections?: Resolver<Array<ResolversTypes['SectionKey']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PlanConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanConnection'] = ResolversParentTypes['PlanConnection']> = {
   edges?: Resolver<Array<ResolversTypes['PlanEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type PlanContentChangedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanContentChanged'] = ResolversParentTypes['PlanContentChanged']> = {
+  entryId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  section?: Resolver<ResolversTypes['PlanSection'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PlanEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanEdge'] = ResolversParentTypes['PlanEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+};
+
+export type PlanSectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSection'] = ResolversParentTypes['PlanSection']> = {
+  access?: Resolver<ResolversTypes['SectionAccess'], ParentType, ContextType>;
+  canEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['SectionKey'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SectionKind'], ParentType, ContextType>;
+  lastChange?: Resolver<Maybe<ResolversTypes['SectionChange']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PlanVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanVersion'] = ResolversParentTypes['PlanVersion']> = {
+  author?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['VersionKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -718,20 +1102,34 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   organizations?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<ResolversTypes['PlanConnection'], ParentType, ContextType, RequireFields<QueryPlansArgs, 'first'>>;
+  version?: Resolver<Maybe<ResolversTypes['PlanVersion']>, ParentType, ContextType, RequireFields<QueryVersionArgs, 'id'>>;
 };
 
 export type RemoveParticipantResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemoveParticipantResult'] = ResolversParentTypes['RemoveParticipantResult']> = {
   __resolveType: TypeResolveFn<'ParticipantRemoved' | 'VersionConflict', ParentType, ContextType>;
 };
 
+export type SectionChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SectionChange'] = ResolversParentTypes['SectionChange']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   participantsChanged?: SubscriptionResolver<ResolversTypes['ParticipantsChangedEvent'], "participantsChanged", ParentType, ContextType, RequireFields<SubscriptionParticipantsChangedArgs, 'planId'>>;
+  planChanged?: SubscriptionResolver<ResolversTypes['PlanChangedEvent'], "planChanged", ParentType, ContextType, RequireFields<SubscriptionPlanChangedArgs, 'planId'>>;
 };
 
 export type VersionConflictResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionConflict'] = ResolversParentTypes['VersionConflict']> = {
   currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type VersionRestoredResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionRestored'] = ResolversParentTypes['VersionRestored']> = {
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  sections?: Resolver<Array<ResolversTypes['SectionKey']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['PlanVersion'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
@@ -751,6 +1149,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CreatePlanSuccess?: CreatePlanSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Guardianship?: GuardianshipResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  JSONObject?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
@@ -759,16 +1159,26 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ParticipantAdded?: ParticipantAddedResolvers<ContextType>;
   ParticipantRemoved?: ParticipantRemovedResolvers<ContextType>;
   ParticipantRoleChanged?: ParticipantRoleChangedResolvers<ContextType>;
+  ParticipantSectionRight?: ParticipantSectionRightResolvers<ContextType>;
   ParticipantsChangedEvent?: ParticipantsChangedEventResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   PlanAlreadyExists?: PlanAlreadyExistsResolvers<ContextType>;
+  PlanChange?: PlanChangeResolvers<ContextType>;
+  PlanChangeConnection?: PlanChangeConnectionResolvers<ContextType>;
+  PlanChangeEdge?: PlanChangeEdgeResolvers<ContextType>;
+  PlanChangedEvent?: PlanChangedEventResolvers<ContextType>;
   PlanConnection?: PlanConnectionResolvers<ContextType>;
+  PlanContentChanged?: PlanContentChangedResolvers<ContextType>;
   PlanEdge?: PlanEdgeResolvers<ContextType>;
+  PlanSection?: PlanSectionResolvers<ContextType>;
+  PlanVersion?: PlanVersionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemoveParticipantResult?: RemoveParticipantResultResolvers<ContextType>;
+  SectionChange?: SectionChangeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   VersionConflict?: VersionConflictResolvers<ContextType>;
+  VersionRestored?: VersionRestoredResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, forbidden, notFound } from '../errors/error-codes.js';
+import type { EventBus } from '../events/event-bus.js';
+import { Person } from '../people/person.entity.js';
+import type { Participant, Plan } from '../plans/plan.entity.js';
+import type { PlanService } from '../plans/plan.service.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan, can } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { parseId, parseIdOrNull } from '../shared/ids.js';
+import { addEntry, contentOfState, removeEntry, restoreContent, updateEntry } from './content-edits.js';
+import { PlanChangeSchema, PlanVersion, SectionGrant, type PlanChange } from './document.entity.js';
+import type { DocumentHub } from './document-hub.js';
+import type { SubmitResult } from './document-peer.js';
+import { SECTIONS, SECTION_KEYS, sectionContent, type SectionKey } from './document.template.js';
+import type { LiveDocument } from './live-document.js';
+import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from './section-rights.js';
+
+export interface SectionChangeModel {
+  personId: string;
+  at: Date;
+}
+
+export interface PlanSectionModel {
+  planId: string;
+  key: SectionKey;
+  title: string;
+  kind: 'LIST' | 'RECORD';
+  canEdit: boolean;
+  access: SectionAccess;
+  content: unknown;
+  lastChange: SectionChangeModel | null;
+}
+
+/** A coalesced `planChanged` event. */
+export interface PlanChangedModel {
+  planId: string;
+  seq: number;
+  sections: string[];
+  personIds: string[];
+  at: Date;
+}
+
+export interface DocumentDeps {
+  clock: Clock;
+  events: EventBus;
+  documents: DocumentHub;
+  plans: PlanService;
+}
+
+const MAX_HISTORY_PAGE = 100;
+
+/**
+ * Plan content for GraphQL: reads of sections, history and versions; content changes run as
+ * server-side changes on the live document, so editors see them at once and the same rules apply.
+ */
+export class DocumentService {
+  readonly #people: DataLoader<string, Person>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly deps: DocumentDeps,
+  ) {
+    this.#people = new DataLoader(async (ids) => {
+      const people = await this.em.find(Person, { id: { $in: [...ids] } });
+      return ids.map((id) => people.find((person) => person.id === id) ?? new Error(`person ${id} not found`));
+    });
+  }
+
+  person(id: string): Promise<Person> {
+    return this.#people.load(id);
+  }
+
+  async sections(plan: Plan): Promise<PlanSectionModel[]> {
+    const access = await this.#readableAccess(plan.id);
+    const grants = access.grantsByPerson.get(this.actor.personId) ?? {};
+    const role = access.plan.participants.find((participant) => participant.personId === this.actor.personId)!.role;
+    const content = await this.#read(plan.id, (doc) => Object.fromEntries(SECTION_KEYS.map((key) => [key, sectionContent(doc.doc, key)])));
+    const lastChanges = await this.em.execute<Array<{ section: string; person_id: string; last_at: Date }>>(
+      'select distinct on (section) section, person_id, last_at from plan_change where plan_id = ? order by section, last_at desc',
+      [plan.id],
+    );
+    return SECTION_KEYS.map((key) => {
+      const last = lastChanges.find((row) => row.section === key);
+      return {
+        planId: plan.id,
+        key,
+        title: SECTIONS[key].title,
+        kind: SECTIONS[key].kind === 'list' ? 'LIST' : 'RECORD',
+        canEdit: can(this.actor, 'plan.editSection', { plan: access.plan, section: key, grants, entry: null }),
+        access: access.plan.status === 'ENDED' ? 'NONE' : effectiveAccess(role, key, grants),
+        content: content[key],
+        lastChange: last ? { personId: last.person_id, at: new Date(last.last_at) } : null,
+      };
+    });
+  }
+
+  async section(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
+    return (await this.sections(plan)).find((section) => section.key === key)!;
+  }
+
+  async documentSeq(plan: Plan): Promise<number> {
+    await this.#readableAccess(plan.id);
+    return this.#read(plan.id, (document) => document.headSeq);
+  }
+
+  async history(plan: Plan, args: { first?: number | null; after?: string | null; section?: SectionKey | null; personId?: string | null }) {
+    await this.#readableAccess(plan.id);
+    const first = args.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badInput(`first must be 1 to ${MAX_HISTORY_PAGE}`);
+    if (args.after && !isHistoryCursor(args.after)) throw badInput('after is not a valid cursor');
+    const where: FilterQuery<PlanChange> = { planId: plan.id };
+    if (args.section) where.section = args.section;
+    if (args.personId) where.personId = parseId(args.personId, 'Person');
+    const cursor = await this.em.findByCursor(PlanChangeSchema, where, {
+      first,
+      after: args.after ?? undefined,
+      orderBy: { minute: 'desc', section: 'asc', personId: 'asc' },
+      includeCount: false,
+    });
+    return {
+      edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
+      pageInfo: { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor },
+    };
+  }
+
+  async versions(plan: Plan): Promise<PlanVersion[]> {
+    await this.#readableAccess(plan.id);
+    return this.em.find(PlanVersion, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+  }
+
+  /** A version of a plan the viewer takes part in; null otherwise, so ids reveal nothing. */
+  async version(id: string): Promise<PlanVersion | null> {
+    const versionId = parseIdOrNull(id);
+    const version = versionId ? await this.em.findOne(PlanVersion, versionId) : null;
+    return version && (await this.deps.plans.find(version.plan.id)) ? version : null;
+  }
+
+  async versionContent(version: PlanVersion): Promise<Record<SectionKey, unknown>> {
+    await this.#readableAccess(version.plan.id);
+    const [row] = await this.em.execute<Array<{ state: Buffer }>>('select state from plan_version where id = ?', [version.id]);
+    return contentOfState(row!.state);
+  }
+
+  async addEntry(input: { planId: string; section: SectionKey; fields: Record<string, unknown>; index?: number | null }) {
+    const plan = await this.deps.plans.get(input.planId);
+    const access = await this.#readableAccess(plan.id);
+    const spec = SECTIONS[input.section];
+    const fields = { ...input.fields };
+    // Entries that belong to someone default to the author (or the author's unit).
+    if (spec.ownerField === 'personId' && fields['personId'] === undefined) fields['personId'] = this.actor.personId;
+    if (spec.ownerField === 'organizationId' && fields['organizationId'] === undefined) {
+      fields['organizationId'] = access.plan.participants.find((participant) => participant.personId === this.actor.personId)?.organizationId ?? null;
+    }
+    if (input.section === 'log' && fields['at'] === undefined) fields['at'] = this.deps.clock.now().toISOString();
+    const entryId = randomUUID();
+    const seq = await this.#change(plan.id, (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId));
+    return { plan, section: await this.section(plan, input.section), entryId, seq };
+  }
+
+  async updateEntry(input: { planId: string; section: SectionKey; entryId?: string | null; fields: Record<string, unknown> }) {
+    const plan = await this.deps.plans.get(input.planId);
+    const seq = await this.#change(plan.id, (draft) => updateEntry(draft, input.section, input.entryId ?? null, input.fields));
+    return { plan, section: await this.section(plan, input.section), entryId: input.entryId ?? null, seq };
+  }
+
+  async removeEntry(input: { planId: string; section: SectionKey; entryId: string }) {
+    const plan = await this.deps.plans.get(input.planId);
+    const seq = await this.#change(plan.id, (draft) => removeEntry(draft, input.section, input.entryId));
+    return { plan, section: await this.section(plan, input.section), entryId: input.entryId, seq };
+  }
+
+  async createVersion(input: { planId: string; label: string }): Promise<PlanVersion> {
+    const plan = await this.deps.plans.get(input.planId);
+    assertCan(this.actor, 'plan.createVersion', (await this.#readableAccess(plan.id)).plan);
+    const label = input.label.trim();
+    if (!label || label.length > 200) throw badInput('label must be 1 to 200 characters');
+    const id = await this.deps.documents.createVersion(plan.id, { kind: 'NAMED', label, authorId: this.actor.personId });
+    return this.em.findOneOrFail(PlanVersion, id);
+  }
+
+  async restoreVersion(input: { versionId: string }) {
+    const version = await this.em.findOne(PlanVersion, parseId(input.versionId, 'PlanVersion'));
+    const plan = version && (await this.deps.plans.find(version.plan.id));
+    if (!version || !plan) throw notFound('PlanVersion');
+    const content = await this.versionContent(version);
+    let sections: SectionKey[] = [];
+    const seq = await this.#change(plan.id, (draft) => (sections = restoreContent(draft, content)));
+    return { plan, version, sections, seq };
+  }
+
+  async sectionRights(participant: Participant): Promise<Array<{ section: SectionKey; access: SectionAccess; granted: SectionGrantAccess | null }>> {
+    const grants = await this.deps.documents.grantsOf(participant.plan.id, participant.person.id);
+    return SECTION_KEYS.map((section) => ({ section, access: effectiveAccess(participant.role, section, grants), granted: grants[section] ?? null }));
+  }
+
+  async setSectionRight(input: { participantId: string; section: SectionKey; right: SectionGrantAccess | 'DEFAULT' }): Promise<Participant> {
+    const participant = await this.deps.plans.participantById(input.participantId);
+    if (!participant || participant.removedAt) throw notFound('Participant');
+    const access = await this.#readableAccess(participant.plan.id);
+    assertCan(this.actor, 'plan.manageSectionRights', { plan: access.plan, target: { personId: participant.person.id, role: participant.role } });
+    const where = { plan: participant.plan.id, person: participant.person.id, section: input.section };
+    await this.em.transactional(async (em) => {
+      await em.nativeDelete(SectionGrant, where);
+      if (input.right === 'DEFAULT') return;
+      em.persist(
+        new SectionGrant({
+          plan: participant.plan,
+          person: participant.person,
+          section: input.section,
+          access: input.right,
+          grantedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+          createdAt: this.deps.clock.now(),
+        }),
+      );
+    });
+    // Open connections are checked against the new right from their next change on.
+    this.deps.events.publish('sectionRightsChanged', { planId: participant.plan.id, personId: participant.person.id, section: input.section });
+    return participant;
+  }
+
+  /** Runs a content change on the live document; resolves with its sequence once committed. */
+  async #change(planId: string, edit: Parameters<LiveDocument['change']>[1]): Promise<number> {
+    const result: SubmitResult = await this.deps.documents.use(planId, async (document) => (await document.change(this.actor, edit)).result);
+    if (!result.ok) {
+      if (result.code === 'FORBIDDEN') throw forbidden(`Not allowed: you may not edit ${result.section ?? 'this part of the plan'}`);
+      throw badInput(result.section ? `${result.section}: ${result.reason}` : result.reason);
+    }
+    await result.durable;
+    return result.seq;
+  }
+
+  #read<T>(planId: string, read: (document: LiveDocument) => T): Promise<T> {
+    return this.deps.documents.use(planId, (document) => document.readCommitted(read));
+  }
+
+  async #readableAccess(planId: string) {
+    const access = await this.deps.documents.access(planId);
+    if (!can(this.actor, 'plan.read', access.plan)) throw notFound('Plan');
+    return access;
+  }
+}
+
+function isHistoryCursor(value: string): boolean {
+  try {
+    const decoded = Cursor.decode(value);
+    return decoded.length === 3 && !Number.isNaN(new Date(decoded[0] as string).getTime()) && typeof decoded[1] === 'string' && typeof decoded[2] === 'string';
+  } catch {
+    return false;
+  }
+}
