@@ -57,9 +57,15 @@ export class DocumentStore {
         throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${row.seq}`);
       }
     });
+    // Attribution is never compacted: if it names a later change than storage holds, rows were lost.
+    const headSeq = snapshotSeq + rows.length;
+    const [attributed] = await em.execute<Array<{ last: string | null }>>('select max(last_seq) as last from plan_change where plan_id = ?', [planId]);
+    if (attributed?.last && Number(attributed.last) > headSeq) {
+      throw new DocumentLoadError(`plan ${planId}: stored document ends at seq ${headSeq}, but changes up to ${attributed.last} were committed`);
+    }
     return {
       updates: [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)],
-      headSeq: snapshotSeq + rows.length,
+      headSeq,
       snapshotSeq,
       tailCount: rows.length,
       tailBytes: rows.reduce((sum, row) => sum + row.update.byteLength, 0),
