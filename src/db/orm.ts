@@ -25,6 +25,8 @@ export function ormOptions(url: string, logger?: Logger): Options {
       transactional: true,
       allOrNothing: true,
       emit: 'ts',
+      // No schema snapshot files: new migrations are diffed against the migrated database itself.
+      snapshot: false,
     },
     logger: (message) => logger?.debug({ event: 'orm', message }),
     debug: false,
