@@ -1,8 +1,14 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** The live plan document: update log, snapshots, per-minute attribution, versions, section rights. */
+/** The live plan document: update log, snapshots, per-minute attribution, versions, section rights; ending a plan. */
 export class Migration20261122100000PlanDocument extends Migration {
   override async up(): Promise<void> {
+    // Ending a plan freezes its document; who ended it and why is part of the record.
+    this.addSql(`alter table "plan"
+      add column "ended_at" timestamptz null,
+      add column "ended_by_id" uuid null references "person" ("id") on update cascade,
+      add column "end_reason" text null;`);
+
     this.addSql(`create table "plan_update" (
       "plan_id" uuid not null references "plan" ("id") on update cascade on delete cascade,
       "seq" bigint not null check ("seq" > 0),
@@ -57,5 +63,6 @@ export class Migration20261122100000PlanDocument extends Migration {
     for (const table of ['section_grant', 'plan_version', 'plan_change', 'plan_snapshot', 'plan_update']) {
       this.addSql(`drop table if exists "${table}";`);
     }
+    this.addSql(`alter table "plan" drop column "ended_at", drop column "ended_by_id", drop column "end_reason";`);
   }
 }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { PlanEndedEvent } from '../plans/plan.events.js';
 import { loadPlanFacts } from '../plans/plan.service.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
@@ -39,7 +40,11 @@ export class DocumentHub {
   constructor(private readonly deps: DocumentHubDeps) {
     this.store = new DocumentStore(deps.orm);
     const changed = ({ planId }: { planId: string }) => void this.#refreshAccess(planId);
-    this.#stopListening = [deps.events.listen('participantsChanged', changed), deps.events.listen('sectionRightsChanged', changed)];
+    this.#stopListening = [
+      deps.events.listen('participantsChanged', changed),
+      deps.events.listen('sectionRightsChanged', changed),
+      deps.events.listen('planEnded', (event) => void this.#ended(event)),
+    ];
     // Participation can also end by date; connected readers are re-checked on a timer.
     this.#sweep = setInterval(() => {
       for (const planId of this.#documents.keys()) void this.#refreshAccess(planId);
@@ -156,6 +161,16 @@ export class DocumentHub {
     }
   }
 
+  /** From now on every edit is refused (the policy sees ENDED); the frozen content is saved as CLOSED. */
+  async #ended(event: PlanEndedEvent): Promise<void> {
+    await this.#refreshAccess(event.planId);
+    try {
+      await this.createVersion(event.planId, { kind: 'CLOSED', label: `Plan ended ${event.at.toISOString().slice(0, 10)}`, authorId: event.endedById });
+    } catch (error) {
+      this.deps.logger.error({ event: 'document.closed_version_failed', planId: event.planId, err: error });
+    }
+  }
+
   /** Memory may hold changes storage refused: drop it and let clients resync from what is stored. */
   #evict(document: LiveDocument, error: unknown): void {
     this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
@@ -181,6 +196,7 @@ export class DocumentHub {
     // Someone may have come back while the snapshot was written.
     if (document.peers.size > 0 || document.users > 0 || document.closed) return;
     this.#documents.delete(document.planId);
+    this.#access.delete(document.planId);
     document.close();
     this.deps.logger.debug({ event: 'document.unloaded', planId: document.planId });
   }

@@ -1,6 +1,6 @@
 import { EventEmitter, on } from 'node:events';
 import type { DocumentChangedEvent, SectionRightsChangedEvent } from '../documents/document.events.js';
-import type { ParticipantsChangedEvent } from '../plans/plan.events.js';
+import type { ParticipantsChangedEvent, PlanEndedEvent } from '../plans/plan.events.js';
 
 /** Every event the server publishes, by topic. */
 export interface EventMap {
@@ -8,6 +8,7 @@ export interface EventMap {
   /** A committed change of a plan's document. */
   documentChanged: DocumentChangedEvent;
   sectionRightsChanged: SectionRightsChangedEvent;
+  planEnded: PlanEndedEvent;
 }
 
 /**

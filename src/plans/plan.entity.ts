@@ -18,6 +18,9 @@ export class Plan {
   status: PlanStatus = 'ACTIVE';
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
+  endedAt: Date | null = null;
+  endedBy: Ref<Person> | null = null;
+  endReason: string | null = null;
   /** Optimistic lock: bumped on every change of the plan or its participants. */
   version = 1;
   participants: Collection<Participant> = new Collection<Participant>(this);
@@ -72,6 +75,9 @@ export const PlanSchema = new EntitySchema<Plan>({
     status: { type: 'text' },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
+    endedAt: { type: 'datetime', nullable: true },
+    endedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
+    endReason: { type: 'text', nullable: true },
     version: { type: 'integer', version: true },
     participants: { kind: '1:m', entity: () => Participant, mappedBy: 'plan' },
   },

@@ -6,3 +6,11 @@ export interface ParticipantsChangedEvent {
   participantId: string;
   planVersion: number;
 }
+
+/** A plan has ended: its document is frozen from now on. */
+export interface PlanEndedEvent {
+  planId: string;
+  endedById: string;
+  reason: string;
+  at: Date;
+}

@@ -25,6 +25,10 @@ export const planResolvers: Resolvers = {
     addParticipant: (_parent, { input }, ctx) => ctx.services().plans.addParticipant(input),
     removeParticipant: (_parent, { input }, ctx) => ctx.services().plans.removeParticipant(input),
     changeParticipantRole: (_parent, { input }, ctx) => ctx.services().plans.changeRole(input),
+    endPlan: async (_parent, { input }, ctx) => {
+      const outcome = await ctx.services().plans.end(input);
+      return 'id' in outcome ? { __typename: 'PlanEnded' as const, plan: outcome } : outcome;
+    },
   },
   Subscription: {
     participantsChanged: {
@@ -53,11 +57,13 @@ export const planResolvers: Resolvers = {
   AddParticipantResult: { __resolveType: byTypename },
   RemoveParticipantResult: { __resolveType: byTypename },
   ChangeParticipantRoleResult: { __resolveType: byTypename },
+  EndPlanResult: { __resolveType: byTypename },
   Plan: {
     owner: (plan) => plan.owner.loadOrFail(),
     participants: (plan, _args, ctx) => ctx.services().plans.participants(plan),
     viewerRole: (plan, _args, ctx) => ctx.services().plans.viewerRole(plan),
     viewerCanManageParticipants: (plan, _args, ctx) => ctx.services().plans.viewerCanManageParticipants(plan),
+    endedBy: (plan) => plan.endedBy?.loadOrFail() ?? null,
   },
   Participant: {
     person: (participant) => participant.person.loadOrFail(),

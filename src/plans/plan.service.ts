@@ -312,6 +312,28 @@ export class PlanService {
     return { __typename: 'ParticipantRoleChanged', participant, plan: await this.em.findOneOrFail(Plan, plan.id) };
   }
 
+  /** Ends the plan: the document becomes read-only for everyone, and a CLOSED version is saved. */
+  async end(input: { planId: string; reason: string; expectedVersion?: number | null }): Promise<Plan | VersionConflict> {
+    const plan = await this.get(input.planId);
+    assertCan(this.actor, 'plan.end', await this.facts(plan));
+    const reason = input.reason.trim();
+    if (!reason || reason.length > 2000) throw badInput('reason must be 1 to 2000 characters');
+    const at = this.deps.clock.now();
+    const outcome = await this.em.transactional(async (em) => {
+      const locked = await em.findOneOrFail(Plan, plan.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (locked.status === 'ENDED') throw badInput('The plan has already ended');
+      if (input.expectedVersion != null && input.expectedVersion !== locked.version) return versionConflict(locked);
+      Object.assign(locked, { status: 'ENDED', endedAt: at, endReason: reason, endedBy: em.getReference(Person, this.actor.personId, { wrapped: true }) });
+      await em.flush();
+      return null;
+    });
+    if (outcome) return outcome;
+    this.em.clear();
+    this.#activeParticipants.clearAll();
+    this.deps.events.publish('planEnded', { planId: plan.id, endedById: this.actor.personId, reason, at });
+    return this.em.findOneOrFail(Plan, plan.id);
+  }
+
   /**
    * Runs a participant change in a transaction that holds the plan's row lock, bumps the plan's
    * version, and publishes the event once committed.

@@ -53,6 +53,8 @@ export interface ResourceByAction {
     grants: Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>;
     entry: EntryFacts | null;
   };
+  /** End the plan (the need has ended, or the person wishes it): the person, their guardian or the coordinator. */
+  'plan.end': PlanFacts;
   /** Save the document as a named version. */
   'plan.createVersion': PlanFacts;
   /** Grant or revoke a participant's edit right on a section. */
@@ -105,6 +107,7 @@ const rules: { [A in Action]: Rule<A> } = {
     if (access === 'OWN') return entry.ownerPersonId === actor.personId;
     return Boolean(participant.organizationId) && entry.organizationId === participant.organizationId;
   },
+  'plan.end': canManageParticipants,
   'plan.createVersion': (actor, plan) => plan.status !== 'ENDED' && roleIn(actor, plan) !== null,
   'plan.manageSectionRights': (actor, { plan, target }) => {
     const role = roleIn(actor, plan);

@@ -99,6 +99,15 @@ export type CreateVersionInput = {
   planId: Scalars['ID']['input'];
 };
 
+export type EndPlanInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  planId: Scalars['ID']['input'];
+  /** Why the plan ends, e.g. the need has ended or the person wishes it. */
+  reason: Scalars['String']['input'];
+};
+
+export type EndPlanResult = PlanEnded | VersionConflict;
+
 export type Guardianship = {
   __typename?: 'Guardianship';
   createdAt: Scalars['DateTime']['output'];
@@ -131,6 +140,8 @@ export type Mutation = {
   createPlan: CreatePlanResult;
   /** Saves the document as it is now under a label. */
   createVersion: PlanVersion;
+  /** Ends the plan (the person, their guardian or the coordinator): the document is frozen and saved as a CLOSED version. */
+  endPlan: EndPlanResult;
   /** Make someone an administrator. Administrators only. */
   grantAdministrator: Person;
   /** Record a legal representative. Coordinating-unit staff and administrators only. */
@@ -178,6 +189,11 @@ export type MutationCreatePlanArgs = {
 
 export type MutationCreateVersionArgs = {
   input: CreateVersionInput;
+};
+
+
+export type MutationEndPlanArgs = {
+  input: EndPlanInput;
 };
 
 
@@ -347,6 +363,10 @@ export type Plan = {
   createdAt: Scalars['DateTime']['output'];
   /** Sequence number of the document's last committed change (0 for an empty document). */
   documentSeq: Scalars['Int']['output'];
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** When the plan ended; its document is read-only from then on. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  endedBy?: Maybe<Person>;
   /** Who changed what, newest first, per section, person and minute; kept forever. */
   history: PlanChangeConnection;
   id: Scalars['ID']['output'];
@@ -447,6 +467,11 @@ export type PlanEdge = {
   __typename?: 'PlanEdge';
   cursor: Scalars['String']['output'];
   node: Plan;
+};
+
+export type PlanEnded = {
+  __typename?: 'PlanEnded';
+  plan: Plan;
 };
 
 export type PlanSection = {
@@ -737,6 +762,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( Omit<CreatePlanSuccess, 'plan'> & { plan: _RefType['Plan'] } )
     | ( PlanAlreadyExists )
   ;
+  EndPlanResult:
+    | ( Omit<PlanEnded, 'plan'> & { plan: _RefType['Plan'] } )
+    | ( VersionConflict )
+  ;
   RemoveParticipantResult:
     | ( Omit<ParticipantRemoved, 'plan'> & { plan?: Maybe<_RefType['Plan']> } )
     | ( VersionConflict )
@@ -760,6 +789,8 @@ export type ResolversTypes = {
   CreatePlanSuccess: ResolverTypeWrapper<Omit<CreatePlanSuccess, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   CreateVersionInput: CreateVersionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EndPlanInput: EndPlanInput;
+  EndPlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EndPlanResult']>;
   Guardianship: ResolverTypeWrapper<GuardianshipModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -791,6 +822,7 @@ export type ResolversTypes = {
   PlanConnection: ResolverTypeWrapper<Omit<PlanConnection, 'edges'> & { edges: Array<ResolversTypes['PlanEdge']> }>;
   PlanContentChanged: ResolverTypeWrapper<Omit<PlanContentChanged, 'plan' | 'section'> & { plan: ResolversTypes['Plan'], section: ResolversTypes['PlanSection'] }>;
   PlanEdge: ResolverTypeWrapper<Omit<PlanEdge, 'node'> & { node: ResolversTypes['Plan'] }>;
+  PlanEnded: ResolverTypeWrapper<Omit<PlanEnded, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   PlanSection: ResolverTypeWrapper<PlanSectionModelModel>;
   PlanStatus: PlanStatus;
   PlanVersion: ResolverTypeWrapper<PlanVersionModel>;
@@ -831,6 +863,8 @@ export type ResolversParentTypes = {
   CreatePlanSuccess: Omit<CreatePlanSuccess, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   CreateVersionInput: CreateVersionInput;
   DateTime: Scalars['DateTime']['output'];
+  EndPlanInput: EndPlanInput;
+  EndPlanResult: ResolversUnionTypes<ResolversParentTypes>['EndPlanResult'];
   Guardianship: GuardianshipModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -857,6 +891,7 @@ export type ResolversParentTypes = {
   PlanConnection: Omit<PlanConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanEdge']> };
   PlanContentChanged: Omit<PlanContentChanged, 'plan' | 'section'> & { plan: ResolversParentTypes['Plan'], section: ResolversParentTypes['PlanSection'] };
   PlanEdge: Omit<PlanEdge, 'node'> & { node: ResolversParentTypes['Plan'] };
+  PlanEnded: Omit<PlanEnded, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanSection: PlanSectionModelModel;
   PlanVersion: PlanVersionModel;
   Query: Record<PropertyKey, never>;
@@ -902,6 +937,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type EndPlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndPlanResult'] = ResolversParentTypes['EndPlanResult']> = {
+  __resolveType: TypeResolveFn<'PlanEnded' | 'VersionConflict', ParentType, ContextType>;
+};
+
 export type GuardianshipResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Guardianship'] = ResolversParentTypes['Guardianship']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   guardian?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -932,6 +971,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   createPlan?: Resolver<ResolversTypes['CreatePlanResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
   createVersion?: Resolver<ResolversTypes['PlanVersion'], ParentType, ContextType, RequireFields<MutationCreateVersionArgs, 'input'>>;
+  endPlan?: Resolver<ResolversTypes['EndPlanResult'], ParentType, ContextType, RequireFields<MutationEndPlanArgs, 'input'>>;
   grantAdministrator?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationGrantAdministratorArgs, 'personId'>>;
   recordGuardianship?: Resolver<ResolversTypes['Guardianship'], ParentType, ContextType, RequireFields<MutationRecordGuardianshipArgs, 'input'>>;
   removeMembership?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMembershipArgs, 'id'>>;
@@ -1008,6 +1048,9 @@ export type PersonResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   documentSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endedBy?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   history?: Resolver<ResolversTypes['PlanChangeConnection'], ParentType, ContextType, Partial<PlanHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -1072,6 +1115,11 @@ export type PlanContentChangedResolvers<ContextType = GraphQLContext, ParentType
 export type PlanEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanEdge'] = ResolversParentTypes['PlanEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+};
+
+export type PlanEndedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanEnded'] = ResolversParentTypes['PlanEnded']> = {
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PlanSectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSection'] = ResolversParentTypes['PlanSection']> = {
@@ -1148,6 +1196,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CreatePlanResult?: CreatePlanResultResolvers<ContextType>;
   CreatePlanSuccess?: CreatePlanSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EndPlanResult?: EndPlanResultResolvers<ContextType>;
   Guardianship?: GuardianshipResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
@@ -1171,6 +1220,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PlanConnection?: PlanConnectionResolvers<ContextType>;
   PlanContentChanged?: PlanContentChangedResolvers<ContextType>;
   PlanEdge?: PlanEdgeResolvers<ContextType>;
+  PlanEnded?: PlanEndedResolvers<ContextType>;
   PlanSection?: PlanSectionResolvers<ContextType>;
   PlanVersion?: PlanVersionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
