@@ -151,21 +151,18 @@ export class LiveDocument {
   }
 
   /** Reads the document once everything in memory is committed. */
-  async readCommitted<T>(read: (document: LiveDocument) => T): Promise<T> {
-    await this.#whenDurable();
-    return read(this);
+  readCommitted<T>(read: (document: LiveDocument) => T): Promise<T> {
+    return this.#committed(() => read(this));
   }
 
   /** The state a connection is missing, once everything in memory is committed. */
-  async missingFor(stateVector: Uint8Array): Promise<Uint8Array> {
-    await this.#whenDurable();
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  missingFor(stateVector: Uint8Array): Promise<Uint8Array> {
+    return this.#committed(() => Y.encodeStateAsUpdate(this.doc, stateVector));
   }
 
   /** The whole document as committed, with the sequence it corresponds to. */
-  async durableState(): Promise<{ seq: number; state: Uint8Array }> {
-    await this.#whenDurable();
-    return { seq: this.#durableSeq, state: Y.encodeStateAsUpdate(this.doc) };
+  durableState(): Promise<{ seq: number; state: Uint8Array }> {
+    return this.#committed(() => ({ seq: this.#durableSeq, state: Y.encodeStateAsUpdate(this.doc) }));
   }
 
   /** Commits whatever is pending, then writes a snapshot if the log has grown since the last one. */
@@ -210,6 +207,18 @@ export class LiveDocument {
     return null;
   }
 
+  /**
+   * Runs `read` when memory and storage agree. It takes its turn in the same queue as incoming
+   * changes, so nothing new is applied between the last commit and the read, and a steady stream
+   * of typing cannot starve it.
+   */
+  #committed<T>(read: () => T): Promise<T> {
+    return this.#serialized(async () => {
+      await this.#whenDurable();
+      return read();
+    });
+  }
+
   async #whenDurable(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#failure) throw this.#failure;
@@ -251,9 +260,7 @@ export class LiveDocument {
     if (this.#snapshotting || this.closed) return;
     this.#snapshotting = true;
     try {
-      await this.#whenDurable();
-      const seq = this.#durableSeq;
-      const state = Y.encodeStateAsUpdate(this.doc);
+      const { seq, state } = await this.durableState();
       await this.deps.store.writeSnapshot(this.planId, seq, state, this.deps.clock.now());
       this.#tailCount = this.#nextSeq - seq;
       this.#storedBytes = state.byteLength;
