@@ -59,6 +59,34 @@ describe('live plan document', () => {
   });
 });
 
+describe('presence', () => {
+  it('shows everyone to everyone, named from their tokens, and clears those who leave', async () => {
+    const [a, b, c] = [open(person), open(provider), open(coordinator)];
+    await Promise.all([a.synced(), b.synced(), c.synced()]);
+    for (const editor of [a, b, c]) editor.provider.awareness.setLocalStateField('user', { name: 'Whoever I say' });
+    // What others are shown; each client's own local state is its own business.
+    const seen = (editor: Editor) => [...editor.provider.awareness.getStates()]
+      .filter(([clientId]) => clientId !== editor.doc.clientID)
+      .map(([, state]) => (state as { user?: { name: string; role: string } }).user);
+    const users = {
+      [person.id]: { personId: person.id, name: 'ingrid name', role: 'OWNER' },
+      [provider.id]: { personId: provider.id, name: 'nurse name', role: 'PROVIDER' },
+      [coordinator.id]: { personId: coordinator.id, name: 'coordinator name', role: 'COORDINATOR' },
+    };
+    await vi.waitFor(() => {
+      for (const [editor, self] of [[a, person], [b, provider], [c, coordinator]] as const) {
+        const others = Object.values(users).filter((user) => user.personId !== self.id);
+        expect(seen(editor)).toEqual(expect.arrayContaining(others));
+        expect(seen(editor)).not.toContainEqual({ name: 'Whoever I say' });
+      }
+    });
+    c.destroy();
+    await vi.waitFor(() => expect(seen(a).map((user) => user?.role)).not.toContain('COORDINATOR'));
+    // Relayed presence (y-websocket echoes what it hears) never costs anyone their connection.
+    expect([...a.closes, ...b.closes]).toEqual([]);
+  });
+});
+
 describe('GraphQL beside live editors', () => {
   it('a GraphQL edit reaches a live editor, and sections show content and who changed them', async () => {
     const live = open(coordinator);

@@ -5,12 +5,19 @@ import type * as Y from 'yjs';
 import type { DocumentPeer, Refusal } from './document-peer.js';
 
 /** @default limits on what one connection may put into presence. */
-export const PRESENCE_LIMITS = { maxClientIdsPerPeer: 8, maxStateBytes: 8 * 1024 } as const;
+export const PRESENCE_LIMITS = {
+  maxClientIdsPerPeer: 8,
+  maxStateBytes: 8 * 1024,
+  /** Entries in one message: clients relay everyone's presence, so this is more than one peer's own. */
+  maxEntriesPerMessage: 1_000,
+} as const;
 
 /**
  * Presence (Yjs awareness) for one document, guarded: a connection may set or clear only the
  * client ids it introduced itself, and the `user` shown to others is replaced by the server's
- * own record of who is connected.
+ * own record of who is connected. y-websocket clients relay every state they hear back to the
+ * server; such echoes change nothing and are dropped, while an entry that would change another
+ * connection's presence is refused.
  */
 export class Presence {
   readonly #awareness: awarenessProtocol.Awareness;
@@ -42,25 +49,39 @@ export class Presence {
       return { code: 'BAD_USER_INPUT', reason: 'presence update is malformed', section: null };
     }
     const ids = this.#idsOf.get(peer) ?? new Set<number>();
-    for (const { clientId } of entries) {
-      const owner = this.#owners.get(clientId);
+    const kept: typeof entries = [];
+    for (const entry of entries) {
+      // Honest clients echo everyone's presence back; entries that would change nothing are dropped.
+      if (!this.#wouldChange(entry)) continue;
+      const owner = this.#owners.get(entry.clientId);
       if (owner && owner !== peer) return { code: 'FORBIDDEN', reason: 'presence may only be set for your own client', section: null };
-      if (!owner && ids.size >= PRESENCE_LIMITS.maxClientIdsPerPeer) {
-        return { code: 'BAD_USER_INPUT', reason: 'too many presence client ids on one connection', section: null };
+      if (!owner) {
+        if (entry.state === null) continue;
+        if (ids.size >= PRESENCE_LIMITS.maxClientIdsPerPeer) {
+          return { code: 'BAD_USER_INPUT', reason: 'too many presence client ids on one connection', section: null };
+        }
+        ids.add(entry.clientId);
+        this.#owners.set(entry.clientId, peer);
       }
-      if (!owner) ids.add(clientId);
+      kept.push(entry);
     }
     this.#idsOf.set(peer, ids);
-    for (const id of ids) this.#owners.set(id, peer);
+    if (kept.length === 0) return null;
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, entries.length);
-    for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, kept.length);
+    for (const { clientId, clock, state } of kept) {
       encoding.writeVarUint(encoder, clientId);
       encoding.writeVarUint(encoder, clock);
       encoding.writeVarString(encoder, JSON.stringify(state === null ? null : { ...state, user: peer.presence }));
     }
     awarenessProtocol.applyAwarenessUpdate(this.#awareness, encoding.toUint8Array(encoder), peer);
     return null;
+  }
+
+  /** The rule y-protocols applies: a newer clock, or a removal at the same clock. */
+  #wouldChange({ clientId, clock, state }: { clientId: number; clock: number; state: unknown }): boolean {
+    const current = this.#awareness.meta.get(clientId)?.clock ?? 0;
+    return current < clock || (current === clock && state === null && this.#awareness.states.has(clientId));
   }
 
   /** Clears a connection's presence when it leaves. */
@@ -80,7 +101,7 @@ export class Presence {
 function decodeEntries(update: Uint8Array) {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  if (count > PRESENCE_LIMITS.maxClientIdsPerPeer) throw new Error('too many entries');
+  if (count > PRESENCE_LIMITS.maxEntriesPerMessage) throw new Error('too many entries');
   const entries = [];
   for (let index = 0; index < count; index++) {
     const clientId = decoding.readVarUint(decoder);
