@@ -1,5 +1,6 @@
 import { UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectEditor } from './helpers/editor.js';
 import { startFakeIssuer, type FakeIssuer } from './helpers/fake-issuer.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -121,6 +122,19 @@ describe('identity', () => {
       expect((await production.gql('{ me { isAdmin } }', {}, devToken)).status).toBe(401);
     } finally {
       await production.close();
+    }
+  });
+
+  it('closes a live-document connection with 4401 when its token expires', async () => {
+    const token = await issuer.sign(citizenClaims({ sub: 'short-lived', exp: now() + 2 }));
+    const created = await t.gql('mutation { createPlan(input: {}) { ... on CreatePlanSuccess { plan { id } } } }', {}, token);
+    const planId = created.data!.createPlan.plan.id as string;
+    const editor = connectEditor(t, planId, token);
+    try {
+      await editor.synced();
+      await vi.waitFor(() => expect(editor.closes).toEqual([{ code: 4401, reason: 'Token expired' }]), { timeout: 8_000 });
+    } finally {
+      editor.destroy();
     }
   });
 });
