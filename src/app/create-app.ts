@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { migrate, openOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../events/event-bus.js';
+import { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { createCollabEndpoint } from '../collab/collab.endpoint.js';
 import { DocumentHub } from '../documents/document-hub.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
@@ -29,6 +30,8 @@ export interface App {
   orm: MikroORM;
   authenticator: Authenticator;
   logger: Logger;
+  /** Fires deadlines on its own timer; tests driving a manual clock call `runDue()` after moving it. */
+  scheduler: DeadlineScheduler;
   /** Stops accepting, drains HTTP and WebSockets, closes the database, stops an embedded PostgreSQL. */
   dispose(): Promise<void>;
 }
@@ -83,9 +86,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         idleUnloadMs: config.documents.idleUnloadMs,
       },
     });
+    const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs });
     const deps: ServiceDeps = {
       clock,
       events,
+      scheduler,
       documents: hub,
       knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
       bootstrapAdmin: config.bootstrapAdmin,
@@ -144,6 +149,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
+    scheduler.start();
+    // After the database in `undo`, so it runs before it: no deadline fires into a closing pool.
+    undo.push({ step: 'scheduler', run: () => scheduler.stop() });
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -156,6 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       orm,
       authenticator,
       logger,
+      scheduler,
       dispose: () =>
         (disposing ??= (async () => {
           logger.info({ event: 'server.stopping' });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { DocumentService } from '../documents/document.service.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { OrganizationService } from '../organizations/organization.service.js';
 import { PersonService, type PeopleDeps } from '../people/person.service.js';
 import { PlanService } from '../plans/plan.service.js';
@@ -10,6 +11,7 @@ import type { Actor } from '../policy/actor.js';
 export interface ServiceDeps extends PeopleDeps {
   events: EventBus;
   documents: DocumentHub;
+  scheduler: DeadlineScheduler;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */

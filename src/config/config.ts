@@ -68,6 +68,8 @@ const envSchema = z
     DOC_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
     DOC_MAX_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     DOC_MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(1024 * 1024),
+    SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    PUBLIC_URL: z.url().optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
@@ -96,6 +98,10 @@ export interface Config {
   allowedOrigins: string[];
   shutdownTimeoutMs: number;
   documents: { snapshotEvery: number; idleUnloadMs: number; maxDocumentBytes: number; maxUpdateBytes: number };
+  /** How often the deadline scheduler looks for what has fallen due. */
+  schedulerIntervalMs: number;
+  /** Base URL of the client app, for links in notifications; null keeps links relative. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +147,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       maxDocumentBytes: env.DOC_MAX_BYTES,
       maxUpdateBytes: env.DOC_MAX_UPDATE_BYTES,
     },
+    schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
+    publicUrl: env.PUBLIC_URL ?? null,
   };
 }

@@ -21,6 +21,10 @@ export class Plan {
   endedAt: Date | null = null;
   endedBy: Ref<Person> | null = null;
   endReason: string | null = null;
+  /** The coordinating unit that oversees the plan; null for a plan a person made on their own. */
+  unit: Ref<Organization> | null = null;
+  /** When the final archive record was made. */
+  archivedAt: Date | null = null;
   /** Optimistic lock: bumped on every change of the plan or its participants. */
   version = 1;
   participants: Collection<Participant> = new Collection<Participant>(this);
@@ -78,6 +82,8 @@ export const PlanSchema = new EntitySchema<Plan>({
     endedAt: { type: 'datetime', nullable: true },
     endedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
     endReason: { type: 'text', nullable: true },
+    unit: { kind: 'm:1', entity: () => Organization, ref: true, nullable: true },
+    archivedAt: { type: 'datetime', nullable: true },
     version: { type: 'integer', version: true },
     participants: { kind: '1:m', entity: () => Participant, mappedBy: 'plan' },
   },

@@ -1,0 +1,146 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../shared/clock.js';
+import type { DeadlineKind } from './deadline.js';
+
+export interface Deadline {
+  key: string;
+  kind: DeadlineKind;
+  unitId: string | null;
+  planId: string | null;
+  requestId: string | null;
+  personId: string | null;
+  dueAt: Date;
+  warnAt: Date | null;
+}
+
+export interface FiringContext {
+  now: Date;
+  /** Runs once the firing transaction has committed (publish in-process events here). */
+  afterCommit(task: () => void): void;
+}
+
+/** What happens when a deadline of one kind comes up (warn) or falls due, inside the firing transaction. */
+export interface DeadlineHandler {
+  onWarn?(em: EntityManager, deadline: Deadline, context: FiringContext): Promise<void>;
+  onDue?(em: EntityManager, deadline: Deadline, context: FiringContext): Promise<void>;
+}
+
+interface DeadlineRow {
+  key: string;
+  kind: DeadlineKind;
+  unit_id: string | null;
+  plan_id: string | null;
+  request_id: string | null;
+  person_id: string | null;
+  due_at: Date;
+  warn_at: Date | null;
+}
+
+/**
+ * Fires deadlines as the clock passes them. Each deadline is taken with `FOR UPDATE SKIP LOCKED`
+ * and marked fired in the same transaction as its handler's writes (case events, notifications),
+ * so it fires exactly once even when several servers share the database, and a crash before the
+ * commit leaves it to fire on the next run. The state lives in PostgreSQL, so restarts lose nothing.
+ */
+export class DeadlineScheduler {
+  readonly #handlers = new Map<DeadlineKind, DeadlineHandler>();
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<number> | null = null;
+
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; intervalMs: number }) {}
+
+  /** One handler per kind; the module that owns the kind registers it at start-up. */
+  handle(kind: DeadlineKind, handler: DeadlineHandler): void {
+    if (this.#handlers.has(kind)) throw new Error(`a handler for ${kind} deadlines is already registered`);
+    this.#handlers.set(kind, handler);
+  }
+
+  start(): void {
+    const tick = () => {
+      void this.runDue().finally(() => {
+        if (this.#timer) this.#timer = setTimeout(tick, this.deps.intervalMs).unref();
+      });
+    };
+    this.#timer = setTimeout(tick, 0).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** Fires everything due at the clock's now; resolves with how many were fired. Runs do not overlap. */
+  runDue(): Promise<number> {
+    this.#running ??= this.#fireAll().finally(() => (this.#running = null));
+    return this.#running;
+  }
+
+  async #fireAll(): Promise<number> {
+    const failed: string[] = [];
+    let fired = 0;
+    for (;;) {
+      const now = this.deps.clock.now();
+      const after: Array<() => void> = [];
+      let key: string | null = null;
+      try {
+        key = await this.deps.orm.em.fork().transactional(async (em) => {
+          const [row] = await em.execute<DeadlineRow[]>(
+            `select "key", "kind", "unit_id", "plan_id", "request_id", "person_id", "due_at", "warn_at" from "deadline"
+             where "resolved_at" is null and "fired_at" is null
+               and ("due_at" <= ? or ("warn_at" <= ? and "warned_at" is null))
+               and not ("key" = any(?::text[]))
+             order by "due_at" limit 1 for update skip locked`,
+            [now, now, toTextArray(failed)],
+          );
+          if (!row) return null;
+          const deadline = fromRow(row);
+          const due = deadline.dueAt.getTime() <= now.getTime();
+          const handler = this.#handlers.get(deadline.kind);
+          const context: FiringContext = { now, afterCommit: (task) => after.push(task) };
+          if (due) await handler?.onDue?.(em, deadline, context);
+          else await handler?.onWarn?.(em, deadline, context);
+          if (due) await em.execute('update "deadline" set "fired_at" = ?, "warned_at" = coalesce("warned_at", ?) where "key" = ?', [now, now, deadline.key]);
+          else await em.execute('update "deadline" set "warned_at" = ? where "key" = ?', [now, deadline.key]);
+          this.deps.logger.info({ event: 'deadline.fired', kind: deadline.kind, phase: due ? 'due' : 'warn', key: deadline.key });
+          return deadline.key;
+        });
+      } catch (error) {
+        // One failing handler must not hold up every other deadline: skip it for this run.
+        const [row] = await this.#peek(now, failed).catch(() => []);
+        this.deps.logger.error({ event: 'deadline.fire_failed', key: row?.key, err: error });
+        if (!row) return fired;
+        failed.push(row.key);
+        continue;
+      }
+      if (!key) return fired;
+      fired += 1;
+      for (const task of after) task();
+    }
+  }
+
+  #peek(now: Date, skip: readonly string[]): Promise<DeadlineRow[]> {
+    return this.deps.orm.em.fork().execute<DeadlineRow[]>(
+      `select "key" from "deadline" where "resolved_at" is null and "fired_at" is null
+         and ("due_at" <= ? or ("warn_at" <= ? and "warned_at" is null)) and not ("key" = any(?::text[]))
+       order by "due_at" limit 1`,
+      [now, now, toTextArray(skip)],
+    );
+  }
+}
+
+const toTextArray = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+
+function fromRow(row: DeadlineRow): Deadline {
+  return {
+    key: row.key,
+    kind: row.kind,
+    unitId: row.unit_id,
+    planId: row.plan_id,
+    requestId: row.request_id,
+    personId: row.person_id,
+    dueAt: new Date(row.due_at),
+    warnAt: row.warn_at ? new Date(row.warn_at) : null,
+  };
+}

@@ -1,0 +1,63 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Every dated obligation the scheduler watches (src/casework/deadline.scheduler.ts). */
+export const DEADLINE_KINDS = [
+  /** A request must be decided within one month of receipt (fvl § 11 a). */
+  'DECISION',
+  /** Not decided in time: the unit owes the person a written interim notice. */
+  'INTERIM_NOTICE',
+  /** A participant's consent runs out; access ends at the due time. */
+  'CONSENT_EXPIRY',
+  /** A measure's evaluate-by date, from the plan document. */
+  'MEASURE_EVALUATION',
+  /** A revision date of the plan period, from the plan document. */
+  'REVISION',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export interface DeadlineInput {
+  /** Names what the deadline is about, e.g. `decision:<requestId>`; unique. */
+  key: string;
+  kind: DeadlineKind;
+  unitId: string | null;
+  planId?: string | null;
+  requestId?: string | null;
+  personId?: string | null;
+  dueAt: Date;
+  /** When to warn that it is coming up; null for no warning. */
+  warnAt?: Date | null;
+}
+
+/**
+ * Sets (or moves) a deadline in the caller's transaction. Moving it re-arms the warning and the
+ * due event when the dates change, and reopens a resolved one.
+ */
+export async function setDeadline(em: EntityManager, input: DeadlineInput, now: Date): Promise<void> {
+  await em.execute(
+    `insert into "deadline" ("key", "kind", "unit_id", "plan_id", "request_id", "person_id", "due_at", "warn_at", "created_at", "updated_at")
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict ("key") do update set
+       "unit_id" = excluded."unit_id",
+       "due_at" = excluded."due_at",
+       "warn_at" = excluded."warn_at",
+       "warned_at" = case when "deadline"."warn_at" is not distinct from excluded."warn_at" then "deadline"."warned_at" end,
+       "fired_at" = case when "deadline"."due_at" = excluded."due_at" then "deadline"."fired_at" end,
+       "resolved_at" = null,
+       "updated_at" = excluded."updated_at"`,
+    [input.key, input.kind, input.unitId, input.planId ?? null, input.requestId ?? null, input.personId ?? null, input.dueAt, input.warnAt ?? null, now, now],
+  );
+}
+
+/** Marks a deadline met (the request was decided, the notice sent, the entry removed). */
+export async function resolveDeadline(em: EntityManager, key: string, now: Date): Promise<void> {
+  await em.execute('update "deadline" set "resolved_at" = ?, "updated_at" = ? where "key" = ? and "resolved_at" is null', [now, now, key]);
+}
+
+/** Resolves every open deadline of a plan whose key starts with `prefix` and is not in `keep`. */
+export async function resolveDeadlinesExcept(em: EntityManager, prefix: string, keep: readonly string[], now: Date): Promise<void> {
+  await em.execute(
+    `update "deadline" set "resolved_at" = ?, "updated_at" = ?
+     where "key" like ? and "resolved_at" is null and not ("key" = any(?::text[]))`,
+    [now, now, `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, `{${keep.map((key) => `"${key.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`],
+  );
+}
