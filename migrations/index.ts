@@ -1,10 +1,16 @@
 import { Migration20261122000000Foundation } from './Migration20261122000000Foundation.js';
 import { Migration20261122100000PlanDocument } from './Migration20261122100000PlanDocument.js';
 import { Migration20261123000000Casework } from './Migration20261123000000Casework.js';
+import { Migration20261123000100Intake } from './Migration20261123000100Intake.js';
+import { Migration20261123000200Consent } from './Migration20261123000200Consent.js';
+import { Migration20261123000300Archive } from './Migration20261123000300Archive.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
   { name: 'Migration20261122000000Foundation', class: Migration20261122000000Foundation },
   { name: 'Migration20261122100000PlanDocument', class: Migration20261122100000PlanDocument },
   { name: 'Migration20261123000000Casework', class: Migration20261123000000Casework },
+  { name: 'Migration20261123000100Intake', class: Migration20261123000100Intake },
+  { name: 'Migration20261123000200Consent', class: Migration20261123000200Consent },
+  { name: 'Migration20261123000300Archive', class: Migration20261123000300Archive },
 ];

@@ -55,7 +55,8 @@ describe('plans and participants', () => {
 
     const elder = await seed.citizen('elder');
     const byStaff = await createPlan(kari.token, { id: elder.id });
-    expect(byStaff.data?.createPlan.plan).toMatchObject({ viewerRole: 'COORDINATOR' });
+    // Made by staff, the plan waits for the person's consent (src/consent/).
+    expect(byStaff.data?.createPlan.plan).toMatchObject({ viewerRole: 'COORDINATOR', status: 'REQUESTED' });
     expect(byStaff.data?.createPlan.plan.participants[1].organization).toEqual({ id: unit.id });
   });
 

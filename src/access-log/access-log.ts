@@ -14,7 +14,11 @@ export interface AccessEntry {
   at: Date;
 }
 
-/** Appends entries to the plan's access log (Normen factsheets 14 and 15); the table refuses changes. */
+/**
+ * Appends entries to the plan's access log (Normen factsheets 14 and 15); the table refuses changes.
+ * Pass the EntityManager of the transaction that makes the change, so the row and the change
+ * commit (or fail) together.
+ */
 export async function recordAccess(em: EntityManager, entries: AccessEntry | readonly AccessEntry[]): Promise<void> {
   const rows = Array.isArray(entries) ? entries : [entries as AccessEntry];
   if (!rows.length) return;
@@ -22,4 +26,25 @@ export async function recordAccess(em: EntityManager, entries: AccessEntry | rea
     `insert into "access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
     rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
   );
+}
+
+/** What a write to one section of the plan document is logged as. */
+export const sectionWhat = (section: string) => `section:${section}`;
+
+/** What a saved version is logged as, read (its content) or written (created). */
+export const versionWhat = (versionId: string) => `version:${versionId}`;
+
+/** One WRITE row per section an accepted document change touched. */
+export function sectionWrites(
+  planId: string,
+  change: { authorId: string; sections: readonly string[]; at: Date; door: AccessDoor },
+): AccessEntry[] {
+  return change.sections.map((section) => ({
+    planId,
+    personId: change.authorId,
+    action: 'WRITE',
+    what: sectionWhat(section),
+    door: change.door,
+    at: change.at,
+  }));
 }

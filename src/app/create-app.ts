@@ -11,8 +11,16 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { migrate, openOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../events/event-bus.js';
 import { DeadlineScheduler } from '../casework/deadline.scheduler.js';
+import { registerRequestDeadlines } from '../requests/request.deadlines.js';
+import { registerConsentExpiry } from '../consent/consent.expiry.js';
+import { CaseEventListener } from '../casework/case-event.listener.js';
+import { PlanDeadlines } from '../casework/plan-deadlines.js';
+import { createNotificationWorker } from '../notifications/notification.setup.js';
+import type { NotificationWorker } from '../notifications/notification.worker.js';
 import { createCollabEndpoint } from '../collab/collab.endpoint.js';
 import { DocumentHub } from '../documents/document-hub.js';
+import { archiveRoutes } from '../archive/archive.routes.js';
+import { FinalArchiver } from '../archive/final-archiver.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
 import { createApollo } from '../graphql/apollo.js';
 import { createContext } from '../graphql/context.js';
@@ -32,6 +40,8 @@ export interface App {
   logger: Logger;
   /** Fires deadlines on its own timer; tests driving a manual clock call `runDue()` after moving it. */
   scheduler: DeadlineScheduler;
+  /** Pushes the notification outbox; null when no delivery is configured. Tests may call `runDue()`. */
+  notificationWorker: NotificationWorker | null;
   /** Stops accepting, drains HTTP and WebSockets, closes the database, stops an embedded PostgreSQL. */
   dispose(): Promise<void>;
 }
@@ -87,6 +97,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
     });
     const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs });
+    registerRequestDeadlines(scheduler, logger);
+    registerConsentExpiry(scheduler, events);
+    const caseEvents = new CaseEventListener({ databaseUrl, orm, events, logger });
+    await caseEvents.start();
+    undo.push({ step: 'case-event-listener', run: () => caseEvents.stop() });
+    const planDeadlines = new PlanDeadlines({ orm, hub, events, clock, logger, scheduler });
+    undo.push({ step: 'plan-deadlines', run: async () => planDeadlines.dispose() });
     const deps: ServiceDeps = {
       clock,
       events,
@@ -100,7 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const expressApp = express();
     const server = http.createServer(expressApp);
-    const collab = createCollabEndpoint({ hub, authenticator, orm, logger });
+    const collab = createCollabEndpoint({ hub, authenticator, orm, logger, clock });
     // After the database in `undo`, so it runs before it: every document is committed and snapshotted first.
     undo.push({
       step: 'live-documents',
@@ -109,6 +126,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await hub.dispose();
       },
     });
+    // Pushed after the documents, so it stops first: a FINAL record being written reads its document.
+    const finalArchiver = new FinalArchiver({ orm, hub, events, clock, logger });
+    undo.push({ step: 'final-archiver', run: () => finalArchiver.dispose() });
+    await finalArchiver.start();
     const subscriptions = startSubscriptionServer({
       path: '/graphql',
       schema,
@@ -143,6 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         context: async ({ req }) => createContext(orm, deps, await authenticator.actorFromAuthorization(req.headers.authorization)),
       }),
     );
+    expressApp.use(archiveRoutes({ orm, authenticator, clock, logger }));
     expressApp.use(bodyErrorHandler(logger));
 
     await new Promise<void>((resolve, reject) => {
@@ -152,6 +174,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     scheduler.start();
     // After the database in `undo`, so it runs before it: no deadline fires into a closing pool.
     undo.push({ step: 'scheduler', run: () => scheduler.stop() });
+    const notificationWorker = createNotificationWorker(config, { orm, clock, logger });
+    if (notificationWorker) {
+      notificationWorker.start();
+      // After the database in `undo`, so it runs before it: deliveries in flight are aborted and left to their lease.
+      undo.push({ step: 'notification-worker', run: () => notificationWorker.stop() });
+    }
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -165,6 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authenticator,
       logger,
       scheduler,
+      notificationWorker,
       dispose: () =>
         (disposing ??= (async () => {
           logger.info({ event: 'server.stopping' });

@@ -1,12 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessLogService } from '../access-log/access-log.service.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { DocumentService } from '../documents/document.service.js';
 import type { EventBus } from '../events/event-bus.js';
+import { CaseworkService } from '../casework/casework.service.js';
 import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { OrganizationService } from '../organizations/organization.service.js';
 import { PersonService, type PeopleDeps } from '../people/person.service.js';
 import { PlanService } from '../plans/plan.service.js';
+import { NotificationService } from '../notifications/notification.service.js';
 import type { Actor } from '../policy/actor.js';
+import { RequestService } from '../requests/request.service.js';
+import { ComplaintService } from '../complaints/complaint.service.js';
+import { ConsentService } from '../consent/consent.service.js';
+import { EvaluationService } from '../evaluations/evaluation.service.js';
+import { ArchiveService } from '../archive/archive.service.js';
 
 export interface ServiceDeps extends PeopleDeps {
   events: EventBus;
@@ -20,12 +28,28 @@ export interface Services {
   organizations: OrganizationService;
   plans: PlanService;
   documents: DocumentService;
+  accessLog: AccessLogService;
+  casework: CaseworkService;
+  notifications: NotificationService;
+  requests: RequestService;
+  complaints: ComplaintService;
+  consents: ConsentService;
+  evaluations: EvaluationService;
+  archive: ArchiveService;
 }
 
 export function createServices(deps: ServiceDeps, em: EntityManager, actor: Actor): Services {
   const people = new PersonService(em, actor, deps);
   const organizations = new OrganizationService(em, actor, people);
   const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations });
-  const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans });
-  return { people, organizations, plans, documents };
+  const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans });
+  const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, accessLog });
+  const casework = new CaseworkService(em, actor, { clock: deps.clock, organizations });
+  const notifications = new NotificationService(em, actor, { clock: deps.clock });
+  const requests = new RequestService(em, actor, { clock: deps.clock, people });
+  const complaints = new ComplaintService(em, actor, { clock: deps.clock, people });
+  const consents = new ConsentService(em, actor, { clock: deps.clock, events: deps.events, plans });
+  const evaluations = new EvaluationService(em, actor, { clock: deps.clock, hub: deps.documents, plans, documents });
+  const archive = new ArchiveService(em, actor, { clock: deps.clock, hub: deps.documents, plans });
+  return { people, organizations, plans, documents, accessLog, casework, notifications, requests, complaints, consents, evaluations, archive };
 }

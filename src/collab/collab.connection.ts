@@ -89,6 +89,9 @@ export class CollabConnection implements DocumentPeer {
   }
 
   sendUpdate(update: Uint8Array): void {
+    // Before `start` the client has not been sent anything; its sync request after start brings it
+    // everything committed, this update included. Nothing goes out before the access log has the read.
+    if (!this.#document) return;
     this.#send(this.#message(MESSAGE.sync, (encoder) => {
       encoding.writeVarUint(encoder, SYNC.update);
       encoding.writeVarUint8Array(encoder, update);
@@ -96,6 +99,7 @@ export class CollabConnection implements DocumentPeer {
   }
 
   sendAwareness(update: Uint8Array): void {
+    if (!this.#document) return; // `start` sends the current presence
     this.#send(this.#message(MESSAGE.awareness, (encoder) => encoding.writeVarUint8Array(encoder, update)));
   }
 

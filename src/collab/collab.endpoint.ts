@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
@@ -10,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { Person } from '../people/person.entity.js';
 import { roleIn } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
+import type { Clock } from '../shared/clock.js';
 import { parseIdOrNull } from '../shared/ids.js';
 import { CollabConnection } from './collab.connection.js';
 
@@ -25,7 +27,7 @@ const PATH = /^\/collab\/([^/]+)$/;
  * The connection is authenticated and checked against the plan before the first byte of content;
  * it closes when the token expires.
  */
-export function createCollabEndpoint(options: { hub: DocumentHub; authenticator: Authenticator; orm: MikroORM; logger: Logger }): CollabEndpoint {
+export function createCollabEndpoint(options: { hub: DocumentHub; authenticator: Authenticator; orm: MikroORM; logger: Logger; clock: Clock }): CollabEndpoint {
   const { hub, logger } = options;
   // Updates are bounded by the inspector (1 MiB); the frame may carry a little protocol framing.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
@@ -62,6 +64,15 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
       const presence = { personId: actor.personId, name: person.displayName, role: roleIn(actor, access.plan) ?? 'NONE' };
       connection = new CollabConnection(socket, randomUUID(), actor, presence, logger);
       const document = await hub.attach(planId, connection);
+      if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
+      // Admitted: log the read before any content goes out (the connection sends nothing before `start`).
+      try {
+        const at = options.clock.now();
+        await recordAccess(options.orm.em.fork(), { planId, personId: actor.personId, action: 'READ', what: 'document', door: 'LIVE', at });
+      } catch (error) {
+        hub.detach(document, connection);
+        throw error;
+      }
       if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
       const expiry = setTimeout(() => connection?.close('UNAUTHENTICATED', 'Token expired'), Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()));
       expiry.unref();

@@ -42,4 +42,14 @@ describe('parseConfig', () => {
   it('wants both halves of the bootstrap administrator', () => {
     expect(() => parseConfig({ BOOTSTRAP_ADMIN_ISSUER: 'x' })).toThrow(/BOOTSTRAP_ADMIN/);
   });
+
+  it('pushes notifications only with a webhook URL and a secret long enough to sign with', () => {
+    expect(parseConfig({}).notifications).toEqual({ webhook: null, maxAttempts: 10, pollIntervalMs: 5000, backoffBaseMs: 30_000, leaseMs: 60_000 });
+    expect(() => parseConfig({ NOTIFY_WEBHOOK_URL: 'https://notify.example/hook' })).toThrow(/NOTIFY_WEBHOOK_SECRET: required/);
+    expect(() => parseConfig({ NOTIFY_WEBHOOK_URL: 'https://notify.example/hook', NOTIFY_WEBHOOK_SECRET: 'short' })).toThrow(/NOTIFY_WEBHOOK_SECRET: must be at least 32/);
+    expect(() => parseConfig({ NOTIFY_WEBHOOK_URL: 'ftp://notify.example', NOTIFY_WEBHOOK_SECRET: 'x'.repeat(32) })).toThrow(/NOTIFY_WEBHOOK_URL/);
+    expect(() => parseConfig({ NOTIFY_LEASE_MS: '5000', NOTIFY_WEBHOOK_TIMEOUT_MS: '5000' })).toThrow(/NOTIFY_LEASE_MS/);
+    const config = parseConfig({ NOTIFY_WEBHOOK_URL: 'https://notify.example/hook', NOTIFY_WEBHOOK_SECRET: 'x'.repeat(32), NOTIFY_MAX_ATTEMPTS: '3' });
+    expect(config.notifications).toMatchObject({ webhook: { url: 'https://notify.example/hook', secret: 'x'.repeat(32), timeoutMs: 10_000 }, maxAttempts: 3 });
+  });
 });

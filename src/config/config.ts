@@ -70,6 +70,13 @@ const envSchema = z
     DOC_MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(1024 * 1024),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     PUBLIC_URL: z.url().optional(),
+    NOTIFY_WEBHOOK_URL: z.url().refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL').optional(),
+    NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+    NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
+    NOTIFY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+    NOTIFY_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
   });
 
 /** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
@@ -80,6 +87,13 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
   }
   if (Boolean(raw['BOOTSTRAP_ADMIN_ISSUER']) !== Boolean(raw['BOOTSTRAP_ADMIN_SUBJECT'])) {
     problems.push('BOOTSTRAP_ADMIN_SUBJECT: BOOTSTRAP_ADMIN_ISSUER and BOOTSTRAP_ADMIN_SUBJECT go together');
+  }
+  if (raw['NOTIFY_WEBHOOK_URL'] && !raw['NOTIFY_WEBHOOK_SECRET']) {
+    problems.push('NOTIFY_WEBHOOK_SECRET: required with NOTIFY_WEBHOOK_URL (receivers verify the signature)');
+  }
+  // A lease shorter than a delivery's timeout would let a second server send a row still in flight.
+  if (Number(raw['NOTIFY_LEASE_MS'] ?? 60_000) <= Number(raw['NOTIFY_WEBHOOK_TIMEOUT_MS'] ?? 10_000)) {
+    problems.push('NOTIFY_LEASE_MS: must be longer than NOTIFY_WEBHOOK_TIMEOUT_MS');
   }
   return problems;
 }
@@ -102,6 +116,21 @@ export interface Config {
   schedulerIntervalMs: number;
   /** Base URL of the client app, for links in notifications; null keeps links relative. */
   publicUrl: string | null;
+  notifications: NotificationConfig;
+}
+
+/** How notifications leave the outbox (docs/notifications.md). */
+export interface NotificationConfig {
+  /** Where notifications are pushed; null: nothing is pushed, they wait in the in-app inbox. */
+  webhook: { url: string; secret: string; timeoutMs: number } | null;
+  /** Attempts before a notification is given up as FAILED. @default 10 */
+  maxAttempts: number;
+  /** How often the delivery worker looks for due notifications. @default 5000 */
+  pollIntervalMs: number;
+  /** First retry delay; it doubles per attempt, with jitter. @default 30000 */
+  backoffBaseMs: number;
+  /** How long a claimed notification is held before another server may try it. @default 60000 */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -149,5 +178,15 @@ export function parseConfig(source: Record<string, string | undefined> = process
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
     publicUrl: env.PUBLIC_URL ?? null,
+    notifications: {
+      webhook:
+        env.NOTIFY_WEBHOOK_URL && env.NOTIFY_WEBHOOK_SECRET
+          ? { url: env.NOTIFY_WEBHOOK_URL, secret: env.NOTIFY_WEBHOOK_SECRET, timeoutMs: env.NOTIFY_WEBHOOK_TIMEOUT_MS }
+          : null,
+      maxAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      pollIntervalMs: env.NOTIFY_POLL_INTERVAL_MS,
+      backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
+      leaseMs: env.NOTIFY_LEASE_MS,
+    },
   };
 }

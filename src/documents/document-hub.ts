@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { notFound } from '../errors/error-codes.js';
+import { forbidden, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PlanEndedEvent } from '../plans/plan.events.js';
@@ -33,6 +33,8 @@ export class DocumentHub {
   readonly store: DocumentStore;
   readonly #documents = new Map<string, Promise<LiveDocument>>();
   readonly #access = new Map<string, { value: Promise<PlanAccess>; loadedAt: number }>();
+  /** Automatic EVALUATION versions being saved, by `planId:seq` of the change that added the evaluation. */
+  readonly #evaluationVersions = new Map<string, Promise<string>>();
   readonly #stopListening: Array<() => void>;
   readonly #sweep: NodeJS.Timeout;
   #disposed = false;
@@ -56,6 +58,7 @@ export class DocumentHub {
   async attach(planId: string, peer: DocumentPeer): Promise<LiveDocument> {
     const access = await this.access(planId);
     if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
+    if (!can(peer.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
     const document = await this.#open(planId);
     if (document.idleTimer) clearTimeout(document.idleTimer);
     document.peers.add(peer);
@@ -97,6 +100,14 @@ export class DocumentHub {
   /** The grants of one person in one plan, for `canEdit` and the rights listing. */
   async grantsOf(planId: string, personId: string): Promise<Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>> {
     return (await this.access(planId)).grantsByPerson.get(personId) ?? {};
+  }
+
+  /**
+   * The id of the EVALUATION version the committed change `seq` made (it added an evaluation entry);
+   * undefined when it made none. Ask as soon as the change is durable: it is kept for a minute.
+   */
+  evaluationVersion(planId: string, seq: number): Promise<string> | undefined {
+    return this.#evaluationVersions.get(`${planId}:${seq}`);
   }
 
   /** Saves the document as it is committed now as a version. */
@@ -155,9 +166,13 @@ export class DocumentHub {
     const { addsEvaluation, ...event } = change;
     this.deps.events.publish('documentChanged', event);
     if (addsEvaluation) {
-      this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${change.at.toISOString().slice(0, 10)}`, authorId: change.authorId }).catch(
-        (error: unknown) => this.deps.logger.error({ event: 'document.auto_version_failed', planId: change.planId, err: error }),
-      );
+      const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${change.at.toISOString().slice(0, 10)}`, authorId: change.authorId });
+      // Kept briefly for recordEvaluation, which links its row to this version (src/evaluations).
+      const key = `${change.planId}:${change.seq}`;
+      this.#evaluationVersions.set(key, version);
+      void version
+        .catch((error: unknown) => this.deps.logger.error({ event: 'document.auto_version_failed', planId: change.planId, err: error }))
+        .finally(() => setTimeout(() => this.#evaluationVersions.delete(key), 60_000).unref());
     }
   }
 
@@ -225,8 +240,8 @@ export class DocumentHub {
     try {
       const [document, access] = await Promise.all([loading, this.access(planId)]);
       for (const peer of document.peers) {
-        if (can(peer.actor, 'plan.read', access.plan)) continue;
-        peer.close('FORBIDDEN', 'You no longer take part in this plan');
+        if (can(peer.actor, 'plan.readContent', access.plan)) continue;
+        peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
         this.detach(document, peer);
       }
     } catch (error) {

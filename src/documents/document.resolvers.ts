@@ -1,6 +1,7 @@
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { forbidden } from '../errors/error-codes.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import { watchContentAccess } from '../consent/content-access-watch.js';
 import { coalescePlanChanges } from './plan-changed.js';
 import type { PlanChangedModel } from './document.service.js';
 
@@ -23,16 +24,25 @@ export const documentResolvers: Resolvers = {
       subscribe: async function* (_parent, { planId }, ctx, info) {
         // Refused at once (NOT_FOUND) when the subscriber cannot read the plan.
         const plan = await ctx.services().plans.get(planId);
+        const canRead = () => ctx.freshServices().consents.canReadContent(plan.id);
+        if (!(await canRead())) throw forbidden('Your consent does not cover the content of this plan');
         const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
           ? (info.rootValue.signal as AbortSignal) : undefined;
-        const changes = ctx.events.subscribe('documentChanged', signal);
-        for await (const event of coalescePlanChanges(changes, plan.id)) {
-          // Every event re-checks access: someone removed from the plan hears nothing more.
-          if (!(await ctx.freshServices().plans.find(plan.id))) {
-            yield { planChanged: { accessLost: true } };
-            return;
+        // Consent withdrawn or expired, or the subscriber removed: end now, not at the next change.
+        const watch = watchContentAccess(ctx.events, plan.id, canRead, signal);
+        try {
+          const changes = ctx.events.subscribe('documentChanged', watch.signal);
+          for await (const event of coalescePlanChanges(changes, plan.id)) {
+            // Every event re-checks access: someone removed from the plan hears nothing more.
+            if (!(await canRead())) {
+              yield { planChanged: { accessLost: true } };
+              return;
+            }
+            yield { planChanged: event };
           }
-          yield { planChanged: event };
+          if (watch.lost()) yield { planChanged: { accessLost: true } };
+        } finally {
+          watch.stop();
         }
       },
       resolve: (payload: { planChanged: PlanChangedModel | { accessLost: true } }) => {

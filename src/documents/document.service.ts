@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sectionWhat, versionWhat } from '../access-log/access-log.js';
+import type { AccessLogService } from '../access-log/access-log.service.js';
 import DataLoader from 'dataloader';
 import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, forbidden, notFound } from '../errors/error-codes.js';
@@ -48,6 +50,8 @@ export interface DocumentDeps {
   events: EventBus;
   documents: DocumentHub;
   plans: PlanService;
+  /** Content reads (and version saves) are logged there; document changes are logged as they commit. */
+  accessLog: AccessLogService;
 }
 
 const MAX_HISTORY_PAGE = 100;
@@ -75,6 +79,18 @@ export class DocumentService {
   }
 
   async sections(plan: Plan): Promise<PlanSectionModel[]> {
+    const sections = await this.#sectionModels(plan);
+    await this.deps.accessLog.read(plan.id, 'sections');
+    return sections;
+  }
+
+  async section(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
+    const section = await this.#sectionOf(plan, key);
+    await this.deps.accessLog.read(plan.id, sectionWhat(key));
+    return section;
+  }
+
+  async #sectionModels(plan: Plan): Promise<PlanSectionModel[]> {
     const access = await this.#readableAccess(plan.id);
     const grants = access.grantsByPerson.get(this.actor.personId) ?? {};
     const role = access.plan.participants.find((participant) => participant.personId === this.actor.personId)!.role;
@@ -98,13 +114,16 @@ export class DocumentService {
     });
   }
 
-  async section(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
-    return (await this.sections(plan)).find((section) => section.key === key)!;
+  /** A section without logging a read: the payload of a change, logged as its WRITE. */
+  async #sectionOf(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
+    return (await this.#sectionModels(plan)).find((section) => section.key === key)!;
   }
 
   async documentSeq(plan: Plan): Promise<number> {
     await this.#readableAccess(plan.id);
-    return this.#read(plan.id, (document) => document.headSeq);
+    const seq = await this.#read(plan.id, (document) => document.headSeq);
+    await this.deps.accessLog.read(plan.id, 'documentSeq');
+    return seq;
   }
 
   async history(plan: Plan, args: { first?: number | null; after?: string | null; section?: SectionKey | null; personId?: string | null }) {
@@ -121,6 +140,7 @@ export class DocumentService {
       orderBy: { minute: 'desc', section: 'asc', personId: 'asc' },
       includeCount: false,
     });
+    await this.deps.accessLog.read(plan.id, 'history');
     return {
       edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
       pageInfo: { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor },
@@ -129,17 +149,26 @@ export class DocumentService {
 
   async versions(plan: Plan): Promise<PlanVersion[]> {
     await this.#readableAccess(plan.id);
-    return this.em.find(PlanVersion, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    const versions = await this.em.find(PlanVersion, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    await this.deps.accessLog.read(plan.id, 'versions');
+    return versions;
   }
 
   /** A version of a plan the viewer takes part in; null otherwise, so ids reveal nothing. */
   async version(id: string): Promise<PlanVersion | null> {
     const versionId = parseIdOrNull(id);
     const version = versionId ? await this.em.findOne(PlanVersion, versionId) : null;
-    return version && (await this.deps.plans.find(version.plan.id)) ? version : null;
+    if (!version || !(await this.deps.plans.find(version.plan.id))) return null;
+    return can(this.actor, 'plan.readContent', (await this.deps.documents.access(version.plan.id)).plan) ? version : null;
   }
 
   async versionContent(version: PlanVersion): Promise<Record<SectionKey, unknown>> {
+    const content = await this.#versionContent(version);
+    await this.deps.accessLog.read(version.plan.id, versionWhat(version.id));
+    return content;
+  }
+
+  async #versionContent(version: PlanVersion): Promise<Record<SectionKey, unknown>> {
     await this.#readableAccess(version.plan.id);
     const [row] = await this.em.execute<Array<{ state: Buffer }>>('select state from plan_version where id = ?', [version.id]);
     return contentOfState(row!.state);
@@ -158,19 +187,19 @@ export class DocumentService {
     if (input.section === 'log' && fields['at'] === undefined) fields['at'] = this.deps.clock.now().toISOString();
     const entryId = randomUUID();
     const seq = await this.#change(plan.id, (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId));
-    return { plan, section: await this.section(plan, input.section), entryId, seq };
+    return { plan, section: await this.#sectionOf(plan, input.section), entryId, seq };
   }
 
   async updateEntry(input: { planId: string; section: SectionKey; entryId?: string | null; fields: Record<string, unknown> }) {
     const plan = await this.deps.plans.get(input.planId);
     const seq = await this.#change(plan.id, (draft) => updateEntry(draft, input.section, input.entryId ?? null, input.fields));
-    return { plan, section: await this.section(plan, input.section), entryId: input.entryId ?? null, seq };
+    return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId ?? null, seq };
   }
 
   async removeEntry(input: { planId: string; section: SectionKey; entryId: string }) {
     const plan = await this.deps.plans.get(input.planId);
     const seq = await this.#change(plan.id, (draft) => removeEntry(draft, input.section, input.entryId));
-    return { plan, section: await this.section(plan, input.section), entryId: input.entryId, seq };
+    return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId, seq };
   }
 
   async createVersion(input: { planId: string; label: string }): Promise<PlanVersion> {
@@ -179,6 +208,7 @@ export class DocumentService {
     const label = input.label.trim();
     if (!label || label.length > 200) throw badInput('label must be 1 to 200 characters');
     const id = await this.deps.documents.createVersion(plan.id, { kind: 'NAMED', label, authorId: this.actor.personId });
+    await this.deps.accessLog.wrote(plan.id, versionWhat(id));
     return this.em.findOneOrFail(PlanVersion, id);
   }
 
@@ -186,7 +216,8 @@ export class DocumentService {
     const version = await this.em.findOne(PlanVersion, parseId(input.versionId, 'PlanVersion'));
     const plan = version && (await this.deps.plans.find(version.plan.id));
     if (!version || !plan) throw notFound('PlanVersion');
-    const content = await this.versionContent(version);
+    // Restoring reads the version to write it back; the log shows the sections it writes.
+    const content = await this.#versionContent(version);
     let sections: SectionKey[] = [];
     const seq = await this.#change(plan.id, (draft) => (sections = restoreContent(draft, content)));
     return { plan, version, sections, seq };
@@ -240,6 +271,8 @@ export class DocumentService {
   async #readableAccess(planId: string) {
     const access = await this.deps.documents.access(planId);
     if (!can(this.actor, 'plan.read', access.plan)) throw notFound('Plan');
+    // Taking part is not enough for content: that needs consent to confidential information.
+    if (!can(this.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
     return access;
   }
 }

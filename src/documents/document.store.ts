@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { recordAccess, sectionWrites, type AccessDoor } from '../access-log/access-log.js';
 import { notFound } from '../errors/error-codes.js';
 
 /** An accepted update ready to be committed. */
@@ -8,6 +9,8 @@ export interface CommitEntry {
   sections: readonly string[];
   update: Uint8Array;
   at: Date;
+  /** Which door the change came through, for the access log: a live connection or GraphQL. */
+  door: Extract<AccessDoor, 'LIVE' | 'GRAPHQL'>;
 }
 
 export interface StoredDocument {
@@ -72,7 +75,10 @@ export class DocumentStore {
     };
   }
 
-  /** Commits a batch of updates and their attribution in one transaction. */
+  /**
+   * Commits a batch of updates, their attribution and their access-log rows in one transaction:
+   * a committed change always has its log rows, and a change that failed to commit has none.
+   */
   async append(planId: string, entries: readonly CommitEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const changes = new Map<string, { section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
@@ -90,6 +96,7 @@ export class DocumentStore {
         `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${entries.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
         entries.flatMap((entry) => [planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
       );
+      await recordAccess(em, entries.flatMap((entry) => sectionWrites(planId, entry)));
       if (changes.size === 0) return;
       const rows = [...changes.values()];
       await em.execute(

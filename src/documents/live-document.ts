@@ -125,7 +125,9 @@ export class LiveDocument {
       const sections = inspection.sections;
       const addsEvaluation = inspection.touches.some((touch) => touch.section === 'evaluations' && touch.isNewEntry);
       const durable = new Promise<void>((resolve, reject) => {
-        this.#batch.push({ seq: ++this.#nextSeq, authorId: actor.personId, sections, update: applied, at: this.deps.clock.now(), origin, addsEvaluation, resolve, reject });
+        // A change with no connection behind it is a server-side change, which only GraphQL makes.
+        const door = origin ? 'LIVE' : 'GRAPHQL';
+        this.#batch.push({ seq: ++this.#nextSeq, authorId: actor.personId, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
       });
       durable.catch(() => undefined); // the failure is handled by #fail; callers that wait see it too
       this.#flushing ??= this.#flush();

@@ -1,6 +1,7 @@
 import { EventEmitter, on } from 'node:events';
 import type { DocumentChangedEvent, SectionRightsChangedEvent } from '../documents/document.events.js';
 import type { ParticipantsChangedEvent, PlanEndedEvent } from '../plans/plan.events.js';
+import type { CaseEvent } from '../casework/case-event.js';
 
 /** Every event the server publishes, by topic. */
 export interface EventMap {
@@ -9,6 +10,8 @@ export interface EventMap {
   documentChanged: DocumentChangedEvent;
   sectionRightsChanged: SectionRightsChangedEvent;
   planEnded: PlanEndedEvent;
+  /** A committed case event of any server (src/casework/case-event.listener.ts). */
+  caseEvent: CaseEvent;
 }
 
 /**

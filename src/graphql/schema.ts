@@ -8,6 +8,14 @@ import { organizationResolvers } from '../organizations/organization.resolvers.j
 import { peopleResolvers } from '../people/people.resolvers.js';
 import { planResolvers } from '../plans/plan.resolvers.js';
 import { documentResolvers } from '../documents/document.resolvers.js';
+import { consentResolvers } from '../consent/consent.resolvers.js';
+import { notificationResolvers } from '../notifications/notification.resolvers.js';
+import { caseworkResolvers } from '../casework/casework.resolvers.js';
+import { requestResolvers } from '../requests/request.resolvers.js';
+import { complaintResolvers } from '../complaints/complaint.resolvers.js';
+import { accessLogResolvers } from '../access-log/access-log.resolvers.js';
+import { evaluationResolvers } from '../evaluations/evaluation.resolvers.js';
+import { archiveResolvers } from '../archive/archive.resolvers.js';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -22,6 +30,6 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers, documentResolvers],
+    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers, documentResolvers, caseworkResolvers, notificationResolvers, requestResolvers, complaintResolvers, accessLogResolvers, consentResolvers, evaluationResolvers, archiveResolvers],
   });
 }

@@ -6,6 +6,10 @@ import { Organization } from '../organizations/organization.entity.js';
 export const PLAN_STATUSES = ['REQUESTED', 'ACTIVE', 'ENDED'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
+/** A full plan, a coordinator without a plan (the person declined one: no document edits), or a child coordinator. */
+export const PLAN_KINDS = ['PLAN', 'COORDINATOR_ONLY', 'CHILD_COORDINATOR'] as const;
+export type PlanKind = (typeof PLAN_KINDS)[number];
+
 export const PARTICIPANT_ROLES = ['OWNER', 'GUARDIAN', 'RELATIVE', 'PROVIDER', 'COORDINATOR'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
@@ -16,6 +20,7 @@ export class Plan {
   owner: Ref<Person>;
   title: string;
   status: PlanStatus = 'ACTIVE';
+  kind: PlanKind = 'PLAN';
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
   endedAt: Date | null = null;
@@ -77,6 +82,7 @@ export const PlanSchema = new EntitySchema<Plan>({
     owner: { kind: 'm:1', entity: () => Person, ref: true },
     title: { type: 'text' },
     status: { type: 'text' },
+    kind: { type: 'text', default: 'PLAN' },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
     endedAt: { type: 'datetime', nullable: true },

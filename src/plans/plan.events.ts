@@ -1,4 +1,5 @@
-export type ParticipantChange = 'ADDED' | 'REMOVED' | 'ROLE_CHANGED';
+/** What happened to a participant; the CONSENT_ kinds change what they may see (src/consent/). */
+export type ParticipantChange = 'ADDED' | 'REMOVED' | 'ROLE_CHANGED' | 'CONSENT_GIVEN' | 'CONSENT_WITHDRAWN' | 'CONSENT_EXPIRED';
 
 export interface ParticipantsChangedEvent {
   planId: string;

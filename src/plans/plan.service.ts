@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import { Cursor, LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
+import { recordCaseEvent } from '../casework/case-event.js';
 import type { EventBus } from '../events/event-bus.js';
+import { enqueueNotification } from '../notifications/notification.outbox.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { Person } from '../people/person.entity.js';
@@ -10,7 +12,10 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId, parseIdOrNull } from '../shared/ids.js';
-import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
+import { Participant, Plan, type ParticipantRole, type PlanKind } from './plan.entity.js';
+import { checkConsentOnAdding, recordConsentOnAdding, type ConsentOnAddingInput } from '../consent/consent.on-adding.js';
+import { recordConsent } from '../consent/consent.records.js';
+import { consentStanding, loadPlanConsents, participantIdsTakingPart, statusUnderConsent, type PlanConsents } from '../consent/consent.standing.js';
 import type { ParticipantChange } from './plan.events.js';
 
 export interface PlanDeps {
@@ -51,16 +56,18 @@ export function activeParticipantFilter(now: Date) {
   } satisfies FilterQuery<Participant>;
 }
 
-function factsFrom(plan: Plan, participants: readonly Participant[]): PlanFacts {
+/** Facts from the plan, its participants active by date, and its current consents: who takes part is consent's call. */
+function factsFrom(plan: Plan, participants: readonly Participant[], consents: PlanConsents | undefined): PlanFacts {
   return {
     planId: plan.id,
     ownerId: plan.owner.id,
-    status: plan.status,
-    participants: participants.map((participant) => ({
-      personId: participant.person.id,
-      role: participant.role,
-      organizationId: participant.organization?.id ?? null,
-    })),
+    status: statusUnderConsent(plan.status, consents),
+    kind: plan.kind,
+    participants: participants.flatMap((participant) => {
+      const standing = consentStanding(participant, plan.status, consents);
+      if (!standing.takesPart) return [];
+      return [{ personId: participant.person.id, role: participant.role, organizationId: participant.organization?.id ?? null, readsContent: standing.readsContent }];
+    }),
   };
 }
 
@@ -69,7 +76,39 @@ export async function loadPlanFacts(em: EntityManager, planId: string, now: Date
   const plan = await em.findOne(Plan, planId);
   if (!plan) return null;
   const participants = await em.find(Participant, { plan: planId, ...activeParticipantFilter(now) });
-  return factsFrom(plan, participants);
+  return factsFrom(plan, participants, (await loadPlanConsents(em, [planId], now)).get(planId));
+}
+
+/** Tells the plan's coordinating unit, in the same transaction, that someone became its coordinator. */
+async function recordCoordinatorAppointed(em: EntityManager, plan: Plan, role: ParticipantRole, personId: string, actorId: string, at: Date) {
+  if (role !== 'COORDINATOR' || !plan.unit) return;
+  await recordCaseEvent(em, { unitId: plan.unit.id, kind: 'COORDINATOR_APPOINTED', at, planId: plan.id, personId: plan.owner.id, actorId, detail: { coordinatorId: personId } });
+}
+
+/**
+ * Opens the plan a granted request asks for, in the caller's transaction: the person owns it, the
+ * unit oversees it, and it waits in REQUESTED for the person's consent. The decider does not take
+ * part. Returns null when the person already has a plan that has not ended (one plan per person).
+ */
+export async function openRequestedPlan(
+  em: EntityManager,
+  input: { ownerId: string; unitId: string; title: string; kind: PlanKind; addedById: string; now: Date },
+): Promise<Plan | null> {
+  if (await em.count(Plan, { owner: input.ownerId, status: { $ne: 'ENDED' } })) return null;
+  const plan = new Plan({ owner: em.getReference(Person, input.ownerId, { wrapped: true }), title: input.title });
+  Object.assign(plan, { status: 'REQUESTED', kind: input.kind, unit: em.getReference(Organization, input.unitId, { wrapped: true }), createdAt: input.now, updatedAt: input.now });
+  em.persist(plan);
+  em.persist(
+    new Participant({
+      plan: em.getReference(Plan, plan.id, { wrapped: true }),
+      person: em.getReference(Person, input.ownerId, { wrapped: true }),
+      role: 'OWNER',
+      activeFrom: input.now,
+      addedBy: em.getReference(Person, input.addedById, { wrapped: true }),
+    }),
+  );
+  await em.flush();
+  return plan;
 }
 
 /** A plan cursor holds the (createdAt, id) of the last plan seen; anything else is refused before it reaches SQL. */
@@ -91,6 +130,8 @@ const versionConflict = (plan: Plan): VersionConflict => ({
 export class PlanService {
   /** Active participants by plan, batched so a page of plans costs one query. */
   readonly #activeParticipants: DataLoader<string, Participant[]>;
+  /** Current consents by plan (src/consent/), batched likewise. */
+  readonly #consents: DataLoader<string, PlanConsents | undefined>;
 
   constructor(
     private readonly em: EntityManager,
@@ -107,6 +148,16 @@ export class PlanService {
       rows.sort((a, b) => Number(b.role === 'OWNER') - Number(a.role === 'OWNER'));
       return planIds.map((planId) => rows.filter((row) => row.plan.id === planId));
     });
+    this.#consents = new DataLoader(async (planIds) => {
+      const consents = await loadPlanConsents(this.em, planIds, this.deps.clock.now());
+      return planIds.map((planId) => consents.get(planId));
+    });
+  }
+
+  /** Forgets what this request has loaded about participants and consents, after another service changed them. */
+  forgetParticipants(): void {
+    this.#activeParticipants.clearAll();
+    this.#consents.clearAll();
   }
 
   /** The plan if the viewer takes part in it; NOT_FOUND otherwise, so ids reveal nothing. */
@@ -122,7 +173,8 @@ export class PlanService {
   }
 
   async facts(plan: Plan): Promise<PlanFacts> {
-    return factsFrom(plan, await this.#activeParticipants.load(plan.id));
+    const [participants, consents] = await Promise.all([this.#activeParticipants.load(plan.id), this.#consents.load(plan.id)]);
+    return factsFrom(plan, participants, consents);
   }
 
   async participants(plan: Plan): Promise<Participant[]> {
@@ -163,7 +215,12 @@ export class PlanService {
     const first = args.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1 to ${MAX_PAGE_SIZE}`);
     const where: FilterQuery<Plan> = {
-      participants: { person: this.actor.personId, ...activeParticipantFilter(this.deps.clock.now()) },
+      participants: {
+        person: this.actor.personId,
+        ...activeParticipantFilter(this.deps.clock.now()),
+        // Invited without the person's consent yet: not listed.
+        id: { $in: await participantIdsTakingPart(this.em, this.actor.personId, this.deps.clock.now()) },
+      },
     };
     if (args.after && !isPlanCursor(args.after)) throw badInput('after is not a valid cursor');
     const cursor = await this.em.findByCursor(Plan, where, {
@@ -195,6 +252,10 @@ export class PlanService {
       const plan = await this.em.transactional(async (em) => {
         if (await em.count(Plan, { owner: owner.id, status: { $ne: 'ENDED' } })) return null;
         const plan = new Plan({ owner: em.getReference(Person, owner.id, { wrapped: true }), title });
+        // Made by the coordinating unit's staff: the unit oversees it and it is on the unit's dashboard.
+        if (creatorOrganization) plan.unit = em.getReference(Organization, creatorOrganization, { wrapped: true });
+        // Made by staff, it waits for the person's consent; made by the person or guardian, making it is the consent.
+        if (creatorRole === 'COORDINATOR') plan.status = 'REQUESTED';
         const add = (personId: string, role: ParticipantRole, organizationId: string | null = null) =>
           em.persist(
             new Participant({
@@ -209,6 +270,9 @@ export class PlanService {
         em.persist(plan);
         add(owner.id, 'OWNER');
         if (creatorRole) add(this.actor.personId, creatorRole, creatorOrganization);
+        if (creatorRole !== 'COORDINATOR') {
+          await recordConsent(em, { plan, participant: null, scope: 'PLAN', givenById: this.actor.personId, validUntil: null }, this.deps.clock.now());
+        }
         return plan;
       });
       return plan ? { __typename: 'CreatePlanSuccess', plan: await this.em.findOneOrFail(Plan, plan.id) } : alreadyExists;
@@ -235,10 +299,14 @@ export class PlanService {
     role: ParticipantRole;
     organizationId?: string | null;
     activeTo?: Date | null;
+    consent?: ConsentOnAddingInput | null;
     expectedVersion?: number | null;
   }): Promise<AddParticipantResult> {
     const plan = await this.get(input.planId);
-    assertCan(this.actor, 'plan.manageParticipants', await this.facts(plan));
+    const facts = await this.facts(plan);
+    assertCan(this.actor, 'plan.manageParticipants', facts);
+    const byConsenter = can(this.actor, 'consent.give', facts);
+    checkConsentOnAdding(input.consent, byConsenter, this.deps.clock.now());
     if (input.role === 'OWNER') throw badInput('A plan has one owner, set when it is created');
     const person = await this.deps.people.resolveRef(input.person);
     const organizationId = await this.checkRoleFits(plan, person, input.role, input.organizationId ?? null);
@@ -259,6 +327,11 @@ export class PlanService {
         addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
       });
       em.persist(participant);
+      await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, now);
+      const consent = { byConsenter, givenById: this.actor.personId, consent: input.consent, activeTo: input.activeTo ?? null };
+      await recordConsentOnAdding(em, { plan: locked, participant: { id: participant.id, personId: person.id }, ...consent }, now);
+      // In the same transaction: the invitation exists exactly when the participant does.
+      await enqueueNotification(em, { recipientId: person.id, kind: 'PLAN_INVITATION', link: `/plans/${locked.id}`, dedupeKey: `invite:${participant.id}` }, now);
       return { participantId: participant.id, change: 'ADDED' as const };
     });
     if ('__typename' in outcome) return outcome;
@@ -303,8 +376,10 @@ export class PlanService {
     const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em, locked) => {
       await this.assertSingleCoordinator(em, locked.id, input.role, participant.id);
       const row = await em.findOneOrFail(Participant, participant.id);
+      const wasCoordinator = row.role === 'COORDINATOR';
       row.role = input.role;
       row.organization = organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null;
+      if (!wasCoordinator) await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, this.deps.clock.now());
       return { participantId: row.id, change: 'ROLE_CHANGED' as const };
     });
     if ('__typename' in outcome) return outcome;
@@ -325,11 +400,14 @@ export class PlanService {
       if (input.expectedVersion != null && input.expectedVersion !== locked.version) return versionConflict(locked);
       Object.assign(locked, { status: 'ENDED', endedAt: at, endReason: reason, endedBy: em.getReference(Person, this.actor.personId, { wrapped: true }) });
       await em.flush();
+      if (locked.unit) {
+        await recordCaseEvent(em, { unitId: locked.unit.id, kind: 'PLAN_ENDED', at, planId: locked.id, personId: locked.owner.id, actorId: this.actor.personId });
+      }
       return null;
     });
     if (outcome) return outcome;
     this.em.clear();
-    this.#activeParticipants.clearAll();
+    this.forgetParticipants();
     this.deps.events.publish('planEnded', { planId: plan.id, endedById: this.actor.personId, reason, at });
     return this.em.findOneOrFail(Plan, plan.id);
   }
@@ -354,7 +432,7 @@ export class PlanService {
       return { ...result, planVersion: plan.version };
     });
     this.em.clear();
-    this.#activeParticipants.clearAll();
+    this.forgetParticipants();
     if ('planVersion' in outcome) {
       this.deps.events.publish('participantsChanged', {
         planId,

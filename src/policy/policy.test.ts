@@ -26,12 +26,13 @@ const plan = (status: PlanStatus = 'ACTIVE'): PlanFacts => ({
   planId: 'plan',
   ownerId: 'owner',
   status,
+  // Everyone here takes part by consent, with consent to confidential information.
   participants: [
-    { personId: 'owner', role: 'OWNER' },
-    { personId: 'guardian', role: 'GUARDIAN' },
-    { personId: 'relative', role: 'RELATIVE' },
-    { personId: 'provider', role: 'PROVIDER' },
-    { personId: 'coordinator', role: 'COORDINATOR' },
+    { personId: 'owner', role: 'OWNER', readsContent: true },
+    { personId: 'guardian', role: 'GUARDIAN', readsContent: true },
+    { personId: 'relative', role: 'RELATIVE', readsContent: true },
+    { personId: 'provider', role: 'PROVIDER', readsContent: true },
+    { personId: 'coordinator', role: 'COORDINATOR', readsContent: true },
   ],
 });
 const target = (personId: string, role: ParticipantRole) => ({ personId, role });
@@ -101,5 +102,141 @@ describe('policy', () => {
     expect(can(who, 'organization.manageMembers', { organizationId: 'home-care' })).toBe(manageMembers);
     expect(can(who, 'guardianship.record', null)).toBe(guardianship);
     expect(can(who, 'person.grantAdmin', null)).toBe(grant);
+  });
+
+  it('nobody edits the document of a coordinator-only case', () => {
+    const coordinatorOnly = { ...plan(), kind: 'COORDINATOR_ONLY' as const };
+    const edit = { section: 'goals' as const, grants: {}, entry: null };
+    expect(can(owner, 'plan.editSection', { ...edit, plan: plan() })).toBe(true);
+    for (const who of [owner, guardian, coordinator]) expect(can(who, 'plan.editSection', { ...edit, plan: coordinatorOnly })).toBe(false);
+    expect(can(owner, 'plan.read', coordinatorOnly)).toBe(true);
+  });
+
+  it.each([
+    ['the person for themselves', owner, 'PERSON', false, true],
+    ['someone else claiming to be the person', relative, 'PERSON', false, false],
+    ['a recorded guardian', guardian, 'GUARDIAN', false, true],
+    ['a relative posing as guardian', relative, 'GUARDIAN', false, false],
+    ['a relative with a power of attorney', relative, 'RELATIVE', true, true],
+    ['a relative without one', relative, 'RELATIVE', false, false],
+    ['health personnel notifying a need', provider, 'HEALTH_PERSONNEL', false, true],
+    ['a citizen posing as health personnel', relative, 'HEALTH_PERSONNEL', false, false],
+  ] as const)('request.submit by %s: %s', (_case, who, source, hasPowerOfAttorney, allowed) => {
+    expect(can(who, 'request.submit', { personId: 'owner', source, guardianIdsOfPerson: ['guardian'], hasPowerOfAttorney })).toBe(allowed);
+  });
+
+  const intakeCase = { unitId: 'unit', personId: 'owner', submittedById: 'relative', guardianIdsOfPerson: ['guardian'] };
+  const otherUnitStaff = actor('other-staff', { kind: 'PERSONNEL', memberships: [{ organizationId: 'other-unit', organizationKind: 'COORDINATING_UNIT', role: 'STAFF' }] });
+  it.each([
+    // who, read, decide, withdraw, complaint to FORWARDED, complaint to WITHDRAWN
+    ['the person', owner, true, false, true, false, false],
+    ['their guardian', guardian, true, false, false, false, false],
+    ['the submitter / complainant', relative, true, false, true, false, true],
+    ['staff of the unit', unitStaff, true, true, false, true, false],
+    ['staff of another unit', otherUnitStaff, false, false, false, false, false],
+    ['a stranger', stranger, false, false, false, false, false],
+  ] as const)('requests and complaints: %s', (_who, who, read, decide, withdraw, forward, withdrawComplaint) => {
+    expect(can(who, 'request.read', intakeCase)).toBe(read);
+    expect(can(who, 'complaint.read', intakeCase)).toBe(read);
+    expect(can(who, 'request.decide', intakeCase)).toBe(decide);
+    expect(can(who, 'request.withdraw', intakeCase)).toBe(withdraw);
+    expect(can(who, 'complaint.updateStatus', { complaint: intakeCase, newStatus: 'FORWARDED' })).toBe(forward);
+    expect(can(who, 'complaint.updateStatus', { complaint: intakeCase, newStatus: 'WITHDRAWN' })).toBe(withdrawComplaint);
+  });
+
+  it.each([
+    ['the person', owner, false, true],
+    ['their guardian', guardian, false, true],
+    ['someone with a power of attorney', stranger, true, true],
+    ['someone without one', stranger, false, false],
+  ] as const)('complaint.file by %s', (_who, who, hasPowerOfAttorney, allowed) => {
+    expect(can(who, 'complaint.file', { personId: 'owner', guardianIdsOfPerson: ['guardian'], hasPowerOfAttorney })).toBe(allowed);
+  });
+
+  it.each([
+    ['owner', owner, true],
+    ['guardian', guardian, true],
+    ['coordinator', coordinator, false],
+    ['relative', relative, false],
+    ['provider', provider, false],
+    ['stranger', stranger, false],
+    ['administrator not in the plan', admin, false],
+  ] as const)('plan.readAccessLog by %s → %s, also once the plan has ended', (_who, who, allowed) => {
+    expect(can(who, 'plan.readAccessLog', plan())).toBe(allowed);
+    expect(can(who, 'plan.readAccessLog', plan('ENDED'))).toBe(allowed);
+  });
+
+  it('lets only the recipient see a notification, not even an administrator', () => {
+    expect(can(owner, 'notification.read', { recipientId: 'owner' })).toBe(true);
+    expect(can(relative, 'notification.read', { recipientId: 'owner' })).toBe(false);
+    expect(can(admin, 'notification.read', { recipientId: 'owner' })).toBe(false);
+  });
+
+  it.each([
+    ['staff of the unit', unitStaff, 'unit', 'COORDINATING_UNIT', true],
+    ['staff of another unit', unitStaff, 'other-unit', 'COORDINATING_UNIT', false],
+    ['a unit lead of home care, for home care', unitLead, 'home-care', 'HOME_CARE', false],
+    ['an administrator who is not staff', admin, 'unit', 'COORDINATING_UNIT', false],
+    ['a citizen', owner, 'unit', 'COORDINATING_UNIT', false],
+  ] as const)('unit.viewCases: %s → %s', (_case, who, organizationId, organizationKind, allowed) => {
+    expect(can(who, 'unit.viewCases', { organizationId, organizationKind })).toBe(allowed);
+  });
+
+  // The relative has no consent to see confidential information here.
+  const withContentConsent = (status: PlanStatus): PlanFacts => ({
+    ...plan(status),
+    participants: plan(status).participants.map((participant) => ({ ...participant, readsContent: participant.personId !== 'relative' })),
+  });
+  it.each([
+    // who, plan status, archive (interim), download archive records
+    ['owner', owner, 'ACTIVE', true, true],
+    ['guardian', guardian, 'ACTIVE', true, true],
+    ['coordinator', coordinator, 'ACTIVE', true, true],
+    ['provider', provider, 'ACTIVE', false, true],
+    ['relative without content consent', relative, 'ACTIVE', false, false],
+    ['stranger', stranger, 'ACTIVE', false, false],
+    ['administrator not in the plan', admin, 'ACTIVE', false, false],
+    ['coordinator of an ended plan', coordinator, 'ENDED', false, true],
+    ['owner of an ended plan', owner, 'ENDED', false, true],
+  ] as const)('plan.archive / plan.downloadArchive: %s', (_who, who, status, archive, download) => {
+    expect(can(who, 'plan.archive', withContentConsent(status))).toBe(archive);
+    expect(can(who, 'plan.downloadArchive', withContentConsent(status))).toBe(download);
+  });
+
+  // The provider takes part but has no consent to confidential information.
+  const participationOnly = (status: PlanStatus): PlanFacts => ({
+    ...plan(status),
+    participants: plan(status).participants.map((participant) => ({ ...participant, readsContent: participant.personId !== 'provider' })),
+  });
+  it.each([
+    // who, plan status, read content, edit own contributions
+    ['owner', owner, 'ACTIVE', true, true],
+    ['relative with consent', relative, 'ACTIVE', true, true],
+    ['provider taking part without content consent', provider, 'ACTIVE', false, false],
+    ['stranger', stranger, 'ACTIVE', false, false],
+    ['owner of a REQUESTED plan', owner, 'REQUESTED', true, true],
+    ['guardian of a REQUESTED plan', guardian, 'REQUESTED', true, true],
+    ['coordinator of a REQUESTED plan (no consent to the plan yet)', coordinator, 'REQUESTED', false, false],
+    ['relative of a REQUESTED plan', relative, 'REQUESTED', false, false],
+  ] as const)('plan.readContent / plan.editSection: %s', (_who, who, status, read, edit) => {
+    const facts = participationOnly(status);
+    expect(can(who, 'plan.readContent', facts)).toBe(read);
+    const entry = { ownerPersonId: who.personId, organizationId: null, changesOwner: false };
+    expect(can(who, 'plan.editSection', { plan: facts, section: 'contributions', grants: {}, entry })).toBe(edit);
+  });
+
+  it.each([
+    // who, plan status, give, withdraw the relative's, withdraw the plan's
+    ['owner', owner, 'ACTIVE', true, true, true],
+    ['guardian', guardian, 'REQUESTED', true, true, true],
+    ['relative (their own participation only)', relative, 'ACTIVE', false, true, false],
+    ['coordinator', coordinator, 'ACTIVE', false, false, false],
+    ['provider', provider, 'ACTIVE', false, false, false],
+    ['stranger', stranger, 'ACTIVE', false, false, false],
+    ['owner of an ended plan', owner, 'ENDED', false, false, false],
+  ] as const)('consent.give / consent.withdraw: %s', (_who, who, status, give, withdrawRelative, withdrawPlan) => {
+    expect(can(who, 'consent.give', plan(status))).toBe(give);
+    expect(can(who, 'consent.withdraw', { plan: plan(status), consent: { scope: 'PARTICIPATE', personId: 'relative' } })).toBe(withdrawRelative);
+    expect(can(who, 'consent.withdraw', { plan: plan(status), consent: { scope: 'PLAN', personId: 'owner' } })).toBe(withdrawPlan);
   });
 });

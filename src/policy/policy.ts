@@ -1,5 +1,5 @@
 import { forbidden } from '../errors/error-codes.js';
-import type { ParticipantRole, PlanStatus } from '../plans/plan.entity.js';
+import type { ParticipantRole, PlanKind, PlanStatus } from '../plans/plan.entity.js';
 import type { SectionKey } from '../documents/document.template.js';
 import { effectiveAccess, type SectionGrantAccess } from '../documents/section-rights.js';
 import type { Actor } from './actor.js';
@@ -15,7 +15,24 @@ export interface PlanFacts {
   planId: string;
   ownerId: string;
   status: PlanStatus;
-  participants: ReadonlyArray<{ personId: string; role: ParticipantRole; organizationId?: string | null }>;
+  /** A COORDINATOR_ONLY case has no document to edit. @default 'PLAN' */
+  kind?: PlanKind;
+  /**
+   * Who takes part *now*: active by date and, unless owner or guardian, by consent (src/consent/).
+   * `readsContent`: consent lets them see confidential information (the content); absent means no.
+   */
+  participants: ReadonlyArray<{ personId: string; role: ParticipantRole; organizationId?: string | null; readsContent?: boolean }>;
+}
+
+/** A request for a plan or a coordinator, or a complaint, as the policy sees it (src/requests, src/complaints). */
+export interface IntakeCaseFacts {
+  /** The coordinating unit that receives and decides it. */
+  unitId: string;
+  /** Whom it is for. */
+  personId: string;
+  /** Who submitted the request or filed the complaint. */
+  submittedById: string;
+  guardianIdsOfPerson: readonly string[];
 }
 
 /** What a change touches inside a list section's entry, for entry-level rights. */
@@ -39,6 +56,12 @@ export interface ResourceByAction {
   'plan.create': { ownerId: string; guardianIdsOfOwner: readonly string[] };
   /** See the plan and its participants. */
   'plan.read': PlanFacts;
+  /** See the plan's content: the document, sections, history and versions. */
+  'plan.readContent': PlanFacts;
+  /** Give consent (to the plan, or for a participant): the person or their guardian. */
+  'consent.give': PlanFacts;
+  /** Withdraw a consent: the person or their guardian, or a participant their own access. */
+  'consent.withdraw': { plan: PlanFacts; consent: { scope: 'PLAN' | 'PARTICIPATE' | 'CONFIDENTIAL_INFORMATION'; personId: string } };
   /** Invite participants and change roles (owner and coordinator decide who takes part). */
   'plan.manageParticipants': PlanFacts;
   'participant.remove': { plan: PlanFacts; target: ParticipantFacts };
@@ -57,14 +80,43 @@ export interface ResourceByAction {
   'plan.end': PlanFacts;
   /** Save the document as a named version. */
   'plan.createVersion': PlanFacts;
+  /** Make an interim archive record of the plan while it runs: the person, their guardian or the coordinator. */
+  'plan.archive': PlanFacts;
+  /** Download the plan's archive records: those who may read its content, also after it has ended. */
+  'plan.downloadArchive': PlanFacts;
+  /** See who read or wrote the plan's content (Normen factsheets 14-15): the person and their guardian. */
+  'plan.readAccessLog': PlanFacts;
   /** Grant or revoke a participant's edit right on a section. */
   'plan.manageSectionRights': { plan: PlanFacts; target: ParticipantFacts };
+  /** See a coordinating unit's caseload, deadlines and case events: its staff (never plan content). */
+  'unit.viewCases': { organizationId: string; organizationKind: string };
   'organization.create': null;
   'organization.manageMembers': { organizationId: string };
   /** Record that someone is a person's legal representative. */
   'guardianship.record': null;
   'person.grantAdmin': null;
+  /** See or mark read a notification: only the person it is for. */
+  'notification.read': { recipientId: string };
+  /**
+   * Ask for a plan or a coordinator for `personId`: the person, their recorded guardian, a relative
+   * holding a power of attorney, or health personnel (duty to notify).
+   */
+  'request.submit': { personId: string; source: RequestSource; guardianIdsOfPerson: readonly string[]; hasPowerOfAttorney: boolean };
+  /** See a request: the person, their guardians, the submitter, staff of the unit. */
+  'request.read': IntakeCaseFacts;
+  /** Decide a request or record its interim notice: staff of the receiving unit. */
+  'request.decide': IntakeCaseFacts;
+  /** Withdraw a request: the submitter or the person. */
+  'request.withdraw': IntakeCaseFacts;
+  /** Complain on someone's behalf: the person, their guardian, or someone holding a power of attorney. */
+  'complaint.file': { personId: string; guardianIdsOfPerson: readonly string[]; hasPowerOfAttorney: boolean };
+  'complaint.read': IntakeCaseFacts;
+  /** Forward and decide a complaint (unit staff); withdraw it (the complainant). */
+  'complaint.updateStatus': { complaint: IntakeCaseFacts; newStatus: 'FORWARDED' | 'UPHELD' | 'NOT_UPHELD' | 'WITHDRAWN' };
 }
+
+/** Who a request comes from (domain rule 6). */
+export type RequestSource = 'PERSON' | 'RELATIVE' | 'GUARDIAN' | 'HEALTH_PERSONNEL';
 
 export type Action = keyof ResourceByAction;
 
@@ -75,6 +127,16 @@ export function roleIn(actor: Actor, plan: PlanFacts): ParticipantRole | null {
   return plan.participants.find((participant) => participant.personId === actor.personId)?.role ?? null;
 }
 
+/** The person and their legal representative, who consent for the person. */
+const CONSENTERS: readonly ParticipantRole[] = ['OWNER', 'GUARDIAN'];
+
+/** Content needs consent to confidential information and, but for those who consent, a plan the person consented to. */
+const canReadContent = (actor: Actor, plan: PlanFacts) => {
+  const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
+  if (!participant?.readsContent) return false;
+  return plan.status !== 'REQUESTED' || CONSENTERS.includes(participant.role);
+};
+
 const isCoordinatingUnitStaff = (actor: Actor) =>
   actor.memberships.some((membership) => membership.organizationKind === 'COORDINATING_UNIT');
 
@@ -83,12 +145,32 @@ const canManageParticipants = (actor: Actor, plan: PlanFacts) => {
   return plan.status !== 'ENDED' && role !== null && PARTICIPANT_MANAGERS.includes(role);
 };
 
+const isStaffOf = (actor: Actor, organizationId: string) =>
+  actor.memberships.some((membership) => membership.organizationId === organizationId);
+
+const canSeeIntakeCase = (actor: Actor, facts: IntakeCaseFacts) =>
+  actor.personId === facts.personId ||
+  actor.personId === facts.submittedById ||
+  facts.guardianIdsOfPerson.includes(actor.personId) ||
+  isStaffOf(actor, facts.unitId);
+
 type Rule<A extends Action> = (actor: Actor, resource: ResourceByAction[A]) => boolean;
 
 const rules: { [A in Action]: Rule<A> } = {
   'plan.create': (actor, { ownerId, guardianIdsOfOwner }) =>
     actor.personId === ownerId || guardianIdsOfOwner.includes(actor.personId) || isCoordinatingUnitStaff(actor),
   'plan.read': (actor, plan) => roleIn(actor, plan) !== null,
+  'plan.readContent': canReadContent,
+  'consent.give': (actor, plan) => {
+    const role = roleIn(actor, plan);
+    return plan.status !== 'ENDED' && role !== null && CONSENTERS.includes(role);
+  },
+  'consent.withdraw': (actor, { plan, consent }) => {
+    const role = roleIn(actor, plan);
+    if (plan.status === 'ENDED' || role === null) return false;
+    // Anyone may withdraw their own access; the person's consent to the plan is theirs (or their guardian's) alone.
+    return CONSENTERS.includes(role) || (consent.scope !== 'PLAN' && consent.personId === actor.personId);
+  },
   'plan.manageParticipants': canManageParticipants,
   'participant.remove': (actor, { plan, target }) =>
     target.role !== 'OWNER' &&
@@ -99,7 +181,8 @@ const rules: { [A in Action]: Rule<A> } = {
     target.role !== 'OWNER' && newRole !== 'OWNER' && canManageParticipants(actor, plan),
   'plan.editSection': (actor, { plan, section, grants, entry }) => {
     const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
-    if (!participant || plan.status === 'ENDED') return false;
+    // A coordinator-only case has no plan document: the person declined a plan.
+    if (!participant || plan.status === 'ENDED' || plan.kind === 'COORDINATOR_ONLY' || !canReadContent(actor, plan)) return false;
     const access = effectiveAccess(participant.role, section, grants);
     if (access === 'ALL') return true;
     // Entry-level rights never let someone hand an entry to themselves.
@@ -109,18 +192,43 @@ const rules: { [A in Action]: Rule<A> } = {
   },
   'plan.end': canManageParticipants,
   'plan.createVersion': (actor, plan) => plan.status !== 'ENDED' && roleIn(actor, plan) !== null,
+  'plan.archive': (actor, plan) => plan.status !== 'ENDED' && canManageParticipants(actor, plan) && canReadContent(actor, plan),
+  'plan.downloadArchive': canReadContent,
+  // Also after the plan has ended: the person may always see who has been in their plan.
+  'plan.readAccessLog': (actor, plan) => {
+    const role = roleIn(actor, plan);
+    return role !== null && CONSENTERS.includes(role);
+  },
   'plan.manageSectionRights': (actor, { plan, target }) => {
     const role = roleIn(actor, plan);
     // The person leads: only they (or their guardian) change their own rights.
     if (target.role === 'OWNER' && role !== 'OWNER' && role !== 'GUARDIAN') return false;
     return canManageParticipants(actor, plan);
   },
+  'unit.viewCases': (actor, { organizationId, organizationKind }) =>
+    organizationKind === 'COORDINATING_UNIT' && actor.memberships.some((membership) => membership.organizationId === organizationId),
   'organization.create': (actor) => actor.isAdmin,
   'organization.manageMembers': (actor, { organizationId }) =>
     actor.isAdmin ||
     actor.memberships.some((membership) => membership.organizationId === organizationId && membership.role === 'UNIT_LEAD'),
   'guardianship.record': (actor) => actor.isAdmin || isCoordinatingUnitStaff(actor),
   'person.grantAdmin': (actor) => actor.isAdmin,
+  'notification.read': (actor, { recipientId }) => actor.personId === recipientId,
+  'request.submit': (actor, { personId, source, guardianIdsOfPerson, hasPowerOfAttorney }) => {
+    const forSelf = actor.personId === personId;
+    if (source === 'PERSON') return forSelf;
+    if (source === 'GUARDIAN') return guardianIdsOfPerson.includes(actor.personId);
+    if (source === 'RELATIVE') return !forSelf && actor.kind === 'CITIZEN' && hasPowerOfAttorney;
+    return !forSelf && actor.kind === 'PERSONNEL';
+  },
+  'request.read': canSeeIntakeCase,
+  'request.decide': (actor, request) => isStaffOf(actor, request.unitId),
+  'request.withdraw': (actor, { personId, submittedById }) => actor.personId === personId || actor.personId === submittedById,
+  'complaint.file': (actor, { personId, guardianIdsOfPerson, hasPowerOfAttorney }) =>
+    actor.personId === personId || guardianIdsOfPerson.includes(actor.personId) || hasPowerOfAttorney,
+  'complaint.read': canSeeIntakeCase,
+  'complaint.updateStatus': (actor, { complaint, newStatus }) =>
+    newStatus === 'WITHDRAWN' ? actor.personId === complaint.submittedById : isStaffOf(actor, complaint.unitId),
 };
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceByAction[A]): boolean {

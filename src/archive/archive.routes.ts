@@ -1,0 +1,86 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { recordAccess } from '../access-log/access-log.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
+import type { Logger } from '../logging/logger.js';
+import { loadPlanFacts } from '../plans/plan.service.js';
+import { can } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { parseIdOrNull } from '../shared/ids.js';
+import type { ArchiveContent } from './archive-content.js';
+import { renderArchiveHtml } from './render-html.js';
+import { renderArchivePdf } from './render-pdf.js';
+
+export const ARCHIVE_FORMATS = ['json', 'html', 'pdf'] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
+
+/** Where a record is downloaded from; `Plan.archiveRecords { urls }` hands these out. */
+export const archiveUrl = (planId: string, recordId: string, format: ArchiveFormat) => `/plans/${planId}/archive/${recordId}.${format}`;
+
+export interface ArchiveRouteDeps {
+  orm: MikroORM;
+  authenticator: Authenticator;
+  clock: Clock;
+  logger: Logger;
+}
+
+const CONTENT_TYPES: Record<ArchiveFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
+/** Errors as JSON with the code of the one error table, like GraphQL's `extensions.code`. */
+function fail(res: Response, code: ErrorCode, message: string): void {
+  res.status(ERROR_TABLE[code].httpStatus).json({ error: { code, message } });
+}
+
+/**
+ * `GET /plans/:planId/archive/:recordId.(json|html|pdf)` with `Authorization: Bearer`. Order of
+ * refusals: no or bad token 401, unknown format 400, then 404 for anything the caller may not
+ * download, so nobody learns whether a plan or record exists.
+ */
+export function archiveRoutes(deps: ArchiveRouteDeps): Router {
+  const router = express.Router();
+  router.get('/plans/:planId/archive/:file', async (req: Request<{ planId: string; file: string }>, res: Response) => {
+    try {
+      const actor = await deps.authenticator.actorFromAuthorization(req.headers.authorization);
+      if (!actor) return fail(res, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      const match = /^([^.]+)\.([^.]+)$/.exec(req.params.file);
+      const format = match?.[2] as ArchiveFormat | undefined;
+      if (!match || !format || !(ARCHIVE_FORMATS as readonly string[]).includes(format)) {
+        return fail(res, 'BAD_USER_INPUT', `Ask for <recordId>.json, .html or .pdf`);
+      }
+      const planId = parseIdOrNull(req.params.planId);
+      const recordId = parseIdOrNull(match[1]!);
+      const em = deps.orm.em.fork();
+      const now = deps.clock.now();
+      const facts = planId && recordId ? await loadPlanFacts(em, planId, now) : null;
+      if (!facts || !can(actor, 'plan.downloadArchive', facts)) return fail(res, 'NOT_FOUND', 'Archive record not found');
+      const [row] = await em.execute<Array<{ record: ArchiveContent; kind: string }>>(
+        `select "record", "kind" from "archive_record" where "id" = ? and "plan_id" = ?`,
+        [recordId, planId],
+      );
+      if (!row) return fail(res, 'NOT_FOUND', 'Archive record not found');
+
+      const body = format === 'json' ? JSON.stringify(row.record, null, 2) : format === 'html' ? renderArchiveHtml(row.record) : await renderArchivePdf(row.record);
+      // Logged before it is sent: a download that is not logged must not happen (Normen).
+      await recordAccess(em, { planId: facts.planId, personId: actor.personId, action: 'READ', what: `archive.${format}`, door: 'ARCHIVE', at: now });
+      res.set({
+        'content-type': CONTENT_TYPES[format],
+        'content-disposition': `${format === 'html' ? 'inline' : 'attachment'}; filename="plan-archive-${row.kind.toLowerCase()}-${recordId}.${format}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        // The page is static: no scripts, no outside resources, whatever a plan's text holds.
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      });
+      res.status(200).send(body);
+    } catch (error) {
+      const code = errorCodeOf(error);
+      if (code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ event: 'archive.download_failed', err: error });
+      fail(res, code, code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : (error as Error).message);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DocumentHub } from '../documents/document-hub.js';
+import type { Plan } from '../plans/plan.entity.js';
+import type { PlanService } from '../plans/plan.service.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan, can } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { ArchiveRecord } from './archive.entity.js';
+import { archiveUrl } from './archive.routes.js';
+import { writeArchiveRecord } from './archive.writer.js';
+
+export interface ArchiveDeps {
+  clock: Clock;
+  hub: DocumentHub;
+  plans: PlanService;
+}
+
+/** Archive records for GraphQL: interim archiving by those who lead the plan, and the list of records. */
+export class ArchiveService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly deps: ArchiveDeps,
+  ) {}
+
+  /** Makes an INTERIM record of the plan as it is committed now (DOMAIN.md rule 10). */
+  async archive(planId: string): Promise<ArchiveRecord> {
+    const plan = await this.deps.plans.get(planId);
+    assertCan(this.actor, 'plan.archive', await this.deps.plans.facts(plan));
+    const id = await writeArchiveRecord(this.em, this.deps.hub, { planId: plan.id, kind: 'INTERIM', createdById: this.actor.personId, at: this.deps.clock.now() });
+    return this.em.findOneOrFail(ArchiveRecord, id);
+  }
+
+  /** The plan's records, newest first; empty for someone who may not download them. */
+  async list(plan: Plan): Promise<ArchiveRecord[]> {
+    if (!can(this.actor, 'plan.downloadArchive', await this.deps.plans.facts(plan))) return [];
+    return this.em.find(ArchiveRecord, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+  }
+
+  urls(record: ArchiveRecord) {
+    return {
+      json: archiveUrl(record.plan.id, record.id, 'json'),
+      html: archiveUrl(record.plan.id, record.id, 'html'),
+      pdf: archiveUrl(record.plan.id, record.id, 'pdf'),
+    };
+  }
+}

@@ -1,0 +1,141 @@
+import { Buffer } from 'node:buffer';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../errors/error-codes.js';
+import { DAY_MS } from '../shared/dates.js';
+import { parseId } from '../shared/ids.js';
+import type { DeadlineKind } from './deadline.js';
+
+export type CaseStatus = 'REQUESTED' | 'REFUSED' | 'WITHDRAWN' | 'AWAITING_CONSENT' | 'ACTIVE' | 'ENDED';
+const CASE_STATUSES: readonly CaseStatus[] = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'];
+
+/** One row of a unit's caseload: metadata only, never plan content. */
+export interface CaseModel {
+  id: string;
+  status: CaseStatus;
+  personId: string;
+  planId: string | null;
+  requestId: string | null;
+  coordinatorId: string | null;
+  openedAt: Date;
+  nextDeadline: { kind: DeadlineKind; dueAt: Date; overdue: boolean } | null;
+}
+
+export interface CaseFilter {
+  status?: readonly CaseStatus[] | null;
+  coordinatorId?: string | null;
+  overdue?: boolean | null;
+  dueWithinDays?: number | null;
+}
+
+interface CaseRow {
+  id: string;
+  status: CaseStatus;
+  person_id: string;
+  plan_id: string | null;
+  request_id: string | null;
+  coordinator_id: string | null;
+  opened_at: Date;
+  deadline_kind: DeadlineKind | null;
+  deadline_due_at: Date | null;
+}
+
+export const MAX_CASE_PAGE = 100;
+
+/**
+ * Every case of a unit in one query: requests that have not (yet) become a plan, and the plans
+ * the unit oversees, each with its coordinator and earliest open deadline (a lateral join, so a
+ * page costs one round trip however many deadlines there are).
+ */
+const CASES_SQL = `
+  with "cases" as (
+    select r."id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
+           r."person_id", null::uuid as "plan_id", r."id" as "request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id"
+      from "service_request" r where r."unit_id" = :unit and r."plan_id" is null
+    union all
+    select p."id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
+           p."owner_id", p."id",
+           (select r."id" from "service_request" r where r."plan_id" = p."id" order by r."received_at" limit 1),
+           p."created_at",
+           (select pa."person_id" from "participant" pa
+             where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
+               and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now) limit 1)
+      from "plan" p where p."unit_id" = :unit
+  ), "dated" as (
+    select c.*, d."kind" as "deadline_kind", d."due_at" as "deadline_due_at"
+      from "cases" c left join lateral (
+        select d."kind", d."due_at" from "deadline" d
+         where d."resolved_at" is null and (d."plan_id" = c."plan_id" or d."request_id" = c."request_id")
+         order by d."due_at" limit 1) d on true
+  )`;
+
+function encodeCursor(row: { opened_at: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([new Date(row.opened_at).toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
+      return [value[0], parseId(value[1], 'Case')];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('after is not a valid cursor');
+}
+
+export async function listCases(
+  em: EntityManager,
+  input: { unitId: string; now: Date; first?: number | null; after?: string | null; filter?: CaseFilter | null },
+): Promise<{ cases: CaseModel[]; cursors: string[]; hasNextPage: boolean; endCursor: string | null; totalCount: number }> {
+  const first = input.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_CASE_PAGE) throw badInput(`first must be 1 to ${MAX_CASE_PAGE}`);
+  const filter = input.filter ?? {};
+  const params: Record<string, unknown> = { unit: input.unitId, now: input.now };
+  const where: string[] = [];
+  if (filter.status?.length) {
+    for (const status of filter.status) if (!CASE_STATUSES.includes(status)) throw badInput(`unknown case status ${status}`);
+    where.push(`"status" in (${filter.status.map((_, index) => `:status${index}`).join(', ')})`);
+    filter.status.forEach((status, index) => (params[`status${index}`] = status));
+  }
+  if (filter.coordinatorId) {
+    where.push('"coordinator_id" = :coordinator');
+    params['coordinator'] = parseId(filter.coordinatorId, 'Person');
+  }
+  if (filter.overdue) where.push('"deadline_due_at" <= :now');
+  if (filter.dueWithinDays != null) {
+    if (!Number.isInteger(filter.dueWithinDays) || filter.dueWithinDays < 0 || filter.dueWithinDays > 3660) throw badInput('dueWithinDays must be 0 to 3660');
+    where.push('"deadline_due_at" <= :horizon');
+    params['horizon'] = new Date(input.now.getTime() + filter.dueWithinDays * DAY_MS);
+  }
+  const filtered = where.length ? `where ${where.join(' and ')}` : '';
+  const page = [...where];
+  if (input.after) {
+    const [openedAt, id] = decodeCursor(input.after);
+    page.push('("opened_at", "id") < (:afterAt, :afterId)');
+    Object.assign(params, { afterAt: new Date(openedAt), afterId: id });
+  }
+  const knex = em.getKnex();
+  const rows = (await knex.raw(`${CASES_SQL} select * from "dated" ${page.length ? `where ${page.join(' and ')}` : ''} order by "opened_at" desc, "id" desc limit ${first + 1}`, params as never)).rows as CaseRow[];
+  const [{ count }] = (await knex.raw(`${CASES_SQL} select count(*)::int as "count" from "dated" ${filtered}`, params as never)).rows as [{ count: number }];
+  const visible = rows.slice(0, first);
+  const cursors = visible.map(encodeCursor);
+  return {
+    cases: visible.map((row) => ({
+      id: row.id,
+      status: row.status,
+      personId: row.person_id,
+      planId: row.plan_id,
+      requestId: row.request_id,
+      coordinatorId: row.coordinator_id,
+      openedAt: new Date(row.opened_at),
+      nextDeadline: row.deadline_kind && row.deadline_due_at
+        ? { kind: row.deadline_kind, dueAt: new Date(row.deadline_due_at), overdue: new Date(row.deadline_due_at) <= input.now }
+        : null,
+    })),
+    cursors,
+    hasNextPage: rows.length > first,
+    endCursor: cursors.at(-1) ?? null,
+    totalCount: count,
+  };
+}

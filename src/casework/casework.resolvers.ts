@@ -1,0 +1,54 @@
+import { forbidden } from '../errors/error-codes.js';
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import type { CaseEvent } from './case-event.js';
+
+type CaseEventPayload = { caseEvents: CaseEvent | { accessLost: true } };
+
+export const caseworkResolvers: Resolvers = {
+  Query: {
+    unitDashboard: (_parent, { unitId }, ctx) => ctx.services().casework.dashboard(unitId),
+  },
+  UnitDashboard: {
+    counts: (dashboard, { withinDays }, ctx) => ctx.services().casework.counts(dashboard, withinDays),
+    cases: async (dashboard, args, ctx) => {
+      const page = await ctx.services().casework.cases(dashboard, args);
+      return {
+        edges: page.cases.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+        totalCount: page.totalCount,
+      };
+    },
+    recentEvents: (dashboard, { first }, ctx) => ctx.services().casework.recentEvents(dashboard, first),
+  },
+  Case: {
+    person: (node, _args, ctx) => ctx.services().documents.person(node.personId),
+    coordinator: (node, _args, ctx) => (node.coordinatorId ? ctx.services().documents.person(node.coordinatorId) : null),
+  },
+  CaseEventItem: {
+    person: (event, _args, ctx) => (event.personId ? ctx.freshServices().documents.person(event.personId) : null),
+    actor: (event, _args, ctx) => (event.actorId ? ctx.freshServices().documents.person(event.actorId) : null),
+  },
+  Subscription: {
+    caseEvents: {
+      subscribe: async function* (_parent, { unitId }, ctx, info) {
+        // Refused at once (NOT_FOUND) for anyone but the unit's staff.
+        const unit = await ctx.services().casework.assertCanView(unitId);
+        const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
+          ? (info.rootValue.signal as AbortSignal) : undefined;
+        for await (const event of ctx.events.subscribe('caseEvent', signal)) {
+          if (event.unitId !== unit.id) continue;
+          // Every event re-checks membership: someone who left the unit hears nothing more.
+          if (!(await ctx.freshServices().casework.stillStaffOf(unit.id))) {
+            yield { caseEvents: { accessLost: true } };
+            return;
+          }
+          yield { caseEvents: event };
+        }
+      },
+      resolve: (payload: CaseEventPayload) => {
+        if ('accessLost' in payload.caseEvents) throw forbidden('You are no longer staff of this unit');
+        return payload.caseEvents;
+      },
+    },
+  },
+};

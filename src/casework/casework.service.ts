@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { notFound } from '../errors/error-codes.js';
+import { Organization } from '../organizations/organization.entity.js';
+import type { OrganizationService } from '../organizations/organization.service.js';
+import type { Actor } from '../policy/actor.js';
+import { can } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { parseIdOrNull } from '../shared/ids.js';
+import type { CaseEvent } from './case-event.js';
+import { caseEventFromRow, type CaseEventRow } from './case-event.read.js';
+import { listCases, type CaseFilter } from './caseload.js';
+import { countDashboard } from './dashboard-counts.js';
+
+/** The dashboard of one coordinating unit; its fields resolve through the service. */
+export interface UnitDashboardModel {
+  unit: Organization;
+}
+
+const MAX_RECENT_EVENTS = 200;
+
+/**
+ * What a coordinating unit's staff see of its cases: the caseload, deadlines, counts and case
+ * events. Case metadata only; plan content stays behind `plan.read`/`plan.readContent`.
+ */
+export class CaseworkService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly deps: { clock: Clock; organizations: OrganizationService },
+  ) {}
+
+  /** The unit's dashboard; NOT_FOUND for anyone but its staff, so ids reveal nothing. */
+  async dashboard(unitId: string): Promise<UnitDashboardModel> {
+    return { unit: await this.#viewableUnit(unitId) };
+  }
+
+  counts(dashboard: UnitDashboardModel, withinDays: number | null | undefined) {
+    return countDashboard(this.em, { unitId: dashboard.unit.id, now: this.deps.clock.now(), withinDays });
+  }
+
+  cases(dashboard: UnitDashboardModel, args: { first?: number | null; after?: string | null; filter?: CaseFilter | null }) {
+    return listCases(this.em, { unitId: dashboard.unit.id, now: this.deps.clock.now(), ...args });
+  }
+
+  async recentEvents(dashboard: UnitDashboardModel, first: number | null | undefined): Promise<CaseEvent[]> {
+    const limit = Math.min(Math.max(first ?? 50, 1), MAX_RECENT_EVENTS);
+    const rows = await this.em.execute<CaseEventRow[]>('select * from "case_event" where "unit_id" = ? order by "id" desc limit ?', [dashboard.unit.id, limit]);
+    return rows.map(caseEventFromRow);
+  }
+
+  /** Checked when a caseEvents subscription starts. */
+  async assertCanView(unitId: string): Promise<Organization> {
+    return this.#viewableUnit(unitId);
+  }
+
+  /** Checked on every event: the subscriber's membership as the database holds it now, not as the token said. */
+  async stillStaffOf(unitId: string): Promise<boolean> {
+    return this.deps.organizations.isMember(unitId, this.actor.personId);
+  }
+
+  async #viewableUnit(unitId: string): Promise<Organization> {
+    const id = parseIdOrNull(unitId);
+    const unit = id ? await this.em.findOne(Organization, id) : null;
+    if (!unit || !can(this.actor, 'unit.viewCases', { organizationId: unit.id, organizationKind: unit.kind })) throw notFound('Unit');
+    return unit;
+  }
+}

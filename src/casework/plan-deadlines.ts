@@ -1,0 +1,146 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { DocumentHub } from '../documents/document-hub.js';
+import { sectionContent } from '../documents/document.template.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../logging/logger.js';
+import { enqueueNotification } from '../notifications/notification.outbox.js';
+import type { Clock } from '../shared/clock.js';
+import { DAY_MS, endOfPlanDate } from '../shared/dates.js';
+import { recordCaseEvent } from './case-event.js';
+import { resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
+import type { Deadline, DeadlineScheduler, FiringContext } from './deadline.scheduler.js';
+
+/** How long before an evaluate-by or revision date the plan's coordinator is reminded. @default 14 days */
+export const PLAN_DATE_WARNING_DAYS = 14;
+/** Changes to measures arrive keystroke by keystroke; deadlines are re-read once a burst settles. */
+const SETTLE_MS = 500;
+/** Measures that are finished need no evaluation reminder. */
+const FINISHED_MEASURES = new Set(['DONE', 'STOPPED']);
+
+const keyPrefix = (planId: string) => `plan:${planId}:`;
+
+/** The dated obligations a plan document holds: each measure's evaluate-by date and the plan's revision dates. */
+export function planDatesOf(content: { measures: unknown; period: unknown }): Array<{ key: string; kind: 'MEASURE_EVALUATION' | 'REVISION'; dueAt: Date }> {
+  const dates: Array<{ key: string; kind: 'MEASURE_EVALUATION' | 'REVISION'; dueAt: Date }> = [];
+  for (const measure of Array.isArray(content.measures) ? (content.measures as Array<Record<string, unknown>>) : []) {
+    const dueAt = typeof measure['evaluateBy'] === 'string' ? endOfPlanDate(measure['evaluateBy']) : null;
+    if (!dueAt || typeof measure['id'] !== 'string' || FINISHED_MEASURES.has(String(measure['status']))) continue;
+    dates.push({ key: `measure:${measure['id']}`, kind: 'MEASURE_EVALUATION', dueAt });
+  }
+  const period = (content.period ?? {}) as Record<string, unknown>;
+  for (const date of Array.isArray(period['revisionDates']) ? (period['revisionDates'] as unknown[]) : []) {
+    const dueAt = typeof date === 'string' ? endOfPlanDate(date) : null;
+    if (dueAt) dates.push({ key: `revision:${date}`, kind: 'REVISION', dueAt });
+  }
+  return dates;
+}
+
+/**
+ * Keeps the `deadline` table in step with the dates inside each plan document, and says what
+ * happens when they come up: the unit's dashboard hears EVALUATION_DUE / REVISION_DUE and then
+ * EVALUATION_OVERDUE, and the coordinator (or, without one, the person) gets a reminder that
+ * carries no content.
+ */
+export class PlanDeadlines {
+  readonly #pending = new Map<string, NodeJS.Timeout>();
+  readonly #stop: Array<() => void>;
+
+  constructor(private readonly deps: { orm: MikroORM; hub: DocumentHub; events: EventBus; clock: Clock; logger: Logger; scheduler: DeadlineScheduler }) {
+    this.#stop = [
+      deps.events.listen('documentChanged', ({ planId, sections }) => {
+        if (sections.includes('measures') || sections.includes('period')) this.#schedule(planId);
+      }),
+      deps.events.listen('planEnded', ({ planId }) => void this.#closeAll(planId)),
+    ];
+    deps.scheduler.handle('MEASURE_EVALUATION', {
+      onWarn: (em, deadline, context) => this.#fire(em, deadline, context, 'EVALUATION_DUE'),
+      onDue: (em, deadline, context) => this.#fire(em, deadline, context, 'EVALUATION_OVERDUE'),
+    });
+    deps.scheduler.handle('REVISION', {
+      onWarn: (em, deadline, context) => this.#fire(em, deadline, context, 'REVISION_DUE'),
+      onDue: (em, deadline, context) => this.#fire(em, deadline, context, 'EVALUATION_OVERDUE'),
+    });
+  }
+
+  /** Reads the plan's committed document and rewrites its deadlines; resolves with when it is done. */
+  async sync(planId: string): Promise<void> {
+    const content = await this.deps.hub.use(planId, (document) =>
+      document.readCommitted((live) => ({ measures: sectionContent(live.doc, 'measures'), period: sectionContent(live.doc, 'period') })),
+    );
+    const now = this.deps.clock.now();
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const [plan] = await em.execute<Array<{ unit_id: string | null; owner_id: string; status: string }>>(
+        'select "unit_id", "owner_id", "status" from "plan" where "id" = ?',
+        [planId],
+      );
+      if (!plan) return;
+      const dates = plan.status === 'ENDED' ? [] : planDatesOf(content);
+      for (const date of dates) {
+        const input: DeadlineInput = {
+          key: keyPrefix(planId) + date.key,
+          kind: date.kind,
+          unitId: plan.unit_id,
+          planId,
+          personId: plan.owner_id,
+          dueAt: date.dueAt,
+          warnAt: new Date(date.dueAt.getTime() - PLAN_DATE_WARNING_DAYS * DAY_MS),
+        };
+        await setDeadline(em, input, now);
+      }
+      await resolveDeadlinesExcept(em, keyPrefix(planId), dates.map((date) => keyPrefix(planId) + date.key), now);
+    });
+  }
+
+  dispose(): void {
+    for (const stop of this.#stop) stop();
+    for (const timer of this.#pending.values()) clearTimeout(timer);
+    this.#pending.clear();
+  }
+
+  #schedule(planId: string): void {
+    clearTimeout(this.#pending.get(planId));
+    const timer = setTimeout(() => {
+      this.#pending.delete(planId);
+      this.sync(planId).catch((error: unknown) => this.deps.logger.error({ event: 'deadlines.sync_failed', planId, err: error }));
+    }, SETTLE_MS);
+    timer.unref();
+    this.#pending.set(planId, timer);
+  }
+
+  async #closeAll(planId: string): Promise<void> {
+    clearTimeout(this.#pending.get(planId));
+    try {
+      await this.deps.orm.em.fork().transactional((em) => resolveDeadlinesExcept(em, keyPrefix(planId), [], this.deps.clock.now()));
+    } catch (error) {
+      this.deps.logger.error({ event: 'deadlines.close_failed', planId, err: error });
+    }
+  }
+
+  async #fire(em: EntityManager, deadline: Deadline, context: FiringContext, kind: 'EVALUATION_DUE' | 'EVALUATION_OVERDUE' | 'REVISION_DUE'): Promise<void> {
+    if (!deadline.planId) return;
+    const what = deadline.kind === 'REVISION' ? 'revision' : 'measure';
+    const ref = deadline.key.slice(keyPrefix(deadline.planId).length).split(':').slice(1).join(':');
+    if (deadline.unitId) {
+      await recordCaseEvent(em, {
+        unitId: deadline.unitId,
+        kind,
+        at: context.now,
+        planId: deadline.planId,
+        personId: deadline.personId,
+        detail: { what, ref, dueAt: deadline.dueAt.toISOString() },
+      });
+    }
+    const [coordinator] = await em.execute<Array<{ person_id: string }>>(
+      `select "person_id" from "participant" where "plan_id" = ? and "role" = 'COORDINATOR' and "removed_at" is null
+         and "active_from" <= ? and ("active_to" is null or "active_to" > ?) limit 1`,
+      [deadline.planId, context.now, context.now],
+    );
+    const recipientId = coordinator?.person_id ?? deadline.personId;
+    if (!recipientId) return;
+    await enqueueNotification(
+      em,
+      { recipientId, kind: 'EVALUATION_DUE', link: `/plans/${deadline.planId}`, dedupeKey: `${kind}:${deadline.key}:${deadline.dueAt.toISOString()}` },
+      context.now,
+    );
+  }
+}

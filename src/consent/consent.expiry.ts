@@ -1,0 +1,50 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
+import type { EventBus } from '../events/event-bus.js';
+import { enqueueNotification } from '../notifications/notification.outbox.js';
+import { Participant, Plan } from '../plans/plan.entity.js';
+import { Consent, isCurrent } from './consent.entity.js';
+import { expireConsentRow, ownerParticipantId, tellUnit } from './consent.records.js';
+
+const consentIdOf = (key: string) => (key.startsWith('consent:') ? key.slice('consent:'.length) : null);
+
+/**
+ * Registers what happens as a consent's end comes near (the unit is told, the person and their
+ * guardians are notified) and when it comes (the consent is recorded as expired and open
+ * connections are re-checked). Access itself already ends by the clock; this makes it visible.
+ */
+export function registerConsentExpiry(scheduler: DeadlineScheduler, events: EventBus): void {
+  scheduler.handle('CONSENT_EXPIRY', {
+    async onWarn(em, deadline, { now }) {
+      const consentId = consentIdOf(deadline.key);
+      const consent = consentId ? await em.findOne(Consent, consentId) : null;
+      if (!consent || !isCurrent(consent, now)) return;
+      const plan = await em.findOneOrFail(Plan, consent.plan.id);
+      await tellUnit(em, plan, consent, 'CONSENT_EXPIRING', null, now);
+      for (const recipientId of await consentersOf(em, plan)) {
+        await enqueueNotification(em, { recipientId, kind: 'CONSENT_EXPIRING', link: `/plans/${plan.id}`, dedupeKey: `consent-expiring:${consent.id}:${recipientId}` }, now);
+      }
+    },
+    async onDue(em, deadline, { now, afterCommit }) {
+      const consentId = consentIdOf(deadline.key);
+      const consent = consentId ? await expireConsentRow(em, consentId, now) : null;
+      if (!consent) return;
+      const plan = await em.findOneOrFail(Plan, consent.plan.id);
+      plan.updatedAt = now;
+      await em.flush();
+      const event = {
+        planId: plan.id,
+        change: 'CONSENT_EXPIRED' as const,
+        participantId: consent.participant?.id ?? (await ownerParticipantId(em, plan.id)),
+        planVersion: plan.version,
+      };
+      afterCommit(() => events.publish('participantsChanged', event));
+    },
+  });
+}
+
+/** The person and their guardians in the plan: those who consent, and so renew. */
+async function consentersOf(em: EntityManager, plan: Plan): Promise<string[]> {
+  const guardians = await em.find(Participant, { plan: plan.id, role: 'GUARDIAN', removedAt: null });
+  return [plan.owner.id, ...guardians.map((guardian) => guardian.person.id)];
+}

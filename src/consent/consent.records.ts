@@ -1,0 +1,123 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordCaseEvent, type CaseEventKind } from '../casework/case-event.js';
+import { resolveDeadline, setDeadline } from '../casework/deadline.js';
+import { Person } from '../people/person.entity.js';
+import { Participant, Plan } from '../plans/plan.entity.js';
+import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
+
+/** How long before a consent runs out its owner (and guardians) are told. */
+export const CONSENT_WARNING_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The deadline that ends a consent at its `validUntil`. */
+export const consentDeadlineKey = (consentId: string) => `consent:${consentId}`;
+
+export interface NewConsent {
+  plan: Plan;
+  /** Null for the plan's own consent (scope PLAN). */
+  participant: { id: string; personId: string } | null;
+  scope: ConsentScope;
+  givenById: string;
+  validUntil: Date | null;
+}
+
+/**
+ * Records a consent in the caller's transaction: replaces a current one of the same scope for the
+ * same participant (a renewal), arms its expiry, and tells the plan's unit. Returns the new row.
+ */
+export async function recordConsent(em: EntityManager, input: NewConsent, now: Date): Promise<Consent> {
+  const participantId = input.participant?.id ?? null;
+  const replaced = await em.find(Consent, { plan: input.plan.id, participant: participantId, scope: input.scope, withdrawnAt: null, expiredAt: null });
+  for (const old of replaced) {
+    Object.assign(old, { withdrawnAt: now, withdrawnBy: em.getReference(Person, input.givenById, { wrapped: true }) });
+    await resolveDeadline(em, consentDeadlineKey(old.id), now);
+  }
+  const consent = new Consent({
+    plan: em.getReference(Plan, input.plan.id, { wrapped: true }),
+    participant: participantId ? em.getReference(Participant, participantId, { wrapped: true }) : null,
+    person: em.getReference(Person, input.participant?.personId ?? input.plan.owner.id, { wrapped: true }),
+    scope: input.scope,
+    givenBy: em.getReference(Person, input.givenById, { wrapped: true }),
+    givenAt: now,
+    validUntil: input.validUntil,
+  });
+  em.persist(consent);
+  // The consent and anything persisted with it exist before the raw inserts below refer to the plan.
+  await em.flush();
+  if (input.validUntil) {
+    const warnAt = new Date(input.validUntil.getTime() - CONSENT_WARNING_DAYS * DAY_MS);
+    await setDeadline(
+      em,
+      {
+        key: consentDeadlineKey(consent.id),
+        kind: 'CONSENT_EXPIRY',
+        unitId: input.plan.unit?.id ?? null,
+        planId: input.plan.id,
+        personId: input.plan.owner.id,
+        dueAt: input.validUntil,
+        warnAt: warnAt > now ? warnAt : null,
+      },
+      now,
+    );
+  }
+  await tellUnit(em, input.plan, consent, 'CONSENT_GIVEN', input.givenById, now);
+  return consent;
+}
+
+/** Withdraws a consent (and, with participation, the participant's access to content) in the caller's transaction. */
+export async function withdrawConsentRow(em: EntityManager, consent: Consent, byId: string, now: Date): Promise<void> {
+  const withdrawn = [consent];
+  if (consent.scope === 'PARTICIPATE' && consent.participant) {
+    // Who no longer takes part sees no content either, and regains it only by a new consent.
+    withdrawn.push(...(await em.find(Consent, { participant: consent.participant.id, scope: 'CONFIDENTIAL_INFORMATION', withdrawnAt: null, expiredAt: null })));
+  }
+  for (const row of withdrawn) {
+    Object.assign(row, { withdrawnAt: now, withdrawnBy: em.getReference(Person, byId, { wrapped: true }) });
+    await resolveDeadline(em, consentDeadlineKey(row.id), now);
+  }
+  const plan = await em.findOneOrFail(Plan, consent.plan.id);
+  await em.flush();
+  if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
+  await tellUnit(em, plan, consent, 'CONSENT_WITHDRAWN', byId, now);
+}
+
+/** Records that a consent ran out, if it still stands; returns whether it did. */
+export async function expireConsentRow(em: EntityManager, consentId: string, now: Date): Promise<Consent | null> {
+  const consent = await em.findOne(Consent, consentId);
+  if (!consent || consent.withdrawnAt || consent.expiredAt || !consent.validUntil || consent.validUntil > now) return null;
+  consent.expiredAt = now;
+  const plan = await em.findOneOrFail(Plan, consent.plan.id);
+  await em.flush();
+  if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
+  await tellUnit(em, plan, consent, 'CONSENT_EXPIRED', null, now);
+  return consent;
+}
+
+/** Tells the plan's coordinating unit (if it has one) about a consent, without content. */
+export async function tellUnit(em: EntityManager, plan: Plan, consent: Consent, kind: CaseEventKind, actorId: string | null, at: Date): Promise<void> {
+  if (!plan.unit) return;
+  await recordCaseEvent(em, {
+    unitId: plan.unit.id,
+    kind,
+    at,
+    planId: plan.id,
+    personId: plan.owner.id,
+    actorId,
+    detail: { consentId: consent.id, scope: consent.scope, participantId: consent.participant?.id ?? null, validUntil: consent.validUntil?.toISOString() ?? null },
+  });
+}
+
+/** Without a standing consent to the plan, it waits for the person's consent again. */
+async function awaitConsentAgain(em: EntityManager, plan: Plan, now: Date): Promise<void> {
+  const standing = await em.find(Consent, { plan: plan.id, scope: 'PLAN', withdrawnAt: null, expiredAt: null });
+  if (plan.status !== 'ACTIVE' || standing.some((consent) => isCurrent(consent, now))) return;
+  plan.status = 'REQUESTED';
+  plan.updatedAt = now;
+  await em.flush();
+}
+
+/** The id of the plan's owner as a participant, which events about the plan's own consent name. */
+export async function ownerParticipantId(em: EntityManager, planId: string): Promise<string> {
+  const owner = await em.findOneOrFail(Participant, { plan: planId, role: 'OWNER', removedAt: null });
+  return owner.id;
+}

@@ -1,0 +1,125 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordCaseEvent } from '../casework/case-event.js';
+import type { DocumentHub } from '../documents/document-hub.js';
+import type { DocumentService } from '../documents/document.service.js';
+import { PlanVersion } from '../documents/document.entity.js';
+import { badInput } from '../errors/error-codes.js';
+import { Person } from '../people/person.entity.js';
+import { Plan } from '../plans/plan.entity.js';
+import type { PlanService } from '../plans/plan.service.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan } from '../policy/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { PLAN_TIME_ZONE } from '../shared/dates.js';
+import { parseId } from '../shared/ids.js';
+import { Evaluation } from './evaluation.entity.js';
+
+export interface EvaluationDeps {
+  clock: Clock;
+  hub: DocumentHub;
+  plans: PlanService;
+  documents: DocumentService;
+}
+
+export interface RecordEvaluationInput {
+  planId: string;
+  /** `yyyy-mm-dd`, the day it took place (not in the future). */
+  date: string;
+  /** Persons who took part; each must take part in the plan. */
+  participantIds: readonly string[];
+  outcome: string;
+}
+
+const MAX_OUTCOME = 10_000;
+const MAX_PARTICIPANTS = 100;
+const todayInOslo = new Intl.DateTimeFormat('en-CA', { timeZone: PLAN_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** A real calendar date written `yyyy-mm-dd`. */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * Evaluations of a plan (DOMAIN.md rule 9). Recording one is a change of the `evaluations`
+ * section: it is allowed exactly to those who may edit that section, it adds an entry to the live
+ * document (editors see it at once), and that entry makes the document's automatic EVALUATION
+ * version, which the evaluation row links to.
+ */
+export class EvaluationService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly actor: Actor,
+    private readonly deps: EvaluationDeps,
+  ) {}
+
+  async list(plan: Plan): Promise<Evaluation[]> {
+    assertCan(this.actor, 'plan.readContent', await this.deps.plans.facts(plan));
+    return this.em.find(Evaluation, { plan: plan.id }, { orderBy: { date: 'desc', createdAt: 'desc' } });
+  }
+
+  async participants(evaluation: Evaluation): Promise<Person[]> {
+    const people = await this.em.find(Person, { id: { $in: evaluation.participantIds } });
+    return evaluation.participantIds.flatMap((id) => people.filter((person) => person.id === id));
+  }
+
+  async record(input: RecordEvaluationInput): Promise<Evaluation> {
+    const plan = await this.deps.plans.get(input.planId);
+    const access = await this.deps.hub.access(plan.id);
+    // Asked before anything is written, the way a change of the section itself is asked.
+    assertCan(this.actor, 'plan.editSection', { plan: access.plan, section: 'evaluations', grants: access.grantsByPerson.get(this.actor.personId) ?? {}, entry: null });
+    const { date, participantIds, outcome } = await this.#validated(plan, input);
+
+    const { entryId, seq } = await this.deps.documents.addEntry({
+      planId: plan.id,
+      section: 'evaluations',
+      fields: { date, text: outcome, personId: this.actor.personId },
+    });
+    // The entry's commit started the automatic version; wait for it so the row can point at it.
+    const versionId = (await this.deps.hub.evaluationVersion(plan.id, seq)?.catch(() => null)) ?? null;
+    const at = this.deps.clock.now();
+    const evaluation = await this.em.transactional(async (em) => {
+      const row = new Evaluation({
+        plan: em.getReference(Plan, plan.id, { wrapped: true }),
+        date,
+        participantIds,
+        outcome,
+        recordedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+        entryId,
+        createdAt: at,
+      });
+      if (versionId) row.version = em.getReference(PlanVersion, versionId, { wrapped: true });
+      await em.persist(row).flush();
+      if (plan.unit) {
+        await recordCaseEvent(em, {
+          unitId: plan.unit.id,
+          kind: 'EVALUATION_RECORDED',
+          at,
+          planId: plan.id,
+          personId: plan.owner.id,
+          actorId: this.actor.personId,
+          detail: { evaluationId: row.id, date },
+        });
+      }
+      return row;
+    });
+    return this.em.findOneOrFail(Evaluation, evaluation.id);
+  }
+
+  async #validated(plan: Plan, input: RecordEvaluationInput) {
+    const date = input.date.trim();
+    if (!isCalendarDate(date)) throw badInput('date must be a calendar date written yyyy-mm-dd');
+    if (date > todayInOslo.format(this.deps.clock.now())) throw badInput('date is in the future: record an evaluation once it has taken place');
+    const outcome = input.outcome.trim();
+    if (!outcome || outcome.length > MAX_OUTCOME) throw badInput(`outcome must be 1 to ${MAX_OUTCOME} characters`);
+    if (!input.participantIds.length || input.participantIds.length > MAX_PARTICIPANTS) {
+      throw badInput(`participantIds must name 1 to ${MAX_PARTICIPANTS} persons who took part`);
+    }
+    const participantIds = [...new Set(input.participantIds.map((id) => parseId(id, 'Person')))];
+    const takingPart = new Set((await this.deps.plans.participants(plan)).map((participant) => participant.person.id));
+    const outsiders = participantIds.filter((id) => !takingPart.has(id));
+    if (outsiders.length) throw badInput(`participantIds must be persons taking part in the plan; not: ${outsiders.join(', ')}`);
+    return { date, participantIds, outcome };
+  }
+}
