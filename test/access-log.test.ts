@@ -24,6 +24,7 @@ let person: SeededPerson;
 let relative: SeededPerson;
 let provider: SeededPerson;
 let stranger: SeededPerson;
+let guardian: SeededPerson;
 let homeCareId: string;
 const clock = new ManualClock('2026-11-23T09:00:00.000Z');
 const editors: Editor[] = [];
@@ -70,7 +71,14 @@ beforeAll(async () => {
   relative = await seed.citizen('erik');
   stranger = await seed.citizen('stranger');
   provider = await seed.staff('nurse', homeCare.id);
+  guardian = await seed.citizen('ingrid-mother');
+  const unitStaff = await seed.staff('unit-staff', (await seed.organization('Coordinating unit', 'COORDINATING_UNIT')).id);
+  ok(await t.gql('mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
+    { input: { guardian: { id: guardian.id }, ward: { id: person.id } } }, unitStaff.token));
   plan = await seed.plan().withOwner(person).withRelative(relative).withProvider(provider, homeCare.id).create();
+  const added = ok(await t.gql<{ addParticipant: { __typename: string } }>('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }',
+    { input: { planId: plan.id, role: 'GUARDIAN', person: { id: guardian.id } } }, person.token));
+  expect(added.addParticipant.__typename).toBe('ParticipantAdded');
 });
 
 afterAll(async () => {
@@ -173,6 +181,13 @@ describe('access log', () => {
     for (const row of rows) expect(row.person.displayName).toBe(`${byId.get(row.person.id)!.sub} name`);
     // Reading the log is not itself logged.
     expect(await rowsOf()).toHaveLength(rows.length);
+    // Every committed update has its WRITE rows, committed with it: same author, same sections.
+    const em = t.app.orm.em.fork();
+    const committed = await em.execute<Array<{ author_id: string; section: string }>>(
+      'select author_id, unnest(sections) as section from plan_update where plan_id = ?', [plan.id]);
+    const writes = await em.execute<Array<{ person_id: string; what: string }>>(
+      `select person_id, what from access_log where plan_id = ? and action = 'WRITE' and what like 'section:%'`, [plan.id]);
+    expect(writes.map((row) => `${row.person_id} ${row.what}`).sort()).toEqual(committed.map((row) => `${row.author_id} section:${row.section}`).sort());
   });
 
   it('pages newest first with opaque cursors and filters by person and door', async () => {
@@ -197,7 +212,10 @@ describe('access log', () => {
     expect(await rowsOf({ door: 'ARCHIVE' })).toEqual([]);
   });
 
-  it('is shown only to the person (and guardian); bad arguments are BAD_USER_INPUT', async () => {
+  it('is shown only to the person and their guardian; bad arguments are BAD_USER_INPUT', async () => {
+    const asGuardian = await accessLog(guardian.token);
+    expect(asGuardian.errors).toBeUndefined();
+    expect(asGuardian.data!.plan.accessLog.edges.map((edge) => edge.node)).toEqual(await rowsOf());
     for (const who of [relative, provider]) {
       const response = await accessLog(who.token);
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -54,7 +54,7 @@ export class AccessLogService {
     const key = `${planId}\n${what}`;
     let logged = this.#reads.get(key);
     if (!logged) {
-      logged = this.#record(planId, 'READ', [what]);
+      logged = this.#record(planId, 'READ', what);
       this.#reads.set(key, logged);
       // A failed insert is not remembered: a later read in the operation tries again.
       logged.catch(() => this.#reads.delete(key));
@@ -64,7 +64,7 @@ export class AccessLogService {
 
   /** Logs accepted GraphQL writes that are not document changes (those are logged as they commit). */
   wrote(planId: string, what: string): Promise<void> {
-    return this.#record(planId, 'WRITE', [what]);
+    return this.#record(planId, 'WRITE', what);
   }
 
   /** The plan's access log, newest first; FORBIDDEN unless the viewer is the person or their guardian. */
@@ -107,9 +107,8 @@ export class AccessLogService {
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  #record(planId: string, action: AccessAction, whats: readonly string[]): Promise<void> {
-    const at = this.deps.clock.now();
-    return recordAccess(this.em, whats.map((what) => ({ planId, personId: this.actor.personId, action, what, door: 'GRAPHQL' as const, at })));
+  #record(planId: string, action: AccessAction, what: string): Promise<void> {
+    return recordAccess(this.em, { planId, personId: this.actor.personId, action, what, door: 'GRAPHQL', at: this.deps.clock.now() });
   }
 }
 

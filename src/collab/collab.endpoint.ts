@@ -86,6 +86,8 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === 'INTERNAL_SERVER_ERROR') logger.error({ event: 'collab.attach_failed', planId, err: error });
+      // A participant whose consent does not cover the content knows the plan: FORBIDDEN (4403).
+      if (code === 'FORBIDDEN') return socket.close(ERROR_TABLE.FORBIDDEN.wsCloseCode, (error as Error).message);
       // Non-participants learn nothing, not even whether the plan exists.
       const closeAs = code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL_SERVER_ERROR' : 'NOT_FOUND';
       socket.close(ERROR_TABLE[closeAs].wsCloseCode, closeAs === 'NOT_FOUND' ? 'Plan not found' : 'Could not open the plan; try again');

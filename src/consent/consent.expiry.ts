@@ -22,7 +22,7 @@ export function registerConsentExpiry(scheduler: DeadlineScheduler, events: Even
       const plan = await em.findOneOrFail(Plan, consent.plan.id);
       await tellUnit(em, plan, consent, 'CONSENT_EXPIRING', null, now);
       for (const recipientId of await consentersOf(em, plan)) {
-        await enqueueNotification(em, { recipientId, kind: 'CONSENT_EXPIRING', link: `/plans/${plan.id}`, dedupeKey: `consent-expiring:${consent.id}:${recipientId}` }, now);
+        await enqueueNotification(em, { recipientId, kind: 'CONSENT_EXPIRING', link: `/plans/${plan.id}`, dedupeKey: expiringKey(consent, recipientId) }, now);
       }
     },
     async onDue(em, deadline, { now, afterCommit }) {
@@ -42,6 +42,10 @@ export function registerConsentExpiry(scheduler: DeadlineScheduler, events: Even
     },
   });
 }
+
+/** One notice per participant (or the plan) and end date: their consents usually end together. */
+const expiringKey = (consent: Consent, recipientId: string) =>
+  `consent-expiring:${consent.participant?.id ?? consent.plan.id}:${consent.validUntil?.toISOString() ?? ''}:${recipientId}`;
 
 /** The person and their guardians in the plan: those who consent, and so renew. */
 async function consentersOf(em: EntityManager, plan: Plan): Promise<string[]> {
