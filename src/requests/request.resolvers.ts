@@ -29,6 +29,7 @@ export const requestResolvers: Resolvers = {
     },
     // The plan shows only to those who take part in it (staff of the unit decide, not participate).
     plan: (request, _args, ctx) => (request.plan ? ctx.services().plans.find(request.plan.id) : null),
+    planId: (request) => request.plan?.id ?? null,
     viewerCanDecide: (request, _args, ctx) => ctx.services().requests.viewerCanDecide(request),
   },
 };

@@ -1251,6 +1251,8 @@ export type ServiceRequest = {
   person: Person;
   /** The plan a grant opened, when you take part in it. */
   plan?: Maybe<Plan>;
+  /** The id of the plan a grant opened: case metadata, shown to everyone who may see the request. */
+  planId?: Maybe<Scalars['ID']['output']>;
   powerOfAttorney?: Maybe<Scalars['String']['output']>;
   receivedAt: Scalars['DateTime']['output'];
   source: RequestSource;
@@ -2182,6 +2184,7 @@ export type ServiceRequestResolvers<ContextType = GraphQLContext, ParentType ext
   interimNotice?: Resolver<Maybe<ResolversTypes['InterimNotice']>, ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
+  planId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   powerOfAttorney?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['RequestSource'], ParentType, ContextType>;
