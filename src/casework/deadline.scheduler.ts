@@ -83,7 +83,7 @@ export class DeadlineScheduler {
     for (;;) {
       const now = this.deps.clock.now();
       const after: Array<() => void> = [];
-      let key: string | null = null;
+      let key: string | null;
       try {
         key = await this.deps.orm.em.fork().transactional(async (em) => {
           const [row] = await em.execute<DeadlineRow[]>(

@@ -1,84 +1,199 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEV_ISSUERS } from '../config/config.js';
-import { migrate } from '../db/orm.js';
-import { Membership, Organization, type MembershipRole, type OrganizationKind } from '../organizations/organization.entity.js';
-import { Guardianship } from '../people/guardianship.entity.js';
-import { Person, type PersonKind } from '../people/person.entity.js';
-import { Participant, Plan, type ParticipantRole, type PlanStatus } from '../plans/plan.entity.js';
-import { runCli, withDatabase } from './with-database.js';
+import { createApp, type App } from '../app/create-app.js';
+import { DEV_ISSUERS, parseConfig } from '../config/config.js';
+import { DAY_MS } from '../shared/dates.js';
+import { runCli } from './with-database.js';
 
 const MUNICIPALITY = '0301';
 const COORDINATING_UNIT = 'Koordinerende enhet, Eksempel kommune';
+const ADMIN_SUBJECT = 'seed-admin';
+
+/** The seed plays the municipality's last weeks, so deadlines stand where a real caseload's would. */
+const HISTORY_DAYS = 40;
+
+interface Who {
+  sub: string;
+  name: string;
+  kind: 'citizen' | 'personnel';
+}
+
+const citizen = (sub: string, name: string): Who => ({ sub, name, kind: 'citizen' });
+const staff = (sub: string, name: string): Who => ({ sub, name, kind: 'personnel' });
+
+const people = {
+  admin: staff(ADMIN_SUBJECT, 'Seed administrator'),
+  kari: staff('kari', 'Kari Nordmann (koordinerende enhet)'),
+  jon: staff('jon', 'Jon Moe (koordinerende enhet)'),
+  ola: staff('ola', 'Ola Berg (hjemmetjenesten)'),
+  per: staff('per', 'Per Lie (fysioterapeut)'),
+  siri: staff('siri', 'Siri Dahl (kontaktlærer)'),
+  anna: citizen('anna', 'Anna Hansen'),
+  bjorn: citizen('bjorn', 'Bjørn Hansen'),
+  lise: citizen('lise', 'Lise Johansen'),
+  maria: citizen('maria', 'Maria Johansen'),
+  nils: citizen('nils', 'Nils Olsen'),
+  eva: citizen('eva', 'Eva Strand'),
+  tor: citizen('tor', 'Tor Bakke'),
+};
+
+const isoDate = (at: Date) => at.toISOString().slice(0, 10);
 
 /**
- * A small demo municipality, made once: a coordinating unit, providers with staff, and people
- * with plans in different states. Everyone signs in through the development issuer by subject.
+ * A client of the real API, as each person through the development issuer. Going through the
+ * doors (rather than writing rows) gives the demo every record a real municipality would have:
+ * consents, case events, deadlines, history, versions, archive records.
  */
-async function seed(em: EntityManager): Promise<void> {
-  if (await em.count(Organization, { name: COORDINATING_UNIT })) {
+function apiFor(app: App) {
+  const tokens = new Map<string, string>();
+  const token = async (who: Who) => {
+    const known = tokens.get(who.sub);
+    if (known) return known;
+    const response = await fetch(`${app.url}/auth/dev-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: who.sub, name: who.name, kind: who.kind }),
+    });
+    if (!response.ok) throw new Error(`could not sign in ${who.sub}: ${response.status}`);
+    const minted = ((await response.json()) as { token: string }).token;
+    tokens.set(who.sub, minted);
+    return minted;
+  };
+  return async function as<T = any>(who: Who, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(who)}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+    if (body.errors?.length) throw new Error(`seed step failed for ${who.sub}: ${body.errors.map((error) => error.message).join('; ')}\n${query}`);
+    return body.data as T;
+  };
+}
+
+async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promise<void> {
+  const as = apiFor(app);
+  const { organizations } = await as<{ organizations: Array<{ name: string }> }>(people.admin, '{ organizations { name } }');
+  if (organizations.some((organization) => organization.name === COORDINATING_UNIT)) {
     process.stderr.write('The demo municipality is already there.\n');
     return;
   }
-  const organization = (name: string, kind: OrganizationKind) => em.create(Organization, new Organization({ name, kind, municipality: MUNICIPALITY }));
-  const unit = organization(COORDINATING_UNIT, 'COORDINATING_UNIT');
-  const homeCare = organization('Hjemmetjenesten, Eksempel kommune', 'HOME_CARE');
-  const physio = organization('Fysio- og ergoterapitjenesten, Eksempel kommune', 'PHYSIOTHERAPY');
-  const school = organization('Bakkehaugen skole', 'SCHOOL');
-  organization('NAV Eksempel', 'NAV');
+  const at = (days: number) => clock.set(new Date(now.getTime() + days * DAY_MS));
+  const date = (days: number) => isoDate(new Date(now.getTime() + days * DAY_MS));
+  const ref = (who: Who) => ({ issuer: DEV_ISSUERS[who.kind], subject: who.sub, displayName: who.name });
+  const sign = (who: Who) => as(who, '{ me { person { id } } }').then((data) => data.me.person.id as string);
 
-  const person = async (subject: string, displayName: string, kind: PersonKind) => {
-    const issuer = kind === 'CITIZEN' ? DEV_ISSUERS.citizen : DEV_ISSUERS.personnel;
-    return (await em.findOne(Person, { issuer, subject })) ?? em.create(Person, new Person({ issuer, subject, displayName, kind }));
-  };
-  const member = (who: Person, where: Organization, role: MembershipRole) =>
-    em.create(Membership, new Membership({ organization: em.getReference(Organization, where.id, { wrapped: true }), person: em.getReference(Person, who.id, { wrapped: true }), role }));
+  at(-HISTORY_DAYS);
+  const organization = async (name: string, kind: string) =>
+    (await as(people.admin, 'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }', { input: { name, kind, municipality: MUNICIPALITY } })).createOrganization.id as string;
+  const unit = await organization(COORDINATING_UNIT, 'COORDINATING_UNIT');
+  const homeCare = await organization('Hjemmetjenesten, Eksempel kommune', 'HOME_CARE');
+  const physio = await organization('Fysio- og ergoterapitjenesten, Eksempel kommune', 'PHYSIOTHERAPY');
+  const school = await organization('Bakkehaugen skole', 'SCHOOL');
+  await organization('NAV Eksempel', 'NAV');
+  const member = (who: Who, organizationId: string, role = 'STAFF') =>
+    as(people.admin, 'mutation($input: AddMembershipInput!) { addMembership(input: $input) { id } }', { input: { organizationId, role, person: ref(who) } });
+  await member(people.kari, unit, 'UNIT_LEAD');
+  await member(people.jon, unit);
+  await member(people.ola, homeCare);
+  await member(people.per, physio);
+  await member(people.siri, school);
+  const ids = Object.fromEntries(await Promise.all(Object.entries(people).map(async ([key, who]) => [key, await sign(who)] as const))) as Record<keyof typeof people, string>;
+  await as(people.kari, 'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }', { input: { guardian: { id: ids.maria }, ward: { id: ids.lise } } });
 
-  const kari = await person('kari', 'Kari Nordmann (koordinerende enhet)', 'PERSONNEL');
-  const ola = await person('ola', 'Ola Berg (hjemmetjenesten)', 'PERSONNEL');
-  const per = await person('per', 'Per Lie (fysioterapeut)', 'PERSONNEL');
-  const siri = await person('siri', 'Siri Dahl (kontaktlærer)', 'PERSONNEL');
-  member(kari, unit, 'UNIT_LEAD');
-  member(ola, homeCare, 'STAFF');
-  member(per, physio, 'STAFF');
-  member(siri, school, 'STAFF');
+  const submit = (who: Who, input: Record<string, unknown>) =>
+    as(who, 'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }', { input: { municipality: MUNICIPALITY, ...input } }).then((data) => data.submitRequest.id as string);
+  const decide = (requestId: string, decision: 'GRANTED' | 'REFUSED', reason?: string) =>
+    as(people.kari, 'mutation($input: DecideRequestInput!) { decideRequest(input: $input) { ... on RequestDecided { request { planId } } } }', { input: { requestId, decision, reason } })
+      .then((data) => data.decideRequest.request?.planId as string | null);
+  const consent = (who: Who, planId: string) => as(who, 'mutation($input: GiveConsentInput!) { giveConsent(input: $input) { __typename } }', { input: { planId, scope: 'PLAN' } });
+  const invite = (owner: Who, planId: string, who: string, role: string, organizationId?: string) =>
+    as(owner, 'mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }', { input: { planId, role, organizationId, person: { id: who } } });
+  const entry = (who: Who, planId: string, section: string, fields: Record<string, unknown>) =>
+    as(who, 'mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { entryId } }', { input: { planId, section, fields } });
+  const record = (who: Who, planId: string, section: string, fields: Record<string, unknown>) =>
+    as(who, 'mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }', { input: { planId, section, fields } });
 
-  const anna = await person('anna', 'Anna Hansen', 'CITIZEN');
-  const bjorn = await person('bjorn', 'Bjørn Hansen', 'CITIZEN');
-  const lise = await person('lise', 'Lise Johansen (9 år)', 'CITIZEN');
-  const maria = await person('maria', 'Maria Johansen', 'CITIZEN');
-  const nils = await person('nils', 'Nils Olsen', 'CITIZEN');
-  em.create(Guardianship, new Guardianship({ guardian: em.getReference(Person, maria.id, { wrapped: true }), ward: em.getReference(Person, lise.id, { wrapped: true }), recordedBy: em.getReference(Person, kari.id, { wrapped: true }) }));
+  // Nils asked himself 40 days ago and nobody has decided: an interim notice is owed.
+  await submit(people.nils, { source: 'PERSON', wants: 'PLAN_AND_COORDINATOR', title: 'Nils: hjelp etter hjerneslag' });
 
-  const plan = (owner: Person, title: string, status: PlanStatus, participants: Array<[Person, ParticipantRole, Organization?]>) => {
-    const created = em.create(Plan, new Plan({ owner: em.getReference(Person, owner.id, { wrapped: true }), title }));
-    created.status = status;
-    for (const [who, role, where] of [[owner, 'OWNER'] as [Person, ParticipantRole], ...participants]) {
-      em.create(Participant, new Participant({
-        plan: em.getReference(Plan, created.id, { wrapped: true }),
-        person: em.getReference(Person, who.id, { wrapped: true }),
-        role,
-        organization: where ? em.getReference(Organization, where.id, { wrapped: true }) : null,
-        addedBy: em.getReference(Person, kari.id, { wrapped: true }),
-      }));
-    }
-  };
-  plan(anna, 'Annas plan: bo hjemme og komme tilbake i jobb', 'ACTIVE', [[bjorn, 'RELATIVE'], [kari, 'COORDINATOR', unit], [ola, 'PROVIDER', homeCare], [per, 'PROVIDER', physio]]);
-  plan(lise, 'Lises plan', 'ACTIVE', [[maria, 'GUARDIAN'], [siri, 'PROVIDER', school], [kari, 'COORDINATOR', unit]]);
-  plan(nils, 'Nils: plan under behandling', 'REQUESTED', [[kari, 'COORDINATOR', unit]]);
-  await em.flush();
+  // Anna's brother asked for her, with her power of attorney; the plan is active and evaluations are coming due.
+  const annasRequest = await submit(people.bjorn, {
+    person: { id: ids.anna }, source: 'RELATIVE', powerOfAttorney: 'Fullmakt fra Anna Hansen, datert ' + date(-45), wants: 'PLAN_AND_COORDINATOR',
+    title: 'Annas plan: bo hjemme og komme tilbake i jobb',
+  });
+  at(-35);
+  const anna = (await decide(annasRequest, 'GRANTED'))!;
+  at(-34);
+  await consent(people.anna, anna);
+  await invite(people.anna, anna, ids.kari, 'COORDINATOR', unit);
+  await invite(people.anna, anna, ids.bjorn, 'RELATIVE');
+  await invite(people.anna, anna, ids.ola, 'PROVIDER', homeCare);
+  await invite(people.anna, anna, ids.per, 'PROVIDER', physio);
+  await entry(people.anna, anna, 'goals', { text: 'Bo hjemme og klare meg selv om morgenen' });
+  await entry(people.anna, anna, 'goals', { text: 'Tilbake i 50 % jobb innen sommeren' });
+  await record(people.anna, anna, 'situation', { resources: 'Sterk vilje, god støtte fra broren', needs: 'Hjelp med morgenstell og trening av balanse' });
+  await record(people.kari, anna, 'period', { start: date(-34), end: date(330), revisionDates: [date(20), date(180)] });
+  await entry(people.kari, anna, 'measures', { title: 'Morgenhjelp hverdager', extent: '45 minutter, 5 dager i uka', organizationId: homeCare, start: date(-30), evaluateBy: date(-3), status: 'ONGOING' });
+  await entry(people.kari, anna, 'measures', { title: 'Balansetrening', extent: '2 ganger i uka', organizationId: physio, start: date(-30), evaluateBy: date(10), status: 'ONGOING' });
+  await entry(people.bjorn, anna, 'contributions', { text: 'Jeg kjører Anna til trening på tirsdager' });
+  await entry(people.ola, anna, 'log', { text: 'Morgenhjelpen er i gang; Anna ønsker senere oppmøte' });
+
+  // Eva was refused and complained; the complaint is on its way to the county governor.
+  at(-30);
+  const evasRequest = await submit(people.eva, { source: 'PERSON', wants: 'COORDINATOR_ONLY' });
+  at(-25);
+  await decide(evasRequest, 'REFUSED', 'Behovet for langvarige og koordinerte tjenester er ikke dokumentert');
+  at(-20);
+  const complaint = await as(people.eva, 'mutation($input: FileComplaintInput!) { fileComplaint(input: $input) { id } }', {
+    input: { about: 'REFUSAL', requestId: evasRequest, text: 'Jeg får tjenester fra fire ulike steder og trenger en koordinator.' },
+  });
+  await as(people.kari, 'mutation($input: UpdateComplaintStatusInput!) { updateComplaintStatus(input: $input) { id } }', { input: { complaintId: complaint.fileComplaint.id, status: 'FORWARDED' } });
+
+  // Tor's plan has done its work: evaluated, ended and archived.
+  const tor = (await as(people.kari, 'mutation($input: CreatePlanInput!) { createPlan(input: $input) { ... on CreatePlanSuccess { plan { id } } } }', { input: { owner: { id: ids.tor }, title: 'Tors plan etter operasjonen' } })).createPlan.plan.id as string;
+  await consent(people.tor, tor);
+  await entry(people.tor, tor, 'goals', { text: 'Gå uten krykker' });
+  at(-10);
+  await as(people.kari, 'mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }', { input: { planId: tor, date: date(-10), participantIds: [ids.tor, ids.kari], outcome: 'Målet er nådd.' } });
+  await as(people.tor, 'mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId: tor, reason: 'Behovet er dekket' } });
+
+  // Lise (9) needs a child coordinator; her mother asked, it is granted, and waits for her consent.
+  at(-5);
+  const lisesRequest = await submit(people.maria, { person: { id: ids.lise }, source: 'GUARDIAN', wants: 'CHILD_COORDINATOR', childBirthDate: date(-9 * 365 - 100) });
+  await decide(lisesRequest, 'GRANTED');
+
+  // Back to today: whatever fell due while the history played fires now.
+  at(0);
+  await app.scheduler.runDue();
 
   process.stderr.write(
-    'Seeded the demo municipality (municipality 0301).\n' +
-      'Citizens (kind "citizen"): anna, bjorn, lise, maria (Lise\'s guardian), nils.\n' +
-      'Staff (kind "personnel"): kari (coordinating unit lead), ola (home care), per (physiotherapy), siri (school).\n' +
-      'Get a token with: curl -s -X POST http://127.0.0.1:4000/auth/dev-token -H \'content-type: application/json\' ' +
-      '-d \'{"sub":"anna","name":"Anna Hansen","kind":"citizen"}\'\n',
+    `Seeded the demo municipality ${MUNICIPALITY} (coordinating unit id ${unit}).\n` +
+      'Citizens (kind "citizen"): anna (active plan), bjorn (her brother), nils (request waiting), eva (refused, complained),\n' +
+      '  tor (ended plan), lise (9, child coordinator granted) and maria (her mother).\n' +
+      'Staff (kind "personnel"): kari and jon (coordinating unit), ola (home care), per (physiotherapy), siri (school).\n' +
+      'Get a token: curl -s -X POST http://127.0.0.1:4000/auth/dev-token -H \'content-type: application/json\' -d \'{"sub":"kari","name":"Kari Nordmann","kind":"personnel"}\'\n' +
+      `Then the dashboard: { unitDashboard(unitId: "${unit}") { counts { openRequests interimNoticesDue measuresPastEvaluation revisionsDue openComplaints } } }\n`,
   );
 }
 
-runCli(() =>
-  withDatabase(async (orm, logger) => {
-    await migrate(orm, logger);
-    await seed(orm.em.fork());
-  }),
-);
+runCli(async () => {
+  const now = new Date();
+  let offset = 0;
+  const clock = { now: () => new Date(Date.now() + offset), set: (at: Date) => (offset = at.getTime() - Date.now()) };
+  const config = parseConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DEV_AUTH: 'true',
+    BOOTSTRAP_ADMIN_ISSUER: DEV_ISSUERS.personnel,
+    BOOTSTRAP_ADMIN_SUBJECT: ADMIN_SUBJECT,
+    // The seed fires deadlines itself, once its history reaches today.
+    SCHEDULER_INTERVAL_MS: String(24 * 60 * 60 * 1000),
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+  });
+  const app = await createApp(config, { clock });
+  try {
+    await seed(app, clock, now);
+  } finally {
+    await app.dispose();
+  }
+});
