@@ -1,5 +1,5 @@
 import { createApp, type App } from '../app/create-app.js';
-import { DEV_ISSUERS, parseConfig } from '../config/config.js';
+import { DEV_ISSUERS, parseConfig, type Config } from '../config/config.js';
 import { DAY_MS } from '../shared/dates.js';
 import { runCli } from './with-database.js';
 
@@ -57,6 +57,7 @@ function apiFor(app: App) {
     tokens.set(who.sub, minted);
     return minted;
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each step reads the fields it just asked for
   return async function as<T = any>(who: Who, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
@@ -179,17 +180,19 @@ runCli(async () => {
   const now = new Date();
   let offset = 0;
   const clock = { now: () => new Date(Date.now() + offset), set: (at: Date) => (offset = at.getTime() - Date.now()) };
-  const config = parseConfig({
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DEV_AUTH: 'true',
-    BOOTSTRAP_ADMIN_ISSUER: DEV_ISSUERS.personnel,
-    BOOTSTRAP_ADMIN_SUBJECT: ADMIN_SUBJECT,
+  const configured = parseConfig();
+  if (configured.env === 'production') throw new Error('npm run seed makes demo people through the development issuer; it does not run in production');
+  const config: Config = {
+    ...configured,
+    port: 0,
+    host: '127.0.0.1',
+    devAuth: true,
+    bootstrapAdmin: { issuer: DEV_ISSUERS.personnel, subject: ADMIN_SUBJECT },
     // The seed fires deadlines itself, once its history reaches today.
-    SCHEDULER_INTERVAL_MS: String(24 * 60 * 60 * 1000),
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-  });
+    schedulerIntervalMs: DAY_MS,
+    // The seed's own summary is what a newcomer needs to read; the server's request log is not.
+    logLevel: 'warn',
+  };
   const app = await createApp(config, { clock });
   try {
     await seed(app, clock, now);
