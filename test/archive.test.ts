@@ -148,6 +148,8 @@ describe('ending the plan', () => {
     });
     const record = (await (await download(final.urls.json, person.token)).json()) as Record<string, any>;
     expect(record.plan).toMatchObject({ status: 'ENDED', endReason: 'The need has ended', endedBy: { id: coordinator.id } });
+    // The frozen document is saved as a CLOSED version before the record that lists it.
+    expect(record.versions).toContainEqual(expect.objectContaining({ kind: 'CLOSED' }));
     const events = await db<{ kind: string }>(`select kind from case_event where plan_id = ? and kind = 'PLAN_ARCHIVED' order by id`, [plan.id]);
     expect(events).toHaveLength(2); // the interim and the final record
     // Still downloadable after the end; no more interim records.

@@ -57,6 +57,8 @@ describe('a participant the coordinator adds', () => {
 
     expect(code(await consent.participants(nurse.token, plan.id))).toBe('NOT_FOUND');
     expect((await t.gql('{ plans(first: 10) { totalCount } }', {}, nurse.token)).data?.plans.totalCount).toBe(0);
+    const invitations = async () => (await t.gql('{ notifications(first: 10) { edges { node { kind link } } } }', {}, nurse.token)).data?.notifications.edges;
+    expect(await invitations()).toEqual([]); // not invited before the person consents
     const early = open(plan.id, nurse);
     await vi.waitFor(() => expect(early.closes.map((close) => close.code)).toContain(4404));
     early.destroy();
@@ -74,6 +76,7 @@ describe('a participant the coordinator adds', () => {
     // Taking part: metadata and participants, no content.
     const participate = await consent.give(owner.token, { participantId: nurseParticipantId, scope: 'PARTICIPATE' });
     expect(participate.data?.giveConsent.consent).toMatchObject({ scope: 'PARTICIPATE', current: true, person: { id: nurse.id }, givenBy: { id: owner.id } });
+    expect(await invitations()).toEqual([{ node: { kind: 'PLAN_INVITATION', link: `/plans/${plan.id}` } }]);
     const seen = await consent.participants(nurse.token, plan.id);
     expect(seen.data?.plan.participants.map((p: { role: string }) => p.role)).toEqual(['OWNER', 'RELATIVE', 'COORDINATOR', 'PROVIDER']);
     expect(code(await consent.sections(nurse.token, plan.id))).toBe('FORBIDDEN');

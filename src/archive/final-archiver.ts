@@ -15,7 +15,8 @@ export interface FinalArchiverDeps {
 }
 
 /**
- * Makes the FINAL archive record of every plan that ends (DOMAIN.md rule 10). It listens for
+ * Saves the CLOSED version and then the FINAL archive record of every plan that ends (DOMAIN.md
+ * rule 10), so the record lists the version that holds the plan as it ended. It listens for
  * `planEnded`; since that event lives only in memory, a server that stops between ending a plan
  * and writing the record would lose it, so `start` also archives every ENDED plan that has no
  * FINAL record yet. The unique FINAL index makes both paths, on any number of servers, write one.
@@ -51,6 +52,7 @@ export class FinalArchiver {
 
   async #archive(planId: string, archivedById: string): Promise<void> {
     try {
+      await this.#saveClosedVersion(planId, archivedById);
       const recordId = await writeArchiveRecord(this.deps.orm.em.fork(), this.deps.hub, {
         planId,
         kind: 'FINAL',
@@ -62,5 +64,13 @@ export class FinalArchiver {
       // The next start's catch-up writes it; nothing here is lost for good.
       this.deps.logger.error({ event: 'archive.final_failed', planId, err: error });
     }
+  }
+
+  /** The frozen document as a CLOSED version, once, so the FINAL record's version list holds it. */
+  async #saveClosedVersion(planId: string, endedById: string): Promise<void> {
+    const [saved] = await this.deps.orm.em.fork().execute(`select 1 from "plan_version" where "plan_id" = ? and "kind" = 'CLOSED' limit 1`, [planId]);
+    if (saved) return;
+    const label = `Plan ended ${this.deps.clock.now().toISOString().slice(0, 10)}`;
+    await this.deps.hub.createVersion(planId, { kind: 'CLOSED', label, authorId: endedById });
   }
 }

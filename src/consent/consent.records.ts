@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent, type CaseEventKind } from '../casework/case-event.js';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
+import { enqueueNotification } from '../notifications/notification.outbox.js';
 import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
@@ -59,6 +60,12 @@ export async function recordConsent(em: EntityManager, input: NewConsent, now: D
       },
       now,
     );
+  }
+  if (input.scope === 'PARTICIPATE' && input.participant) {
+    // Someone takes part from their consent on, not from being named: only now are they invited.
+    // The key makes a renewed consent no second invitation.
+    const invitation = { recipientId: input.participant.personId, kind: 'PLAN_INVITATION', link: `/plans/${input.plan.id}`, dedupeKey: `invite:${input.participant.id}` } as const;
+    await enqueueNotification(em, invitation, now);
   }
   await tellUnit(em, input.plan, consent, 'CONSENT_GIVEN', input.givenById, now);
   return consent;

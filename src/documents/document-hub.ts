@@ -176,14 +176,12 @@ export class DocumentHub {
     }
   }
 
-  /** From now on every edit is refused (the policy sees ENDED); the frozen content is saved as CLOSED. */
+  /**
+   * From now on every edit is refused (the policy sees ENDED). The frozen content is saved as a
+   * CLOSED version by the archive (src/archive/final-archiver.ts), before the FINAL record lists it.
+   */
   async #ended(event: PlanEndedEvent): Promise<void> {
     await this.#refreshAccess(event.planId);
-    try {
-      await this.createVersion(event.planId, { kind: 'CLOSED', label: `Plan ended ${event.at.toISOString().slice(0, 10)}`, authorId: event.endedById });
-    } catch (error) {
-      this.deps.logger.error({ event: 'document.closed_version_failed', planId: event.planId, err: error });
-    }
   }
 
   /** Memory may hold changes storage refused: drop it and let clients resync from what is stored. */

@@ -3,7 +3,6 @@ import { Cursor, LockMode, UniqueConstraintViolationException, type EntityManage
 import { badInput, notFound } from '../errors/error-codes.js';
 import { recordCaseEvent } from '../casework/case-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { enqueueNotification } from '../notifications/notification.outbox.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { Person } from '../people/person.entity.js';
@@ -330,8 +329,8 @@ export class PlanService {
       await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, now);
       const consent = { byConsenter, givenById: this.actor.personId, consent: input.consent, activeTo: input.activeTo ?? null };
       await recordConsentOnAdding(em, { plan: locked, participant: { id: participant.id, personId: person.id }, ...consent }, now);
-      // In the same transaction: the invitation exists exactly when the participant does.
-      await enqueueNotification(em, { recipientId: person.id, kind: 'PLAN_INVITATION', link: `/plans/${locked.id}`, dedupeKey: `invite:${participant.id}` }, now);
+      // The invitation goes out with the consent to take part (src/consent/consent.records.ts): at once
+      // when the person adds someone, once they consent when the coordinator does.
       return { participantId: participant.id, change: 'ADDED' as const };
     });
     if ('__typename' in outcome) return outcome;
