@@ -133,6 +133,7 @@ describe('the whole intake', () => {
     const request = (await intake.submit(siri, { source: 'PERSON', wants: 'PLAN_AND_COORDINATOR' })).data!.submitRequest;
     expect((await intake.withdraw(siri, request.id)).data!.withdrawRequest).toEqual({ id: request.id, status: 'WITHDRAWN' });
     expect((await intake.deadline(`decision:${request.id}`))?.resolved).toBe(true);
+    expect((await intake.caseEvents({ requestId: request.id })).map((event) => event.kind)).toEqual(['REQUEST_RECEIVED', 'REQUEST_WITHDRAWN']);
     expect(errorCode(await intake.decide(kari, { requestId: request.id, decision: 'GRANTED' }))).toBe('BAD_USER_INPUT');
   });
 });

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export const CASE_EVENT_KINDS = [
   'REQUEST_RECEIVED',
   'REQUEST_DECIDED',
+  'REQUEST_WITHDRAWN',
   'INTERIM_NOTICE_DUE',
   'INTERIM_NOTICE_SENT',
   'CONSENT_GIVEN',

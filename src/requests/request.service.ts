@@ -241,6 +241,7 @@ export class RequestService {
       Object.assign(locked, { status: 'WITHDRAWN', updatedAt: now });
       await em.flush();
       await resolveDeadline(em, decisionKey(locked.id), now);
+      await recordRequestEvent(em, locked, 'REQUEST_WITHDRAWN', now, this.actor.personId);
     });
     this.em.clear();
     return this.em.findOneOrFail(ServiceRequest, request.id);

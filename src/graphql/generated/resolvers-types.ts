@@ -214,6 +214,7 @@ export type CaseEventKind =
   | 'PLAN_ENDED'
   | 'REQUEST_DECIDED'
   | 'REQUEST_RECEIVED'
+  | 'REQUEST_WITHDRAWN'
   | 'REVISION_DUE';
 
 export type CaseFilter = {
