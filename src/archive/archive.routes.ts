@@ -4,7 +4,7 @@ import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
 import type { Logger } from '../logging/logger.js';
-import { loadPlanFacts } from '../plans/plan.service.js';
+import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseIdOrNull } from '../shared/ids.js';

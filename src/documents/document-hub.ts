@@ -3,7 +3,7 @@ import { forbidden, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PlanEndedEvent } from '../plans/plan.events.js';
-import { loadPlanFacts } from '../plans/plan.service.js';
+import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { isSectionKey, type SectionKey } from './document.template.js';

@@ -11,11 +11,13 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId, parseIdOrNull } from '../shared/ids.js';
-import { Participant, Plan, type ParticipantRole, type PlanKind } from './plan.entity.js';
+import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
 import { checkConsentOnAdding, recordConsentOnAdding, type ConsentOnAddingInput } from '../consent/consent.on-adding.js';
 import { recordConsent } from '../consent/consent.records.js';
-import { consentStanding, loadPlanConsents, participantIdsTakingPart, statusUnderConsent, type PlanConsents } from '../consent/consent.standing.js';
+import { loadPlanConsents, participantIdsTakingPart, type PlanConsents } from '../consent/consent.standing.js';
 import type { ParticipantChange } from './plan.events.js';
+import { activeParticipantFilter, factsFrom } from './plan.facts.js';
+import { recordCoordinatorAppointed } from './plan.opening.js';
 
 export interface PlanDeps {
   clock: Clock;
@@ -45,70 +47,6 @@ export interface PlanPage {
 export const MAX_PAGE_SIZE = 100;
 /** Roles that act for an organization, and so must name one they are staff of. */
 const ORGANIZATION_ROLES: readonly ParticipantRole[] = ['PROVIDER', 'COORDINATOR'];
-
-/** Participants with access at `now`: not removed, started, and not past their end date. */
-export function activeParticipantFilter(now: Date) {
-  return {
-    removedAt: null,
-    activeFrom: { $lte: now },
-    $or: [{ activeTo: null }, { activeTo: { $gt: now } }],
-  } satisfies FilterQuery<Participant>;
-}
-
-/** Facts from the plan, its participants active by date, and its current consents: who takes part is consent's call. */
-function factsFrom(plan: Plan, participants: readonly Participant[], consents: PlanConsents | undefined): PlanFacts {
-  return {
-    planId: plan.id,
-    ownerId: plan.owner.id,
-    status: statusUnderConsent(plan.status, consents),
-    kind: plan.kind,
-    participants: participants.flatMap((participant) => {
-      const standing = consentStanding(participant, plan.status, consents);
-      if (!standing.takesPart) return [];
-      return [{ personId: participant.person.id, role: participant.role, organizationId: participant.organization?.id ?? null, readsContent: standing.readsContent }];
-    }),
-  };
-}
-
-/** The policy's facts about a plan as of `now`, for doors without a request (the live document). */
-export async function loadPlanFacts(em: EntityManager, planId: string, now: Date): Promise<PlanFacts | null> {
-  const plan = await em.findOne(Plan, planId);
-  if (!plan) return null;
-  const participants = await em.find(Participant, { plan: planId, ...activeParticipantFilter(now) });
-  return factsFrom(plan, participants, (await loadPlanConsents(em, [planId], now)).get(planId));
-}
-
-/** Tells the plan's coordinating unit, in the same transaction, that someone became its coordinator. */
-async function recordCoordinatorAppointed(em: EntityManager, plan: Plan, role: ParticipantRole, personId: string, actorId: string, at: Date) {
-  if (role !== 'COORDINATOR' || !plan.unit) return;
-  await recordCaseEvent(em, { unitId: plan.unit.id, kind: 'COORDINATOR_APPOINTED', at, planId: plan.id, personId: plan.owner.id, actorId, detail: { coordinatorId: personId } });
-}
-
-/**
- * Opens the plan a granted request asks for, in the caller's transaction: the person owns it, the
- * unit oversees it, and it waits in REQUESTED for the person's consent. The decider does not take
- * part. Returns null when the person already has a plan that has not ended (one plan per person).
- */
-export async function openRequestedPlan(
-  em: EntityManager,
-  input: { ownerId: string; unitId: string; title: string; kind: PlanKind; addedById: string; now: Date },
-): Promise<Plan | null> {
-  if (await em.count(Plan, { owner: input.ownerId, status: { $ne: 'ENDED' } })) return null;
-  const plan = new Plan({ owner: em.getReference(Person, input.ownerId, { wrapped: true }), title: input.title });
-  Object.assign(plan, { status: 'REQUESTED', kind: input.kind, unit: em.getReference(Organization, input.unitId, { wrapped: true }), createdAt: input.now, updatedAt: input.now });
-  em.persist(plan);
-  em.persist(
-    new Participant({
-      plan: em.getReference(Plan, plan.id, { wrapped: true }),
-      person: em.getReference(Person, input.ownerId, { wrapped: true }),
-      role: 'OWNER',
-      activeFrom: input.now,
-      addedBy: em.getReference(Person, input.addedById, { wrapped: true }),
-    }),
-  );
-  await em.flush();
-  return plan;
-}
 
 /** A plan cursor holds the (createdAt, id) of the last plan seen; anything else is refused before it reaches SQL. */
 function isPlanCursor(value: string): boolean {

@@ -4,7 +4,7 @@ import { badInput, notFound } from '../errors/error-codes.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Person } from '../people/person.entity.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
-import { openRequestedPlan } from '../plans/plan.service.js';
+import { openRequestedPlan } from '../plans/plan.opening.js';
 import { Plan, type PlanKind } from '../plans/plan.entity.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, type IntakeCaseFacts, type RequestSource } from '../policy/policy.js';
