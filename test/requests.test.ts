@@ -225,5 +225,11 @@ describe('the one-month deadline', () => {
     });
     expect((await intake.caseEvents({ requestId: request.id })).map((event) => event.kind)).toContain('INTERIM_NOTICE_SENT');
     expect(await intake.interimNoticeDue(request.id, clock.now())).toBe(false);
+
+    // The date the person was given is the deadline now; when it passes undecided, a new notice is owed.
+    expect(await intake.deadline(`decision:${request.id}`)).toEqual({ dueAt: '2026-07-01T22:00:00.000Z', resolved: false });
+    clock.set('2026-07-02T08:00:00.000Z');
+    expect(await t.app.scheduler.runDue()).toBe(1);
+    expect((await intake.caseEvents({ requestId: request.id })).map((event) => event.kind)).toEqual(['REQUEST_RECEIVED', 'INTERIM_NOTICE_DUE', 'INTERIM_NOTICE_SENT', 'INTERIM_NOTICE_DUE']);
   });
 });

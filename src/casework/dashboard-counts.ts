@@ -18,7 +18,8 @@ const COUNTS_SQL = `select
   (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED')::int as "open_requests",
   (select min("decision_due_at") from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED') as "next_decision_due_at",
   (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED'
-      and "decision_due_at" <= :now and "interim_notice_sent_at" is null)::int as "interim_notices_due",
+      and "decision_due_at" <= :now
+      and ("interim_notice_sent_at" is null or "interim_notice_expected_date" < (:now::timestamptz at time zone 'Europe/Oslo')::date))::int as "interim_notices_due",
   (select count(*) from "plan" p where p."unit_id" = :unit and p."status" <> 'ENDED' and not exists (
       select 1 from "participant" pa where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
         and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now)))::int as "plans_without_coordinator",

@@ -7,6 +7,7 @@ import { notifyUnitStaff, recordRequestEvent } from './request.notices.js';
  * The one-month decision deadline of a request (`decision:<requestId>`, set on receipt, resolved
  * by a decision or a withdrawal). When it passes undecided, the unit owes the person a written
  * interim notice: the unit's case feed hears INTERIM_NOTICE_DUE and each staff member is notified.
+ * Recording the notice moves the deadline to the date it promised; past that, another is owed.
  */
 export function registerRequestDeadlines(scheduler: DeadlineScheduler, logger: Logger): void {
   scheduler.handle('DECISION', {
@@ -16,10 +17,12 @@ export function registerRequestDeadlines(scheduler: DeadlineScheduler, logger: L
     onDue: async (em, deadline, { now }) => {
       if (!deadline.requestId) return;
       const request = await em.findOne(ServiceRequest, deadline.requestId);
-      // Decided, withdrawn, or the notice went out ahead of time: nothing is owed.
-      if (!request || request.status !== 'RECEIVED' || request.interimNoticeSentAt) return;
-      await recordRequestEvent(em, request, 'INTERIM_NOTICE_DUE', now, null, { decisionDueAt: request.decisionDueAt.toISOString() });
-      await notifyUnitStaff(em, request, 'INTERIM_NOTICE', `interim-notice-due:${request.id}`, now);
+      // Decided or withdrawn: nothing is owed. A notice sent ahead of time covers the month, until
+      // the date it promised (recording it moved this deadline there) passes undecided too.
+      if (!request || request.status !== 'RECEIVED') return;
+      if (request.interimNoticeSentAt && deadline.dueAt.getTime() <= request.decisionDueAt.getTime()) return;
+      await recordRequestEvent(em, request, 'INTERIM_NOTICE_DUE', now, null, { dueAt: deadline.dueAt.toISOString() });
+      await notifyUnitStaff(em, request, 'INTERIM_NOTICE', `interim-notice-due:${request.id}:${deadline.dueAt.toISOString()}`, now);
     },
   });
 }

@@ -1,5 +1,6 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
+import { endOfPlanDate } from '../shared/dates.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Person } from '../people/person.entity.js';
@@ -225,6 +226,17 @@ export class RequestService {
       Object.assign(locked, { interimNoticeSentAt: now, interimNoticeReason: reason, interimNoticeExpectedDate: expected, updatedAt: now });
       locked.interimNoticeRecordedBy = em.getReference(Person, this.actor.personId, { wrapped: true });
       await em.flush();
+      // The person was told when to expect the decision: that date is the deadline now, and if it
+      // passes undecided, another notice is owed.
+      await setDeadline(em, {
+        key: decisionKey(locked.id),
+        kind: 'DECISION',
+        unitId: locked.unit.id,
+        requestId: locked.id,
+        personId: locked.person.id,
+        dueAt: endOfPlanDate(expected)!,
+        warnAt: null,
+      }, now);
       await recordRequestEvent(em, locked, 'INTERIM_NOTICE_SENT', now, this.actor.personId, { expectedDecisionDate: expected });
     });
     this.em.clear();
