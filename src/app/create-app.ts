@@ -19,6 +19,7 @@ import { createNotificationWorker } from '../notifications/notification.setup.js
 import type { NotificationWorker } from '../notifications/notification.worker.js';
 import { createCollabEndpoint } from '../collab/collab.endpoint.js';
 import { DocumentHub } from '../documents/document-hub.js';
+import { Cluster } from '../cluster/cluster.js';
 import { archiveRoutes } from '../archive/archive.routes.js';
 import { FinalArchiver } from '../archive/final-archiver.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
@@ -84,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const trusted = [...config.issuers.map(trustConfiguredIssuer), ...(devIssuer?.trustedIssuers ?? [])];
     const clock = options.clock ?? systemClock;
     const events = new EventBus();
+    const cluster = config.cluster.redisUrl ? new Cluster({ ...config.cluster, redisUrl: config.cluster.redisUrl, events, logger }) : null;
     const hub = new DocumentHub({
       orm,
       clock,
@@ -95,7 +97,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         snapshotEvery: config.documents.snapshotEvery,
         idleUnloadMs: config.documents.idleUnloadMs,
       },
+      replication: cluster ?? undefined,
     });
+    if (cluster) {
+      await cluster.start(hub);
+      // After the database in `undo`, so it runs before it; before the documents, so it runs after their last commit.
+      undo.push({ step: 'cluster', run: () => cluster.stop() });
+    }
     const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs });
     registerRequestDeadlines(scheduler, logger);
     registerConsentExpiry(scheduler, events);

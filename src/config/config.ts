@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -77,6 +78,9 @@ const envSchema = z
     NOTIFY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     NOTIFY_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(30_000),
     NOTIFY_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+    REDIS_URL: z.url().refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL').optional(),
+    REDIS_CHANNEL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').default('samplan'),
+    SERVER_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
@@ -117,6 +121,17 @@ export interface Config {
   /** Base URL of the client app, for links in notifications; null keeps links relative. */
   publicUrl: string | null;
   notifications: NotificationConfig;
+  cluster: ClusterConfig;
+}
+
+/** Several servers on one database (docs/deployment.md). */
+export interface ClusterConfig {
+  /** Redis that carries live updates, presence and events between servers. @default null: a single server */
+  redisUrl: string | null;
+  /** This server's name in cluster messages and logs. @default a random id per start */
+  serverId: string;
+  /** Starts the Redis channel names; servers of one deployment share it, other deployments on the same Redis use their own. @default samplan */
+  channelPrefix: string;
 }
 
 /** How notifications leave the outbox (docs/notifications.md). */
@@ -188,5 +203,6 @@ export function parseConfig(source: Record<string, string | undefined> = process
       backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
       leaseMs: env.NOTIFY_LEASE_MS,
     },
+    cluster: { redisUrl: env.REDIS_URL ?? null, serverId: env.SERVER_ID ?? randomUUID(), channelPrefix: env.REDIS_CHANNEL_PREFIX },
   };
 }

@@ -1,5 +1,6 @@
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import { migrationsList } from '../../migrations/index.js';
 import { entities } from './entities.js';
@@ -37,9 +38,23 @@ export async function openOrm(url: string, logger?: Logger): Promise<MikroORM> {
   return MikroORM.init(ormOptions(url, logger));
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Session advisory-lock key held while migrating ('SAMPLAN' in hex, truncated). */
+const MIGRATION_LOCK = 0x53414d50;
+
+/**
+ * Applies pending migrations; returns the names applied. Several servers may start at once on one
+ * database (docs/deployment.md): one migrates while the others wait on a lock, then find nothing
+ * left to do. The lock lives on a connection of its own and ends with it, even if this process dies.
+ */
 export async function migrate(orm: MikroORM, logger: Logger): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  for (const migration of applied) logger.info({ event: 'migration.applied', name: migration.name });
-  return applied.map((migration) => migration.name);
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    for (const migration of applied) logger.info({ event: 'migration.applied', name: migration.name });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await lock.end();
+  }
 }

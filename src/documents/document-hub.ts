@@ -7,7 +7,7 @@ import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { isSectionKey, type SectionKey } from './document.template.js';
-import { DocumentStore } from './document.store.js';
+import { DocumentStore, type LoggedUpdate } from './document.store.js';
 import type { DocumentPeer } from './document-peer.js';
 import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
 import type { SectionGrantAccess } from './section-rights.js';
@@ -19,6 +19,14 @@ export interface DocumentHubDeps {
   events: EventBus;
   logger: Logger;
   settings: DocumentSettings;
+  /** Shares this server's commits and presence with other servers. @default none: a single server */
+  replication?: DocumentReplication;
+}
+
+/** How the hub tells other servers what happened here (src/cluster); they answer through `receive…`. */
+export interface DocumentReplication {
+  publishCommitted(planId: string, change: LoggedUpdate): void;
+  publishPresence(planId: string, update: Uint8Array): void;
 }
 
 /** How long cached access facts are trusted without an event saying they changed. */
@@ -62,7 +70,37 @@ export class DocumentHub {
     const document = await this.#open(planId);
     if (document.idleTimer) clearTimeout(document.idleTimer);
     document.peers.add(peer);
+    // With other servers, this copy may lag (a message still on its way, or lost): a client coming
+    // over from another server must not hand us their commits as its own edits.
+    if (this.deps.replication) await document.catchUp().catch((error: unknown) => this.#evict(document, error));
     return document;
+  }
+
+  /** Another server committed `change`: a loaded copy applies it (or repairs a gap from the log). */
+  receiveCommitted(planId: string, change: LoggedUpdate): void {
+    const loaded = this.#documents.get(planId);
+    if (loaded) {
+      void loaded.then((document) => document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error)), () => undefined);
+      return;
+    }
+    // Not loaded here: nothing to apply, but subscriptions on this server still hear of the change.
+    const { seq, authorId, sections, at } = change;
+    this.deps.events.publish('documentChanged', { planId, seq, authorId, sections, at });
+  }
+
+  /** Presence another server's connections set. */
+  receivePresence(planId: string, update: Uint8Array): void {
+    void this.#documents.get(planId)?.then((document) => {
+      if (!document.closed) document.presence.applyRemote(update);
+    }, () => undefined);
+  }
+
+  /** Brings every loaded copy up to the log (after the link to other servers was down). */
+  async resyncAll(): Promise<void> {
+    const documents = await Promise.allSettled(this.#documents.values());
+    await Promise.all(
+      documents.map((result) => result.status === 'fulfilled' && !result.value.closed && result.value.catchUp().catch((error: unknown) => this.#evict(result.value, error))),
+    );
   }
 
   detach(document: LiveDocument, peer: DocumentPeer): void {
@@ -156,6 +194,7 @@ export class DocumentHub {
       settings: this.deps.settings,
       access: (id) => this.access(id),
       onCommitted: (change) => this.#committed(change),
+      onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
       onFailed: (failed, error) => this.#evict(failed, error),
     });
     this.deps.logger.info({ event: 'document.loaded', planId, seq: stored.headSeq, tail: stored.tailCount, ms: Date.now() - started });
@@ -163,9 +202,12 @@ export class DocumentHub {
   }
 
   #committed(change: CommittedChange): void {
-    const { addsEvaluation, ...event } = change;
-    this.deps.events.publish('documentChanged', event);
-    if (addsEvaluation) {
+    const { planId, seq, authorId, sections, at, update } = change;
+    this.deps.events.publish('documentChanged', { planId, seq, authorId, sections, at });
+    // Another server's commit was published by that server, which also saves its evaluation version.
+    if (!change.local) return;
+    this.deps.replication?.publishCommitted(planId, { seq, authorId, sections, at, update });
+    if (change.addsEvaluation) {
       const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${change.at.toISOString().slice(0, 10)}`, authorId: change.authorId });
       // Kept briefly for recordEvaluation, which links its row to this version (src/evaluations).
       const key = `${change.planId}:${change.seq}`;
@@ -186,6 +228,7 @@ export class DocumentHub {
 
   /** Memory may hold changes storage refused: drop it and let clients resync from what is stored. */
   #evict(document: LiveDocument, error: unknown): void {
+    if (document.closed) return;
     this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
     if (this.#documents.get(document.planId) !== undefined) this.#documents.delete(document.planId);
     for (const peer of document.peers) peer.close('INTERNAL_SERVER_ERROR', 'Could not save; reconnect to resync');

@@ -25,5 +25,6 @@ export interface Refusal {
 }
 
 export type SubmitResult =
-  | { ok: true; seq: number; changed: boolean; sections: string[]; durable: Promise<void> }
+  /** `durable` resolves with the change's sequence once committed (numbered at commit: servers share the log). */
+  | { ok: true; changed: boolean; sections: string[]; durable: Promise<number> }
   | ({ ok: false } & Refusal);

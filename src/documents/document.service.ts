@@ -260,8 +260,7 @@ export class DocumentService {
       if (result.code === 'FORBIDDEN') throw forbidden(`Not allowed: you may not edit ${result.section ?? 'this part of the plan'}`);
       throw badInput(result.section ? `${result.section}: ${result.reason}` : result.reason);
     }
-    await result.durable;
-    return result.seq;
+    return result.durable;
   }
 
   #read<T>(planId: string, read: (document: LiveDocument) => T): Promise<T> {

@@ -1,61 +1,26 @@
 import * as Y from 'yjs';
-import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
-import { can, type PlanFacts } from '../policy/policy.js';
-import type { Clock } from '../shared/clock.js';
+import { can } from '../policy/policy.js';
 import { defineSections, type SectionKey } from './document.template.js';
-import type { CommitEntry, DocumentStore, StoredDocument } from './document.store.js';
+import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument } from './document.store.js';
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
+import { integrateUpdate } from './integrate-update.js';
+import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { Presence } from './presence.js';
-import type { SectionGrantAccess } from './section-rights.js';
-import { inspectUpdate, type InspectionLimits, type Touch } from './update-inspector.js';
+import { inspectUpdate, type Touch } from './update-inspector.js';
 
-/** Who may do what in a plan right now: the policy's facts plus each person's section grants. */
-export interface PlanAccess {
-  plan: PlanFacts;
-  grantsByPerson: ReadonlyMap<string, Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>>;
-}
-
-export interface DocumentSettings {
-  limits: InspectionLimits;
-  /** Refuse updates once the stored document would grow beyond this. @default 32 MiB */
-  maxDocumentBytes: number;
-  /** Write a snapshot (and compact the log) after this many updates. @default 200 */
-  snapshotEvery: number;
-  /** Unload a document nobody has used for this long. @default 30 s */
-  idleUnloadMs: number;
-}
-
-/** What the document tells the hub after each commit. */
-export interface CommittedChange {
-  planId: string;
-  seq: number;
-  authorId: string;
-  sections: string[];
-  at: Date;
-  /** The commit added an evaluation: the hub saves an automatic version. */
-  addsEvaluation: boolean;
-}
-
-export interface LiveDocumentDeps {
-  store: DocumentStore;
-  clock: Clock;
-  logger: Logger;
-  settings: DocumentSettings;
-  access(planId: string): Promise<PlanAccess>;
-  onCommitted(change: CommittedChange): void;
-  /** The document can no longer be trusted to match storage: the hub evicts it. */
-  onFailed(document: LiveDocument, error: unknown): void;
-}
+export type { CommittedChange, DocumentSettings, LiveDocumentDeps, PlanAccess } from './live-document.contracts.js';
 
 interface PendingCommit extends CommitEntry {
   origin: DocumentPeer | null;
   addsEvaluation: boolean;
-  resolve(): void;
+  resolve(seq: number): void;
   reject(error: unknown): void;
 }
 
 const APPLY_ORIGIN = Symbol('samplan.accepted-update');
+/** Updates another server committed: already checked there, and already in the log. */
+const LOGGED_ORIGIN = Symbol('samplan.logged-update');
 
 /**
  * One plan's document in memory. Every change goes through `submit`: inspect, ask the policy
@@ -71,11 +36,12 @@ export class LiveDocument {
   closed = false;
   idleTimer: NodeJS.Timeout | null = null;
 
-  #nextSeq: number;
   #durableSeq: number;
   #tailCount: number;
   #storedBytes: number;
   #serial: Promise<unknown> = Promise.resolve();
+  /** Turns at the log: commits and other servers' updates move the head one at a time. */
+  #logTurn: Promise<unknown> = Promise.resolve();
   #batch: PendingCommit[] = [];
   #flushing: Promise<void> | null = null;
   #snapshotting = false;
@@ -93,13 +59,16 @@ export class LiveDocument {
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
       throw new Error(`plan ${planId}: stored updates do not form a complete document`);
     }
-    this.#nextSeq = stored.headSeq;
     this.#durableSeq = stored.headSeq;
     this.#tailCount = stored.tailCount;
     this.#storedBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
-    this.presence = new Presence(this.doc, (update) => {
-      for (const peer of this.peers) peer.sendAwareness(update);
-    });
+    this.presence = new Presence(
+      this.doc,
+      (update) => {
+        for (const peer of this.peers) peer.sendAwareness(update);
+      },
+      (update) => deps.onPresence?.(planId, update),
+    );
   }
 
   get headSeq(): number {
@@ -120,18 +89,18 @@ export class LiveDocument {
         return { ok: false, code: 'BAD_USER_INPUT', reason: 'the plan document has reached its size limit', section: null };
       }
       const applied = this.apply(update);
-      if (!applied) return { ok: true, seq: this.#nextSeq, changed: false, sections: [], durable: this.#whenDurable() };
+      if (!applied) return { ok: true, changed: false, sections: [], durable: this.#whenDurable().then(() => this.#durableSeq) };
       this.#storedBytes += applied.byteLength;
       const sections = inspection.sections;
       const addsEvaluation = inspection.touches.some((touch) => touch.section === 'evaluations' && touch.isNewEntry);
-      const durable = new Promise<void>((resolve, reject) => {
+      const durable = new Promise<number>((resolve, reject) => {
         // A change with no connection behind it is a server-side change, which only GraphQL makes.
         const door = origin ? 'LIVE' : 'GRAPHQL';
-        this.#batch.push({ seq: ++this.#nextSeq, authorId: actor.personId, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
+        this.#batch.push({ authorId: actor.personId, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
       });
       durable.catch(() => undefined); // the failure is handled by #fail; callers that wait see it too
       this.#flushing ??= this.#flush();
-      return { ok: true, seq: this.#nextSeq, changed: true, sections, durable };
+      return { ok: true, changed: true, sections, durable };
     });
   }
 
@@ -173,6 +142,26 @@ export class LiveDocument {
     if (force ? this.#tailCount > 0 : this.#tailCount >= this.deps.settings.snapshotEvery) await this.#snapshot();
   }
 
+  /**
+   * Another server committed `change` (heard through the cluster). Applied when it is the next in
+   * the log; older ones are already here; after a gap the missing part is read from the log.
+   */
+  receiveCommitted(change: LoggedUpdate): Promise<void> {
+    return this.#serialized(() => this.#atLog(async () => {
+      if (this.closed || this.#failure || change.seq <= this.#durableSeq) return;
+      if (change.seq === this.#durableSeq + 1) this.#applyLogged({ snapshot: null, updates: [change] });
+      else this.#applyLogged(await this.deps.store.since(this.planId, this.#durableSeq));
+    }));
+  }
+
+  /** Applies whatever other servers committed that this copy has not heard of (a reconnect, a missed message). */
+  catchUp(): Promise<void> {
+    return this.#serialized(() => this.#atLog(async () => {
+      if (this.closed || this.#failure) return;
+      this.#applyLogged(await this.deps.store.since(this.planId, this.#durableSeq));
+    }));
+  }
+
   close(): void {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -180,24 +169,9 @@ export class LiveDocument {
     this.doc.destroy();
   }
 
-  /** Applies an accepted update; returns what Yjs actually integrated, or null for nothing new. */
-  private apply(update: Uint8Array): Uint8Array | null {
-    const integrated: Uint8Array[] = [];
-    const capture = (change: Uint8Array, origin: unknown) => {
-      if (origin === APPLY_ORIGIN) integrated.push(change);
-    };
-    this.doc.on('update', capture);
-    try {
-      Y.applyUpdate(this.doc, update, APPLY_ORIGIN);
-    } finally {
-      this.doc.off('update', capture);
-    }
-    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
-      // The inspector should make this impossible; if not, memory no longer matches what can be stored.
-      throw new Error('an accepted update left pending structs');
-    }
-    if (integrated.length === 0) return null;
-    return integrated.length === 1 ? integrated[0]! : Y.mergeUpdates(integrated);
+  /** Applies an accepted or logged update; returns what Yjs actually integrated, or null for nothing new. */
+  private apply(update: Uint8Array, origin: symbol = APPLY_ORIGIN): Uint8Array | null {
+    return integrateUpdate(this.doc, update, origin);
   }
 
   async #firstDenied(actor: Actor, touches: readonly Touch[]): Promise<SectionKey | null> {
@@ -231,26 +205,28 @@ export class LiveDocument {
     try {
       while (this.#batch.length && !this.#failure) {
         const batch = this.#batch.splice(0);
+        let appended: AppendResult;
         try {
-          await this.deps.store.append(this.planId, batch);
+          appended = await this.#atLog(async () => {
+            const result = await this.deps.store.append(this.planId, batch, this.#durableSeq);
+            // Others' commits come first in the log, so they are applied (and relayed) first here too.
+            this.#applyLogged(result.missed);
+            // Within the turn: an update heard from another server next must see the new head.
+            this.#durableSeq = result.firstSeq + batch.length - 1;
+            this.#tailCount += batch.length;
+            return result;
+          });
         } catch (error) {
           this.#fail(error, batch);
           return;
         }
-        this.#durableSeq = batch[batch.length - 1]!.seq;
-        this.#tailCount += batch.length;
-        for (const commit of batch) {
-          commit.resolve();
+        batch.forEach((commit, index) => {
+          const seq = appended.firstSeq + index;
+          commit.resolve(seq);
           for (const peer of this.peers) if (peer !== commit.origin) peer.sendUpdate(commit.update);
-          this.deps.onCommitted({
-            planId: this.planId,
-            seq: commit.seq,
-            authorId: commit.authorId,
-            sections: [...commit.sections],
-            at: commit.at,
-            addsEvaluation: commit.addsEvaluation,
-          });
-        }
+          const { authorId, sections, at, update, addsEvaluation } = commit;
+          this.deps.onCommitted({ planId: this.planId, seq, authorId, sections: [...sections], at, update, local: true, addsEvaluation });
+        });
       }
     } finally {
       this.#flushing = null;
@@ -258,13 +234,47 @@ export class LiveDocument {
     if (this.#tailCount >= this.deps.settings.snapshotEvery && !this.#snapshotting) void this.#snapshot();
   }
 
+  /** Applies what other servers committed (already checked and attributed there) and tells peers and the hub. */
+  #applyLogged({ snapshot, updates }: LogSince): void {
+    if (snapshot) {
+      // Yjs merges idempotently: the snapshot adds exactly what this copy lacks up to its seq.
+      this.apply(snapshot.state, LOGGED_ORIGIN);
+      const missing = snapshot.seq - this.#durableSeq;
+      this.#durableSeq = snapshot.seq;
+      this.#tailCount = 0;
+      this.#storedBytes = snapshot.state.byteLength;
+      this.deps.logger.info({ event: 'document.resynced_from_snapshot', planId: this.planId, seq: snapshot.seq, missing });
+      if (this.peers.size) {
+        const state = Y.encodeStateAsUpdate(this.doc);
+        for (const peer of this.peers) peer.sendUpdate(state);
+      }
+    }
+    for (const logged of updates) {
+      if (logged.seq !== this.#durableSeq + 1) throw new Error(`plan ${this.planId}: expected seq ${this.#durableSeq + 1}, got ${logged.seq}`);
+      const applied = this.apply(logged.update, LOGGED_ORIGIN);
+      this.#durableSeq = logged.seq;
+      this.#tailCount += 1;
+      this.#storedBytes += logged.update.byteLength;
+      if (applied) for (const peer of this.peers) peer.sendUpdate(applied);
+      const { seq, authorId, sections, at, update } = logged;
+      this.deps.onCommitted({ planId: this.planId, seq, authorId, sections, at, update, local: false, addsEvaluation: false });
+    }
+  }
+
+  #atLog<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#logTurn.then(task, task);
+    this.#logTurn = run.catch(() => undefined);
+    return run;
+  }
+
   async #snapshot(): Promise<void> {
     if (this.#snapshotting || this.closed) return;
     this.#snapshotting = true;
     try {
       const { seq, state } = await this.durableState();
-      await this.deps.store.writeSnapshot(this.planId, seq, state, this.deps.clock.now());
-      this.#tailCount = this.#nextSeq - seq;
+      const written = await this.deps.store.writeSnapshot(this.planId, seq, state, this.deps.clock.now());
+      if (!written) return; // another server is compacting this plan, or already has past `seq`
+      this.#tailCount = this.#durableSeq - seq;
       this.#storedBytes = state.byteLength;
       this.deps.logger.debug({ event: 'document.snapshot', planId: this.planId, seq, bytes: state.byteLength });
     } catch (error) {

@@ -4,6 +4,9 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { DocumentPeer, Refusal } from './document-peer.js';
 
+/** Origin of presence heard from another server. */
+const REMOTE = Symbol('samplan.remote-presence');
+
 /** @default limits on what one connection may put into presence. */
 export const PRESENCE_LIMITS = {
   maxClientIdsPerPeer: 8,
@@ -25,14 +28,30 @@ export class Presence {
   readonly #owners = new Map<number, DocumentPeer>();
   readonly #idsOf = new Map<DocumentPeer, Set<number>>();
 
-  constructor(doc: Y.Doc, broadcast: (update: Uint8Array) => void) {
+  /**
+   * `broadcast` sends changes to this server's connections; `forward` sends the changes this
+   * server's own connections made to the other servers (each server checks its own connections).
+   * Timeouts are not forwarded: every server times out a silent client on its own.
+   */
+  constructor(doc: Y.Doc, broadcast: (update: Uint8Array) => void, forward: (update: Uint8Array) => void = () => undefined) {
     this.#awareness = new awarenessProtocol.Awareness(doc);
     // The server itself is not present.
     this.#awareness.setLocalState(null);
-    this.#awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>) => {
+    this.#awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
-      if (changed.length) broadcast(awarenessProtocol.encodeAwarenessUpdate(this.#awareness, changed));
+      if (!changed.length) return;
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.#awareness, changed);
+      broadcast(update);
+      if (origin !== REMOTE && origin !== 'timeout') forward(update);
     });
+  }
+
+  /**
+   * Presence from another Samplan server, which checked its own connection and set `user`; a
+   * dead server's entries go through the normal awareness timeout.
+   */
+  applyRemote(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.#awareness, update, REMOTE);
   }
 
   /** Everyone present now, for a connection that just joined; null when nobody is. */

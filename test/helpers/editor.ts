@@ -19,8 +19,9 @@ export interface Editor {
 }
 
 /** A real y-websocket client, connected the way the README tells a newcomer to connect. */
-export function connectEditor(t: TestApp, planId: string, token: string, options: { connect?: boolean } = {}): Editor {
-  const doc = new Y.Doc();
+export function connectEditor(t: TestApp, planId: string, token: string, options: { connect?: boolean; doc?: Y.Doc } = {}): Editor {
+  // A given doc is a client moving to another server (as a load balancer would send it), keeping what it has.
+  const doc = options.doc ?? new Y.Doc();
   defineSections(doc);
   const provider = new WebsocketProvider(`${t.url.replace(/^http/, 'ws')}/collab`, planId, doc, {
     params: { token },

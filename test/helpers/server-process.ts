@@ -21,13 +21,14 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       ...process.env,
       NODE_ENV: 'test',
       PORT: '0',
-      LOG_LEVEL: 'silent',
+      // TEST_LOG_LEVEL=debug shows what the server process logs (on this process's stdout).
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       DATABASE_URL: databaseUrl,
       BOOTSTRAP_ADMIN_ISSUER: ADMIN.issuer,
       BOOTSTRAP_ADMIN_SUBJECT: ADMIN.subject,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env['TEST_LOG_LEVEL'] ? 'inherit' : 'ignore', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
