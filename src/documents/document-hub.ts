@@ -29,8 +29,23 @@ export interface DocumentReplication {
   publishPresence(planId: string, update: Uint8Array): void;
 }
 
-/** How long cached access facts are trusted without an event saying they changed. */
-const ACCESS_TTL_MS = 5_000;
+/**
+ * How long cached access facts are trusted without an event saying they changed. Every change of
+ * participants, consent, rights or the plan's end publishes one (relayed between servers), so the
+ * age only bounds what changes by the calendar alone, like a participation's last day.
+ */
+const ACCESS_TTL_MS = 30_000;
+/** Past this age, facts still in use are reloaded in the background, so a steady stream of edits never waits for a reload. */
+const ACCESS_REFRESH_AFTER_MS = 20_000;
+/** How often connected readers of plans whose facts have aged out are re-checked. */
+const ACCESS_SWEEP_MS = 5_000;
+
+interface CachedAccess {
+  value: Promise<PlanAccess>;
+  /** When the load began: the facts are at least this fresh. */
+  loadedAt: number;
+  refreshing: boolean;
+}
 
 /**
  * The live documents of this server: loads each plan's document once (concurrent first opens
@@ -40,7 +55,7 @@ const ACCESS_TTL_MS = 5_000;
 export class DocumentHub {
   readonly store: DocumentStore;
   readonly #documents = new Map<string, Promise<LiveDocument>>();
-  readonly #access = new Map<string, { value: Promise<PlanAccess>; loadedAt: number }>();
+  readonly #access = new Map<string, CachedAccess>();
   /** Automatic EVALUATION versions being saved, by `planId:seq` of the change that added the evaluation. */
   readonly #evaluationVersions = new Map<string, Promise<string>>();
   readonly #stopListening: Array<() => void>;
@@ -55,10 +70,14 @@ export class DocumentHub {
       deps.events.listen('sectionRightsChanged', changed),
       deps.events.listen('planEnded', (event) => void this.#ended(event)),
     ];
-    // Participation can also end by date; connected readers are re-checked on a timer.
+    // Participation can also end by date: connected readers of plans whose facts aged out are re-checked.
     this.#sweep = setInterval(() => {
-      for (const planId of this.#documents.keys()) void this.#refreshAccess(planId);
-    }, ACCESS_TTL_MS);
+      const now = this.deps.clock.now().getTime();
+      for (const planId of this.#documents.keys()) {
+        const cached = this.#access.get(planId);
+        if (!cached || now - cached.loadedAt >= ACCESS_TTL_MS) void this.#refreshAccess(planId);
+      }
+    }, ACCESS_SWEEP_MS);
     this.#sweep.unref();
   }
 
@@ -127,12 +146,35 @@ export class DocumentHub {
 
   /** Current participants and section grants of a plan, cached briefly and refreshed on change events. */
   access(planId: string): Promise<PlanAccess> {
+    const now = this.deps.clock.now().getTime();
     const cached = this.#access.get(planId);
-    if (cached && this.deps.clock.now().getTime() - cached.loadedAt < ACCESS_TTL_MS) return cached.value;
+    if (cached && now - cached.loadedAt < ACCESS_TTL_MS) {
+      if (now - cached.loadedAt >= ACCESS_REFRESH_AFTER_MS && !cached.refreshing) this.#reloadAhead(planId, cached, now);
+      return cached.value;
+    }
     const value = this.#loadAccess(planId);
-    this.#access.set(planId, { value, loadedAt: this.deps.clock.now().getTime() });
-    value.catch(() => this.#access.delete(planId));
+    const entry: CachedAccess = { value, loadedAt: now, refreshing: false };
+    this.#access.set(planId, entry);
+    value.catch(() => {
+      if (this.#access.get(planId) === entry) this.#access.delete(planId);
+    });
     return value;
+  }
+
+  /** Replaces `cached` once fresh facts are in, unless an event dropped it meanwhile (then the next use loads anew). */
+  #reloadAhead(planId: string, cached: CachedAccess, startedAt: number): void {
+    cached.refreshing = true;
+    const value = this.#loadAccess(planId);
+    value.then(
+      (access) => {
+        if (this.#access.get(planId) !== cached) return;
+        this.#access.set(planId, { value, loadedAt: startedAt, refreshing: false });
+        void this.#documents.get(planId)?.then((document) => this.#recheckPeers(document, access), () => undefined);
+      },
+      () => {
+        cached.refreshing = false;
+      },
+    );
   }
 
   /** The grants of one person in one plan, for `canEdit` and the rights listing. */
@@ -185,7 +227,7 @@ export class DocumentHub {
   }
 
   async #load(planId: string): Promise<LiveDocument> {
-    const started = Date.now();
+    const started = performance.now();
     const stored = await this.store.load(planId);
     const document = new LiveDocument(planId, stored, {
       store: this.store,
@@ -197,7 +239,7 @@ export class DocumentHub {
       onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
       onFailed: (failed, error) => this.#evict(failed, error),
     });
-    this.deps.logger.info({ event: 'document.loaded', planId, seq: stored.headSeq, tail: stored.tailCount, ms: Date.now() - started });
+    this.deps.logger.info({ event: 'document.loaded', planId, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
     return document;
   }
 
@@ -280,13 +322,18 @@ export class DocumentHub {
     if (!loading) return;
     try {
       const [document, access] = await Promise.all([loading, this.access(planId)]);
-      for (const peer of document.peers) {
-        if (can(peer.actor, 'plan.readContent', access.plan)) continue;
-        peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
-        this.detach(document, peer);
-      }
+      this.#recheckPeers(document, access);
     } catch (error) {
       this.deps.logger.warn({ event: 'document.access_refresh_failed', planId, err: error });
+    }
+  }
+
+  /** Disconnects anyone who may no longer read the plan's content. */
+  #recheckPeers(document: LiveDocument, access: PlanAccess): void {
+    for (const peer of document.peers) {
+      if (can(peer.actor, 'plan.readContent', access.plan)) continue;
+      peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
+      this.detach(document, peer);
     }
   }
 }

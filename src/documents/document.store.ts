@@ -1,6 +1,8 @@
 import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
-import { recordAccess, sectionWrites, type AccessDoor } from '../access-log/access-log.js';
+import type { AccessDoor } from '../access-log/access-log.js';
 import { notFound } from '../errors/error-codes.js';
+import pLimit from 'p-limit';
+import { COMMIT_LOCK, GroupCommit } from './log-writer.js';
 
 /** An accepted update ready to be committed; its `seq` is assigned when it is appended. */
 export interface CommitEntry {
@@ -47,21 +49,27 @@ export interface AppendResult {
  * Advisory-lock namespaces (the first key of the two-key form); the second key is the plan's hash.
  * Collisions of the hash only make two plans wait for each other, never mix their logs.
  */
-const LOCK = { commit: 0x5a01, snapshot: 0x5a02 } as const;
+const LOCK = { commit: COMMIT_LOCK, snapshot: 0x5a02 } as const;
 
 /** A document that cannot be rebuilt from what is stored; never replaced by an empty one. */
 export class DocumentLoadError extends Error {
   override name = 'DocumentLoadError';
 }
 
-const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
-
 /**
  * Durable storage of plan documents: the update log, snapshots and per-minute attribution.
  * Each method runs on its own EntityManager fork; writes that belong together share a transaction.
  */
+/** Snapshots written at once by one server: compaction must not take the connections commits need. */
+const SNAPSHOT_CONCURRENCY = 2;
+
 export class DocumentStore {
-  constructor(private readonly orm: MikroORM) {}
+  readonly #groupCommit: GroupCommit;
+  readonly #snapshotSlot = pLimit(SNAPSHOT_CONCURRENCY);
+
+  constructor(private readonly orm: MikroORM) {
+    this.#groupCommit = new GroupCommit((work) => this.em().transactional(work), readSince);
+  }
 
   private em(): EntityManager {
     return this.orm.em.fork();
@@ -106,24 +114,10 @@ export class DocumentStore {
    * a committed change always has its log rows, and a change that failed to commit has none.
    * Several servers may hold the same plan, so the batch is numbered under a per-plan lock from
    * the log's head, and whatever others committed after `knownHead` comes back to be applied.
+   * Batches of many plans share a transaction (src/documents/log-writer.ts).
    */
-  async append(planId: string, entries: readonly CommitEntry[], knownHead: number): Promise<AppendResult> {
-    return this.em().transactional(async (em) => {
-      await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK.commit, planId]);
-      // A separate statement: in READ COMMITTED it sees every commit made before the lock was granted.
-      const head = await readHead(em, planId);
-      const missed: LogSince = head > knownHead ? await readSince(em, planId, knownHead) : { snapshot: null, updates: [] };
-      const firstSeq = head + 1;
-      if (entries.length === 0) return { firstSeq, missed };
-      const numbered = entries.map((entry, index) => ({ ...entry, seq: firstSeq + index }));
-      await em.execute(
-        `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        numbered.flatMap((entry) => [planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
-      );
-      await recordAccess(em, numbered.flatMap((entry) => sectionWrites(planId, entry)));
-      await recordChanges(em, planId, numbered);
-      return { firstSeq, missed };
-    });
+  append(planId: string, entries: readonly CommitEntry[], knownHead: number): Promise<AppendResult> {
+    return this.#groupCommit.append({ planId, entries, knownHead });
   }
 
   /** What the log holds after `afterSeq`, read in one consistent snapshot (compaction may run meanwhile). */
@@ -135,7 +129,11 @@ export class DocumentStore {
    * Stores the document as of `seq` and compacts the log rows it covers. Attribution lives on in
    * `plan_change`, which compaction never touches.
    */
-  async writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+  writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at));
+  }
+
+  #writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
     return this.em().transactional(async (em) => {
       // One server compacts a plan at a time; another that finds it busy skips (a later snapshot tries again).
       const [lock] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [LOCK.snapshot, planId]);
@@ -153,15 +151,6 @@ export class DocumentStore {
       return true;
     });
   }
-}
-
-/** The log's head: the newest row, or the newest snapshot when everything was compacted. Two primary-key look-ups. */
-async function readHead(em: EntityManager, planId: string): Promise<number> {
-  const [row] = await em.execute<Array<{ head: string | null }>>(
-    `select greatest((select max(seq) from plan_update where plan_id = ?), (select max(seq) from plan_snapshot where plan_id = ?)) as head`,
-    [planId, planId],
-  );
-  return Number(row?.head ?? 0);
 }
 
 async function readSince(em: EntityManager, planId: string, afterSeq: number): Promise<LogSince> {
@@ -184,32 +173,3 @@ async function readSince(em: EntityManager, planId: string, afterSeq: number): P
   };
 }
 
-/** Per-minute attribution of a committed batch; never compacted. */
-async function recordChanges(em: EntityManager, planId: string, entries: ReadonlyArray<CommitEntry & { seq: number }>): Promise<void> {
-  const changes = new Map<string, { section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
-  for (const entry of entries) {
-    const minute = minuteOf(entry.at);
-    for (const section of entry.sections) {
-      const key = `${section}/${entry.authorId}/${minute.getTime()}`;
-      const change = changes.get(key);
-      if (change) Object.assign(change, { count: change.count + 1, last: entry.seq, at: entry.at });
-      else changes.set(key, { section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
-    }
-  }
-  if (changes.size === 0) return;
-  const rows = [...changes.values()];
-  await em.execute(
-    `insert into plan_change (plan_id, section, person_id, minute, changes, first_seq, last_seq, last_at)
-     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-     on conflict (plan_id, section, person_id, minute) do update set
-       changes = plan_change.changes + excluded.changes,
-       last_seq = greatest(plan_change.last_seq, excluded.last_seq),
-       last_at = greatest(plan_change.last_at, excluded.last_at)`,
-    rows.flatMap((row) => [planId, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
-  );
-}
-
-/** PostgreSQL array literal for a text[] parameter. Section keys are plain identifiers. */
-function toTextArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}

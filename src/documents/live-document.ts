@@ -45,6 +45,8 @@ export class LiveDocument {
   #batch: PendingCommit[] = [];
   #flushing: Promise<void> | null = null;
   #snapshotting = false;
+  /** Log length that triggers a snapshot: `snapshotEvery` plus up to a quarter more, drawn per copy. */
+  readonly #snapshotAfter: number;
   #failure: unknown = null;
 
   constructor(
@@ -59,6 +61,8 @@ export class LiveDocument {
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
       throw new Error(`plan ${planId}: stored updates do not form a complete document`);
     }
+    // Plans loaded together (as after a restart) would otherwise all snapshot at the same moment.
+    this.#snapshotAfter = deps.settings.snapshotEvery + Math.floor(Math.random() * Math.ceil(deps.settings.snapshotEvery / 4));
     this.#durableSeq = stored.headSeq;
     this.#tailCount = stored.tailCount;
     this.#storedBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
@@ -139,7 +143,7 @@ export class LiveDocument {
   /** Commits whatever is pending, then writes a snapshot if the log has grown since the last one. */
   async flushAndSnapshot(force = false): Promise<void> {
     await this.#whenDurable();
-    if (force ? this.#tailCount > 0 : this.#tailCount >= this.deps.settings.snapshotEvery) await this.#snapshot();
+    if (force ? this.#tailCount > 0 : this.#tailCount >= this.#snapshotAfter) await this.#snapshot();
   }
 
   /**
@@ -231,7 +235,7 @@ export class LiveDocument {
     } finally {
       this.#flushing = null;
     }
-    if (this.#tailCount >= this.deps.settings.snapshotEvery && !this.#snapshotting) void this.#snapshot();
+    if (this.#tailCount >= this.#snapshotAfter && !this.#snapshotting) void this.#snapshot();
   }
 
   /** Applies what other servers committed (already checked and attributed there) and tells peers and the hub. */

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '../../src/db/embedded-postgres.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface ServerChild {
+  name: string;
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Calls `listener` with each chunk the server writes (stdout and stderr); returns the function that stops it. */
+  onOutput(listener: (chunk: string) => void): () => void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server under test as its own process, so its CPU and RSS are its own, and resolves once
+ * its stderr/stdout shows `ready` (a regex whose first group, if any, is the base URL).
+ */
+export async function startChild(name: string, args: string[], env: Record<string, string>, ready: RegExp, port: number): Promise<ServerChild> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      const match = ready.exec(output);
+      if (match) resolve(match[1] ?? `http://127.0.0.1:${port}`);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready:\n${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    url,
+    port,
+    child,
+    onOutput(listener) {
+      const onChunk = (chunk: Buffer) => listener(chunk.toString());
+      child.stdout!.on('data', onChunk);
+      child.stderr!.on('data', onChunk);
+      return () => {
+        child.stdout!.off('data', onChunk);
+        child.stderr!.off('data', onChunk);
+      };
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Starts Samplan (`src/main.ts`, as `npm start` does) on a free port. */
+export async function startSamplan(databaseUrl: string, env: Record<string, string> = {}, name = 'samplan'): Promise<ServerChild> {
+  const port = await findFreePort();
+  // BENCH_CPU_PROF=<dir>: each Samplan process writes a V8 CPU profile there when it stops (bench/README.md).
+  const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env['BENCH_CPU_PROF'])}`] : [];
+  return startChild(name, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    DEV_AUTH: 'true',
+    ...env,
+  }, /Samplan is up: (\S+)\/graphql/, port);
+}
+
+/** Cumulative CPU seconds (user + system) of a process, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ") ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident set size in bytes, from /proc/<pid>/status. */
+export function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/** CPU use over a window: call `start()` then `stop()`; reports cores used (1.0 = one full core). */
+export function cpuMeter(pid: number) {
+  let cpu = 0;
+  let at = 0;
+  let peakRss = 0;
+  let sampler: NodeJS.Timeout | null = null;
+  return {
+    start() {
+      cpu = cpuSeconds(pid);
+      at = performance.now();
+      peakRss = rssBytes(pid);
+      sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 500);
+    },
+    stop() {
+      if (sampler) clearInterval(sampler);
+      const seconds = (performance.now() - at) / 1000;
+      return { cores: (cpuSeconds(pid) - cpu) / seconds, cpuSeconds: cpuSeconds(pid) - cpu, peakRssBytes: Math.max(peakRss, rssBytes(pid)) };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench` (`-- --quick` for a short run, `-- --only=live,graphql` for some workloads):
+ * Samplan measured side by side with the systems people would pick instead, in one invocation on
+ * one machine. See bench/README.md.
+ */
+import { openBenchDatabase } from './lib/database.js';
+import { parseOptions } from './lib/options.js';
+import { startSamplan } from './lib/processes.js';
+import * as progress from './lib/progress.js';
+import { BenchReport } from './lib/results.js';
+import { createPlans } from './lib/samplan-plans.js';
+import { runColdLoad } from './workloads/cold-load.js';
+import { runCrossServer } from './workloads/cross-server.js';
+import { runGraphql } from './workloads/graphql.js';
+import { compareLiveEditing } from './workloads/live-comparison.js';
+import { runMemory } from './workloads/memory.js';
+import { runSectionCheck } from './workloads/section-check.js';
+import { runUpdateInspection } from './workloads/update-inspection.js';
+
+const options = parseOptions(process.argv.slice(2), process.env);
+const wanted = (name: string) => options.only.length === 0 || options.only.includes(name);
+const report = new BenchReport(options.quick, options.only.length > 0);
+const database = await openBenchDatabase();
+try {
+  if (wanted('live') || wanted('graphql') || wanted('memory')) {
+    const samplan = await startSamplan(database.url);
+    try {
+      progress.phase(`setup: ${options.live.plans} Samplan plans × ${options.live.editorsPerPlan} participants through GraphQL (not measured)`);
+      const plans = await createPlans(samplan.url, 'live', options.live.plans, options.live.editorsPerPlan, (done) => progress.status(`${done}/${options.live.plans} plans`));
+      progress.done();
+      if (wanted('live')) await compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'));
+      if (wanted('graphql')) await runGraphql(report, options, samplan, plans);
+      await samplan.stop();
+      if (wanted('memory')) await runMemory(report, options, database.url, plans);
+    } finally {
+      await samplan.stop();
+    }
+  }
+  if (wanted('section-check')) await runSectionCheck(report, options);
+  if (wanted('update-inspection')) await runUpdateInspection(report);
+  if (wanted('cold-load')) await runColdLoad(report, options, await database.create('cold'));
+  if (wanted('cross-server')) await runCrossServer(report, options, await database.create('cluster'));
+  report.printTargets();
+  const file = await report.write();
+  process.stdout.write(`\nResults written to ${file}\n`);
+} finally {
+  await database.dispose();
+}

@@ -1,0 +1,77 @@
+import autocannon from 'autocannon';
+import type { BenchOptions } from '../lib/options.js';
+import { startBareApollo } from '../lib/peers.js';
+import { cpuMeter, type ServerChild } from '../lib/processes.js';
+import * as progress from '../lib/progress.js';
+import type { BenchReport } from '../lib/results.js';
+import type { BenchPlan } from '../lib/samplan-plans.js';
+import { round } from '../lib/stats.js';
+
+const PLAN_QUERY = 'query($id: ID!) { plan(id: $id) { sections { key content } participants { role person { displayName } } } }';
+
+interface GraphqlResult {
+  server: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  cpuCores: number;
+}
+
+async function hammer(name: string, server: ServerChild, body: string, headers: Record<string, string>, options: BenchOptions): Promise<GraphqlResult> {
+  progress.phase(`graphql: ${name}, ${options.graphql.connections} connections for ${options.graphql.seconds}s`);
+  const meter = cpuMeter(server.child.pid!);
+  meter.start();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({
+      url: `${server.url}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      connections: options.graphql.connections,
+      duration: options.graphql.seconds,
+    }, (error, finished) => (error ? reject(error) : resolve(finished)));
+    let responses = 0;
+    instance.on('response', () => responses++);
+    const ticker = setInterval(() => progress.status(`${responses} responses`), 1_000);
+    instance.on('done', () => clearInterval(ticker));
+  });
+  const usage = meter.stop();
+  progress.done(`${name}: ${Math.round(result.requests.average)} req/s`);
+  return { server: name, rps: round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuCores: round(usage.cores, 2) };
+}
+
+/**
+ * Workload 4: an authenticated plan query (sections and participants) against Samplan, and the same
+ * shape answered as a constant by a bare Apollo Server, in the same run.
+ */
+export async function runGraphql(report: BenchReport, options: BenchOptions, samplan: ServerChild, plans: BenchPlan[]): Promise<void> {
+  const plan = plans[0]!;
+  const owner = plan.editors[0]!;
+  const body = JSON.stringify({ query: PLAN_QUERY, variables: { id: plan.id } });
+  // One request first: it must answer with data, or the figures below measure error responses.
+  const probe = await fetch(`${samplan.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` }, body });
+  const probeBody = (await probe.json()) as { data?: unknown; errors?: unknown };
+  if (!probeBody.data || probeBody.errors) throw new Error(`plan query failed: ${JSON.stringify(probeBody.errors)}`);
+  const ours = await hammer('samplan', samplan, body, { authorization: `Bearer ${owner.token}` }, options);
+  const bare = await startBareApollo();
+  let baseline: GraphqlResult;
+  try {
+    baseline = await hammer(bare.name, bare, body, {}, options);
+  } finally {
+    await bare.stop();
+  }
+  const results = [ours, baseline];
+  report.add('4. GraphQL plan query under load', results, results.map((result) => ({
+    server: result.server,
+    'req/s': result.rps,
+    'p50 ms': result.p50Ms,
+    'p99 ms': result.p99Ms,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+    'CPU cores': result.cpuCores,
+  })));
+  const ratio = ours.rps / baseline.rps;
+  report.target({ workload: 'graphql', goal: '≥ 0.5× the req/s of bare Apollo', measured: `${ratio.toFixed(2)}× (${ours.rps} vs ${baseline.rps} req/s, p99 ${ours.p99Ms} vs ${baseline.p99Ms} ms)`, met: ratio >= 0.5 });
+}

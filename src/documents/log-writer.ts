@@ -1,0 +1,169 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAccess, sectionWrites } from '../access-log/access-log.js';
+import type { AppendResult, CommitEntry, LogSince } from './document.store.js';
+
+/** One plan's batch waiting to be appended to its log. */
+export interface AppendRequest {
+  planId: string;
+  entries: readonly CommitEntry[];
+  /** The head the caller's copy has: whatever the log holds past it comes back as `missed`. */
+  knownHead: number;
+}
+
+/** Advisory-lock namespace of a plan's log (the first key of the two-key form); the second is the plan's hash. */
+export const COMMIT_LOCK = 0x5a01;
+
+/** At most this many entries go into one transaction (PostgreSQL takes at most 65,535 parameters a statement). */
+const MAX_ENTRIES_PER_TRANSACTION = 1_000;
+/** Transactions appending at once, of the pool's 10 connections: the rest serve reads and GraphQL. */
+const MAX_CONCURRENT_TRANSACTIONS = 2;
+
+/**
+ * Group commit across plans. Every plan document commits its own accepted changes in order, one
+ * batch at a time; with hundreds of plans being edited, one transaction per plan per batch makes
+ * PostgreSQL round trips the limit (and the pool's queue the latency). So appends that arrive
+ * while the transactions in flight run wait for the next one, which writes them all with a few
+ * multi-row statements. Each plan still gets a gapless sequence under its own lock, taken in a fixed order
+ * so that two servers never deadlock.
+ */
+type Waiting = AppendRequest & { resolve(result: AppendResult): void; reject(error: unknown): void };
+
+export class GroupCommit {
+  #waiting: Waiting[] = [];
+  #inFlight = 0;
+
+  constructor(
+    private readonly transaction: <T>(work: (em: EntityManager) => Promise<T>) => Promise<T>,
+    private readonly readSince: (em: EntityManager, planId: string, afterSeq: number) => Promise<LogSince>,
+  ) {}
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ ...request, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  /** Starts transactions while fewer than the limit run; what waits meanwhile goes in the next. */
+  #pump(): void {
+    while (this.#inFlight < MAX_CONCURRENT_TRANSACTIONS && this.#waiting.length) {
+      const group = this.#takeGroup();
+      this.#inFlight += 1;
+      void this.#commit(group).finally(() => {
+        this.#inFlight -= 1;
+        this.#pump();
+      });
+    }
+  }
+
+  async #commit(group: Waiting[]): Promise<void> {
+    try {
+      const results = await this.transaction((em) => appendAll(em, group, this.readSince));
+      group.forEach((request, index) => request.resolve(results[index]!));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      // One plan's failure must not fail the others: each tries again on its own.
+      await Promise.all(group.map(async (request) => {
+        try {
+          const [result] = await this.transaction((em) => appendAll(em, [request], this.readSince));
+          request.resolve(result!);
+        } catch (alone) {
+          request.reject(alone);
+        }
+      }));
+    }
+  }
+
+  /** The next transaction's requests: in arrival order, one per plan (a plan's next batch waits its turn), within the size limit. */
+  #takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    const plans = new Set<string>();
+    let entries = 0;
+    this.#waiting = this.#waiting.filter((request) => {
+      const fits = group.length === 0 || entries + request.entries.length <= MAX_ENTRIES_PER_TRANSACTION;
+      if (!fits || plans.has(request.planId)) return true;
+      group.push(request);
+      plans.add(request.planId);
+      entries += request.entries.length;
+      return false;
+    });
+    return group;
+  }
+}
+
+/** Appends every request's entries in the caller's transaction; results in the requests' order. */
+async function appendAll(
+  em: EntityManager,
+  requests: readonly AppendRequest[],
+  readSince: (em: EntityManager, planId: string, afterSeq: number) => Promise<LogSince>,
+): Promise<AppendResult[]> {
+  const planIds = requests.map((request) => request.planId);
+  // Locks in one fixed order (the lock key, then the id) on every server: no deadlock between them.
+  await em.execute(
+    `select pg_advisory_xact_lock(?, k.key) from (
+       select hashtext(id) as key, id from unnest(?::text[]) as id order by 1, 2 offset 0
+     ) as k`,
+    [COMMIT_LOCK, toTextArray(planIds)],
+  );
+  // A separate statement: in READ COMMITTED it sees every commit made before the locks were granted.
+  const heads = await em.execute<Array<{ id: string; head: string | null }>>(
+    `select p.id, greatest(
+       (select max(seq) from plan_update where plan_id = p.id::uuid),
+       (select max(seq) from plan_snapshot where plan_id = p.id::uuid)) as head
+     from unnest(?::text[]) as p(id)`,
+    [toTextArray(planIds)],
+  );
+  const headOf = new Map(heads.map((row) => [row.id, Number(row.head ?? 0)]));
+  const results: AppendResult[] = [];
+  const numbered: Array<CommitEntry & { planId: string; seq: number }> = [];
+  for (const request of requests) {
+    const head = headOf.get(request.planId) ?? 0;
+    // Another server committed since this copy last looked (rare: plans edited through two servers).
+    const missed = head > request.knownHead ? await readSince(em, request.planId, request.knownHead) : { snapshot: null, updates: [] };
+    results.push({ firstSeq: head + 1, missed });
+    request.entries.forEach((entry, index) => numbered.push({ ...entry, planId: request.planId, seq: head + 1 + index }));
+  }
+  if (numbered.length === 0) return results;
+  await em.execute(
+    `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    numbered.flatMap((entry) => [entry.planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
+  );
+  await recordAccess(em, numbered.flatMap((entry) => sectionWrites(entry.planId, entry)));
+  await recordChanges(em, numbered);
+  return results;
+}
+
+const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
+
+/** Per-minute attribution of committed entries (of any plans); never compacted. */
+async function recordChanges(em: EntityManager, entries: ReadonlyArray<CommitEntry & { planId: string; seq: number }>): Promise<void> {
+  const changes = new Map<string, { planId: string; section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
+  for (const entry of entries) {
+    const minute = minuteOf(entry.at);
+    for (const section of entry.sections) {
+      const key = `${entry.planId}/${section}/${entry.authorId}/${minute.getTime()}`;
+      const change = changes.get(key);
+      if (change) Object.assign(change, { count: change.count + 1, last: entry.seq, at: entry.at });
+      else changes.set(key, { planId: entry.planId, section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
+    }
+  }
+  if (changes.size === 0) return;
+  const rows = [...changes.values()];
+  await em.execute(
+    `insert into plan_change (plan_id, section, person_id, minute, changes, first_seq, last_seq, last_at)
+     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     on conflict (plan_id, section, person_id, minute) do update set
+       changes = plan_change.changes + excluded.changes,
+       last_seq = greatest(plan_change.last_seq, excluded.last_seq),
+       last_at = greatest(plan_change.last_at, excluded.last_at)`,
+    rows.flatMap((row) => [row.planId, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
+  );
+}
+
+/** PostgreSQL array literal for a text[] parameter. Plan ids and section keys are plain identifiers. */
+export function toTextArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
