@@ -60,11 +60,11 @@ export async function startChild(name: string, args: string[], env: Record<strin
 }
 
 /** Starts Samplan (`src/main.ts`, as `npm start` does) on a free port. */
-export async function startSamplan(databaseUrl: string, env: Record<string, string> = {}, name = 'samplan'): Promise<ServerChild> {
+export async function startSamplan(databaseUrl: string, env: Record<string, string> = {}, name = 'samplan', nodeArgs: string[] = []): Promise<ServerChild> {
   const port = await findFreePort();
   // BENCH_CPU_PROF=<dir>: each Samplan process writes a V8 CPU profile there when it stops (bench/README.md).
   const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env['BENCH_CPU_PROF'])}`] : [];
-  return startChild(name, [...profile, '--import', 'tsx', 'src/main.ts'], {
+  return startChild(name, [...profile, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     NODE_ENV: 'development',
     PORT: String(port),
     LOG_LEVEL: 'warn',

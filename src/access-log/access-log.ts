@@ -20,12 +20,17 @@ export interface AccessEntry {
  * commit (or fail) together.
  */
 export async function recordAccess(em: EntityManager, entries: AccessEntry | readonly AccessEntry[]): Promise<void> {
-  const rows = Array.isArray(entries) ? entries : [entries as AccessEntry];
-  if (!rows.length) return;
-  await em.execute(
-    `insert into "access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-    rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
-  );
+  const statement = accessLogInsert(Array.isArray(entries) ? entries : [entries as AccessEntry]);
+  if (statement) await em.execute(statement.sql, statement.params);
+}
+
+/** The insert `recordAccess` runs, for a caller that folds it into a statement of its own; null for no rows. */
+export function accessLogInsert(rows: readonly AccessEntry[]): { sql: string; params: unknown[] } | null {
+  if (!rows.length) return null;
+  return {
+    sql: `insert into "access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    params: rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
+  };
 }
 
 /** What a write to one section of the plan document is logged as. */

@@ -35,8 +35,13 @@ export interface DocumentReplication {
  * age only bounds what changes by the calendar alone, like a participation's last day.
  */
 const ACCESS_TTL_MS = 30_000;
-/** Past this age, facts still in use are reloaded in the background, so a steady stream of edits never waits for a reload. */
-const ACCESS_REFRESH_AFTER_MS = 20_000;
+/**
+ * Past this age (plus up to a third more, drawn per load, so plans loaded together do not all
+ * reload together), facts still in use are reloaded in the background: a steady stream of edits
+ * never waits for a reload.
+ */
+const ACCESS_REFRESH_AFTER_MS = 18_000;
+const refreshAgeMs = () => ACCESS_REFRESH_AFTER_MS * (1 + Math.random() / 3);
 /** How often connected readers of plans whose facts have aged out are re-checked. */
 const ACCESS_SWEEP_MS = 5_000;
 
@@ -44,6 +49,8 @@ interface CachedAccess {
   value: Promise<PlanAccess>;
   /** When the load began: the facts are at least this fresh. */
   loadedAt: number;
+  /** Age at which a use starts a reload in the background. */
+  refreshAfter: number;
   refreshing: boolean;
 }
 
@@ -149,11 +156,11 @@ export class DocumentHub {
     const now = this.deps.clock.now().getTime();
     const cached = this.#access.get(planId);
     if (cached && now - cached.loadedAt < ACCESS_TTL_MS) {
-      if (now - cached.loadedAt >= ACCESS_REFRESH_AFTER_MS && !cached.refreshing) this.#reloadAhead(planId, cached, now);
+      if (now - cached.loadedAt >= cached.refreshAfter && !cached.refreshing) this.#reloadAhead(planId, cached, now);
       return cached.value;
     }
     const value = this.#loadAccess(planId);
-    const entry: CachedAccess = { value, loadedAt: now, refreshing: false };
+    const entry: CachedAccess = { value, loadedAt: now, refreshAfter: refreshAgeMs(), refreshing: false };
     this.#access.set(planId, entry);
     value.catch(() => {
       if (this.#access.get(planId) === entry) this.#access.delete(planId);
@@ -168,7 +175,7 @@ export class DocumentHub {
     value.then(
       (access) => {
         if (this.#access.get(planId) !== cached) return;
-        this.#access.set(planId, { value, loadedAt: startedAt, refreshing: false });
+        this.#access.set(planId, { value, loadedAt: startedAt, refreshAfter: refreshAgeMs(), refreshing: false });
         void this.#documents.get(planId)?.then((document) => this.#recheckPeers(document, access), () => undefined);
       },
       () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAccess, sectionWrites } from '../access-log/access-log.js';
+import { accessLogInsert, sectionWrites } from '../access-log/access-log.js';
 import type { AppendResult, CommitEntry, LogSince } from './document.store.js';
 
 /** One plan's batch waiting to be appended to its log. */
@@ -13,8 +13,11 @@ export interface AppendRequest {
 /** Advisory-lock namespace of a plan's log (the first key of the two-key form); the second is the plan's hash. */
 export const COMMIT_LOCK = 0x5a01;
 
-/** At most this many entries go into one transaction (PostgreSQL takes at most 65,535 parameters a statement). */
-const MAX_ENTRIES_PER_TRANSACTION = 1_000;
+/**
+ * At most this many entries go into one transaction. Its one write statement takes up to
+ * 6 + 14 × 8 sections = 118 parameters an entry, and PostgreSQL at most 65,535 a statement.
+ */
+const MAX_ENTRIES_PER_TRANSACTION = 400;
 /** Transactions appending at once, of the pool's 10 connections: the rest serve reads and GraphQL. */
 const MAX_CONCURRENT_TRANSACTIONS = 2;
 
@@ -127,19 +130,25 @@ async function appendAll(
     request.entries.forEach((entry, index) => numbered.push({ ...entry, planId: request.planId, seq: head + 1 + index }));
   }
   if (numbered.length === 0) return results;
-  await em.execute(
-    `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-    numbered.flatMap((entry) => [entry.planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
-  );
-  await recordAccess(em, numbered.flatMap((entry) => sectionWrites(entry.planId, entry)));
-  await recordChanges(em, numbered);
+  // The log rows, their access-log rows and their attribution in one statement: one round trip.
+  const statements = [
+    {
+      sql: `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: numbered.flatMap((entry) => [entry.planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
+    },
+    accessLogInsert(numbered.flatMap((entry) => sectionWrites(entry.planId, entry))),
+    changesUpsert(numbered),
+  ].filter((statement) => statement !== null);
+  const last = statements.pop()!;
+  const prefix = statements.length ? `with ${statements.map((statement, index) => `written_${index} as (${statement.sql})`).join(', ')} ` : '';
+  await em.execute(`${prefix}${last.sql}`, [...statements.flatMap((statement) => statement.params), ...last.params]);
   return results;
 }
 
 const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
 
-/** Per-minute attribution of committed entries (of any plans); never compacted. */
-async function recordChanges(em: EntityManager, entries: ReadonlyArray<CommitEntry & { planId: string; seq: number }>): Promise<void> {
+/** Per-minute attribution of committed entries (of any plans), never compacted; null for none. */
+function changesUpsert(entries: ReadonlyArray<CommitEntry & { planId: string; seq: number }>): { sql: string; params: unknown[] } | null {
   const changes = new Map<string, { planId: string; section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
   for (const entry of entries) {
     const minute = minuteOf(entry.at);
@@ -150,17 +159,17 @@ async function recordChanges(em: EntityManager, entries: ReadonlyArray<CommitEnt
       else changes.set(key, { planId: entry.planId, section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
     }
   }
-  if (changes.size === 0) return;
+  if (changes.size === 0) return null;
   const rows = [...changes.values()];
-  await em.execute(
-    `insert into plan_change (plan_id, section, person_id, minute, changes, first_seq, last_seq, last_at)
+  return {
+    sql: `insert into plan_change (plan_id, section, person_id, minute, changes, first_seq, last_seq, last_at)
      values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
      on conflict (plan_id, section, person_id, minute) do update set
        changes = plan_change.changes + excluded.changes,
        last_seq = greatest(plan_change.last_seq, excluded.last_seq),
        last_at = greatest(plan_change.last_at, excluded.last_at)`,
-    rows.flatMap((row) => [row.planId, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
-  );
+    params: rows.flatMap((row) => [row.planId, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
+  };
 }
 
 /** PostgreSQL array literal for a text[] parameter. Plan ids and section keys are plain identifiers. */
