@@ -5,7 +5,7 @@ import type { ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
 import type { BenchReport } from '../lib/results.js';
 import { collabUrl, type BenchPlan } from '../lib/samplan-plans.js';
-import { runLiveEditing, type LiveResult, type LiveTarget } from './live-editing.js';
+import { runLiveEditing, type LeanClientEdit, type LiveResult, type LiveTarget } from './live-editing.js';
 
 /**
  * Workload 1: the same live-editing load on Samplan (checks and durable log on, real participants
@@ -24,35 +24,27 @@ export async function compareLiveEditing(report: BenchReport, options: BenchOpti
   };
   const results: LiveResult[] = [await runLiveEditing(samplanTarget, options.live)];
 
+  /** A peer gets the same load; its editors need no participants, and its documents are named per plan. */
+  const runPeer = async (server: ServerChild, client: (plan: number, senderId: number, onEdit: LeanClientEdit) => LeanClient) => {
+    try {
+      results.push(await runLiveEditing({
+        name: server.name,
+        server,
+        plans: planCount,
+        editorsPerPlan,
+        connect: (plan, _editor, senderId, onEdit) => client(plan, senderId, onEdit),
+        entryFor: () => ({ section: 'contributions', personId: null }),
+      }, options.live));
+    } finally {
+      await server.stop();
+    }
+  };
   const reference = await startYWebsocketReference();
-  try {
-    results.push(await runLiveEditing({
-      name: reference.name,
-      server: reference,
-      plans: planCount,
-      editorsPerPlan,
-      connect: (plan, _editor, senderId, onEdit) =>
-        new LeanClient({ url: `ws://127.0.0.1:${reference.port}/plan-${plan}`, dialect: 'y-websocket', documentName: `plan-${plan}`, senderId, onEdit }),
-      entryFor: () => ({ section: 'contributions', personId: null }),
-    }, options.live));
-  } finally {
-    await reference.stop();
-  }
-
+  await runPeer(reference, (plan, senderId, onEdit) =>
+    new LeanClient({ url: `ws://127.0.0.1:${reference.port}/plan-${plan}`, dialect: 'y-websocket', documentName: `plan-${plan}`, senderId, onEdit }));
   const hocuspocus = await startHocuspocus(peerDatabaseUrl);
-  try {
-    results.push(await runLiveEditing({
-      name: hocuspocus.name,
-      server: hocuspocus,
-      plans: planCount,
-      editorsPerPlan,
-      connect: (plan, _editor, senderId, onEdit) =>
-        new LeanClient({ url: `ws://127.0.0.1:${hocuspocus.port}`, dialect: 'hocuspocus', documentName: `plan-${plan}`, token: 'bench', senderId, onEdit }),
-      entryFor: () => ({ section: 'contributions', personId: null }),
-    }, options.live));
-  } finally {
-    await hocuspocus.stop();
-  }
+  await runPeer(hocuspocus, (plan, senderId, onEdit) =>
+    new LeanClient({ url: `ws://127.0.0.1:${hocuspocus.port}`, dialect: 'hocuspocus', documentName: `plan-${plan}`, token: 'bench', senderId, onEdit }));
 
   report.add('1. live editing', results, results.map((result) => ({
     server: result.server,

@@ -15,7 +15,7 @@ export interface LiveTarget {
   /** Sorts deliveries into groups reported apart (say, across servers), by sender and receiver slot. */
   group?(senderSlot: number, receiverSlot: number): string;
 }
-type LeanClientEdit = (senderId: number, sentAtMs: number, receivedAtMs: number) => void;
+export type LeanClientEdit = (senderId: number, sentAtMs: number, receivedAtMs: number) => void;
 
 export interface LiveResult {
   server: string;
