@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { encodeDocumentMessage } from '../src/cluster/cluster-messages.js';
+import { openOrm } from '../src/db/orm.js';
+import { DocumentStore } from '../src/documents/document.store.js';
 import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
@@ -168,6 +170,42 @@ describe("two servers on one database and the machine's Redis", { timeout: 60_00
     expect(removed.errors).toBeUndefined();
     await vi.waitFor(() => expect(removedOnB.closes.map((close) => close.code)).toContain(4403));
     removedOnB.provider.disconnect();
+  });
+
+  it('shows presence across servers, named by the server each person is connected to', async () => {
+    const { a, b } = cluster;
+    const [onA, onB] = [await cluster.open(a, cluster.owner), await cluster.open(b, cluster.coordinator)];
+    for (const editor of [onA, onB]) editor.provider.awareness.setLocalStateField('user', { name: 'Whoever I say' });
+    const seenBy = (editor: Editor, other: Editor) => (editor.provider.awareness.getStates().get(other.doc.clientID) as { user?: { personId: string; name: string } } | undefined)?.user;
+    await vi.waitFor(() => {
+      expect(seenBy(onB, onA)).toMatchObject({ personId: cluster.owner.id, name: `${cluster.owner.sub} name` });
+      expect(seenBy(onA, onB)).toMatchObject({ personId: cluster.coordinator.id, name: `${cluster.coordinator.sub} name` });
+    });
+    // Leaving on A clears them on B too.
+    onA.provider.disconnect();
+    await vi.waitFor(() => expect(seenBy(onB, onA)).toBeUndefined());
+  });
+
+  it('notices a gap in the sequence and reads what it missed from the log', async () => {
+    const { a, b } = cluster;
+    const [onA, onB] = [await cluster.open(a, cluster.owner), await cluster.open(b, cluster.coordinator)];
+    await vi.waitFor(() => expect(everything(onB)).toEqual(everything(onA)));
+    // A commit no server announced, as if its Redis message had been lost: written straight to the log.
+    const orm = await openOrm(cluster.database.url);
+    try {
+      const head = (await logSeqs(cluster.database.url, cluster.plan.id)).at(-1) ?? 0;
+      const silent = new Y.Doc();
+      silent.getArray('goals').insert(0, [newEntry({ id: 'g-silent', text: text('Committed without a message') })]);
+      await new DocumentStore(orm).append(cluster.plan.id, [{ authorId: cluster.owner.id, sections: ['goals'], update: Y.encodeStateAsUpdate(silent), at: new Date(), door: 'GRAPHQL' }], head);
+    } finally {
+      await orm.close();
+    }
+    // A's next commit finds it in the log before its own; B hears A's commit, one past what it has, and reads the gap.
+    onA.doc.getArray('goals').push([newEntry({ id: 'g-next', text: text('Announced') })]);
+    await vi.waitFor(() => {
+      for (const editor of [onA, onB]) expect([hasGoal(editor, 'g-silent'), hasGoal(editor, 'g-next')]).toEqual([true, true]);
+      expect(everything(onB)).toEqual(everything(onA));
+    });
   });
 
   it('ignores what no Samplan server would publish on its channels, and a forged update ahead of the log', async () => {
