@@ -75,37 +75,54 @@ export class DocumentStore {
     return this.orm.em.fork();
   }
 
+  /**
+   * Reads a plan's document in one statement, so in one snapshot of the database: another server
+   * may compact the log meanwhile, and rows read after a snapshot it has just replaced would look
+   * like a gap. One round trip, too.
+   */
   async load(planId: string): Promise<StoredDocument> {
-    const em = this.em();
-    const [plan] = await em.execute<Array<{ id: string }>>('select id from plan where id = ?', [planId]);
-    if (!plan) throw notFound('Plan');
-    const [snapshot] = await em.execute<Array<{ seq: string; state: Buffer }>>(
-      'select seq, state from plan_snapshot where plan_id = ? order by seq desc limit 1',
-      [planId],
+    const [row] = await this.em().execute<Array<{
+      plan_id: string | null;
+      snapshot_seq: string | null;
+      state: Buffer | null;
+      seqs: string[] | null;
+      updates: Buffer[] | null;
+      attributed: string | null;
+    }>>(
+      `select
+         (select id from plan where id = ?) as plan_id,
+         s.seq as snapshot_seq,
+         s.state,
+         tail.seqs,
+         tail.updates,
+         (select max(last_seq) from plan_change where plan_id = ?) as attributed
+       from (select 1) as one
+       left join lateral (select seq, state from plan_snapshot where plan_id = ? order by seq desc limit 1) as s on true
+       left join lateral (
+         select array_agg(u.seq order by u.seq) as seqs, array_agg(u.update order by u.seq) as updates
+         from plan_update u where u.plan_id = ? and u.seq > coalesce(s.seq, 0)
+       ) as tail on true`,
+      [planId, planId, planId, planId],
     );
-    const snapshotSeq = snapshot ? Number(snapshot.seq) : 0;
-    const rows = await em.execute<Array<{ seq: string; update: Buffer }>>(
-      'select seq, update from plan_update where plan_id = ? and seq > ? order by seq',
-      [planId, snapshotSeq],
-    );
+    if (!row?.plan_id) throw notFound('Plan');
+    const snapshotSeq = row.snapshot_seq ? Number(row.snapshot_seq) : 0;
+    const seqs = (row.seqs ?? []).map(Number);
+    const updates = row.updates ?? [];
     // A gap means lost rows: refuse to load rather than serve (and later overwrite) a partial plan.
-    rows.forEach((row, index) => {
-      if (Number(row.seq) !== snapshotSeq + index + 1) {
-        throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${row.seq}`);
-      }
+    seqs.forEach((seq, index) => {
+      if (seq !== snapshotSeq + index + 1) throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${seq}`);
     });
     // Attribution is never compacted: if it names a later change than storage holds, rows were lost.
-    const headSeq = snapshotSeq + rows.length;
-    const [attributed] = await em.execute<Array<{ last: string | null }>>('select max(last_seq) as last from plan_change where plan_id = ?', [planId]);
-    if (attributed?.last && Number(attributed.last) > headSeq) {
-      throw new DocumentLoadError(`plan ${planId}: stored document ends at seq ${headSeq}, but changes up to ${attributed.last} were committed`);
+    const headSeq = snapshotSeq + seqs.length;
+    if (row.attributed && Number(row.attributed) > headSeq) {
+      throw new DocumentLoadError(`plan ${planId}: stored document ends at seq ${headSeq}, but changes up to ${row.attributed} were committed`);
     }
     return {
-      updates: [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)],
+      updates: [...(row.state ? [row.state] : []), ...updates],
       headSeq,
       snapshotSeq,
-      tailCount: rows.length,
-      tailBytes: rows.reduce((sum, row) => sum + row.update.byteLength, 0),
+      tailCount: seqs.length,
+      tailBytes: updates.reduce((sum, update) => sum + update.byteLength, 0),
     };
   }
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentStore, type CommitEntry } from '../src/documents/document.store.js';
+import { DocumentLoadError, DocumentStore, type CommitEntry } from '../src/documents/document.store.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
- * The update log's group commit (src/documents/log-writer.ts), driven through a DocumentStore of
- * its own on the app's database, as a second server's would be.
+ * The update log: its group commit (src/documents/log-writer.ts) and its load, driven through a
+ * DocumentStore of its own on the app's database, as a second server's would be.
  */
-describe('group commit of the update log', () => {
+describe('the update log', () => {
   let t: TestApp;
   let store: DocumentStore;
   let owner: SeededPerson;
@@ -59,5 +59,23 @@ describe('group commit of the update log', () => {
     expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
     expect(await seqsOf(c!)).toEqual([1]);
     expect(await seqsOf(missingPlan)).toEqual([]);
+  });
+
+  it('loads the snapshot and the rows after it, and refuses a log that lost rows', async () => {
+    const [whole, holed, cut] = await Promise.all([newPlan(), newPlan(), newPlan()]);
+    for (const planId of [whole!, holed!, cut!]) await store.append(planId, [entry('a'), entry('b'), entry('c')], 0);
+    const state = Y.encodeStateAsUpdate(new Y.Doc());
+    expect(await store.writeSnapshot(whole!, 2, state, new Date())).toBe(true);
+    const loaded = await store.load(whole!);
+    expect({ headSeq: loaded.headSeq, snapshotSeq: loaded.snapshotSeq, tailCount: loaded.tailCount, parts: loaded.updates.length }).toEqual({ headSeq: 3, snapshotSeq: 2, tailCount: 1, parts: 2 });
+
+    const em = t.app.orm.em.fork();
+    await em.execute('delete from plan_update where plan_id = ? and seq = 2', [holed]);
+    await expect(store.load(holed!)).rejects.toThrow(DocumentLoadError);
+    await expect(store.load(holed!)).rejects.toThrow(/gap before seq 3/);
+    // The newest row gone: the attribution, never compacted, still names it.
+    await em.execute('delete from plan_update where plan_id = ? and seq = 3', [cut]);
+    await expect(store.load(cut!)).rejects.toThrow(/ends at seq 2, but changes up to 3 were committed/);
+    await expect(store.load(randomUUID())).rejects.toThrow(/not found/i);
   });
 });
