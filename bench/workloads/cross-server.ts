@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { findFreePort } from '../../src/db/embedded-postgres.js';
+import { startRedisProcess, type RedisProcess } from '../../test/helpers/redis-process.js';
 import { LeanClient } from '../lib/lean-client.js';
 import type { BenchOptions } from '../lib/options.js';
 import { startSamplan, type ServerChild } from '../lib/processes.js';
@@ -10,17 +9,6 @@ import { sleep, summarize } from '../lib/stats.js';
 import { runLiveEditing } from './live-editing.js';
 
 const EDITORS = 4;
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await findFreePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve());
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 /** Does an edit made on one server reach an editor of the same plan on the other? */
 async function propagates(plan: { a: BenchPlan; b: BenchPlan }, a: ServerChild, b: ServerChild): Promise<boolean> {
@@ -51,9 +39,9 @@ export async function runCrossServer(report: BenchReport, options: BenchOptions,
     report.add('6. two servers with Redis', { available: false, reason }, [{ available: 'no', reason }]);
     report.target({ workload: 'cross-server', goal: 'cross-server p99 ≤ 2× single-server p99', measured: `not available: ${reason}`, met: null });
   };
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisProcess;
   try {
-    redis = await startRedis();
+    redis = await startRedisProcess();
   } catch (error) {
     return unavailable(`redis-server did not start (${(error as Error).message})`);
   }
@@ -97,6 +85,6 @@ export async function runCrossServer(report: BenchReport, options: BenchOptions,
     report.target({ workload: 'cross-server', goal: 'cross-server p99 ≤ 2× single-server p99', measured: `${cross.p99.toFixed(1)} vs ${single.latencyMs.p99.toFixed(1)} ms`, met: cross.p99 <= 2 * single.latencyMs.p99 });
   } finally {
     for (const server of servers) await server.stop();
-    redis.stop();
+    await redis.stop();
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../shared/clock.js';
+import { Poller } from '../shared/poller.js';
 import type { DeadlineKind } from './deadline.js';
 
 export interface Deadline {
@@ -45,10 +46,11 @@ interface DeadlineRow {
  */
 export class DeadlineScheduler {
   readonly #handlers = new Map<DeadlineKind, DeadlineHandler>();
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
+  readonly #poller: Poller;
 
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; intervalMs: number }) {}
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; intervalMs: number }) {
+    this.#poller = new Poller(() => this.#fireAll(), deps.intervalMs);
+  }
 
   /** One handler per kind; the module that owns the kind registers it at start-up. */
   handle(kind: DeadlineKind, handler: DeadlineHandler): void {
@@ -57,24 +59,16 @@ export class DeadlineScheduler {
   }
 
   start(): void {
-    const tick = () => {
-      void this.runDue().finally(() => {
-        if (this.#timer) this.#timer = setTimeout(tick, this.deps.intervalMs).unref();
-      });
-    };
-    this.#timer = setTimeout(tick, 0).unref();
+    this.#poller.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#poller.stop();
   }
 
   /** Fires everything due at the clock's now; resolves with how many were fired. Runs do not overlap. */
   runDue(): Promise<number> {
-    this.#running ??= this.#fireAll().finally(() => (this.#running = null));
-    return this.#running;
+    return this.#poller.runOnce();
   }
 
   async #fireAll(): Promise<number> {

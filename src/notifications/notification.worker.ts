@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NotificationConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../shared/clock.js';
+import { Poller } from '../shared/poller.js';
 import { DeliveryError, retryDelayMs, type NotificationDelivery, type OutgoingNotification } from './notification.delivery.js';
 import type { NotificationKind } from './notification.outbox.js';
 
@@ -38,39 +39,33 @@ const MAX_ERROR_LENGTH = 200;
  * backoff, or FAILED after `maxAttempts`. So every notification is sent at least once.
  */
 export class NotificationWorker {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
   readonly #stopping = new AbortController();
+  readonly #poller: Poller;
 
-  constructor(private readonly options: NotificationWorkerOptions) {}
+  constructor(private readonly options: NotificationWorkerOptions) {
+    this.#poller = new Poller(
+      () => this.#deliverAll().catch((error: unknown) => {
+        this.options.logger.error({ event: 'notification.round_failed', err: error });
+        return 0;
+      }),
+      options.pollIntervalMs,
+    );
+  }
 
   start(): void {
-    const tick = () => {
-      void this.runDue().finally(() => {
-        if (this.#timer) this.#timer = setTimeout(tick, this.options.pollIntervalMs).unref();
-      });
-    };
-    this.#timer = setTimeout(tick, 0).unref();
+    this.#poller.start();
   }
 
   /** Stops polling and aborts deliveries in flight; their rows are tried again after the lease. */
   async stop(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
     this.#stopping.abort();
-    await this.#running?.catch(() => undefined);
+    await this.#poller.stop();
   }
 
   /** Delivers everything due now; resolves with how many were delivered. Runs do not overlap. */
   runDue(): Promise<number> {
     if (this.#stopping.signal.aborted) return Promise.resolve(0);
-    this.#running ??= this.#deliverAll()
-      .catch((error: unknown) => {
-        this.options.logger.error({ event: 'notification.round_failed', err: error });
-        return 0;
-      })
-      .finally(() => (this.#running = null));
-    return this.#running;
+    return this.#poller.runOnce();
   }
 
   async #deliverAll(): Promise<number> {

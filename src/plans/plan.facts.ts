@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { consentStanding, loadPlanConsents, statusUnderConsent, type PlanConsents } from '../consent/consent.standing.js';
+import { loadPlanConsents } from '../consent/consent.standing.js';
+import { consentStanding, statusUnderConsent, type PlanConsents } from '../policy/consent-rules.js';
 import type { PlanFacts } from '../policy/policy.js';
 import { Participant, Plan } from './plan.entity.js';
 

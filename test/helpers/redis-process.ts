@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { findFreePort } from '../../src/db/embedded-postgres.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -11,10 +11,10 @@ export interface RedisProcess {
   start(): Promise<void>;
 }
 
-/** A Redis of the test's own on a free port, without persistence, so it can be stopped and restarted. */
+/** A Redis of its own (a test's or the bench's) on a free port, without persistence, so it can be stopped and restarted. */
 export async function startRedisProcess(): Promise<RedisProcess> {
   if (!fs.existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: install redis-server (apt-get install redis-server) to run the cluster tests`);
-  const port = await freePort();
+  const port = await findFreePort();
   let child: ChildProcess | null = null;
   const redis: RedisProcess = {
     url: `redis://127.0.0.1:${port}`,
@@ -41,15 +41,4 @@ export async function startRedisProcess(): Promise<RedisProcess> {
   };
   await redis.start();
   return redis;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
