@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
+import { recordingLogger } from './helpers/recording-logger.js';
 import { seedFor } from './helpers/seed.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -16,18 +15,6 @@ afterEach(async () => {
 function track(editor: Editor): Editor {
   cleanups.push(() => editor.destroy());
   return editor;
-}
-
-/** A logger that keeps every record, to see what the server did (loads, unloads). */
-function recordingLogger() {
-  const records: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) records.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), records };
 }
 
 const goalText = (doc: Y.Doc) => ((doc.getArray('goals').get(0) as Y.Map<unknown>).get('text') as Y.Text).toString();

@@ -5,6 +5,7 @@ import { ParticipantSchema, PlanSchema } from '../plans/plan.entity.js';
 import { ConsentSchema } from '../consent/consent.entity.js';
 import {
   PlanChangeSchema,
+  PlanDocumentQuarantineSchema,
   PlanSnapshotSchema,
   PlanUpdateSchema,
   PlanVersionSchema,
@@ -17,5 +18,5 @@ import { ArchiveRecordSchema } from '../archive/archive.entity.js';
 
 /** Every entity the ORM knows; a new domain adds its schemas here. */
 export const entities = [PersonSchema, GuardianshipSchema, OrganizationSchema, MembershipSchema, PlanSchema, ParticipantSchema,
-  PlanUpdateSchema, PlanSnapshotSchema, PlanChangeSchema, PlanVersionSchema, SectionGrantSchema,
+  PlanUpdateSchema, PlanSnapshotSchema, PlanChangeSchema, PlanVersionSchema, SectionGrantSchema, PlanDocumentQuarantineSchema,
   ServiceRequestSchema, ComplaintSchema, ConsentSchema, EvaluationSchema, ArchiveRecordSchema];

@@ -47,6 +47,34 @@ export const PlanSnapshotSchema = new EntitySchema<PlanSnapshot>({
 });
 
 /**
+ * Part of a stored document a load could not integrate (src/documents/document-load.ts), set aside
+ * for an operator; one row per plan, source and seq. `update` is a Yjs update (format v1).
+ */
+export interface PlanDocumentQuarantine {
+  planId: string;
+  source: 'SNAPSHOT' | 'LOG';
+  seq: number;
+  authorId: string | null;
+  reason: string;
+  update: Buffer;
+  createdAt: Date;
+}
+
+export const PlanDocumentQuarantineSchema = new EntitySchema<PlanDocumentQuarantine>({
+  name: 'PlanDocumentQuarantine',
+  tableName: 'plan_document_quarantine',
+  properties: {
+    planId: { type: 'uuid', primary: true },
+    source: { type: 'text', primary: true },
+    seq: { type: new BigIntType('number'), primary: true },
+    authorId: { type: 'uuid', nullable: true },
+    reason: { type: 'text' },
+    update: { type: 'blob' },
+    createdAt: { type: 'datetime' },
+  },
+});
+
+/**
  * Who changed which section, per minute. Written with every commit and never compacted, so
  * attribution outlives the update log.
  */

@@ -2,6 +2,7 @@ import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/po
 import type { AccessDoor } from '../access-log/access-log.js';
 import { notFound } from '../errors/error-codes.js';
 import pLimit from 'p-limit';
+import type { QuarantinedPart, StoredPart } from './document-load.js';
 import { COMMIT_LOCK, GroupCommit } from './log-writer.js';
 
 /** An accepted update ready to be committed; its `seq` is assigned when it is appended. */
@@ -16,7 +17,7 @@ export interface CommitEntry {
 
 export interface StoredDocument {
   /** The snapshot (if any) followed by every update after it, in order. */
-  updates: Uint8Array[];
+  updates: StoredPart[];
   headSeq: number;
   snapshotSeq: number;
   /** Updates and bytes in the log after the snapshot. */
@@ -66,6 +67,7 @@ const SNAPSHOT_CONCURRENCY = 2;
 export class DocumentStore {
   readonly #groupCommit: GroupCommit;
   readonly #snapshotSlot = pLimit(SNAPSHOT_CONCURRENCY);
+  #quarantined = 0;
 
   constructor(private readonly orm: MikroORM) {
     this.#groupCommit = new GroupCommit((work) => this.em().transactional(work), readSince);
@@ -87,6 +89,7 @@ export class DocumentStore {
       state: Buffer | null;
       seqs: string[] | null;
       updates: Buffer[] | null;
+      authors: string[] | null;
       attributed: string | null;
     }>>(
       `select
@@ -95,11 +98,13 @@ export class DocumentStore {
          s.state,
          tail.seqs,
          tail.updates,
+         tail.authors,
          (select max(last_seq) from plan_change where plan_id = ?) as attributed
        from (select 1) as one
        left join lateral (select seq, state from plan_snapshot where plan_id = ? order by seq desc limit 1) as s on true
        left join lateral (
-         select array_agg(u.seq order by u.seq) as seqs, array_agg(u.update order by u.seq) as updates
+         select array_agg(u.seq order by u.seq) as seqs, array_agg(u.update order by u.seq) as updates,
+           array_agg(u.author_id::text order by u.seq) as authors
          from plan_update u where u.plan_id = ? and u.seq > coalesce(s.seq, 0)
        ) as tail on true`,
       [planId, planId, planId, planId],
@@ -108,6 +113,7 @@ export class DocumentStore {
     const snapshotSeq = row.snapshot_seq ? Number(row.snapshot_seq) : 0;
     const seqs = (row.seqs ?? []).map(Number);
     const updates = row.updates ?? [];
+    const authors = row.authors ?? [];
     // A gap means lost rows: refuse to load rather than serve (and later overwrite) a partial plan.
     seqs.forEach((seq, index) => {
       if (seq !== snapshotSeq + index + 1) throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${seq}`);
@@ -118,7 +124,10 @@ export class DocumentStore {
       throw new DocumentLoadError(`plan ${planId}: stored document ends at seq ${headSeq}, but changes up to ${row.attributed} were committed`);
     }
     return {
-      updates: [...(row.state ? [row.state] : []), ...updates],
+      updates: [
+        ...(row.state ? [{ source: 'SNAPSHOT' as const, seq: snapshotSeq, update: row.state, authorId: null }] : []),
+        ...updates.map((update, index) => ({ source: 'LOG' as const, seq: seqs[index]!, update, authorId: authors[index] ?? null })),
+      ],
       headSeq,
       snapshotSeq,
       tailCount: seqs.length,
@@ -147,22 +156,62 @@ export class DocumentStore {
    * `plan_change`, which compaction never touches.
    */
   writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
-    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at));
+    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at, false));
   }
 
-  #writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+  /**
+   * Stores a repaired document as of `seq` after a load set parts of it aside (`quarantine` first):
+   * like `writeSnapshot`, but it waits for the compaction lock rather than skipping, and replaces a
+   * snapshot at the same `seq` (the one the load found incomplete). False when a newer snapshot exists.
+   */
+  replaceSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at, true));
+  }
+
+  /**
+   * Sets aside what a load could not integrate (src/documents/document-load.ts) in
+   * `plan_document_quarantine`, for an operator to inspect. A part already set aside (the same
+   * plan, source and seq: another server's load, or a load whose repair was not stored) is not
+   * added again. Returns how many rows are new.
+   */
+  async quarantine(planId: string, parts: readonly QuarantinedPart[], at: Date): Promise<number> {
+    const added = await this.em().transactional(async (em) => {
+      let count = 0;
+      for (const part of parts) {
+        const rows = await em.execute<Array<{ seq: string }>>(
+          `insert into plan_document_quarantine (plan_id, source, seq, author_id, reason, update, created_at)
+           values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning seq`,
+          [planId, part.source, part.seq, part.authorId, part.reason, Buffer.from(part.update), at],
+        );
+        count += rows.length;
+      }
+      return count;
+    });
+    this.#quarantined += added;
+    return added;
+  }
+
+  /** Parts this server has newly set aside since it started (there is no metrics system yet: read it, or the log's `quarantinedTotal`). */
+  get quarantinedParts(): number {
+    return this.#quarantined;
+  }
+
+  #writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date, replace: boolean): Promise<boolean> {
     return this.em().transactional(async (em) => {
-      // One server compacts a plan at a time; another that finds it busy skips (a later snapshot tries again).
-      const [lock] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [LOCK.snapshot, planId]);
-      if (!lock?.locked) return false;
-      const [newer] = await em.execute<Array<{ seq: string }>>('select seq from plan_snapshot where plan_id = ? and seq >= ? limit 1', [planId, seq]);
+      if (replace) {
+        await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK.snapshot, planId]);
+      } else {
+        // One server compacts a plan at a time; another that finds it busy skips (a later snapshot tries again).
+        const [lock] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [LOCK.snapshot, planId]);
+        if (!lock?.locked) return false;
+      }
+      const [newer] = await em.execute<Array<{ seq: string }>>(`select seq from plan_snapshot where plan_id = ? and seq ${replace ? '>' : '>='} ? limit 1`, [planId, seq]);
       if (newer) return false;
-      await em.execute('insert into plan_snapshot (plan_id, seq, state, created_at) values (?, ?, ?, ?) on conflict do nothing', [
-        planId,
-        seq,
-        Buffer.from(state),
-        at,
-      ]);
+      await em.execute(
+        `insert into plan_snapshot (plan_id, seq, state, created_at) values (?, ?, ?, ?)
+         on conflict (plan_id, seq) do ${replace ? 'update set state = excluded.state, created_at = excluded.created_at' : 'nothing'}`,
+        [planId, seq, Buffer.from(state), at],
+      );
       await em.execute('delete from plan_update where plan_id = ? and seq <= ?', [planId, seq]);
       await em.execute('delete from plan_snapshot where plan_id = ? and seq < ?', [planId, seq]);
       return true;

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
+import { loadStoredParts, type QuarantinedPart } from './document-load.js';
 import { defineSections, type SectionKey } from './document.template.js';
 import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument } from './document.store.js';
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
@@ -55,17 +56,12 @@ export class LiveDocument {
     private readonly deps: LiveDocumentDeps,
   ) {
     defineSections(this.doc);
-    Y.transact(this.doc, () => {
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-    });
-    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
-      throw new Error(`plan ${planId}: stored updates do not form a complete document`);
-    }
+    const quarantined = loadStoredParts(this.doc, stored.updates);
     // Plans loaded together (as after a restart) would otherwise all snapshot at the same moment.
     this.#snapshotAfter = deps.settings.snapshotEvery + Math.floor(Math.random() * Math.ceil(deps.settings.snapshotEvery / 4));
     this.#durableSeq = stored.headSeq;
     this.#tailCount = stored.tailCount;
-    this.#storedBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+    this.#storedBytes = stored.updates.reduce((sum, part) => sum + part.update.byteLength, 0);
     this.presence = new Presence(
       this.doc,
       (update) => {
@@ -73,6 +69,42 @@ export class LiveDocument {
       },
       (update) => deps.onPresence?.(planId, update),
     );
+    // First in the queue: no read, edit or snapshot of this copy happens before the repair is stored.
+    if (quarantined.length) void this.#serialized(() => this.#quarantine(quarantined));
+  }
+
+  /**
+   * The load set parts of the stored document aside (src/documents/document-load.ts): keep them in
+   * the quarantine table, then store the repaired document as the snapshot, so the bad bytes leave
+   * the load path and the plan opens as it is now in memory.
+   */
+  async #quarantine(parts: readonly QuarantinedPart[]): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    try {
+      await store.quarantine(this.planId, parts, clock.now());
+    } catch (error) {
+      // Never store the repaired state before the parts are kept: their bytes would be gone. The next load tries again.
+      logger.error({ event: 'document.quarantine_failed', planId: this.planId, err: error });
+      this.#fail(error, []);
+      return;
+    }
+    for (const { source, seq, authorId, reason, update } of parts) {
+      // No content in the log line: it may hold personal data; the row holds the bytes.
+      logger.error({ event: 'document.quarantined', planId: this.planId, source, seq, authorId, reason, bytes: update.byteLength, quarantinedTotal: store.quarantinedParts });
+    }
+    const seq = this.#durableSeq;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    try {
+      const written = await store.replaceSnapshot(this.planId, seq, state, clock.now());
+      if (written) {
+        this.#tailCount = this.#durableSeq - seq;
+        this.#storedBytes = state.byteLength;
+      }
+      logger.info({ event: 'document.repaired', planId: this.planId, seq, written });
+    } catch (error) {
+      // The parts are kept; the next load finds them again (no duplicate rows) and retries the snapshot.
+      logger.warn({ event: 'document.repair_snapshot_failed', planId: this.planId, seq, err: error });
+    }
   }
 
   get headSeq(): number {
