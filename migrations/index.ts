@@ -5,6 +5,7 @@ import { Migration20261123000100Intake } from './Migration20261123000100Intake.j
 import { Migration20261123000200Consent } from './Migration20261123000200Consent.js';
 import { Migration20261123000300Archive } from './Migration20261123000300Archive.js';
 import { Migration20261204000100DocumentQuarantine } from './Migration20261204000100DocumentQuarantine.js';
+import { Migration20261204000200Guardianship } from './Migration20261204000200Guardianship.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261123000200Consent', class: Migration20261123000200Consent },
   { name: 'Migration20261123000300Archive', class: Migration20261123000300Archive },
   { name: 'Migration20261204000100DocumentQuarantine', class: Migration20261204000100DocumentQuarantine },
+  { name: 'Migration20261204000200Guardianship', class: Migration20261204000200Guardianship },
 ];

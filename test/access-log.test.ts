@@ -72,9 +72,7 @@ beforeAll(async () => {
   stranger = await seed.citizen('stranger');
   provider = await seed.staff('nurse', homeCare.id);
   guardian = await seed.citizen('ingrid-mother');
-  const unitStaff = await seed.staff('unit-staff', (await seed.organization('Coordinating unit', 'COORDINATING_UNIT')).id);
-  ok(await t.gql('mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
-    { input: { guardian: { id: guardian.id }, ward: { id: person.id } } }, unitStaff.token));
+  await seed.guardianship(guardian, person);
   plan = await seed.plan().withOwner(person).withRelative(relative).withProvider(provider, homeCare.id).create();
   const added = ok(await t.gql<{ addParticipant: { __typename: string } }>('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }',
     { input: { planId: plan.id, role: 'GUARDIAN', person: { id: guardian.id } } }, person.token));

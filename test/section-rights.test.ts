@@ -142,9 +142,7 @@ beforeAll(async () => {
   people['nurse'] = await seed.staff('nurse', orgs['homeCare']);
   people['physio'] = await seed.staff('physio', orgs['physio']);
   people['coordinator'] = await seed.staff('coordinator', unit.id);
-  const recorded = await t.gql('mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
-    { input: { guardian: { id: people['guardian'].id }, ward: { id: people['person'].id } } }, people['coordinator'].token);
-  expect(recorded.errors).toBeUndefined();
+  await seed.guardianship(people['guardian'], people['person']);
   plan = await seed.plan().withOwner(people['person']).withRelative(people['relative'])
     .withProvider(people['nurse'], orgs['homeCare']).withProvider(people['physio'], orgs['physio'])
     .withCoordinator(people['coordinator'], unit.id).create();

@@ -98,7 +98,10 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
   await member(people.per, physio);
   await member(people.siri, school);
   const ids = Object.fromEntries(await Promise.all(Object.entries(people).map(async ([key, who]) => [key, await sign(who)] as const))) as Record<keyof typeof people, string>;
-  await as(people.kari, 'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }', { input: { guardian: { id: ids.maria }, ward: { id: ids.lise } } });
+  // Lise has no case in any municipality yet, so only an administrator may record her mother (docs/guardianship.md).
+  await as(people.admin, 'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }', {
+    input: { guardian: { id: ids.maria }, ward: { id: ids.lise }, basis: 'PARENT', basisReference: 'Fødselsattest, saksnr. 2026/0114' },
+  });
 
   const submit = (who: Who, input: Record<string, unknown>) =>
     as(who, 'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }', { input: { municipality: MUNICIPALITY, ...input } }).then((data) => data.submitRequest.id as string);

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'EVALUATION_DUE',
   'CONSENT_EXPIRING',
   'COMPLAINT_STATUS',
+  'GUARDIANSHIP_RECORDED',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

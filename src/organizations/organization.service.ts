@@ -14,6 +14,7 @@ export async function membershipFactsOf(em: EntityManager, personId: string): Pr
     organizationId: membership.organization.id,
     organizationKind: membership.organization.getEntity().kind,
     role: membership.role,
+    municipality: membership.organization.getEntity().municipality,
   }));
 }
 

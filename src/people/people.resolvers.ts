@@ -1,5 +1,5 @@
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
-import { can } from '../policy/policy.js';
+import { can, mayRecordGuardianships } from '../policy/policy.js';
 
 export const peopleResolvers: Resolvers = {
   Query: {
@@ -14,7 +14,8 @@ export const peopleResolvers: Resolvers = {
     isAdmin: ({ actor }) => actor.isAdmin,
     memberships: ({ actor }, _args, ctx) => ctx.services().organizations.membershipsOf(actor.personId),
     viewerCanCreateOrganization: ({ actor }) => can(actor, 'organization.create', null),
-    viewerCanRecordGuardianship: ({ actor }) => can(actor, 'guardianship.record', null),
+    viewerCanRecordGuardianship: ({ actor }) => mayRecordGuardianships(actor),
+    guardianships: (_viewer, _args, ctx) => ctx.services().people.myGuardianships(),
   },
   Guardianship: {
     guardian: ({ guardian }) => guardian.loadOrFail(),

@@ -1,12 +1,13 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../errors/error-codes.js';
+import { badInput, forbidden, notFound } from '../errors/error-codes.js';
+import { enqueueNotification } from '../notifications/notification.outbox.js';
 import { membershipFactsOf } from '../organizations/organization.service.js';
 import type { Actor } from '../policy/actor.js';
-import { assertCan } from '../policy/policy.js';
+import { assertCan, mayRecordGuardianships } from '../policy/policy.js';
 import type { Identity } from '../auth/token-verifier.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
-import { Guardianship } from './guardianship.entity.js';
+import { GUARDIANSHIP_BASES, Guardianship, type GuardianshipBasis } from './guardianship.entity.js';
 import { Person, type PersonKind } from './person.entity.js';
 
 /** The signed-in person as the `Viewer` type shows them. */
@@ -21,6 +22,16 @@ export interface PersonRef {
   subject?: string | null;
   displayName?: string | null;
 }
+
+export interface RecordGuardianshipInput {
+  guardian: PersonRef;
+  ward: PersonRef;
+  basis: GuardianshipBasis;
+  basisReference: string;
+}
+
+/** Where the ward and their guardians read about it; the notification itself says nothing more. */
+export const GUARDIANSHIPS_LINK = '/me/guardianships';
 
 export interface PeopleDeps {
   clock: Clock;
@@ -119,20 +130,78 @@ export class PersonService {
     return rows.map((row) => row.guardian.id);
   }
 
-  async recordGuardianship(input: { guardian: PersonRef; ward: PersonRef }): Promise<Guardianship> {
-    assertCan(this.actor, 'guardianship.record', null);
+  /** Guardianships where the signed-in person is the guardian or the ward, oldest first. */
+  async myGuardianships(): Promise<Guardianship[]> {
+    const me = this.actor.personId;
+    return this.em.find(Guardianship, { $or: [{ guardian: me }, { ward: me }] }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /**
+   * The ward's municipality as Samplan knows it (a person has no municipality field): one entry
+   * per coordinating unit that has received a request for them or oversees a plan of theirs.
+   * Read in SQL because requests and plans are other modules' tables and only ids matter here.
+   */
+  async municipalitiesOf(personId: string): Promise<Array<string | null>> {
+    const rows = await this.em.execute<Array<{ municipality: string | null }>>(
+      `select "o"."municipality" from "organization" "o"
+       where "o"."kind" = 'COORDINATING_UNIT' and "o"."id" in (
+         select "unit_id" from "service_request" where "person_id" = ?
+         union select "unit_id" from "plan" where "owner_id" = ? and "unit_id" is not null)`,
+      [personId, personId],
+    );
+    return rows.map((row) => row.municipality);
+  }
+
+  /**
+   * Records a legal representative, with its basis, and tells the ward and their existing
+   * guardians through the outbox in the same transaction (docs/guardianship.md).
+   */
+  async recordGuardianship(input: RecordGuardianshipInput): Promise<Guardianship> {
+    // Refused before any person is looked up or created: nobody else learns who exists.
+    if (!mayRecordGuardianships(this.actor)) throw forbidden('Not allowed: guardianship.record');
+    if (!GUARDIANSHIP_BASES.includes(input.basis)) throw badInput(`basis must be one of ${GUARDIANSHIP_BASES.join(', ')}`);
+    const basisReference = input.basisReference.trim();
+    if (basisReference.length < 1 || basisReference.length > 500) throw badInput('basisReference (1 to 500 characters) says where the basis can be checked');
     const guardian = await this.resolveRef(input.guardian);
     const ward = await this.resolveRef(input.ward);
     if (guardian.id === ward.id) throw badInput('A person cannot be their own guardian');
+    assertCan(this.actor, 'guardianship.record', {
+      guardianId: guardian.id,
+      wardId: ward.id,
+      wardMunicipalities: await this.municipalitiesOf(ward.id),
+    });
     const existing = await this.em.findOne(Guardianship, { guardian, ward });
     if (existing) return existing;
-    const guardianship = new Guardianship({
-      guardian: this.em.getReference(Person, guardian.id, { wrapped: true }),
-      ward: this.em.getReference(Person, ward.id, { wrapped: true }),
-      recordedBy: this.em.getReference(Person, this.actor.personId, { wrapped: true }),
-    });
-    await this.em.persist(guardianship).flush();
-    return guardianship;
+    const now = this.deps.clock.now();
+    const others = (await this.guardianIdsOf(ward.id)).filter((id) => id !== guardian.id);
+    try {
+      const id = await this.em.transactional(async (em) => {
+        const guardianship = new Guardianship({
+          guardian: em.getReference(Person, guardian.id, { wrapped: true }),
+          ward: em.getReference(Person, ward.id, { wrapped: true }),
+          recordedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+          basis: input.basis,
+          basisReference,
+        });
+        guardianship.createdAt = now;
+        await em.persist(guardianship).flush();
+        for (const recipientId of [ward.id, ...others]) {
+          await enqueueNotification(em, {
+            recipientId,
+            kind: 'GUARDIANSHIP_RECORDED',
+            link: GUARDIANSHIPS_LINK,
+            dedupeKey: `guardianship:${guardianship.id}:${recipientId}`,
+          }, now);
+        }
+        return guardianship.id;
+      });
+      return await this.em.findOneOrFail(Guardianship, id);
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      // Recorded concurrently by someone else: theirs stands, with its own notifications.
+      this.em.clear();
+      return this.em.findOneOrFail(Guardianship, { guardian: guardian.id, ward: ward.id });
+    }
   }
 
   async grantAdministrator(personId: string): Promise<Person> {

@@ -179,7 +179,7 @@ export class PlanService {
     const owner = input.owner ? await this.deps.people.resolveRef(input.owner) : await this.deps.people.byId(this.actor.personId);
     if (owner.kind !== 'CITIZEN') throw badInput('A plan is owned by the person it is for, who signs in as a citizen');
     const guardianIds = await this.deps.people.guardianIdsOf(owner.id);
-    assertCan(this.actor, 'plan.create', { ownerId: owner.id, guardianIdsOfOwner: guardianIds });
+    assertCan(this.actor, 'plan.create', { ownerId: owner.id, guardianIdsOfOwner: guardianIds, ownerMunicipalities: await this.deps.people.municipalitiesOf(owner.id) });
     const title = input.title?.trim() || 'Individuell plan';
     if (title.length > 200) throw badInput('title must be at most 200 characters');
     const creatorRole = this.creatorRole(owner.id, guardianIds);

@@ -6,7 +6,8 @@ export interface Actor {
   personId: string;
   kind: PersonKind;
   isAdmin: boolean;
-  memberships: ReadonlyArray<{ organizationId: string; organizationKind: OrganizationKind; role: MembershipRole }>;
+  /** The units they belong to; `municipality` is the unit's kommunenummer (null for a unit outside any municipality). */
+  memberships: ReadonlyArray<{ organizationId: string; organizationKind: OrganizationKind; role: MembershipRole; municipality: string | null }>;
   /** When the bearer token stops being valid; long-lived connections end then. */
   tokenExpiresAt: Date;
 }

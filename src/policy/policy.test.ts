@@ -15,11 +15,11 @@ const actor = (personId: string, extra: Partial<Actor> = {}): Actor => ({
 const owner = actor('owner');
 const guardian = actor('guardian');
 const relative = actor('relative');
-const provider = actor('provider', { kind: 'PERSONNEL', memberships: [{ organizationId: 'home-care', organizationKind: 'HOME_CARE', role: 'STAFF' }] });
+const provider = actor('provider', { kind: 'PERSONNEL', memberships: [{ organizationId: 'home-care', organizationKind: 'HOME_CARE', role: 'STAFF', municipality: '0301' }] });
 const coordinator = actor('coordinator', { kind: 'PERSONNEL' });
 const stranger = actor('stranger');
-const unitStaff = actor('unit-staff', { kind: 'PERSONNEL', memberships: [{ organizationId: 'unit', organizationKind: 'COORDINATING_UNIT', role: 'STAFF' }] });
-const unitLead = actor('lead', { kind: 'PERSONNEL', memberships: [{ organizationId: 'home-care', organizationKind: 'HOME_CARE', role: 'UNIT_LEAD' }] });
+const unitStaff = actor('unit-staff', { kind: 'PERSONNEL', memberships: [{ organizationId: 'unit', organizationKind: 'COORDINATING_UNIT', role: 'STAFF', municipality: '0301' }] });
+const unitLead = actor('lead', { kind: 'PERSONNEL', memberships: [{ organizationId: 'home-care', organizationKind: 'HOME_CARE', role: 'UNIT_LEAD', municipality: '0301' }] });
 const admin = actor('admin', { kind: 'PERSONNEL', isAdmin: true });
 
 const plan = (status: PlanStatus = 'ACTIVE'): PlanFacts => ({
@@ -47,7 +47,7 @@ describe('policy', () => {
     ['a provider outside the coordinating unit', provider, 'owner', [], false],
     ['an administrator (not a care role)', admin, 'owner', [], false],
   ] as const)('plan.create by %s: %s', (_who, who, ownerId, guardianIds, allowed) => {
-    expect(can(who, 'plan.create', { ownerId, guardianIdsOfOwner: guardianIds })).toBe(allowed);
+    expect(can(who, 'plan.create', { ownerId, guardianIdsOfOwner: guardianIds, ownerMunicipalities: ['0301'] })).toBe(allowed);
   });
 
   it.each([
@@ -100,7 +100,8 @@ describe('policy', () => {
   ] as const)('%s: create org=%s, manage home-care staff=%s, record guardianship=%s, grant admin=%s', (_who, who, createOrg, manageMembers, guardianship, grant) => {
     expect(can(who, 'organization.create', null)).toBe(createOrg);
     expect(can(who, 'organization.manageMembers', { organizationId: 'home-care' })).toBe(manageMembers);
-    expect(can(who, 'guardianship.record', null)).toBe(guardianship);
+    // A ward whose one case is with the coordinating unit of 0301.
+    expect(can(who, 'guardianship.record', { guardianId: 'guardian', wardId: 'owner', wardMunicipalities: ['0301'] })).toBe(guardianship);
     expect(can(who, 'person.grantAdmin', null)).toBe(grant);
   });
 
@@ -126,7 +127,7 @@ describe('policy', () => {
   });
 
   const intakeCase = { unitId: 'unit', personId: 'owner', submittedById: 'relative', guardianIdsOfPerson: ['guardian'] };
-  const otherUnitStaff = actor('other-staff', { kind: 'PERSONNEL', memberships: [{ organizationId: 'other-unit', organizationKind: 'COORDINATING_UNIT', role: 'STAFF' }] });
+  const otherUnitStaff = actor('other-staff', { kind: 'PERSONNEL', memberships: [{ organizationId: 'other-unit', organizationKind: 'COORDINATING_UNIT', role: 'STAFF', municipality: '0301' }] });
   it.each([
     // who, read, decide, withdraw, complaint to FORWARDED, complaint to WITHDRAWN
     ['the person', owner, true, false, true, false, false],

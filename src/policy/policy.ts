@@ -35,6 +35,18 @@ export interface IntakeCaseFacts {
   guardianIdsOfPerson: readonly string[];
 }
 
+/** A guardianship about to be recorded, as the policy sees it (src/people/). */
+export interface GuardianshipFacts {
+  guardianId: string;
+  wardId: string;
+  /**
+   * The ward's municipality as Samplan knows it: the municipality of every coordinating unit that
+   * has received a request for the ward or oversees a plan of theirs, one entry per unit; null for
+   * such a unit with no municipality. A person has no municipality field of their own.
+   */
+  wardMunicipalities: ReadonlyArray<string | null>;
+}
+
 /** What a change touches inside a list section's entry, for entry-level rights. */
 export interface EntryFacts {
   /** The person the entry belongs to (a contribution's or log entry's author), as stored or as set by the change. */
@@ -52,8 +64,12 @@ export interface ParticipantFacts {
 
 /** Each action and the resource it is asked about. */
 export interface ResourceByAction {
-  /** Create a plan for `ownerId`: the person, their guardian, or coordinating-unit staff. */
-  'plan.create': { ownerId: string; guardianIdsOfOwner: readonly string[] };
+  /**
+   * Create a plan for `ownerId`: the person, their guardian, or staff of a coordinating unit of the
+   * owner's municipality (`ownerMunicipalities`, as for a guardianship; with none on record, any
+   * municipality's unit may open the first case).
+   */
+  'plan.create': { ownerId: string; guardianIdsOfOwner: readonly string[]; ownerMunicipalities: ReadonlyArray<string | null> };
   /** See the plan and its participants. */
   'plan.read': PlanFacts;
   /** See the plan's content: the document, sections, history and versions. */
@@ -92,8 +108,11 @@ export interface ResourceByAction {
   'unit.viewCases': { organizationId: string; organizationKind: string };
   'organization.create': null;
   'organization.manageMembers': { organizationId: string };
-  /** Record that someone is a person's legal representative. */
-  'guardianship.record': null;
+  /**
+   * Record that someone is a person's legal representative (docs/guardianship.md): an administrator,
+   * or staff of the coordinating unit of the ward's municipality; never someone it concerns.
+   */
+  'guardianship.record': GuardianshipFacts;
   'person.grantAdmin': null;
   /** See or mark read a notification: only the person it is for. */
   'notification.read': { recipientId: string };
@@ -104,14 +123,14 @@ export interface ResourceByAction {
   'request.submit': { personId: string; source: RequestSource; guardianIdsOfPerson: readonly string[]; hasPowerOfAttorney: boolean };
   /** See a request: the person, their guardians, the submitter, staff of the unit. */
   'request.read': IntakeCaseFacts;
-  /** Decide a request or record its interim notice: staff of the receiving unit. */
+  /** Decide a request or record its interim notice: staff of the receiving unit, unless it concerns them. */
   'request.decide': IntakeCaseFacts;
   /** Withdraw a request: the submitter or the person. */
   'request.withdraw': IntakeCaseFacts;
   /** Complain on someone's behalf: the person, their guardian, or someone holding a power of attorney. */
   'complaint.file': { personId: string; guardianIdsOfPerson: readonly string[]; hasPowerOfAttorney: boolean };
   'complaint.read': IntakeCaseFacts;
-  /** Forward and decide a complaint (unit staff); withdraw it (the complainant). */
+  /** Forward and decide a complaint (unit staff, unless it concerns them); withdraw it (the complainant). */
   'complaint.updateStatus': { complaint: IntakeCaseFacts; newStatus: 'FORWARDED' | 'UPHELD' | 'NOT_UPHELD' | 'WITHDRAWN' };
 }
 
@@ -137,9 +156,6 @@ const canReadContent = (actor: Actor, plan: PlanFacts) => {
   return plan.status !== 'REQUESTED' || CONSENTERS.includes(participant.role);
 };
 
-const isCoordinatingUnitStaff = (actor: Actor) =>
-  actor.memberships.some((membership) => membership.organizationKind === 'COORDINATING_UNIT');
-
 const canManageParticipants = (actor: Actor, plan: PlanFacts) => {
   const role = roleIn(actor, plan);
   return plan.status !== 'ENDED' && role !== null && PARTICIPANT_MANAGERS.includes(role);
@@ -154,11 +170,23 @@ const canSeeIntakeCase = (actor: Actor, facts: IntakeCaseFacts) =>
   facts.guardianIdsOfPerson.includes(actor.personId) ||
   isStaffOf(actor, facts.unitId);
 
+/** The case is the actor's own, they submitted it, or they are the person's guardian. */
+const concerns = (actor: Actor, facts: IntakeCaseFacts) =>
+  actor.personId === facts.personId || actor.personId === facts.submittedById || facts.guardianIdsOfPerson.includes(actor.personId);
+
 type Rule<A extends Action> = (actor: Actor, resource: ResourceByAction[A]) => boolean;
 
 const rules: { [A in Action]: Rule<A> } = {
-  'plan.create': (actor, { ownerId, guardianIdsOfOwner }) =>
-    actor.personId === ownerId || guardianIdsOfOwner.includes(actor.personId) || isCoordinatingUnitStaff(actor),
+  'plan.create': (actor, { ownerId, guardianIdsOfOwner, ownerMunicipalities }) =>
+    actor.personId === ownerId ||
+    guardianIdsOfOwner.includes(actor.personId) ||
+    // A unit reaches no further than its municipality: a person whose case is elsewhere is theirs.
+    actor.memberships.some(
+      (membership) =>
+        membership.organizationKind === 'COORDINATING_UNIT' &&
+        membership.municipality !== null &&
+        ownerMunicipalities.every((municipality) => municipality === membership.municipality),
+    ),
   'plan.read': (actor, plan) => roleIn(actor, plan) !== null,
   'plan.readContent': canReadContent,
   'consent.give': (actor, plan) => {
@@ -178,7 +206,8 @@ const rules: { [A in Action]: Rule<A> } = {
     // Anyone may leave a plan; managers may remove others.
     ((target.personId === actor.personId && roleIn(actor, plan) !== null) || canManageParticipants(actor, plan)),
   'participant.changeRole': (actor, { plan, target, newRole }) =>
-    target.role !== 'OWNER' && newRole !== 'OWNER' && canManageParticipants(actor, plan),
+    // Nobody gives themselves a role: the other managers of the plan do.
+    target.personId !== actor.personId && target.role !== 'OWNER' && newRole !== 'OWNER' && canManageParticipants(actor, plan),
   'plan.editSection': (actor, { plan, section, grants, entry }) => {
     const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
     // A coordinator-only case has no plan document: the person declined a plan.
@@ -203,6 +232,9 @@ const rules: { [A in Action]: Rule<A> } = {
     const role = roleIn(actor, plan);
     // The person leads: only they (or their guardian) change their own rights.
     if (target.role === 'OWNER' && role !== 'OWNER' && role !== 'GUARDIAN') return false;
+    // Nobody but the person widens their own rights: a coordinator or guardian granting themselves
+    // EDIT on contributions would reach everyone's entries.
+    if (target.personId === actor.personId && role !== 'OWNER') return false;
     return canManageParticipants(actor, plan);
   },
   'unit.viewCases': (actor, { organizationId, organizationKind }) =>
@@ -211,7 +243,19 @@ const rules: { [A in Action]: Rule<A> } = {
   'organization.manageMembers': (actor, { organizationId }) =>
     actor.isAdmin ||
     actor.memberships.some((membership) => membership.organizationId === organizationId && membership.role === 'UNIT_LEAD'),
-  'guardianship.record': (actor) => actor.isAdmin || isCoordinatingUnitStaff(actor),
+  'guardianship.record': (actor, { guardianId, wardId, wardMunicipalities }) => {
+    // Nobody records a guardianship that concerns themselves, not even an administrator.
+    if (actor.personId === guardianId || actor.personId === wardId) return false;
+    if (actor.isAdmin) return true;
+    // Unit staff act for the ward's one known municipality; with none on record, several, or a
+    // unit outside any municipality, only an administrator can tell, so only one may record.
+    const municipalities = [...new Set(wardMunicipalities)];
+    const [municipality] = municipalities;
+    if (municipalities.length !== 1 || !municipality) return false;
+    return actor.memberships.some(
+      (membership) => membership.organizationKind === 'COORDINATING_UNIT' && membership.municipality === municipality,
+    );
+  },
   'person.grantAdmin': (actor) => actor.isAdmin,
   'notification.read': (actor, { recipientId }) => actor.personId === recipientId,
   'request.submit': (actor, { personId, source, guardianIdsOfPerson, hasPowerOfAttorney }) => {
@@ -222,14 +266,23 @@ const rules: { [A in Action]: Rule<A> } = {
     return !forSelf && actor.kind === 'PERSONNEL';
   },
   'request.read': canSeeIntakeCase,
-  'request.decide': (actor, request) => isStaffOf(actor, request.unitId),
+  // Nobody decides a case that concerns them (fvl. § 6): their own, one they submitted, their ward's.
+  'request.decide': (actor, request) => isStaffOf(actor, request.unitId) && !concerns(actor, request),
   'request.withdraw': (actor, { personId, submittedById }) => actor.personId === personId || actor.personId === submittedById,
   'complaint.file': (actor, { personId, guardianIdsOfPerson, hasPowerOfAttorney }) =>
     actor.personId === personId || guardianIdsOfPerson.includes(actor.personId) || hasPowerOfAttorney,
   'complaint.read': canSeeIntakeCase,
   'complaint.updateStatus': (actor, { complaint, newStatus }) =>
-    newStatus === 'WITHDRAWN' ? actor.personId === complaint.submittedById : isStaffOf(actor, complaint.unitId),
+    newStatus === 'WITHDRAWN' ? actor.personId === complaint.submittedById : isStaffOf(actor, complaint.unitId) && !concerns(actor, complaint),
 };
+
+/** Whether the actor may record some guardianship at all (the `viewerCanRecordGuardianship` hint); each one is still asked. */
+export function mayRecordGuardianships(actor: Actor): boolean {
+  return (
+    actor.isAdmin ||
+    actor.memberships.some((membership) => membership.organizationKind === 'COORDINATING_UNIT' && membership.municipality !== null)
+  );
+}
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceByAction[A]): boolean {
   return rules[action](actor, resource);

@@ -26,11 +26,12 @@ export function intakeFor(t: TestApp) {
       if (!response.data) throw new Error(`createOrganization failed: ${JSON.stringify(response.errors)}`);
       return response.data.createOrganization;
     },
-    async recordGuardian(staff: SeededPerson, guardian: SeededPerson, ward: SeededPerson): Promise<void> {
+    /** Records a guardianship as `by` (unit staff, or the administrator when the ward has no case yet), with a parent's basis. */
+    async recordGuardian(by: SeededPerson | 'admin', guardian: SeededPerson, ward: SeededPerson): Promise<void> {
       const response = await t.gql(
         'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
-        { input: { guardian: { id: guardian.id }, ward: { id: ward.id } } },
-        staff.token,
+        { input: { guardian: { id: guardian.id }, ward: { id: ward.id }, basis: 'PARENT', basisReference: 'Birth certificate seen' } },
+        by === 'admin' ? await t.token(ADMIN.subject, 'personnel', 'Admin') : by.token,
       );
       if (response.errors) throw new Error(`recordGuardianship failed: ${JSON.stringify(response.errors)}`);
     },

@@ -103,11 +103,24 @@ export function seedFor(t: TestApp) {
     return builder;
   }
 
+  /** Records `guardian` as `ward`'s parent, as the administrator (who may, whether or not the ward has a case yet). */
+  async function guardianship(guardian: SeededPerson, ward: SeededPerson): Promise<void> {
+    expectData(
+      await t.gql(
+        'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
+        { input: { guardian: { id: guardian.id }, ward: { id: ward.id }, basis: 'PARENT', basisReference: 'Birth certificate seen' } },
+        await adminToken(),
+      ),
+      'recordGuardianship',
+    );
+  }
+
   return {
     citizen: (sub: string) => person(sub, 'citizen'),
     personnel: (sub: string) => person(sub, 'personnel'),
     organization,
     staff,
     plan,
+    guardianship,
   };
 }

@@ -462,13 +462,26 @@ export type GiveConsentInput = {
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A legal representative of a person, recorded by an administrator or the coordinating unit of the ward's municipality. */
 export type Guardianship = {
   __typename?: 'Guardianship';
+  basis: GuardianshipBasis;
+  /** Where the basis can be checked (case number, decision, document seen). */
+  basisReference: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   guardian: Person;
   id: Scalars['ID']['output'];
   ward: Person;
 };
+
+/** What a guardianship rests on, checked outside Samplan by whoever records it (docs/guardianship.md). */
+export type GuardianshipBasis =
+  /** Appointed under the guardianship act (vergemål) by the county governor or a court. */
+  | 'COURT_APPOINTED'
+  /** Anything else; the reference says what. */
+  | 'OTHER'
+  /** Parental responsibility for a child (foreldreansvar). */
+  | 'PARENT';
 
 /** The written notice a person is owed when their request is not decided within one month. */
 export type InterimNotice = {
@@ -520,7 +533,11 @@ export type Mutation = {
   markNotificationRead: Notification;
   /** Allowed to those who may edit the evaluations section (by default the coordinator). */
   recordEvaluation: Evaluation;
-  /** Record a legal representative. Coordinating-unit staff and administrators only. */
+  /**
+   * Record a legal representative: an administrator, or staff of the coordinating unit of the
+   * ward's municipality; never the guardian or the ward themselves (docs/guardianship.md). The ward
+   * and their existing guardians are notified (GUARDIANSHIP_RECORDED).
+   */
   recordGuardianship: Guardianship;
   /** Record that the written interim notice was sent. Staff of the unit, while the request waits. */
   recordInterimNotice: ServiceRequest;
@@ -718,6 +735,8 @@ export type NotificationKind =
   | 'COMPLAINT_STATUS'
   | 'CONSENT_EXPIRING'
   | 'EVALUATION_DUE'
+  /** A guardian has been recorded for you, or for someone you are guardian of. */
+  | 'GUARDIANSHIP_RECORDED'
   | 'INTERIM_NOTICE'
   /** You have been invited to take part in a plan. */
   | 'PLAN_INVITATION'
@@ -1139,6 +1158,9 @@ export type RecordEvaluationInput = {
 };
 
 export type RecordGuardianshipInput = {
+  basis: GuardianshipBasis;
+  /** 1 to 500 characters: where the basis can be checked (case number, decision, document seen). */
+  basisReference: Scalars['String']['input'];
   guardian: PersonRefInput;
   ward: PersonRefInput;
 };
@@ -1377,12 +1399,15 @@ export type VersionRestored = {
 /** The signed-in person, with what they may do outside any one plan. */
 export type Viewer = {
   __typename?: 'Viewer';
+  /** Guardianships where you are the guardian or the ward, oldest first (the GUARDIANSHIP_RECORDED notification links here). */
+  guardianships: Array<Guardianship>;
   /** Health personnel register number, when the token carried one. */
   hprNumber?: Maybe<Scalars['String']['output']>;
   isAdmin: Scalars['Boolean']['output'];
   memberships: Array<Membership>;
   person: Person;
   viewerCanCreateOrganization: Scalars['Boolean']['output'];
+  /** May record some guardianship (administrator, or staff of a municipality's coordinating unit); each one is still checked. */
   viewerCanRecordGuardianship: Scalars['Boolean']['output'];
 };
 
@@ -1542,6 +1567,7 @@ export type ResolversTypes = {
   FileComplaintInput: FileComplaintInput;
   GiveConsentInput: GiveConsentInput;
   Guardianship: ResolverTypeWrapper<GuardianshipModel>;
+  GuardianshipBasis: GuardianshipBasis;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InterimNotice: ResolverTypeWrapper<Omit<InterimNotice, 'recordedBy'> & { recordedBy: ResolversTypes['Person'] }>;
@@ -1897,6 +1923,8 @@ export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type GuardianshipResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Guardianship'] = ResolversParentTypes['Guardianship']> = {
+  basis?: Resolver<ResolversTypes['GuardianshipBasis'], ParentType, ContextType>;
+  basisReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   guardian?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2224,6 +2252,7 @@ export type VersionRestoredResolvers<ContextType = GraphQLContext, ParentType ex
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  guardianships?: Resolver<Array<ResolversTypes['Guardianship']>, ParentType, ContextType>;
   hprNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
