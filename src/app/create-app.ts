@@ -45,6 +45,15 @@ export interface App {
   notificationWorker: NotificationWorker | null;
   /** Stops accepting, drains HTTP and WebSockets, closes the database, stops an embedded PostgreSQL. */
   dispose(): Promise<void>;
+  /** What open connections hold right now; every figure returns to zero once they have all closed. */
+  connectionStats(): ConnectionStats;
+}
+
+export interface ConnectionStats {
+  /** Event-bus listeners: one per open subscription (two for `planChanged`), plus the server's own. */
+  eventListeners: number;
+  graphqlWs: { connections: number; expiryTimers: number };
+  collab: { connections: number; sockets: number; expiryTimers: number };
 }
 
 export interface AppOptions {
@@ -120,12 +129,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
       bootstrapAdmin: config.bootstrapAdmin,
     };
-    const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps);
+    const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger);
     const schema = buildSchema();
 
     const expressApp = express();
     const server = http.createServer(expressApp);
-    const collab = createCollabEndpoint({ hub, authenticator, orm, logger, clock });
+    const collab = createCollabEndpoint({
+      hub,
+      authenticator,
+      orm,
+      logger,
+      clock,
+      maxConnectionsPerPerson: config.connections.maxPerPerson,
+      pingIntervalMs: config.connections.collabPingIntervalMs,
+    });
     // After the database in `undo`, so it runs before it: every document is committed and snapshotted first.
     undo.push({
       step: 'live-documents',
@@ -145,12 +162,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       contextFor: (actor) => createContext(orm, deps, actor),
       logger,
       production,
+      maxConnectionsPerPerson: config.connections.maxPerPerson,
     });
     routeUpgrades(server, { allowedOrigins: config.allowedOrigins, routes: [subscriptions, collab], logger });
     const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs });
     await apollo.start();
     // Apollo's drain closes the HTTP server and graphql-ws; it goes after the database in `undo`, so it runs first.
     undo.push({ step: 'http-and-websockets', run: () => apollo.stop() });
+    // Pushed after, so it runs first: Apollo's drain ends every socket without a request, upgraded
+    // ones included, with no close frame (editors would see 1006); they get 1001 first.
+    undo.push({ step: 'live-connections', run: () => collab.dispose() });
 
     expressApp.disable('x-powered-by');
     expressApp.use(
@@ -202,6 +223,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       scheduler,
       notificationWorker,
+      connectionStats: () => ({ eventListeners: events.listenerCount(), graphqlWs: subscriptions.stats(), collab: collab.stats() }),
       dispose: () =>
         (disposing ??= (async () => {
           logger.info({ event: 'server.stopping' });

@@ -1,23 +1,40 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { isDatabaseUnavailable } from '../db/outage.js';
 import { unauthenticated } from '../errors/error-codes.js';
+import { reportOutage, serviceUnavailable } from '../errors/outage.js';
+import type { Logger } from '../logging/logger.js';
 import { identifyActor, type PeopleDeps } from '../people/person.service.js';
 import type { Actor } from '../policy/actor.js';
-import type { TokenVerifier } from './token-verifier.js';
+import { IssuerUnavailable, type TokenVerifier } from './token-verifier.js';
 
 /** Turns a bearer token into an Actor. Shared by every door: HTTP, graphql-ws and the live document. */
 export interface Authenticator {
-  /** `null` for no token; throws `UNAUTHENTICATED` for a token that is present but not acceptable. */
+  /**
+   * `null` for no token; throws `UNAUTHENTICATED` for a token that is present but not acceptable,
+   * and `SERVICE_UNAVAILABLE` when the token cannot be checked now (the issuer's keys or the
+   * database are unreachable): a client must be able to tell "sign in again" from "try again later".
+   */
   actorFromToken(token: string | null | undefined): Promise<Actor | null>;
   /** Reads an `Authorization: Bearer …` header value. */
   actorFromAuthorization(header: string | undefined): Promise<Actor | null>;
 }
 
-export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps): Authenticator {
+export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger): Authenticator {
+  const outage = (error: unknown): unknown => {
+    const dependency = error instanceof IssuerUnavailable ? 'identity-provider' : isDatabaseUnavailable(error) ? 'database' : null;
+    if (!dependency) return error;
+    reportOutage(logger, dependency, error, error instanceof IssuerUnavailable ? { issuer: error.issuer } : {});
+    return serviceUnavailable(dependency);
+  };
   const actorFromToken = async (token: string | null | undefined) => {
     if (token === null || token === undefined || token === '') return null;
     if (typeof token !== 'string') throw unauthenticated('Token must be a string');
-    const identity = await verifier.verify(token);
-    return identifyActor(orm.em.fork(), identity, deps);
+    try {
+      const identity = await verifier.verify(token);
+      return await identifyActor(orm.em.fork(), identity, deps);
+    } catch (error) {
+      throw outage(error);
+    }
   };
   return {
     actorFromToken,

@@ -21,11 +21,48 @@ export type TrustedIssuer = DistributiveOmit<IssuerConfig, 'jwksUrl'> & { keys: 
 /** Real issuers fetch (and cache) their keys from the configured JWKS URL. */
 export function trustConfiguredIssuer(issuer: IssuerConfig): TrustedIssuer {
   const { jwksUrl, ...rest } = issuer;
-  return { ...rest, keys: createRemoteJWKSet(new URL(jwksUrl)) };
+  return { ...rest, keys: remoteKeys(issuer.issuer, new URL(jwksUrl)) };
+}
+
+/** The issuer's key set could not be fetched: its outage, not a bad token (SERVICE_UNAVAILABLE). */
+export class IssuerUnavailable extends Error {
+  constructor(
+    readonly issuer: string,
+    cause: unknown,
+  ) {
+    super(`The key set of ${issuer} could not be fetched`, { cause });
+    this.name = 'IssuerUnavailable';
+  }
+}
+
+/**
+ * jose's remote key set, with its failures sorted: a key set that answered but holds no key for
+ * the token is the token's fault; a fetch that failed (refused, timed out, not 200, not a key set)
+ * says nothing about the token, so it must never be answered as "invalid token".
+ */
+function remoteKeys(issuer: string, url: URL): JWTVerifyGetKey {
+  const fetched = createRemoteJWKSet(url);
+  return async (header, token) => {
+    try {
+      return await fetched(header, token);
+    } catch (error) {
+      if (isVerdictOnToken(error)) throw error;
+      throw new IssuerUnavailable(issuer, error);
+    }
+  };
+}
+
+function isVerdictOnToken(error: unknown): boolean {
+  return (
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+    error instanceof joseErrors.JOSEAlgNotAllowed ||
+    error instanceof joseErrors.JOSENotSupported
+  );
 }
 
 export interface TokenVerifier {
-  /** Resolves the bearer's identity or throws `UNAUTHENTICATED`. */
+  /** Resolves the bearer's identity, throws `UNAUTHENTICATED`, or `IssuerUnavailable` when the issuer's keys cannot be fetched. */
   verify(token: string): Promise<Identity>;
 }
 
@@ -48,6 +85,7 @@ export function createTokenVerifier(issuers: readonly TrustedIssuer[]): TokenVer
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
         }));
       } catch (error) {
+        if (error instanceof IssuerUnavailable) throw error;
         throw unauthenticated(describeRejection(error));
       }
       return identityFrom(trusted, payload);

@@ -1,4 +1,5 @@
 import { forbidden } from '../errors/error-codes.js';
+import { cancellable } from '../events/cancellable.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { CaseEvent } from './case-event.js';
 
@@ -30,11 +31,10 @@ export const caseworkResolvers: Resolvers = {
   },
   Subscription: {
     caseEvents: {
-      subscribe: async function* (_parent, { unitId }, ctx, info) {
+      // The client completing or going away aborts `signal`, which ends the loop at once.
+      subscribe: (_parent, { unitId }, ctx) => cancellable(async function* (signal) {
         // Refused at once (NOT_FOUND) for anyone but the unit's staff.
         const unit = await ctx.services().casework.assertCanView(unitId);
-        const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
-          ? (info.rootValue.signal as AbortSignal) : undefined;
         for await (const event of ctx.events.subscribe('caseEvent', signal)) {
           if (event.unitId !== unit.id) continue;
           // Every event re-checks membership: someone who left the unit hears nothing more.
@@ -44,7 +44,7 @@ export const caseworkResolvers: Resolvers = {
           }
           yield { caseEvents: event };
         }
-      },
+      }),
       resolve: (payload: CaseEventPayload) => {
         if ('accessLost' in payload.caseEvents) throw forbidden('You are no longer staff of this unit');
         return payload.caseEvents;

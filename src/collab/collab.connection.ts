@@ -5,7 +5,8 @@ import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { DocumentPeer, Refusal } from '../documents/document-peer.js';
 import type { LiveDocument } from '../documents/live-document.js';
-import { ERROR_TABLE, type ErrorCode } from '../errors/error-codes.js';
+import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
+import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 
@@ -63,6 +64,9 @@ export class CollabConnection implements DocumentPeer {
     socket.on('close', () => {
       this.#closed = true;
       this.#queue = [];
+      // The budgets are this connection's alone (keyed by its id); each holds a timer until it expires.
+      void messages.delete(this.id);
+      void syncRequests.delete(this.id);
     });
   }
 
@@ -138,6 +142,13 @@ export class CollabConnection implements DocumentPeer {
       if (error instanceof RateLimiterRes) return this.close('TOO_MANY_REQUESTS', 'Too many messages');
       if (error instanceof ProtocolError) return this.close(error.code, error.message);
       if (this.#closed) return;
+      // The hub dropped the document (its commit failed) and closes its peers itself, saying why.
+      if (this.#document?.closed) return;
+      if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
+        // The database went away under this message: the client keeps its edits and reconnects on 1013.
+        reportOutage(this.logger, 'database', error, { planId: this.#document?.planId, during: 'collab.message' });
+        return this.close('SERVICE_UNAVAILABLE', 'The database is unavailable; reconnecting');
+      }
       this.logger.error({ event: 'collab.message_failed', planId: this.#document?.planId, err: error });
       this.close('INTERNAL_SERVER_ERROR', 'Could not handle the message; reconnect to resync');
     }

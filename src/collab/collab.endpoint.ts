@@ -6,31 +6,66 @@ import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
+import { reportOutage } from '../errors/outage.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
 import type { Logger } from '../logging/logger.js';
 import { Person } from '../people/person.entity.js';
 import { roleIn } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
 import type { Clock } from '../shared/clock.js';
+import { ConnectionCap } from '../shared/connection-cap.js';
 import { parseIdOrNull } from '../shared/ids.js';
 import { CollabConnection } from './collab.connection.js';
 
 export interface CollabEndpoint extends UpgradeRoute {
-  /** Closes every live-document connection with 1001. */
+  /** Closes every live-document connection with 1001 and stops taking new ones. */
   dispose(): Promise<void>;
+  /** What open connections hold: admitted connections, sockets (admitted or not yet), token-expiry timers. */
+  stats(): { connections: number; sockets: number; expiryTimers: number };
 }
+
+export interface CollabEndpointOptions {
+  hub: DocumentHub;
+  authenticator: Authenticator;
+  orm: MikroORM;
+  logger: Logger;
+  clock: Clock;
+  /** Open connections per person on this server; the next is closed with 4429. */
+  maxConnectionsPerPerson: number;
+  /** How often peers are pinged; a peer that has not answered the previous ping is dropped. */
+  pingIntervalMs: number;
+}
+
+/** How long shutdown waits for peers to answer the 1001 close before cutting them off. */
+const CLOSE_GRACE_MS = 2_000;
 
 const PATH = /^\/collab\/([^/]+)$/;
 
 /**
  * `ws(s)://host/collab/<planId>?token=<jwt>`: the y-websocket protocol over the document hub.
  * The connection is authenticated and checked against the plan before the first byte of content;
- * it closes when the token expires.
+ * it closes when the token expires, and is dropped when it stops answering pings.
  */
-export function createCollabEndpoint(options: { hub: DocumentHub; authenticator: Authenticator; orm: MikroORM; logger: Logger; clock: Clock }): CollabEndpoint {
+export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndpoint {
   const { hub, logger } = options;
   // Updates are bounded by the inspector (1 MiB); the frame may carry a little protocol framing.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+  const cap = new ConnectionCap(options.maxConnectionsPerPerson);
+  const expiryTimers = new Set<NodeJS.Timeout>();
+  // A peer that vanished without a close (power cut, lost network) would otherwise hold its presence,
+  // its place in the document's peers and the document itself in memory forever.
+  const answered = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!answered.has(socket)) {
+        socket.terminate(); // its `close` detaches it from the document
+        continue;
+      }
+      answered.delete(socket);
+      socket.ping();
+    }
+  }, options.pingIntervalMs);
+  heartbeat.unref();
 
   const connect = async (socket: WebSocket, request: http.IncomingMessage) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -38,6 +73,8 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
     // Messages that arrive while we authenticate wait in order.
     const early: Uint8Array[] = [];
     let connection: CollabConnection | null = null;
+    answered.add(socket);
+    socket.on('pong', () => answered.add(socket));
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) return socket.close(ERROR_TABLE.BAD_USER_INPUT.wsCloseCode, 'Binary messages only');
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -52,11 +89,16 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
     try {
       actor = await options.authenticator.actorFromToken(url.searchParams.get('token'));
     } catch (error) {
-      if (errorCodeOf(error) !== 'UNAUTHENTICATED') logger.error({ event: 'collab.auth_failed', err: error });
+      const code = errorCodeOf(error);
+      // The token could not be checked now (an outage, logged by the authenticator): "try again later"
+      // (1013), which clients reconnect on. 4401 would tell them to give up.
+      if (code === 'SERVICE_UNAVAILABLE') return socket.close(ERROR_TABLE.SERVICE_UNAVAILABLE.wsCloseCode, 'Service unavailable; try again later');
+      if (code !== 'UNAUTHENTICATED') logger.error({ event: 'collab.auth_failed', err: error });
       actor = null;
     }
     if (!actor) return socket.close(ERROR_TABLE.UNAUTHENTICATED.wsCloseCode, 'A valid token is required');
     if (socket.readyState !== socket.OPEN) return;
+    if (!cap.admit(actor.personId, socket)) return socket.close(ERROR_TABLE.TOO_MANY_REQUESTS.wsCloseCode, 'Too many open connections');
 
     try {
       const access = await hub.access(planId);
@@ -76,8 +118,10 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
       if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
       const expiry = setTimeout(() => connection?.close('UNAUTHENTICATED', 'Token expired'), Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()));
       expiry.unref();
+      expiryTimers.add(expiry);
       socket.on('close', () => {
         clearTimeout(expiry);
+        expiryTimers.delete(expiry);
         hub.detach(document, connection!);
       });
       for (const message of early.splice(0)) connection.receive(message);
@@ -85,6 +129,10 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
       logger.debug({ event: 'collab.connected', planId, personId: actor.personId });
     } catch (error) {
       const code = errorCodeOf(error);
+      if (code === 'SERVICE_UNAVAILABLE') {
+        reportOutage(logger, 'database', error, { planId, during: 'collab.connect' });
+        return socket.close(ERROR_TABLE.SERVICE_UNAVAILABLE.wsCloseCode, 'Service unavailable; try again later');
+      }
       if (code === 'INTERNAL_SERVER_ERROR') logger.error({ event: 'collab.attach_failed', planId, err: error });
       // A participant whose consent does not cover the content knows the plan: FORBIDDEN (4403).
       if (code === 'FORBIDDEN') return socket.close(ERROR_TABLE.FORBIDDEN.wsCloseCode, (error as Error).message);
@@ -95,13 +143,23 @@ export function createCollabEndpoint(options: { hub: DocumentHub; authenticator:
   };
 
   wsServer.on('connection', (socket: WebSocket, request: http.IncomingMessage) => void connect(socket, request));
+  let disposing: Promise<void> | undefined;
 
   return {
     matches: (pathname) => PATH.test(pathname),
     handle: (request, socket, head) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
-    async dispose() {
+    // Shutdown closes the sockets before Apollo's HTTP drain would cut them (src/app/create-app.ts); later calls wait for the first.
+    dispose: () => (disposing ??= (async () => {
+      clearInterval(heartbeat);
       for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-    },
+      // `close` calls back once every client has gone; one that never answers the close is cut off.
+      const closed = new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      const grace = setTimeout(() => {
+        for (const client of wsServer.clients) client.terminate();
+      }, CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
+    })()),
+    stats: () => ({ connections: cap.total(), sockets: wsServer.clients.size, expiryTimers: expiryTimers.size }),
   };
 }

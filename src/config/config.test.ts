@@ -39,6 +39,13 @@ describe('parseConfig', () => {
     expect(config.issuers[1]).toMatchObject({ kind: 'personnel', hprClaim: 'helseid://claims/hpr/hpr_number' });
   });
 
+  it('caps connections per person at each door and pings live editors', () => {
+    expect(parseConfig({}).connections).toEqual({ maxPerPerson: 20, collabPingIntervalMs: 30_000 });
+    expect(parseConfig({ MAX_CONNECTIONS_PER_PERSON: '3', COLLAB_PING_INTERVAL_MS: '500' }).connections).toEqual({ maxPerPerson: 3, collabPingIntervalMs: 500 });
+    expect(() => parseConfig({ MAX_CONNECTIONS_PER_PERSON: '0' })).toThrow(/MAX_CONNECTIONS_PER_PERSON/);
+    expect(() => parseConfig({ COLLAB_PING_INTERVAL_MS: '10' })).toThrow(/COLLAB_PING_INTERVAL_MS/);
+  });
+
   it('wants both halves of the bootstrap administrator', () => {
     expect(() => parseConfig({ BOOTSTRAP_ADMIN_ISSUER: 'x' })).toThrow(/BOOTSTRAP_ADMIN/);
   });

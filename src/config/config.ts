@@ -70,6 +70,8 @@ const envSchema = z
     DOC_MAX_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     DOC_MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(1024 * 1024),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    MAX_CONNECTIONS_PER_PERSON: z.coerce.number().int().min(1).default(20),
+    COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     PUBLIC_URL: z.url().optional(),
     NOTIFY_WEBHOOK_URL: z.url().refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL').optional(),
     NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -118,10 +120,19 @@ export interface Config {
   documents: { snapshotEvery: number; idleUnloadMs: number; maxDocumentBytes: number; maxUpdateBytes: number };
   /** How often the deadline scheduler looks for what has fallen due. */
   schedulerIntervalMs: number;
+  connections: ConnectionConfig;
   /** Base URL of the client app, for links in notifications; null keeps links relative. */
   publicUrl: string | null;
   notifications: NotificationConfig;
   cluster: ClusterConfig;
+}
+
+/** WebSocket connections at both doors, `/graphql` (graphql-ws) and `/collab` (docs/deployment.md). */
+export interface ConnectionConfig {
+  /** Open connections one person may hold at each door, counted per server. @default 20 */
+  maxPerPerson: number;
+  /** How often `/collab` pings its peers; one that has not answered the previous ping is dropped. @default 30000 */
+  collabPingIntervalMs: number;
 }
 
 /** Several servers on one database (docs/deployment.md). */
@@ -192,6 +203,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
       maxUpdateBytes: env.DOC_MAX_UPDATE_BYTES,
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
+    connections: { maxPerPerson: env.MAX_CONNECTIONS_PER_PERSON, collabPingIntervalMs: env.COLLAB_PING_INTERVAL_MS },
     publicUrl: env.PUBLIC_URL ?? null,
     notifications: {
       webhook:

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -35,6 +36,13 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   logger: Logger;
+  /**
+   * PostgreSQL exited without `stop()` (killed, crashed, out of memory). By default the process
+   * logs `embedded_postgres.died` and exits with status 1: a server whose own database is gone
+   * cannot serve, and a supervisor (systemd, Docker's restart policy) restarting the whole server
+   * is simpler and more honest than a restart in here that could find the old server's leftovers.
+   */
+  onUnexpectedExit?: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
 }): Promise<EmbeddedDatabase> {
   const { dataDir, logger } = options;
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
@@ -74,6 +82,12 @@ export async function startEmbeddedPostgres(options: {
 
   const stopOnExit = () => signalOnExit(dataDir);
   process.on('exit', stopOnExit);
+  let stopping = false;
+  const onUnexpectedExit = options.onUnexpectedExit ?? exitWithServer(logger, dataDir);
+  // embedded-postgres keeps the postmaster's ChildProcess in a field it does not declare public.
+  (server as unknown as { process?: ChildProcess }).process?.once('exit', (code, signal) => {
+    if (!stopping) onUnexpectedExit({ code, signal });
+  });
 
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   await ensureDatabase(adminUrl, DATABASE_NAME);
@@ -83,11 +97,21 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`,
     adminUrl,
     async stop() {
+      stopping = true;
       process.off('exit', stopOnExit);
       await server.stop();
       await fs.rm(ownerFile(dataDir), { force: true });
       logger.info({ event: 'embedded_postgres.stopped' });
     },
+  };
+}
+
+/** The default when the embedded PostgreSQL dies: say so on the log and on stderr, and exit non-zero. */
+function exitWithServer(logger: Logger, dataDir: string) {
+  return ({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }) => {
+    logger.fatal({ event: 'embedded_postgres.died', code, signal, dataDir });
+    process.stderr.write(`Samplan: the embedded PostgreSQL exited (code ${code}, signal ${signal}); exiting so that a supervisor restarts the server\n`);
+    process.exit(1);
   };
 }
 

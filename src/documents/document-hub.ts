@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { databaseAnswers, isDatabaseUnavailable } from '../db/outage.js';
 import { forbidden, notFound } from '../errors/error-codes.js';
+import { reportOutage } from '../errors/outage.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PlanEndedEvent } from '../plans/plan.events.js';
@@ -275,14 +277,35 @@ export class DocumentHub {
     await this.#refreshAccess(event.planId);
   }
 
-  /** Memory may hold changes storage refused: drop it and let clients resync from what is stored. */
+  /**
+   * Memory may hold changes storage refused: drop it and let clients resync from what is stored.
+   * The next connection loads the plan from the database again. When the database is down, peers
+   * are told to try again later (1013), which clients reconnect on by themselves; their unsaved
+   * edits are still in their own copy and come back with their first sync.
+   */
   #evict(document: LiveDocument, error: unknown): void {
     if (document.closed) return;
-    this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
     if (this.#documents.get(document.planId) !== undefined) this.#documents.delete(document.planId);
-    for (const peer of document.peers) peer.close('INTERNAL_SERVER_ERROR', 'Could not save; reconnect to resync');
+    const peers = [...document.peers];
     document.peers.clear();
+    // Closed at once: nothing more goes into this copy while we find out what failed.
     document.close();
+    void this.#isOutage(error).then((outage) => {
+      if (outage) reportOutage(this.deps.logger, 'database', error, { planId: document.planId, during: 'document.commit' });
+      else this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
+      for (const peer of peers) {
+        if (outage) peer.close('SERVICE_UNAVAILABLE', 'The database is unavailable; reconnecting');
+        else peer.close('INTERNAL_SERVER_ERROR', 'Could not save; reconnect to resync');
+      }
+    });
+  }
+
+  /**
+   * A commit cut off by a dying connection often fails with an error that does not say so (knex's
+   * "Transaction query already complete"): then whether the database answers now decides.
+   */
+  async #isOutage(error: unknown): Promise<boolean> {
+    return isDatabaseUnavailable(error) || !(await databaseAnswers(this.deps.orm));
   }
 
   #scheduleUnload(document: LiveDocument): void {

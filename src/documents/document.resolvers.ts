@@ -2,6 +2,7 @@ import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { forbidden } from '../errors/error-codes.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { watchContentAccess } from '../consent/content-access-watch.js';
+import { cancellable } from '../events/cancellable.js';
 import { coalescePlanChanges } from './plan-changed.js';
 import type { PlanChangedModel } from './document.service.js';
 
@@ -21,13 +22,12 @@ export const documentResolvers: Resolvers = {
   },
   Subscription: {
     planChanged: {
-      subscribe: async function* (_parent, { planId }, ctx, info) {
+      // The client completing or going away aborts `signal`, which ends the loop at once.
+      subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
         // Refused at once (NOT_FOUND) when the subscriber cannot read the plan.
         const plan = await ctx.services().plans.get(planId);
         const canRead = () => ctx.freshServices().consents.canReadContent(plan.id);
         if (!(await canRead())) throw forbidden('Your consent does not cover the content of this plan');
-        const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
-          ? (info.rootValue.signal as AbortSignal) : undefined;
         // Consent withdrawn or expired, or the subscriber removed: end now, not at the next change.
         const watch = watchContentAccess(ctx.events, plan.id, canRead, signal);
         try {
@@ -44,7 +44,7 @@ export const documentResolvers: Resolvers = {
         } finally {
           watch.stop();
         }
-      },
+      }),
       resolve: (payload: { planChanged: PlanChangedModel | { accessLost: true } }) => {
         if ('accessLost' in payload.planChanged) throw forbidden('You no longer take part in this plan');
         return payload.planChanged;

@@ -22,7 +22,7 @@ function merge(into: PlanChangedModel | null, event: DocumentChangedEvent): Plan
  * together when it closes. A typing burst is then one event, not one per keystroke.
  */
 export async function* coalescePlanChanges(
-  source: AsyncGenerator<DocumentChangedEvent>,
+  source: AsyncIterableIterator<DocumentChangedEvent>,
   planId: string,
   windowMs = PLAN_CHANGED_WINDOW_MS,
 ): AsyncGenerator<PlanChangedModel> {
@@ -56,7 +56,7 @@ export async function* coalescePlanChanges(
       yield batch;
     }
   } finally {
-    // The source ends when the subscription's signal aborts; do not wait for it here.
-    void source.return(undefined);
+    // Removes the source's listener at once (and ends `pump`) when the consumer stops.
+    void source.return?.(undefined);
   }
 }

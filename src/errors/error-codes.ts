@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/outage.js';
 
 /**
  * The one table of access and failure errors: each code's HTTP status and WebSocket close code.
@@ -13,6 +14,11 @@ export const ERROR_TABLE = {
   /** A connection sending faster than any honest client (sync floods, message storms). */
   TOO_MANY_REQUESTS: { httpStatus: 429, wsCloseCode: 4429 },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, wsCloseCode: 4500 },
+  /**
+   * A dependency (PostgreSQL, an identity provider's key set) is unreachable: nothing is wrong with
+   * the request or the token. 1013 is the standard "try again later", which clients reconnect on.
+   */
+  SERVICE_UNAVAILABLE: { httpStatus: 503, wsCloseCode: 1013 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -30,5 +36,7 @@ export const badInput = (message: string) => appError('BAD_USER_INPUT', message)
 
 export function errorCodeOf(error: unknown): ErrorCode {
   const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
-  return typeof code === 'string' && code in ERROR_TABLE ? (code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+  if (typeof code === 'string' && code in ERROR_TABLE) return code as ErrorCode;
+  // A database that went away is an outage, not a bug: the client tries again later.
+  return isDatabaseUnavailable(error) ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
 }

@@ -1,4 +1,4 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { DocumentChangedEvent, SectionRightsChangedEvent } from '../documents/document.events.js';
 import type { ParticipantsChangedEvent, PlanEndedEvent } from '../plans/plan.events.js';
 import type { CaseEvent } from '../casework/case-event.js';
@@ -37,12 +37,54 @@ export class EventBus {
     return () => this.#emitter.off(topic, wrapped);
   }
 
-  /** Events of a topic until `signal` aborts or the consumer stops iterating. */
-  async *subscribe<T extends keyof EventMap>(topic: T, signal?: AbortSignal): AsyncGenerator<EventMap[T]> {
-    try {
-      for await (const [event] of on(this.#emitter, topic, { signal })) yield event as EventMap[T];
-    } catch (error) {
-      if ((error as Error).name !== 'AbortError') throw error;
+  /**
+   * Events of a topic until `signal` aborts or the consumer calls `return()`. Either removes the
+   * listener at once and ends a pending `next()`: an async generator around `events.on` cannot do
+   * that, because its `return()` waits until the generator next yields, which a quiet topic never does.
+   */
+  subscribe<T extends keyof EventMap>(topic: T, signal?: AbortSignal): AsyncIterableIterator<EventMap[T]> {
+    const queued: Array<EventMap[T]> = [];
+    let waiting: ((result: IteratorResult<EventMap[T]>) => void) | null = null;
+    let ended = false;
+    const listener = (event: EventMap[T]) => {
+      if (waiting) {
+        const resolve = waiting;
+        waiting = null;
+        resolve({ value: event, done: false });
+      } else queued.push(event);
+    };
+    const end = (): IteratorResult<EventMap[T]> => {
+      if (!ended) {
+        ended = true;
+        queued.length = 0;
+        this.#emitter.off(topic, listener);
+        signal?.removeEventListener('abort', end);
+        waiting?.({ value: undefined, done: true });
+        waiting = null;
+      }
+      return { value: undefined, done: true };
+    };
+    if (signal?.aborted) ended = true;
+    else {
+      this.#emitter.on(topic, listener);
+      signal?.addEventListener('abort', end, { once: true });
     }
+    return {
+      next: () => {
+        if (queued.length) return Promise.resolve({ value: queued.shift()!, done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return: () => Promise.resolve(end()),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Listeners of one topic, or of all topics: each open subscription holds one (tests watch it return to zero). */
+  listenerCount(topic?: keyof EventMap): number {
+    if (topic) return this.#emitter.listenerCount(topic);
+    return this.#emitter.eventNames().reduce((sum, name) => sum + this.#emitter.listenerCount(name), 0);
   }
 }

@@ -3,7 +3,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { ERROR_TABLE } from '../errors/error-codes.js';
+import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
+import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { GraphQLContext } from './context.js';
 
@@ -22,11 +23,28 @@ export function formatError(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = String(formatted.extensions?.['code'] ?? '');
     if ((code in ERROR_TABLE && code !== 'INTERNAL_SERVER_ERROR') || REQUEST_ERROR_CODES.has(code)) return formatted;
+    if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
+      // The database went away during the operation: an outage, not a bug (status 503: outageStatus).
+      reportOutage(logger, 'database', error, { path: formatted.path });
+      const { message, extensions } = serviceUnavailable('database');
+      return { message, path: formatted.path, extensions: { code: extensions['code'], dependency: extensions['dependency'] } };
+    }
     logger.error({ event: 'graphql.unexpected_error', err: error, path: formatted.path });
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+/** An operation that failed because the database went away answers 503, as context creation does. */
+const outageStatus: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        if (errors?.some((error) => errorCodeOf(error) === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+      },
+    };
+  },
+};
 
 export function createApollo(options: {
   schema: GraphQLSchema;
@@ -53,6 +71,7 @@ export function createApollo(options: {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMillis }),
       drainSubscriptions,
+      outageStatus,
       ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

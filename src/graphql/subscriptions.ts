@@ -1,23 +1,28 @@
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
+import { ConnectionCap } from '../shared/connection-cap.js';
 import type { GraphQLContext } from './context.js';
 
 export interface SubscriptionServer extends UpgradeRoute {
   /** Sends close frames to every client and stops the WebSocket server. */
   dispose(): Promise<void>;
+  /** What open connections hold: each admitted connection one count and one token-expiry timer until it closes. */
+  stats(): { connections: number; expiryTimers: number };
 }
 
 /**
  * graphql-ws on the same HTTP server and path as Apollo. A connection must carry a valid token in
  * `connectionParams.token` (or `connectionParams.authorization`); a bad or missing one closes the
- * socket with 4401, and the socket closes with 4401 again when the token expires.
+ * socket with 4401 (1013 when the token cannot be checked now: the database or the issuer's keys
+ * are unreachable), and the socket closes with 4401 again when the token expires. One person may
+ * hold `maxConnectionsPerPerson` connections open; the next is closed with 4429.
  */
 export function startSubscriptionServer(options: {
   path: string;
@@ -26,11 +31,14 @@ export function startSubscriptionServer(options: {
   contextFor: (actor: Actor) => GraphQLContext;
   logger: Logger;
   production: boolean;
+  /** Open connections per person on this server. */
+  maxConnectionsPerPerson: number;
 }): SubscriptionServer {
   const { logger, authenticator } = options;
   // The upgrade router (src/http/upgrade-router.ts) checks the Origin and hands sockets over.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
+  const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
+  const cap = new ConnectionCap(options.maxConnectionsPerPerson);
 
   const disposable = useServer<Record<string, unknown>, { actor: Actor }>(
     {
@@ -44,15 +52,33 @@ export function startSubscriptionServer(options: {
           const token = typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : raw;
           const actor = await authenticator.actorFromToken(token as string | undefined);
           if (!actor) throw new Error('missing token');
+          const socket = ctx.extra.socket;
+          // Gone while we authenticated: its close has passed, so nothing set now would be released.
+          if (socket.readyState !== socket.OPEN) return false;
+          if (!cap.admit(actor.personId, socket)) {
+            socket.close(ERROR_TABLE.TOO_MANY_REQUESTS.wsCloseCode, 'Too many open connections');
+            return false;
+          }
           ctx.extra.actor = actor;
           const timer = setTimeout(
-            () => ctx.extra.socket.close(ERROR_TABLE.UNAUTHENTICATED.wsCloseCode, 'Token expired'),
+            () => socket.close(ERROR_TABLE.UNAUTHENTICATED.wsCloseCode, 'Token expired'),
             Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()),
           );
           timer.unref();
-          expiryTimers.set(ctx.extra.socket, timer);
+          expiryTimers.set(socket, timer);
+          // The socket's own close, not graphql-ws's hooks: those run only after every subscription
+          // has returned, and the timer holds the whole connection (context, socket) until it fires.
+          socket.once('close', () => {
+            clearTimeout(timer);
+            expiryTimers.delete(socket);
+          });
           return true;
         } catch (error) {
+          if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
+            // Logged by the authenticator. 1013 says "try again later"; 4401 would say "sign in again".
+            ctx.extra.socket.close(ERROR_TABLE.SERVICE_UNAVAILABLE.wsCloseCode, 'Service unavailable; try again later');
+            return false;
+          }
           const code = errorCodeOf(error) === 'INTERNAL_SERVER_ERROR' && (error as Error).message !== 'missing token'
             ? CloseCode.InternalServerError
             : ERROR_TABLE.UNAUTHENTICATED.wsCloseCode;
@@ -61,8 +87,6 @@ export function startSubscriptionServer(options: {
           return false;
         }
       },
-      onDisconnect: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
-      onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
       context: (ctx) => {
         if (!ctx.extra.actor) throw new Error('graphql-ws context requested before the connection was acknowledged');
         return options.contextFor(ctx.extra.actor);
@@ -78,5 +102,6 @@ export function startSubscriptionServer(options: {
       for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
       await disposable.dispose();
     },
+    stats: () => ({ connections: cap.total(), expiryTimers: expiryTimers.size }),
   };
 }

@@ -1,9 +1,15 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { devTokenRequestSchema, type DevIssuer } from '../auth/dev-issuer.js';
+import { isDatabaseUnavailable } from '../db/outage.js';
+import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 
-/** `GET /healthz`: the process is up. `GET /readyz`: the database answers and every migration is applied. */
+/**
+ * `GET /healthz`: the process is up (it stays 200 while the database is down: restarting this
+ * server would not bring the database back). `GET /readyz`: the database answers and every
+ * migration is applied; 503 otherwise, so a load balancer sends traffic elsewhere meanwhile.
+ */
 export function healthRoutes(orm: MikroORM, logger: Logger): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
@@ -19,7 +25,9 @@ export function healthRoutes(orm: MikroORM, logger: Logger): Router {
       }
       res.json({ status: 'ready' });
     } catch (error) {
-      logger.warn({ event: 'readyz.failed', err: error });
+      // Probes come every few seconds: an outage is logged once per burst, anything else each time.
+      if (isDatabaseUnavailable(error)) reportOutage(logger, 'database', error, { during: 'readyz' });
+      else logger.warn({ event: 'readyz.failed', err: error });
       res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
     }
   });

@@ -1,4 +1,5 @@
 import { forbidden } from '../errors/error-codes.js';
+import { cancellable } from '../events/cancellable.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
 
@@ -32,11 +33,10 @@ export const planResolvers: Resolvers = {
   },
   Subscription: {
     participantsChanged: {
-      subscribe: async function* (_parent, { planId }, ctx, info) {
+      // The client completing or going away aborts `signal`, which ends the loop at once.
+      subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
         // Refuse at once when the subscriber cannot read the plan (NOT_FOUND, like a query).
         const plan = await ctx.services().plans.get(planId);
-        const signal = info.rootValue && typeof info.rootValue === 'object' && 'signal' in info.rootValue
-          ? (info.rootValue.signal as AbortSignal) : undefined;
         for await (const event of ctx.events.subscribe('participantsChanged', signal)) {
           if (event.planId !== plan.id) continue;
           // Every event re-checks access: someone removed from the plan hears nothing more.
@@ -46,7 +46,7 @@ export const planResolvers: Resolvers = {
           }
           yield { participantsChanged: event };
         }
-      },
+      }),
       resolve: (payload: { participantsChanged: ParticipantsChangedEvent | { accessLost: true } }) => {
         if ('accessLost' in payload.participantsChanged) throw forbidden('You no longer take part in this plan');
         return payload.participantsChanged;
