@@ -212,3 +212,59 @@ describe('the /collab door refuses', () => {
     await everyoneElseStillServed(await documentSeq());
   });
 });
+
+describe('issue 11: one update can neither break a plan nor forge an owner', () => {
+  const addGoal = (token: string, line: string) => t.gql<{ addPlanEntry: { seq: number } }>(
+    'mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { seq } }', { input: { planId: plan.id, section: 'goals', fields: { text: line } } }, token);
+  /** A relative's raw update creating a contribution as themself, then handing it to `ownerId` in a second transaction. */
+  async function forgedContribution(id: string, ownerId: string): Promise<Uint8Array> {
+    const doc = await serverCopy();
+    return updateFrom(doc, (draft) => {
+      const contribution = newEntry({ id, personId: relative.id, text: text('I will drive') });
+      draft.getArray('contributions').push([contribution]);
+      draft.transact(() => contribution.set('personId', ownerId));
+    });
+  }
+
+  it("finding 1: the 21-byte frame naming one client twice is refused (4400) and the plan keeps working, also after a restart", async () => {
+    const frame = new Uint8Array(Buffer.from('0002120201d0f4820200000101d0f4820264000100', 'hex'));
+    expect(frame.byteLength).toBe(21);
+    await attack((a) => a.send(frame), { code: 4400, denied: /more than one part|gaps/ });
+    const added = await addGoal(person.token, 'Added over GraphQL after the frame');
+    expect(added.errors).toBeUndefined();
+    await vi.waitFor(() => expect(JSON.stringify(reader.section('goals'))).toContain('Added over GraphQL after the frame'));
+  });
+
+  it('finding 2: a contribution created as oneself and handed to another in the same update is refused (4403)', async () => {
+    // The honest form passes: a barrier showing that the relative may add their own contribution here.
+    const honest = await serverCopy();
+    const own = updateFrom(honest, (draft) => draft.getArray('contributions').push([newEntry({ id: 'own-1', personId: relative.id, text: text('I cook') })]));
+    const sender = collab(relative.token);
+    await sender.opened;
+    sender.send(syncUpdate(own));
+    await vi.waitFor(() => expect(JSON.stringify(reader.section('contributions'))).toContain('own-1'));
+    sender.socket.close();
+    await attack(async (a) => a.send(syncUpdate(await forgedContribution('forged-1', person.id))), { code: 4403, denied: /contributions/ });
+  });
+
+  it('after a restart the plan loads, holds no forged entry, and takes live edits', async () => {
+    writer.destroy();
+    reader.destroy();
+    await t.restart();
+    person = { ...person, token: await t.token(person.sub) };
+    relative = { ...relative, token: await t.token(relative.sub) };
+    const read = await t.gql<{ plan: { section: { content: Array<Record<string, unknown>> } } }>(
+      'query($id: ID!) { plan(id: $id) { section(key: contributions) { content } } }', { id: plan.id }, person.token);
+    expect(read.errors).toBeUndefined();
+    const contributions = read.data!.plan.section.content;
+    expect(contributions.map((entry) => entry['id'])).toContain('own-1');
+    expect(contributions.filter((entry) => entry['personId'] === person.id).map((entry) => entry['id'])).not.toContain('forged-1');
+    expect(contributions.map((entry) => entry['id'])).not.toContain('forged-1');
+    writer = connectEditor(t, plan.id, person.token);
+    reader = connectEditor(t, plan.id, relative.token);
+    await Promise.all([writer.synced(), reader.synced()]);
+    expect(JSON.stringify(reader.section('goals'))).toContain('Added over GraphQL after the frame');
+    await everyoneElseStillServed(await documentSeq());
+    expect((await addGoal(person.token, 'After the restart')).errors).toBeUndefined();
+  });
+});

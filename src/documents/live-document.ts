@@ -5,7 +5,7 @@ import { loadStoredParts, type QuarantinedPart } from './document-load.js';
 import { defineSections, type SectionKey } from './document.template.js';
 import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument } from './document.store.js';
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
-import { integrateUpdate } from './integrate-update.js';
+import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { Presence } from './presence.js';
 import { inspectUpdate, type Touch } from './update-inspector.js';
@@ -117,6 +117,9 @@ export class LiveDocument {
       if (this.#failure || this.closed) throw new Error('document is no longer available');
       const inspection = inspectUpdate(this.doc, update, this.deps.settings.limits);
       if (!inspection.ok) return { ok: false, code: 'BAD_USER_INPUT', reason: inspection.reason, section: inspection.section };
+      if (inspection.checkedBy === 'trial') {
+        this.deps.logger.debug({ event: 'document.inspected_by_trial', planId: this.planId, reason: inspection.trialReason, bytes: update.byteLength });
+      }
       // An update that touches no section (say, items under already garbage-collected content) is
       // still applied and committed: it moves the state vector, and storage must follow memory.
       const denied = await this.#firstDenied(actor, inspection.touches);
@@ -124,7 +127,14 @@ export class LiveDocument {
       if (this.#storedBytes + update.byteLength > this.deps.settings.maxDocumentBytes) {
         return { ok: false, code: 'BAD_USER_INPUT', reason: 'the plan document has reached its size limit', section: null };
       }
-      const applied = this.apply(update);
+      let applied: Uint8Array | null;
+      try {
+        applied = this.apply(update);
+      } catch (error) {
+        if (!(error instanceof IncompleteIntegration)) throw error;
+        await this.#discardMemory(error);
+        return { ok: false, code: 'BAD_USER_INPUT', reason: 'update refers to changes the document does not have', section: null };
+      }
       if (!applied) return { ok: true, changed: false, sections: [], durable: this.#whenDurable().then(() => this.#durableSeq) };
       this.#storedBytes += applied.byteLength;
       const sections = inspection.sections;
@@ -208,6 +218,22 @@ export class LiveDocument {
   /** Applies an accepted or logged update; returns what Yjs actually integrated, or null for nothing new. */
   private apply(update: Uint8Array, origin: symbol = APPLY_ORIGIN): Uint8Array | null {
     return integrateUpdate(this.doc, update, origin);
+  }
+
+  /**
+   * An update passed inspection but Yjs left part of it pending (or threw): memory now holds a
+   * half-applied change that must never be stored or relayed. What was accepted before it is
+   * committed first (its bytes were captured when it was applied); then this copy is dropped, so
+   * the hub closes its connections, clients resync, and the next open loads what is committed.
+   */
+  async #discardMemory(error: IncompleteIntegration): Promise<void> {
+    this.deps.logger.error({ event: 'document.update_left_pending', planId: this.planId, err: error });
+    try {
+      await this.#whenDurable();
+    } catch {
+      return; // the commit failure already dropped this copy
+    }
+    this.#fail(error, []);
   }
 
   async #firstDenied(actor: Actor, touches: readonly Touch[]): Promise<SectionKey | null> {

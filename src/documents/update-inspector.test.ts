@@ -140,3 +140,83 @@ describe('inspectUpdate', () => {
     expectRefusal(inspectUpdate(server, new Uint8Array(10), { maxUpdateBytes: 5, maxStructs: 10 }), /larger than/);
   });
 });
+
+describe('inspectUpdate reads what Yjs integrates (issue 11)', () => {
+  const fromHex = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
+
+  it('refuses a client named in two struct groups (finding 1), which Yjs would leave pending', () => {
+    const { server, change } = pair();
+    change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]));
+    // The update inside the 21-byte sync frame of finding 1: client 4242000 at clock 0 and at clock 100.
+    const update = fromHex('0201d0f4820200000101d0f4820264000100');
+    expectRefusal(inspectUpdate(server, update), /more than one part|gaps/);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, update);
+    expect(copy.store.pendingStructs).not.toBeNull(); // what the server used to half-apply
+  });
+
+  it('refuses two adjacent, contiguous groups for one client: Yjs keeps only the second', () => {
+    const { server } = pair();
+    const client = new Y.Doc();
+    client.getArray('goals').push([entry({ id: 'g1', text: text('Walk') })]);
+    const first = Y.encodeStateAsUpdate(client);
+    const middle = Y.encodeStateVector(client);
+    client.getArray('goals').push([entry({ id: 'g2', text: text('Run') })]);
+    const second = Y.encodeStateAsUpdate(client, middle);
+    // Each is [1 group, ...group, 0 deletions]: glue the two groups under one header of 2.
+    expect([first[0], first.at(-1), second[0], second.at(-1)]).toEqual([1, 0, 1, 0]);
+    const glued = new Uint8Array([2, ...first.subarray(1, -1), ...second.subarray(1, -1), 0]);
+    expect(Y.decodeUpdate(glued).structs.map((struct) => struct.id.clock)).toEqual(Y.decodeUpdate(Y.encodeStateAsUpdate(client)).structs.map((struct) => struct.id.clock));
+    expectRefusal(inspectUpdate(server, glued), /more than one part/);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, glued);
+    expect(copy.store.pendingStructs).not.toBeNull();
+  });
+
+  it('judges a new entry by the owner Yjs keeps, not the first one written (finding 2)', () => {
+    const { server } = pair();
+    const attacker = new Y.Doc();
+    defineSections(attacker);
+    Y.applyUpdate(attacker, Y.encodeStateAsUpdate(server));
+    const before = Y.encodeStateVector(attacker);
+    const forged = entry({ id: 'c1', personId: 'self', text: text('mine') });
+    attacker.getArray('contributions').push([forged]);
+    forged.set('personId', 'other'); // a second transaction, merged into the same update
+    const update = Y.encodeStateAsUpdate(attacker, before);
+    const result = expectTouches(inspectUpdate(server, update));
+    expect(result.checkedBy).toBe('trial');
+    expect(result.touches).toEqual([expect.objectContaining({ section: 'contributions', isNewEntry: true, entry: { ownerPersonId: 'other', organizationId: null, changesOwner: false } })]);
+    Y.applyUpdate(server, update);
+    expect((server.getArray('contributions').get(0) as Y.Map<unknown>).get('personId')).toBe('other');
+  });
+
+  it("judges a new measure by the organization Yjs keeps (finding 2, a provider's form)", () => {
+    const { server } = pair();
+    const attacker = new Y.Doc();
+    defineSections(attacker);
+    const before = Y.encodeStateVector(attacker);
+    const measure = entry({ id: 'm1', organizationId: 'mine', title: text('Help') });
+    attacker.getArray('measures').push([measure]);
+    measure.set('organizationId', 'theirs');
+    measure.delete('title');
+    const result = expectTouches(inspectUpdate(server, Y.encodeStateAsUpdate(attacker, before)));
+    expect(result.touches[0]!.entry).toEqual({ ownerPersonId: null, organizationId: 'theirs', changesOwner: false });
+  });
+
+  it('keeps the fast reading for an ordinary new entry', () => {
+    const { change } = pair();
+    const result = expectTouches(change((doc) => doc.getArray('contributions').push([entry({ id: 'c1', personId: 'p1', text: text('x') })])));
+    expect(result.checkedBy).toBe('fast');
+  });
+
+  it("refuses a new entry whose id a second write clears", () => {
+    const { server } = pair();
+    const attacker = new Y.Doc();
+    defineSections(attacker);
+    const before = Y.encodeStateVector(attacker);
+    const goal = entry({ id: 'g1', text: text('x') });
+    attacker.getArray('goals').push([goal]);
+    goal.set('id', null);
+    expectRefusal(inspectUpdate(server, Y.encodeStateAsUpdate(attacker, before)), /needs a string "id"/);
+  });
+});

@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import type { EntryFacts } from '../policy/policy.js';
 import { ENTRY_ID_FIELD, SECTIONS, isSectionKey, type FieldSpec, type SectionKey, type SectionSpec } from './document.template.js';
+import { trialInspection } from './trial-inspection.js';
+import { nonCanonicalReason } from './update-shape.js';
 
 /**
  * Reads an incoming Yjs update *before* it is applied and says which sections and entries it
@@ -30,7 +32,15 @@ export interface Touch {
 }
 
 export type Inspection =
-  | { ok: true; touches: Touch[]; sections: SectionKey[]; empty: boolean }
+  | {
+      ok: true;
+      touches: Touch[];
+      sections: SectionKey[];
+      empty: boolean;
+      /** `fast`: read from the update's own structs; `trial`: read from Yjs after applying it to a copy (and why). */
+      checkedBy: 'fast' | 'trial';
+      trialReason: string | null;
+    }
   | { ok: false; reason: string; section: string | null };
 
 class Refusal extends Error {
@@ -71,7 +81,15 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: Inspection
     } catch {
       throw new Refusal('update is malformed');
     }
-    return new Inspector(doc, decoded, limits).run();
+    const shape = nonCanonicalReason(doc, update, decoded.structs);
+    if (shape) throw new Refusal(shape);
+    const inspection = new Inspector(doc, decoded, limits).run();
+    if (!inspection.ok || inspection.trialReason === null) return inspection;
+    // The fast reading may differ from what Yjs integrates here: ask Yjs, on a copy.
+    const trial = trialInspection(doc, update);
+    if (!trial.ok) throw new Refusal(trial.reason, trial.section);
+    if (trial.pending) throw new Refusal('update refers to changes the document does not have');
+    return { ...inspection, ...summary(trial.touches), checkedBy: 'trial' };
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, reason: error.reason, section: error.section };
     // Anything the decoder or a look-up throws on crafted input is a refusal, never a crash.
@@ -79,12 +97,21 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: Inspection
   }
 }
 
+function summary(touches: Touch[]): { touches: Touch[]; sections: SectionKey[]; empty: boolean } {
+  return { touches, sections: [...new Set(touches.map((touch) => touch.section))], empty: touches.length === 0 };
+}
+
 class Inspector {
-  readonly #byClient = new Map<number, Y.Item[]>();
+  /** The update's items and collected ranges, per client in clock order. */
+  readonly #byClient = new Map<number, Array<Y.Item | Y.GC>>();
   readonly #locations = new Map<Y.Item, Location | null>();
   readonly #touches = new Map<string, Touch>();
   /** Plain values this update writes into maps it names by id: `client:clock/key` → value. */
   readonly #newValues = new Map<string, unknown>();
+  /** How many of this update's items land in each key of a new entry: `client:clock/key` → count. */
+  readonly #newSlotWrites = new Map<string, number>();
+  /** Why the fast reading may differ from Yjs here (null: it provably does not). */
+  #trialReason: string | null = null;
   #structCount = 0;
 
   constructor(
@@ -93,10 +120,11 @@ class Inspector {
     private readonly limits: InspectionLimits,
   ) {
     for (const struct of decoded.structs) {
-      if (!(struct instanceof Y.Item)) continue;
+      if (struct instanceof Y.Skip) continue;
       const list = this.#byClient.get(struct.id.client) ?? [];
       list.push(struct);
       this.#byClient.set(struct.id.client, list);
+      if (!(struct instanceof Y.Item)) continue;
       if (struct.parent instanceof Y.ID && struct.parentSub !== null && struct.content instanceof Y.ContentAny) {
         // Decoded in clock order, so the last write to a key wins, as it does in Yjs.
         this.#newValues.set(`${idKey(struct.parent)}/${struct.parentSub}`, struct.content.arr[struct.content.arr.length - 1]);
@@ -108,35 +136,21 @@ class Inspector {
     const structs = this.decoded.structs;
     if (structs.length > this.limits.maxStructs) throw new Refusal('update has too many items');
     this.#structCount = structs.length;
-    this.checkContiguous();
     for (const struct of structs) {
       if (struct instanceof Y.Item && !this.isKnown(struct)) this.inspectInsert(struct);
     }
     for (const [client, ranges] of this.decoded.ds.clients) {
       for (const range of ranges) this.inspectDeletion(client, range.clock, range.len);
     }
-    const touches = [...this.#touches.values()];
-    return {
-      ok: true,
-      touches,
-      sections: [...new Set(touches.map((touch) => touch.section))],
-      empty: touches.length === 0,
-    };
+    for (const [slot, writes] of this.#newSlotWrites) {
+      // Which write Yjs keeps depends on where each lands: read the value from Yjs itself.
+      if (writes > 1) this.needsTrial(`a new entry's "${slot.split('/')[1]}" is written more than once`);
+    }
+    return { ok: true, ...summary([...this.#touches.values()]), checkedBy: 'fast', trialReason: this.#trialReason };
   }
 
-  /**
-   * Each client's structs must continue where the document's state for that client ends. Yjs
-   * would park anything after a gap as pending, forever, in memory and in the log.
-   */
-  private checkContiguous(): void {
-    const firstByClient = new Map<number, number>();
-    for (const struct of this.decoded.structs) {
-      if (struct instanceof Y.Skip) throw new Refusal('update has gaps');
-      if (!firstByClient.has(struct.id.client)) firstByClient.set(struct.id.client, struct.id.clock);
-    }
-    for (const [client, clock] of firstByClient) {
-      if (clock > Y.getState(this.doc.store, client)) throw new Refusal('update refers to changes the document does not have');
-    }
+  private needsTrial(reason: string): void {
+    this.#trialReason ??= reason;
   }
 
   /** Already integrated: Yjs skips it, so it changes nothing. */
@@ -177,7 +191,12 @@ class Inspector {
   private checkListInsert(spec: SectionSpec, location: Location): void {
     const [entry, field] = location.chain;
     if (!entry || entry.key !== null) throw new Refusal(`${spec.key} holds a list of entries`, spec.key);
-    if (location.chain.length === 1) {
+    if (entry.isNew && location.chain.length === 2 && field) {
+      const slot = `${idKey(entry.item.id)}/${field.key ?? ''}`;
+      this.#newSlotWrites.set(slot, (this.#newSlotWrites.get(slot) ?? 0) + 1);
+    }
+    // An entry made and removed again before it was sent arrives emptied (honest offline edits): nothing to check.
+    if (location.chain.length === 1 && !(entry.item.content instanceof Y.ContentDeleted)) {
       if (!(entry.item.content instanceof Y.ContentType) || !(entry.item.content.type instanceof Y.Map)) {
         throw new Refusal(`entries of ${spec.key} must be maps`, spec.key);
       }
@@ -230,9 +249,12 @@ class Inspector {
     }
     // The rest must be items this same update inserts (deleted again before being sent).
     while (cursor < end) {
-      const item = this.updateItem(client, cursor);
-      if (!item) throw new Refusal('update deletes items the document does not have');
-      cursor = item.id.clock + item.length;
+      const struct = this.updateStruct(client, cursor);
+      if (!struct) throw new Refusal('update deletes items the document does not have');
+      // A value the update writes and deletes again: what an entry ends up holding is Yjs's to say.
+      // (Honest clients send what they deleted already emptied, which holds no value.)
+      if (struct instanceof Y.Item && !(struct.content instanceof Y.ContentDeleted)) this.needsTrial('the update deletes items it inserts');
+      cursor = struct.id.clock + struct.length;
     }
   }
 
@@ -284,8 +306,8 @@ class Inspector {
     return SECTIONS[root];
   }
 
-  /** An item of this update covering `clock`, if any. */
-  private updateItem(client: number, clock: number): Y.Item | null {
+  /** A struct of this update covering `clock`, if any. */
+  private updateStruct(client: number, clock: number): Y.Item | Y.GC | null {
     const items = this.#byClient.get(client);
     if (!items) return null;
     let low = 0;
@@ -301,14 +323,18 @@ class Inspector {
   }
 
   /** The item with this id, from this update or from the document; null when garbage-collected. */
-  private lookup(id: Y.ID): { item: Y.Item; isNew: boolean } | null {
+  private lookup(id: Y.ID, from: Y.Item): { item: Y.Item; isNew: boolean } | null {
     if (id.clock < Y.getState(this.doc.store, id.client)) {
       const struct = Y.getItem(this.doc.store, id) as Struct;
       return struct instanceof Y.Item ? { item: struct, isNew: false } : null;
     }
-    const item = this.updateItem(id.client, id.clock);
-    if (!item) throw new Refusal('update refers to items the document does not have');
-    return { item, isNew: true };
+    // Yjs integrates a client's structs in clock order and never waits on the same client: a
+    // reference to its own later change makes it throw halfway through.
+    if (id.client === from.id.client && id.clock >= from.id.clock) throw new Refusal('update refers to its own later changes');
+    const struct = this.updateStruct(id.client, id.clock);
+    if (!struct) throw new Refusal('update refers to items the document does not have');
+    // A neighbour or parent the update itself sends collected: Yjs integrates the item as garbage.
+    return struct instanceof Y.Item ? { item: struct, isNew: true } : null;
   }
 
   /**
@@ -335,8 +361,9 @@ class Inspector {
     const self = (key: string | null) => ({ item, key, isNew: true });
     if (typeof item.parent === 'string') return { root: item.parent, chain: [self(item.parentSub)] };
     if (item.parent instanceof Y.ID) {
-      const parent = this.lookup(item.parent);
-      if (!parent) return null;
+      const parent = this.lookup(item.parent, item);
+      // A collected parent, or one already deleted (Yjs finds no type in it): Yjs integrates the item as garbage.
+      if (!parent || parent.item.content instanceof Y.ContentDeleted) return null;
       if (!(parent.item.content instanceof Y.ContentType)) throw new Refusal('update nests content under a plain value');
       const above = this.locate(parent.item, depth + 1);
       return above && { root: above.root, chain: [...above.chain, self(item.parentSub)] };
@@ -344,12 +371,29 @@ class Inspector {
     // No parent info: the item sits beside its origin (or right origin) and shares its parent.
     const neighbourId = item.origin ?? item.rightOrigin;
     if (!neighbourId) throw new Refusal('update has an item without a place');
-    const neighbour = this.lookup(neighbourId);
+    const neighbour = this.lookup(neighbourId, item);
     if (!neighbour) return null;
     const beside = this.locate(neighbour.item, depth + 1);
     if (!beside) return null;
+    if (item.origin && item.rightOrigin) this.checkRightNeighbour(item, item.rightOrigin, beside, depth);
     const chain = beside.chain.slice(0, -1);
     return { root: beside.root, chain: [...chain, self(beside.chain[beside.chain.length - 1]!.key)] };
+  }
+
+  /**
+   * Yjs places an item beside its left neighbour, but integrates it as garbage when the right one
+   * was collected, and orders it among the right one's siblings: when the two disagree about the
+   * parent (no honest encoder writes that) or the right one is gone, ask Yjs.
+   */
+  private checkRightNeighbour(item: Y.Item, rightId: Y.ID, left: Location, depth: number): void {
+    const right = this.lookup(rightId, item);
+    const beside = right && this.locate(right.item, depth + 1);
+    if (!beside) return this.needsTrial('the right neighbour of an item is collected');
+    const parentOf = (location: Location) => location.chain[location.chain.length - 2]?.item ?? location.root;
+    const keyOf = (location: Location) => location.chain[location.chain.length - 1]!.key;
+    if (beside.root !== left.root || parentOf(beside) !== parentOf(left) || keyOf(beside) !== keyOf(left)) {
+      this.needsTrial('the neighbours of an item disagree about its parent');
+    }
   }
 
   private locateLive(item: Y.Item, depth: number): Location | null {
