@@ -27,6 +27,8 @@ import { createApollo } from '../graphql/apollo.js';
 import { createContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { startSubscriptionServer } from '../graphql/subscriptions.js';
+import { createGraphQLLimits } from '../graphql/limits.js';
+import { createGraphQLRateLimit } from '../http/graphql-rate-limit.js';
 import { bodyErrorHandler, devAuthRoutes, healthRoutes } from '../http/routes.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -131,6 +133,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
     const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger);
     const schema = buildSchema();
+    const limits = createGraphQLLimits(config.graphql, { production });
+    const rateLimit = await createGraphQLRateLimit({ ...config.graphql.rateLimit, redisUrl: config.cluster.redisUrl, keyPrefix: config.cluster.channelPrefix });
+    undo.push({ step: 'graphql-rate-limit', run: () => rateLimit.dispose() });
 
     const expressApp = express();
     const server = http.createServer(expressApp);
@@ -162,10 +167,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       contextFor: (actor) => createContext(orm, deps, actor),
       logger,
       production,
+      limits,
       maxConnectionsPerPerson: config.connections.maxPerPerson,
     });
     routeUpgrades(server, { allowedOrigins: config.allowedOrigins, routes: [subscriptions, collab], logger });
-    const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs });
+    const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs, limits });
     await apollo.start();
     // Apollo's drain closes the HTTP server and graphql-ws; it goes after the database in `undo`, so it runs first.
     undo.push({ step: 'http-and-websockets', run: () => apollo.stop() });
@@ -190,7 +196,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       '/graphql',
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
-        context: async ({ req }) => createContext(orm, deps, await authenticator.actorFromAuthorization(req.headers.authorization)),
+        context: async ({ req }) =>
+          createContext(orm, deps, await rateLimit.admit(req.ip, () => authenticator.actorFromAuthorization(req.headers.authorization))),
       }),
     );
     expressApp.use(archiveRoutes({ orm, authenticator, clock, logger }));

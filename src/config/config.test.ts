@@ -46,6 +46,21 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ COLLAB_PING_INTERVAL_MS: '10' })).toThrow(/COLLAB_PING_INTERVAL_MS/);
   });
 
+  it('limits GraphQL operations and requests per person, with defaults and overrides', () => {
+    expect(parseConfig({}).graphql).toEqual({
+      maxTokens: 3_000,
+      maxDepth: 12,
+      maxAliases: 30,
+      maxCost: 5_000,
+      assumedListSize: 10,
+      rateLimit: { points: 1_200, windowMs: 10_000 },
+    });
+    const set = parseConfig({ GRAPHQL_MAX_DEPTH: '5', GRAPHQL_MAX_COST: '100', GRAPHQL_RATE_LIMIT_POINTS: '3', GRAPHQL_RATE_LIMIT_WINDOW_MS: '60000' }).graphql;
+    expect(set).toMatchObject({ maxDepth: 5, maxCost: 100, rateLimit: { points: 3, windowMs: 60_000 } });
+    expect(() => parseConfig({ GRAPHQL_MAX_DEPTH: '1' })).toThrow(/GRAPHQL_MAX_DEPTH/);
+    expect(() => parseConfig({ GRAPHQL_RATE_LIMIT_WINDOW_MS: '1500' })).toThrow(/GRAPHQL_RATE_LIMIT_WINDOW_MS: must be whole seconds/);
+  });
+
   it('wants both halves of the bootstrap administrator', () => {
     expect(() => parseConfig({ BOOTSTRAP_ADMIN_ISSUER: 'x' })).toThrow(/BOOTSTRAP_ADMIN/);
   });

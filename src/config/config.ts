@@ -72,6 +72,13 @@ const envSchema = z
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_CONNECTIONS_PER_PERSON: z.coerce.number().int().min(1).default(20),
     COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(3_000),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5_000),
+    GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+    GRAPHQL_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(1_200),
+    GRAPHQL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).multipleOf(1000, 'must be whole seconds (Redis expires keys by the second)').default(10_000),
     PUBLIC_URL: z.url().optional(),
     NOTIFY_WEBHOOK_URL: z.url().refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL').optional(),
     NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -121,6 +128,7 @@ export interface Config {
   /** How often the deadline scheduler looks for what has fallen due. */
   schedulerIntervalMs: number;
   connections: ConnectionConfig;
+  graphql: GraphQLLimitsConfig;
   /** Base URL of the client app, for links in notifications; null keeps links relative. */
   publicUrl: string | null;
   notifications: NotificationConfig;
@@ -133,6 +141,22 @@ export interface ConnectionConfig {
   maxPerPerson: number;
   /** How often `/collab` pings its peers; one that has not answered the previous ping is dropped. @default 30000 */
   collabPingIntervalMs: number;
+}
+
+/** What one GraphQL operation may ask for, and how many one person may send (docs/deployment.md). */
+export interface GraphQLLimitsConfig {
+  /** Lexical tokens in one document; the parse stops past it. @default 3000 */
+  maxTokens: number;
+  /** Nesting depth of selections (fragments counted where they are spread). @default 12 */
+  maxDepth: number;
+  /** Aliased fields in one operation. @default 30 */
+  maxAliases: number;
+  /** Cost: fields weighed and multiplied through lists (src/graphql/limits.ts). @default 5000 */
+  maxCost: number;
+  /** Size the cost assumes for a list that takes no `first`/`last`. @default 10 */
+  assumedListSize: number;
+  /** GraphQL requests over HTTP per person (per IP without a token) in each window; shared through Redis when REDIS_URL is set. */
+  rateLimit: { points: number; windowMs: number };
 }
 
 /** Several servers on one database (docs/deployment.md). */
@@ -204,6 +228,14 @@ export function parseConfig(source: Record<string, string | undefined> = process
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
     connections: { maxPerPerson: env.MAX_CONNECTIONS_PER_PERSON, collabPingIntervalMs: env.COLLAB_PING_INTERVAL_MS },
+    graphql: {
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxCost: env.GRAPHQL_MAX_COST,
+      assumedListSize: env.GRAPHQL_ASSUMED_LIST_SIZE,
+      rateLimit: { points: env.GRAPHQL_RATE_LIMIT_POINTS, windowMs: env.GRAPHQL_RATE_LIMIT_WINDOW_MS },
+    },
     publicUrl: env.PUBLIC_URL ?? null,
     notifications: {
       webhook:

@@ -11,7 +11,7 @@ export const ERROR_TABLE = {
   UNAUTHENTICATED: { httpStatus: 401, wsCloseCode: 4401 },
   FORBIDDEN: { httpStatus: 403, wsCloseCode: 4403 },
   NOT_FOUND: { httpStatus: 404, wsCloseCode: 4404 },
-  /** A connection sending faster than any honest client (sync floods, message storms). */
+  /** A connection sending faster than any honest client (sync floods, message storms), or a person past their GraphQL request budget. */
   TOO_MANY_REQUESTS: { httpStatus: 429, wsCloseCode: 4429 },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, wsCloseCode: 4500 },
   /**

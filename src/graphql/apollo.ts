@@ -2,11 +2,12 @@ import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { GraphQLContext } from './context.js';
+import { hideSuggestions, type GraphQLLimits } from './limits.js';
 
 /** Codes Apollo itself sets for malformed requests; they are the client's to see. */
 const REQUEST_ERROR_CODES = new Set([
@@ -18,11 +19,19 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-/** Known codes pass through; anything else is an unexpected failure, logged and masked in production. */
-export function formatError(logger: Logger, production: boolean) {
+/**
+ * Known codes pass through; anything else is an unexpected failure, logged and masked in production.
+ * A limit refusal keeps its own code (Apollo files it under GRAPHQL_VALIDATION_FAILED or _PARSE_FAILED),
+ * so both GraphQL doors answer it alike; production strips schema suggestions from every message.
+ */
+export function formatError(logger: Logger, production: boolean, limits: GraphQLLimits) {
+  const client = (formatted: GraphQLFormattedError): GraphQLFormattedError =>
+    production ? { ...formatted, message: hideSuggestions(formatted.message) } : formatted;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const refusal = limits.refusalOf(error);
+    if (refusal) return client({ message: refusal.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', limit: refusal.extensions['limit'], max: refusal.extensions['max'] } });
     const code = String(formatted.extensions?.['code'] ?? '');
-    if ((code in ERROR_TABLE && code !== 'INTERNAL_SERVER_ERROR') || REQUEST_ERROR_CODES.has(code)) return formatted;
+    if ((code in ERROR_TABLE && code !== 'INTERNAL_SERVER_ERROR') || REQUEST_ERROR_CODES.has(code)) return client(formatted);
     if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
       // The database went away during the operation: an outage, not a bug (status 503: outageStatus).
       reportOutage(logger, 'database', error, { path: formatted.path });
@@ -46,6 +55,20 @@ const outageStatus: ApolloServerPlugin = {
   },
 };
 
+/** The checks that need the variables (cost) run once the operation is known, before any resolver. */
+function enforceLimits(limits: GraphQLLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const refused = limits.costError({ schema, document, operationName, variables: request.variables });
+          if (refused) throw new GraphQLError(refused.message, { extensions: { ...refused.extensions, http: { status: ERROR_TABLE.BAD_USER_INPUT.httpStatus } } });
+        },
+      };
+    },
+  };
+}
+
 export function createApollo(options: {
   schema: GraphQLSchema;
   httpServer: http.Server;
@@ -55,6 +78,8 @@ export function createApollo(options: {
   drainSubscriptions: () => Promise<void>;
   /** How long in-flight requests may take to finish on shutdown. */
   stopGracePeriodMillis: number;
+  /** The same limits graphql-ws applies (src/graphql/limits.ts). */
+  limits: GraphQLLimits;
 }): ApolloServer<GraphQLContext> {
   const drainSubscriptions: ApolloServerPlugin = {
     async serverWillStart() {
@@ -63,15 +88,23 @@ export function createApollo(options: {
   };
   return new ApolloServer<GraphQLContext>({
     schema: options.schema,
-    formatError: formatError(options.logger, options.production),
+    formatError: formatError(options.logger, options.production, options.limits),
     // main.ts owns the signals and stops everything in order; Apollo must not race it.
     stopOnTerminationSignals: false,
     // Stack traces go to the log, never to clients.
     includeStacktraceInErrorResponses: false,
+    parseOptions: options.limits.parseOptions,
+    validationRules: options.limits.rules,
+    // Refused in production by the shared rules (limits.ts), so graphql-ws refuses it the same way.
+    introspection: true,
+    // One operation per request: a batch would multiply every limit above by its length.
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: options.production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMillis }),
       drainSubscriptions,
       outageStatus,
+      enforceLimits(options.limits),
       ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 import { ConnectionCap } from '../shared/connection-cap.js';
 import type { GraphQLContext } from './context.js';
+import { hideSuggestions, type GraphQLLimits } from './limits.js';
 
 export interface SubscriptionServer extends UpgradeRoute {
   /** Sends close frames to every client and stops the WebSocket server. */
@@ -31,6 +32,8 @@ export function startSubscriptionServer(options: {
   contextFor: (actor: Actor) => GraphQLContext;
   logger: Logger;
   production: boolean;
+  /** The same limits Apollo applies over HTTP (src/graphql/limits.ts). */
+  limits: GraphQLLimits;
   /** Open connections per person on this server. */
   maxConnectionsPerPerson: number;
 }): SubscriptionServer {
@@ -87,6 +90,17 @@ export function startSubscriptionServer(options: {
           return false;
         }
       },
+      // Parsed, validated and weighed by the one limits module, as over HTTP; a refusal is an error message, never a resolver.
+      onSubscribe: (_ctx, _id, payload) => {
+        const prepared = options.limits.prepare({ schema: options.schema, ...payload });
+        if ('errors' in prepared) return prepared.errors;
+        return { schema: options.schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      // Over HTTP formatError strips suggestions from every error; here the execution errors (bad variable values).
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        options.production && result.errors
+          ? { ...result, errors: result.errors.map((error) => ({ ...error.toJSON(), message: hideSuggestions(error.message) })) }
+          : undefined,
       context: (ctx) => {
         if (!ctx.extra.actor) throw new Error('graphql-ws context requested before the connection was acknowledged');
         return options.contextFor(ctx.extra.actor);
