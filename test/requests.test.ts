@@ -39,12 +39,13 @@ describe('the whole intake', () => {
     const request = submitted.data!.submitRequest;
     expect(request).toMatchObject({
       status: 'RECEIVED', source: 'RELATIVE', unit: { id: unit.id }, person: { id: ola.id }, submittedBy: { id: sister.id },
-      receivedAt: START, decisionDueAt: '2026-04-02T09:00:00.000Z', viewerCanDecide: false, plan: null,
+      // One calendar month at the same time in Oslo: 10:00 CET on 2 March, 10:00 CEST on 2 April.
+      receivedAt: START, decisionDueAt: '2026-04-02T08:00:00.000Z', viewerCanDecide: false, plan: null,
     });
     expect(await intake.notifications(`/requests/${request.id}`)).toEqual(
       expect.arrayContaining([{ recipient_id: kari.id, kind: 'REQUEST_RECEIVED' }, { recipient_id: lars.id, kind: 'REQUEST_RECEIVED' }]),
     );
-    expect(await intake.deadline(`decision:${request.id}`)).toEqual({ dueAt: '2026-04-02T09:00:00.000Z', resolved: false });
+    expect(await intake.deadline(`decision:${request.id}`)).toEqual({ dueAt: '2026-04-02T08:00:00.000Z', resolved: false });
     const mine = await t.gql('{ myRequests { id } }', {}, ola.token);
     expect(mine.data!.myRequests).toEqual([{ id: request.id }]);
 

@@ -4,6 +4,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PlanEndedEvent } from '../plans/plan.events.js';
 import type { Clock } from '../shared/clock.js';
+import { dateInOslo } from '../shared/dates.js';
 import { writeArchiveRecord } from './archive.writer.js';
 
 export interface FinalArchiverDeps {
@@ -70,7 +71,7 @@ export class FinalArchiver {
   async #saveClosedVersion(planId: string, endedById: string): Promise<void> {
     const [saved] = await this.deps.orm.em.fork().execute(`select 1 from "plan_version" where "plan_id" = ? and "kind" = 'CLOSED' limit 1`, [planId]);
     if (saved) return;
-    const label = `Plan ended ${this.deps.clock.now().toISOString().slice(0, 10)}`;
+    const label = `Plan ended ${dateInOslo(this.deps.clock.now())}`;
     await this.deps.hub.createVersion(planId, { kind: 'CLOSED', label, authorId: endedById });
   }
 }

@@ -1,3 +1,4 @@
+import { displayDate, displayDateTime } from '../shared/dates.js';
 import type { ArchiveContent, ArchiveParticipant, NamedRef } from './archive-content.js';
 
 /**
@@ -14,8 +15,8 @@ export interface Block {
 }
 
 const name = (ref: NamedRef | null) => (ref ? ref.name || ref.id : '—');
-const day = (value: string | null) => (value ? value.slice(0, 10) : '—');
-const when = (value: string | null) => (value ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC` : '—');
+const day = displayDate;
+const when = displayDateTime;
 
 function participantLine(participant: ArchiveParticipant): Array<[string, string]> {
   const lines: Array<[string, string]> = [

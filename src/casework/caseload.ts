@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
-import { DAY_MS } from '../shared/dates.js';
+import { daysAfter } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import type { DeadlineKind } from './deadline.js';
 
@@ -106,7 +106,7 @@ export async function listCases(
   if (filter.dueWithinDays != null) {
     if (!Number.isInteger(filter.dueWithinDays) || filter.dueWithinDays < 0 || filter.dueWithinDays > 3660) throw badInput('dueWithinDays must be 0 to 3660');
     where.push('"deadline_due_at" <= :horizon');
-    params['horizon'] = new Date(input.now.getTime() + filter.dueWithinDays * DAY_MS);
+    params['horizon'] = daysAfter(input.now, filter.dueWithinDays);
   }
   const filtered = where.length ? `where ${where.join(' and ')}` : '';
   const page = [...where];

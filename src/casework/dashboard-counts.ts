@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
-import { DAY_MS } from '../shared/dates.js';
+import { daysAfter } from '../shared/dates.js';
 
 export interface DashboardCounts {
   openRequests: number;
@@ -34,7 +34,7 @@ const COUNTS_SQL = `select
 export async function countDashboard(em: EntityManager, input: { unitId: string; now: Date; withinDays?: number | null }): Promise<DashboardCounts> {
   const withinDays = input.withinDays ?? 30;
   if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > 3660) throw badInput('withinDays must be 0 to 3660');
-  const params = { unit: input.unitId, now: input.now, horizon: new Date(input.now.getTime() + withinDays * DAY_MS) };
+  const params = { unit: input.unitId, now: input.now, horizon: daysAfter(input.now, withinDays) };
   const [row] = (await em.getKnex().raw(COUNTS_SQL, params)).rows as Array<Record<string, number | Date | null>>;
   return {
     openRequests: Number(row!['open_requests']),

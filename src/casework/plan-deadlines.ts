@@ -5,7 +5,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
 import type { Clock } from '../shared/clock.js';
-import { DAY_MS, endOfPlanDate } from '../shared/dates.js';
+import { daysBefore, endOfPlanDate } from '../shared/dates.js';
 import { recordCaseEvent } from './case-event.js';
 import { resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
 import type { Deadline, DeadlineScheduler, FiringContext } from './deadline.scheduler.js';
@@ -83,7 +83,7 @@ export class PlanDeadlines {
           planId,
           personId: plan.owner_id,
           dueAt: date.dueAt,
-          warnAt: new Date(date.dueAt.getTime() - PLAN_DATE_WARNING_DAYS * DAY_MS),
+          warnAt: daysBefore(date.dueAt, PLAN_DATE_WARNING_DAYS),
         };
         await setDeadline(em, input, now);
       }

@@ -1,6 +1,6 @@
 import { createApp, type App } from '../app/create-app.js';
 import { DEV_ISSUERS, parseConfig, type Config } from '../config/config.js';
-import { DAY_MS } from '../shared/dates.js';
+import { DAY_MS, dateInOslo, daysAfter } from '../shared/dates.js';
 import { runCli } from './with-database.js';
 
 const MUNICIPALITY = '0301';
@@ -34,8 +34,6 @@ const people = {
   eva: citizen('eva', 'Eva Strand'),
   tor: citizen('tor', 'Tor Bakke'),
 };
-
-const isoDate = (at: Date) => at.toISOString().slice(0, 10);
 
 /**
  * A client of the real API, as each person through the development issuer. Going through the
@@ -77,8 +75,8 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
     process.stderr.write('The demo municipality is already there.\n');
     return;
   }
-  const at = (days: number) => clock.set(new Date(now.getTime() + days * DAY_MS));
-  const date = (days: number) => isoDate(new Date(now.getTime() + days * DAY_MS));
+  const at = (days: number) => clock.set(daysAfter(now, days));
+  const date = (days: number) => dateInOslo(daysAfter(now, days));
   const ref = (who: Who) => ({ issuer: DEV_ISSUERS[who.kind], subject: who.sub, displayName: who.name });
   const sign = (who: Who) => as(who, '{ me { person { id } } }').then((data) => data.me.person.id as string);
 

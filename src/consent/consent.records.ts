@@ -4,11 +4,11 @@ import { resolveDeadline, setDeadline } from '../casework/deadline.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
 import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
+import { daysBefore } from '../shared/dates.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
 
 /** How long before a consent runs out its owner (and guardians) are told. */
 export const CONSENT_WARNING_DAYS = 14;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The deadline that ends a consent at its `validUntil`. */
 export const consentDeadlineKey = (consentId: string) => `consent:${consentId}`;
@@ -46,7 +46,7 @@ export async function recordConsent(em: EntityManager, input: NewConsent, now: D
   // The consent and anything persisted with it exist before the raw inserts below refer to the plan.
   await em.flush();
   if (input.validUntil) {
-    const warnAt = new Date(input.validUntil.getTime() - CONSENT_WARNING_DAYS * DAY_MS);
+    const warnAt = daysBefore(input.validUntil, CONSENT_WARNING_DAYS);
     await setDeadline(
       em,
       {

@@ -8,6 +8,7 @@ import type { PlanEndedEvent } from '../plans/plan.events.js';
 import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
+import { dateInOslo } from '../shared/dates.js';
 import { isSectionKey, type SectionKey } from './document.template.js';
 import { DocumentStore, type LoggedUpdate } from './document.store.js';
 import type { DocumentPeer } from './document-peer.js';
@@ -259,7 +260,7 @@ export class DocumentHub {
     if (!change.local) return;
     this.deps.replication?.publishCommitted(planId, { seq, authorId, sections, at, update });
     if (change.addsEvaluation) {
-      const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${change.at.toISOString().slice(0, 10)}`, authorId: change.authorId });
+      const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${dateInOslo(change.at)}`, authorId: change.authorId });
       // Kept briefly for recordEvaluation, which links its row to this version (src/evaluations).
       const key = `${change.planId}:${change.seq}`;
       this.#evaluationVersions.set(key, version);

@@ -10,7 +10,7 @@ import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
-import { PLAN_TIME_ZONE } from '../shared/dates.js';
+import { parseCalendarDate, todayInOslo } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import { Evaluation } from './evaluation.entity.js';
 
@@ -32,14 +32,6 @@ export interface RecordEvaluationInput {
 
 const MAX_OUTCOME = 10_000;
 const MAX_PARTICIPANTS = 100;
-const todayInOslo = new Intl.DateTimeFormat('en-CA', { timeZone: PLAN_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** A real calendar date written `yyyy-mm-dd`. */
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-}
 
 /**
  * Evaluations of a plan (DOMAIN.md rule 9). Recording one is a change of the `evaluations`
@@ -108,9 +100,8 @@ export class EvaluationService {
   }
 
   async #validated(plan: Plan, input: RecordEvaluationInput) {
-    const date = input.date.trim();
-    if (!isCalendarDate(date)) throw badInput('date must be a calendar date written yyyy-mm-dd');
-    if (date > todayInOslo.format(this.deps.clock.now())) throw badInput('date is in the future: record an evaluation once it has taken place');
+    const date = parseCalendarDate(input.date, 'date');
+    if (date > todayInOslo(this.deps.clock.now())) throw badInput('date is in the future: record an evaluation once it has taken place');
     const outcome = input.outcome.trim();
     if (!outcome || outcome.length > MAX_OUTCOME) throw badInput(`outcome must be 1 to ${MAX_OUTCOME} characters`);
     if (!input.participantIds.length || input.participantIds.length > MAX_PARTICIPANTS) {

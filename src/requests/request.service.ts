@@ -1,6 +1,5 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
-import { endOfPlanDate } from '../shared/dates.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Person } from '../people/person.entity.js';
@@ -10,8 +9,8 @@ import { Plan, type PlanKind } from '../plans/plan.entity.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, type IntakeCaseFacts, type RequestSource } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
+import { addCalendarMonth, ageAt, daysBefore, endOfPlanDate, parseCalendarDate, todayInOslo } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
-import { addCalendarMonth, ageAt, daysBefore, localDateOf, parseLocalDate } from './calendar.js';
 import { coordinatingUnitIdOf } from './intake.queries.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
 import { notifyAbout, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
@@ -157,8 +156,8 @@ export class RequestService {
       return null;
     }
     if (!input.childBirthDate) throw badInput('A CHILD_COORDINATOR request needs the childBirthDate');
-    const birthDate = parseLocalDate(input.childBirthDate, 'childBirthDate');
-    if (birthDate > localDateOf(now)) throw badInput('childBirthDate cannot be in the future');
+    const birthDate = parseCalendarDate(input.childBirthDate, 'childBirthDate');
+    if (birthDate > todayInOslo(now)) throw badInput('childBirthDate cannot be in the future');
     if (ageAt(birthDate, now) >= 18) throw badInput('A child coordinator is for a child under 18 at the date of the request');
     if (input.source !== 'GUARDIAN' && input.source !== 'HEALTH_PERSONNEL') {
       throw badInput('A child coordinator is requested by a guardian (parent) or by health personnel');
@@ -218,9 +217,9 @@ export class RequestService {
     const request = await this.get(input.requestId);
     assertCan(this.actor, 'request.decide', await this.facts(request));
     const reason = text(input.reason, 'reason', 4000, true);
-    const expected = parseLocalDate(input.expectedDecisionDate, 'expectedDecisionDate');
+    const expected = parseCalendarDate(input.expectedDecisionDate, 'expectedDecisionDate');
     const now = this.deps.clock.now();
-    if (expected <= localDateOf(now)) throw badInput('expectedDecisionDate must be after today');
+    if (expected <= todayInOslo(now)) throw badInput('expectedDecisionDate must be after today');
     await this.em.transactional(async (em) => {
       const locked = await this.lockReceived(em, request.id);
       Object.assign(locked, { interimNoticeSentAt: now, interimNoticeReason: reason, interimNoticeExpectedDate: expected, updatedAt: now });

@@ -1,22 +1,97 @@
-/** Norwegian municipalities keep dates in Norwegian time; a `yyyy-mm-dd` date ends at midnight in Oslo. */
+import { TZDate, tz } from '@date-fns/tz';
+import { addDays, addMonths, format, isExists, subDays } from 'date-fns';
+import { badInput } from '../errors/error-codes.js';
+
+/**
+ * The one place Samplan reckons with calendar dates. Norwegian municipalities keep dates in
+ * Norwegian time, so "today", a date's end, a month, a day and an age are all counted in
+ * Europe/Oslo (date-fns with @date-fns/tz, which follows the zone's DST rules), whatever the
+ * server's own zone. A calendar date is a string `yyyy-mm-dd`; an instant is a `Date`.
+ */
 export const PLAN_TIME_ZONE = 'Europe/Oslo';
 
-const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: PLAN_TIME_ZONE, timeZoneName: 'longOffset' });
+const inOslo = tz(PLAN_TIME_ZONE);
 
-/** The zone's offset from UTC at `at`, in minutes (Oslo: +60 in winter, +120 in summer). */
-function offsetMinutes(at: Date): number {
-  const name = offsetFormat.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+/** 24 hours: for durations (intervals, timeouts), never for calendar arithmetic. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `yyyy-mm-dd` with a four-digit year from 1000 (years below 100 would be read as 19xx). */
+const SHAPE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
+
+function partsOf(value: string): [year: number, monthIndex: number, day: number] | null {
+  const match = SHAPE.exec(value);
+  return match ? [Number(match[1]), Number(match[2]) - 1, Number(match[3])] : null;
+}
+
+/** A real calendar date written `yyyy-mm-dd`: 2024-02-29 is one, 2025-02-29, 2026-02-31 and 2026-13-01 are not. */
+export function isCalendarDate(value: unknown): value is string {
+  const parts = typeof value === 'string' ? partsOf(value) : null;
+  return parts !== null && isExists(...parts);
+}
+
+/** The calendar date `value` (trimmed), or BAD_USER_INPUT naming `field`. */
+export function parseCalendarDate(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!isCalendarDate(trimmed)) throw badInput(`${field} must be a real calendar date (yyyy-mm-dd)`);
+  return trimmed;
+}
+
+/** The calendar date in Oslo at the instant `at` (23:30 UTC on 31 December is 1 January). */
+export const dateInOslo = (at: Date): string => format(at, 'yyyy-MM-dd', { in: inOslo });
+
+/** Today's date in Oslo, by the caller's clock. */
+export const todayInOslo = (now: Date): string => dateInOslo(now);
+
+/** The instant a calendar date starts in Oslo (its midnight: +01:00 in winter, +02:00 in summer). */
+export function startOfPlanDate(date: string): Date | null {
+  const parts = isCalendarDate(date) ? partsOf(date) : null;
+  return parts && new Date(new TZDate(...parts, PLAN_TIME_ZONE).getTime());
 }
 
 /** The instant a calendar date ends in Oslo (midnight starting the next day): when "by that date" is past. */
 export function endOfPlanDate(date: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const nextUtcMidnight = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(nextUtcMidnight.getTime())) return null;
-  nextUtcMidnight.setUTCDate(nextUtcMidnight.getUTCDate() + 1);
-  return new Date(nextUtcMidnight.getTime() - offsetMinutes(nextUtcMidnight) * 60_000);
+  const start = startOfPlanDate(date);
+  return start && new Date(addDays(start, 1, { in: inOslo }).getTime());
 }
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The same wall-clock time in Oslo one calendar month later (fvl § 11 a's "one month"). A day the
+ * next month lacks falls back to its last day: 31 January gives 28 (or 29) February, not 3 March.
+ */
+export const addCalendarMonth = (at: Date): Date => new Date(addMonths(at, 1, { in: inOslo }).getTime());
+
+/** `days` calendar days earlier at the same Oslo wall-clock time (23 or 25 hours across a DST change). */
+export const daysBefore = (at: Date, days: number): Date => new Date(subDays(at, days, { in: inOslo }).getTime());
+
+/** `days` calendar days later at the same Oslo wall-clock time. */
+export const daysAfter = (at: Date, days: number): Date => new Date(addDays(at, days, { in: inOslo }).getTime());
+
+/** The calendar date `days` days after `date` (negative: before). */
+export function addDaysToDate(date: string, days: number): string {
+  const start = startOfPlanDate(date);
+  if (!start) throw new Error(`not a calendar date: ${date}`);
+  return dateInOslo(daysAfter(start, days));
+}
+
+/** Whole years from `birthDate` (`yyyy-mm-dd`) to the Oslo date of `at`; a 29 February birthday comes on 1 March. */
+export function ageAt(birthDate: string, at: Date): number {
+  const birth = partsOf(birthDate);
+  const today = partsOf(dateInOslo(at));
+  if (!birth || !today) throw new Error(`not a calendar date: ${birthDate}`);
+  const hadBirthday = today[1] > birth[1] || (today[1] === birth[1] && today[2] >= birth[2]);
+  return today[0] - birth[0] - (hadBirthday ? 0 : 1);
+}
+
+/**
+ * For display (the archive): a calendar date as it is, an instant as its date in Oslo; null as a dash.
+ */
+export function displayDate(value: string | Date | null): string {
+  if (value === null) return '—';
+  if (typeof value === 'string' && isCalendarDate(value)) return value;
+  return dateInOslo(new Date(value));
+}
+
+/** For display (the archive): an instant as `yyyy-mm-dd HH:mm` in Oslo, saying so. */
+export function displayDateTime(value: string | Date | null): string {
+  return value === null ? '—' : `${format(new Date(value), 'yyyy-MM-dd HH:mm', { in: inOslo })} Oslo time`;
+}
