@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { EntryFacts } from '../policy/policy.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { ENTRY_ID_FIELD, SECTIONS, isSectionKey, type FieldSpec, type SectionKey, type SectionSpec } from './document.template.js';
 import { trialInspection } from './trial-inspection.js';
 import { nonCanonicalReason } from './update-shape.js';
@@ -110,6 +111,8 @@ class Inspector {
   readonly #newValues = new Map<string, unknown>();
   /** How many of this update's items land in each key of a new entry: `client:clock/key` → count. */
   readonly #newSlotWrites = new Map<string, number>();
+  /** Entries this update creates, whose id is checked once every write to them is known. */
+  readonly #newEntries: Array<{ spec: SectionSpec; item: Y.Item }> = [];
   /** Why the fast reading may differ from Yjs here (null: it provably does not). */
   #trialReason: string | null = null;
   #structCount = 0;
@@ -145,6 +148,14 @@ class Inspector {
     for (const [slot, writes] of this.#newSlotWrites) {
       // Which write Yjs keeps depends on where each lands: read the value from Yjs itself.
       if (writes > 1) this.needsTrial(`a new entry's "${slot.split('/')[1]}" is written more than once`);
+    }
+    // With a trial ahead, the id a new entry ends up with is read from Yjs there; here it is the one value written.
+    if (this.#trialReason === null) {
+      for (const { spec, item } of this.#newEntries) {
+        if (typeof this.newEntryValue(item, ENTRY_ID_FIELD) !== 'string') {
+          throw new Refusal(`a new entry of ${spec.key} needs a string "${ENTRY_ID_FIELD}"`, spec.key);
+        }
+      }
     }
     return { ok: true, ...summary([...this.#touches.values()]), checkedBy: 'fast', trialReason: this.#trialReason };
   }
@@ -200,9 +211,7 @@ class Inspector {
       if (!(entry.item.content instanceof Y.ContentType) || !(entry.item.content.type instanceof Y.Map)) {
         throw new Refusal(`entries of ${spec.key} must be maps`, spec.key);
       }
-      if (typeof this.newEntryValue(entry.item, ENTRY_ID_FIELD) !== 'string') {
-        throw new Refusal(`a new entry of ${spec.key} needs a string "${ENTRY_ID_FIELD}"`, spec.key);
-      }
+      this.#newEntries.push({ spec, item: entry.item });
     }
     if (field) {
       if (field.key === null || (field.key !== ENTRY_ID_FIELD && !(field.key in spec.fields))) {
@@ -412,7 +421,6 @@ function liveEntryValue(entryItem: Y.Item, key: string): unknown {
   return content instanceof Y.ContentType && content.type instanceof Y.Map ? content.type.get(key) : undefined;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_STRING_LENGTH = 1_000;
 
 /** Plain values may be cleared (null) or set to a value of the field's type. */
@@ -422,9 +430,9 @@ function isValidValue(field: FieldSpec, value: unknown): boolean {
     case 'string':
       return typeof value === 'string' && value.length <= MAX_STRING_LENGTH;
     case 'date':
-      return typeof value === 'string' && ISO_DATE.test(value);
+      return isCalendarDate(value);
     case 'dates':
-      return Array.isArray(value) && value.length <= 100 && value.every((item) => typeof item === 'string' && ISO_DATE.test(item));
+      return Array.isArray(value) && value.length <= 100 && value.every((item) => isCalendarDate(item));
     case 'enum':
       return typeof value === 'string' && (field.values ?? []).includes(value);
     case 'text':
@@ -435,9 +443,9 @@ function isValidValue(field: FieldSpec, value: unknown): boolean {
 function describeValue(field: FieldSpec): string {
   switch (field.type) {
     case 'date':
-      return 'a date (yyyy-mm-dd)';
+      return 'a real calendar date (yyyy-mm-dd)';
     case 'dates':
-      return 'a list of dates (yyyy-mm-dd)';
+      return 'a list of real calendar dates (yyyy-mm-dd)';
     case 'enum':
       return `one of ${(field.values ?? []).join(', ')}`;
     default:

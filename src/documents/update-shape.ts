@@ -31,5 +31,44 @@ export function nonCanonicalReason(doc: Y.Doc, update: Uint8Array, structs: Read
   }
   // Two adjacent groups for one client (or an empty group) read as one run here but as one group in Yjs.
   if (runs !== groups) return 'update names a client in more than one part';
+  if (!integratesInOrder(doc, structs as ReadonlyArray<Y.Item | Y.GC>)) return 'update refers to changes the document does not have';
   return null;
+}
+
+/**
+ * Plays Yjs's integration order (integrateStructs): each client's structs go in clock order, and a
+ * struct waits until every struct it names (origin, right origin, parent) of another client is in.
+ * Parts of one update that wait on each other in a circle are held back as pending by Yjs, so the
+ * update would never integrate whole. Linear in the number of structs.
+ */
+function integratesInOrder(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC>): boolean {
+  const queues = new Map<number, Array<Y.Item | Y.GC>>();
+  const state = new Map<number, number>();
+  for (const struct of structs) {
+    const queue = queues.get(struct.id.client) ?? [];
+    queue.push(struct);
+    queues.set(struct.id.client, queue);
+    if (!state.has(struct.id.client)) state.set(struct.id.client, Y.getState(doc.store, struct.id.client));
+  }
+  const have = (id: Y.ID | null, own: number) =>
+    id === null || id.client === own || id.clock < (state.get(id.client) ?? Y.getState(doc.store, id.client));
+  const ready = (struct: Y.Item | Y.GC) =>
+    !(struct instanceof Y.Item) ||
+    (have(struct.origin, struct.id.client) && have(struct.rightOrigin, struct.id.client) && (!(struct.parent instanceof Y.ID) || have(struct.parent, struct.id.client)));
+  const next = new Map<number, number>([...queues.keys()].map((client) => [client, 0]));
+  let progressed = true;
+  while (progressed) {
+    progressed = false;
+    for (const [client, queue] of queues) {
+      let index = next.get(client)!;
+      while (index < queue.length && ready(queue[index]!)) {
+        const struct = queue[index]!;
+        state.set(client, Math.max(state.get(client)!, struct.id.clock + struct.length));
+        index += 1;
+        progressed = true;
+      }
+      next.set(client, index);
+    }
+  }
+  return [...queues].every(([client, queue]) => next.get(client) === queue.length);
 }
