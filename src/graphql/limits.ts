@@ -71,7 +71,8 @@ const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] \d+ tokens/;
 
 /**
  * Cost: each field costs its own weight, and a list multiplies what is under it by its size: the
- * `first`/`last` argument where the field has one (a connection), else an assumed size. A
+ * `first`/`last` argument where the field has one (a connection), else an assumed size (a
+ * connection asked without `first` included). A
  * connection's `edges` list is not multiplied again: its connection's `first` already was.
  */
 export function listCostEstimator(weights: { assumedListSize: number; leafCost: number; objectCost: number }): ComplexityEstimator {
@@ -80,6 +81,8 @@ export function listCostEstimator(weights: { assumedListSize: number; leafCost: 
     const requested = [args['first'], args['last']].find((value): value is number => typeof value === 'number');
     // A negative or zero size must not subtract from, or zero out, the rest of the operation.
     if (requested !== undefined) return own + Math.max(1, requested) * childComplexity;
+    // A connection asked without `first` still returns a page (the resolver's default, up to 50).
+    if (getNamedType(field.type).name.endsWith('Connection')) return own + weights.assumedListSize * childComplexity;
     const list = isListType(getNullableType(field.type)) && !type.name.endsWith('Connection');
     return list ? weights.assumedListSize * (own + childComplexity) : own + childComplexity;
   };
