@@ -48,7 +48,8 @@ afterAll(async () => {
 describe('plan content dates', () => {
   it('addPlanEntry refuses a measure evaluateBy of 2026-02-31, naming the field, and takes 2024-02-29', async () => {
     const bad = await t.gql(ADD, { input: { planId: plan.id, section: 'measures', fields: { evaluateBy: '2026-02-31' } } }, coordinator.token);
-    expectBadInput(bad, '"evaluateBy" in measures must be a real calendar date (yyyy-mm-dd)');
+    // The one check is the inspector's, the same for GraphQL and live edits: it names section and field.
+    expectBadInput(bad, 'measures: "evaluateBy" in measures must be a real calendar date (yyyy-mm-dd)');
     const good = await t.gql(ADD, { input: { planId: plan.id, section: 'measures', fields: { evaluateBy: '2024-02-29' } } }, coordinator.token);
     expect(good.errors).toBeUndefined();
     expect(good.data!.addPlanEntry.section.content).toEqual([expect.objectContaining({ evaluateBy: '2024-02-29' })]);
@@ -56,9 +57,9 @@ describe('plan content dates', () => {
 
   it('updatePlanEntry refuses an impossible revision date in the period', async () => {
     const bad = await t.gql(UPDATE, { input: { planId: plan.id, section: 'period', fields: { revisionDates: ['2026-09-01', '2025-02-29'] } } }, coordinator.token);
-    expectBadInput(bad, '"revisionDates" in period must be a list of real calendar dates (yyyy-mm-dd)');
+    expectBadInput(bad, 'period: "revisionDates" in period must be a list of real calendar dates (yyyy-mm-dd)');
     const end = await t.gql(UPDATE, { input: { planId: plan.id, section: 'period', fields: { end: '2026-13-01' } } }, coordinator.token);
-    expectBadInput(end, '"end" in period must be a real calendar date (yyyy-mm-dd)');
+    expectBadInput(end, 'period: "end" in period must be a real calendar date (yyyy-mm-dd)');
     const good = await t.gql(UPDATE, { input: { planId: plan.id, section: 'period', fields: { end: '2028-02-29', revisionDates: ['2026-09-01'] } } }, coordinator.token);
     expect(good.errors).toBeUndefined();
   });

@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import { badInput, notFound } from '../errors/error-codes.js';
-import { isCalendarDate } from '../shared/dates.js';
 import { ENTRY_ID_FIELD, SECTIONS, SECTION_KEYS, defineSections, sectionContent, type SectionKey, type SectionSpec } from './document.template.js';
 
 /**
@@ -23,20 +22,6 @@ function checkFieldNames(spec: SectionSpec, fields: Record<string, unknown>): vo
   }
 }
 
-/**
- * Date fields hold real calendar dates (or null, to clear them). The inspector refuses the same
- * for live edits; asked here first, GraphQL's refusal names the field the caller gave.
- */
-function checkDates(spec: SectionSpec, fields: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(fields)) {
-    const type = spec.fields[key]!.type;
-    if (value === null || (type !== 'date' && type !== 'dates')) continue;
-    if (type === 'date' && !isCalendarDate(value)) throw badInput(`"${key}" in ${spec.key} must be a real calendar date (yyyy-mm-dd)`);
-    if (type === 'dates' && !(Array.isArray(value) && value.every((item) => isCalendarDate(item)))) {
-      throw badInput(`"${key}" in ${spec.key} must be a list of real calendar dates (yyyy-mm-dd)`);
-    }
-  }
-}
 
 function fieldValue(spec: SectionSpec, key: string, value: unknown): unknown {
   if (spec.fields[key]!.type !== 'text') return value;
@@ -48,7 +33,6 @@ export function addEntry(doc: Y.Doc, section: SectionKey, fields: Record<string,
   const spec = SECTIONS[section];
   const list = listOf(doc, spec);
   checkFieldNames(spec, fields);
-  checkDates(spec, fields);
   if (index !== null && (!Number.isInteger(index) || index < 0 || index > list.length)) {
     throw badInput(`index must be between 0 and ${list.length}`);
   }
@@ -68,7 +52,6 @@ function findEntry(doc: Y.Doc, spec: SectionSpec, entryId: string): { list: Y.Ar
 export function updateEntry(doc: Y.Doc, section: SectionKey, entryId: string | null, fields: Record<string, unknown>): void {
   const spec = SECTIONS[section];
   checkFieldNames(spec, fields);
-  checkDates(spec, fields);
   let target: Y.Map<unknown>;
   if (spec.kind === 'record') {
     if (entryId) throw badInput(`${section} has no entries: omit entryId`);
