@@ -1,5 +1,5 @@
 import { TZDate, tz } from '@date-fns/tz';
-import { addDays, addMonths, format, isExists, subDays } from 'date-fns';
+import { addDays, addMonths, differenceInYears, format, isExists, subDays } from 'date-fns';
 import { badInput } from '../errors/error-codes.js';
 
 /**
@@ -73,13 +73,11 @@ export function addDaysToDate(date: string, days: number): string {
   return dateInOslo(daysAfter(start, days));
 }
 
-/** Whole years from `birthDate` (`yyyy-mm-dd`) to the Oslo date of `at`; a 29 February birthday comes on 1 March. */
+/** Whole years from `birthDate` (`yyyy-mm-dd`) to the Oslo date of `at`. */
 export function ageAt(birthDate: string, at: Date): number {
-  const birth = partsOf(birthDate);
-  const today = partsOf(dateInOslo(at));
-  if (!birth || !today) throw new Error(`not a calendar date: ${birthDate}`);
-  const hadBirthday = today[1] > birth[1] || (today[1] === birth[1] && today[2] >= birth[2]);
-  return today[0] - birth[0] - (hadBirthday ? 0 : 1);
+  const born = startOfPlanDate(birthDate);
+  if (!born) throw new Error(`not a calendar date: ${birthDate}`);
+  return differenceInYears(at, born, { in: inOslo });
 }
 
 /**
