@@ -384,7 +384,7 @@ class Inspector {
     if (!neighbour) return null;
     const beside = this.locate(neighbour.item, depth + 1);
     if (!beside) return null;
-    if (item.origin && item.rightOrigin) this.checkRightNeighbour(item, item.rightOrigin, beside, depth);
+    if (item.origin && item.rightOrigin) this.checkRightNeighbour(item, item.rightOrigin, neighbour.item, beside, depth);
     const chain = beside.chain.slice(0, -1);
     return { root: beside.root, chain: [...chain, self(beside.chain[beside.chain.length - 1]!.key)] };
   }
@@ -394,8 +394,15 @@ class Inspector {
    * was collected, and orders it among the right one's siblings: when the two disagree about the
    * parent (no honest encoder writes that) or the right one is gone, ask Yjs.
    */
-  private checkRightNeighbour(item: Y.Item, rightId: Y.ID, left: Location, depth: number): void {
+  private checkRightNeighbour(item: Y.Item, rightId: Y.ID, leftItem: Y.Item, left: Location, depth: number): void {
     const right = this.lookup(rightId, item);
+    // Typing between two characters already in the document: they agree when they share a parent type and key.
+    if (right && !right.isNew && this.isIntegrated(leftItem)) {
+      if (right.item.parent !== leftItem.parent || right.item.parentSub !== leftItem.parentSub) {
+        this.needsTrial('the neighbours of an item disagree about its parent');
+      }
+      return;
+    }
     const beside = right && this.locate(right.item, depth + 1);
     if (!beside) return this.needsTrial('the right neighbour of an item is collected');
     const parentOf = (location: Location) => location.chain[location.chain.length - 2]?.item ?? location.root;

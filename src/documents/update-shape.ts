@@ -42,6 +42,14 @@ export function nonCanonicalReason(doc: Y.Doc, update: Uint8Array, structs: Read
  * update would never integrate whole. Linear in the number of structs.
  */
 function integratesInOrder(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC>): boolean {
+  // The usual update names only what the document already has (or its own client's earlier structs).
+  const known = (id: Y.ID | null, own: number) => id === null || id.client === own || id.clock < Y.getState(doc.store, id.client);
+  const namesOnlyKnown = structs.every(
+    (struct) =>
+      !(struct instanceof Y.Item) ||
+      (known(struct.origin, struct.id.client) && known(struct.rightOrigin, struct.id.client) && (!(struct.parent instanceof Y.ID) || known(struct.parent, struct.id.client))),
+  );
+  if (namesOnlyKnown) return true;
   const queues = new Map<number, Array<Y.Item | Y.GC>>();
   const state = new Map<number, number>();
   for (const struct of structs) {
