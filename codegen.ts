@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           Case: '../../casework/caseload.js#CaseModel',
           UnitDashboard: '../../casework/casework.service.js#UnitDashboardModel',
           CaseEventItem: '../../casework/case-event.js#CaseEvent',
+          IncompleteMeasure: '../../casework/measure-gaps.js#IncompleteMeasureModel',
         },
       },
     },

@@ -6,6 +6,12 @@ import { Migration20261123000200Consent } from './Migration20261123000200Consent
 import { Migration20261123000300Archive } from './Migration20261123000300Archive.js';
 import { Migration20261204000100DocumentQuarantine } from './Migration20261204000100DocumentQuarantine.js';
 import { Migration20261204000200Guardianship } from './Migration20261204000200Guardianship.js';
+import { Migration20261205000100GuardianshipPeriod } from './Migration20261205000100GuardianshipPeriod.js';
+import { Migration20261205000200AccessLogChain } from './Migration20261205000200AccessLogChain.js';
+import { Migration20261205000400PlanUnit } from './Migration20261205000400PlanUnit.js';
+import { Migration20261205000300RestrictedDocument } from './Migration20261205000300RestrictedDocument.js';
+import { Migration20261205000500Deadlines } from './Migration20261205000500Deadlines.js';
+import { Migration20261205000600GuardiansInOpenCases } from './Migration20261205000600GuardiansInOpenCases.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -17,4 +23,10 @@ export const migrationsList = [
   { name: 'Migration20261123000300Archive', class: Migration20261123000300Archive },
   { name: 'Migration20261204000100DocumentQuarantine', class: Migration20261204000100DocumentQuarantine },
   { name: 'Migration20261204000200Guardianship', class: Migration20261204000200Guardianship },
+  { name: 'Migration20261205000100GuardianshipPeriod', class: Migration20261205000100GuardianshipPeriod },
+  { name: 'Migration20261205000200AccessLogChain', class: Migration20261205000200AccessLogChain },
+  { name: 'Migration20261205000300RestrictedDocument', class: Migration20261205000300RestrictedDocument },
+  { name: 'Migration20261205000400PlanUnit', class: Migration20261205000400PlanUnit },
+  { name: 'Migration20261205000500Deadlines', class: Migration20261205000500Deadlines },
+  { name: 'Migration20261205000600GuardiansInOpenCases', class: Migration20261205000600GuardiansInOpenCases },
 ];

@@ -225,12 +225,16 @@ describe('access log', () => {
     }
   });
 
-  it('refuses UPDATE and DELETE in the database itself', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
     const before = await rowsOf();
+    // The app's own connection has no right to change the log (test/access-log-tamper.test.ts tries every way).
     const em = t.app.orm.em.fork();
-    await expect(em.execute(`update access_log set what = 'nothing'`)).rejects.toThrow(/append-only/);
-    await expect(em.execute('delete from access_log')).rejects.toThrow(/append-only/);
-    await expect(em.execute('delete from access_log where plan_id = ?', [plan.id])).rejects.toThrow(/append-only/);
+    await expect(em.execute(`update access_log set what = 'nothing'`)).rejects.toThrow(/permission denied/);
+    await expect(em.execute('delete from access_log where plan_id = ?', [plan.id])).rejects.toThrow(/permission denied/);
+    // Even the owner is refused by the table's triggers.
+    await expect(t.asOwner(`update access_log set what = 'nothing'`)).rejects.toThrow(/append-only/);
+    await expect(t.asOwner('delete from access_log where plan_id = $1', [plan.id])).rejects.toThrow(/append-only/);
+    await expect(t.asOwner('truncate access_log')).rejects.toThrow(/append-only/);
     expect(await rowsOf()).toEqual(before);
   });
 });

@@ -118,9 +118,9 @@ describe('connection lifecycle', () => {
     const stops = connections.flatMap((connection, index) => index < CAP
       ? [connection.subscribe(PARTICIPANTS, { p: plan.id }), connection.subscribe(PLAN_CHANGED, { p: plan.id })]
       : [connection.subscribe(CASE_EVENTS, { u: unitId })]);
-    // participantsChanged: 1 listener; planChanged: 2 (its changes and its access watch); caseEvents: 1.
+    // participantsChanged and planChanged: 2 listeners each (their events and their access watch); caseEvents: 1.
     await vi.waitFor(() => expect(t.app.connectionStats()).toEqual({
-      ...idle(base + CAP * 3 + CAP),
+      ...idle(base + CAP * 4 + CAP),
       graphqlWs: { connections: 2 * CAP, expiryTimers: 2 * CAP },
     }), { timeout: 10_000 });
     return { connections, stops };

@@ -85,7 +85,8 @@ describe('a participant the coordinator adds', () => {
     noContent.destroy();
 
     await consent.give(owner.token, { participantId: nurseParticipantId, scope: 'CONFIDENTIAL_INFORMATION' });
-    expect((await consent.sections(nurse.token, plan.id)).data?.plan.sections).toHaveLength(8);
+    // Every section but the person's situation, which is the person's further choice (docs/consent.md).
+    expect((await consent.sections(nurse.token, plan.id)).data?.plan.sections).toHaveLength(7);
   });
 
   it('when added by the person without consent to confidential information, sees participants but not sections', async () => {
@@ -116,7 +117,7 @@ describe("the person's consent to the plan", () => {
 
     const given = await consent.give(elder.token, { planId, scope: 'PLAN' });
     expect(given.data?.giveConsent).toMatchObject({ consent: { scope: 'PLAN', person: { id: elder.id }, participant: null }, plan: { status: 'ACTIVE' } });
-    expect((await consent.sections(staff.token, planId)).data?.plan.sections).toHaveLength(8);
+    expect((await consent.sections(staff.token, planId)).data?.plan.sections).toHaveLength(7);
     expect(await consent.caseEventKinds(planId)).toContain('CONSENT_GIVEN');
   });
 });
@@ -190,7 +191,7 @@ describe('consent that runs out', () => {
     await consent.give(owner.token, { planId, scope: 'PLAN' });
     const added = await consent.add(owner.token, { planId, role: 'RELATIVE', person: { id: relative.id }, consent: { validUntil: days(30) } });
     expect(added.data?.addParticipant.participant.pendingConsent).toBe(false);
-    expect((await consent.sections(relative.token, planId)).data?.plan.sections).toHaveLength(8);
+    expect((await consent.sections(relative.token, planId)).data?.plan.sections).toHaveLength(7);
 
     clock.advanceDays(17);
     await t.app.scheduler.runDue();
@@ -198,7 +199,7 @@ describe('consent that runs out', () => {
     const [notified] = await t.app.orm.em.fork().execute<[{ count: number }]>(
       `select count(*)::int as "count" from "notification" where "recipient_id" = ? and "kind" = 'CONSENT_EXPIRING' and "link" = ?`, [owner.id, `/plans/${planId}`]);
     expect(notified.count).toBe(1);
-    expect((await consent.sections(relative.token, planId)).data?.plan.sections).toHaveLength(8);
+    expect((await consent.sections(relative.token, planId)).data?.plan.sections).toHaveLength(7);
 
     clock.advanceDays(14);
     // Past the end: gone by the clock, before the scheduler has recorded anything.

@@ -42,9 +42,13 @@ describe('durable plan documents', () => {
     await Promise.all([a.synced(), b.synced()]);
     a.doc.getArray('goals').push([newEntry({ id: 'g1', text: text('Live at home') })]);
     b.doc.getArray('measures').push([newEntry({ id: 'm1', organizationId: unit.id, title: text('Weekly visit'), evaluateBy: '2027-03-01' })]);
-    b.doc.getMap('situation').set('needs', text('Help with meals'));
+    // The situation is kept in the plan's restricted document, which the person reads.
+    const restricted = track(connectEditor(t, `${plan.id}/restricted`, person.token));
+    await restricted.synced();
+    restricted.doc.getMap('situation').set('needs', text('Help with meals'));
     await vi.waitFor(() => expect(a.section('measures')).toHaveLength(1));
     await vi.waitFor(() => expect(b.section('goals')).toHaveLength(1));
+    await vi.waitFor(async () => expect(JSON.stringify(await everything(t, plan.id, person.token))).toContain('Help with meals'));
     const before = await everything(t, plan.id, person.token);
 
     await t.restart();
@@ -53,7 +57,9 @@ describe('durable plan documents', () => {
     const fresh = track(connectEditor(t, plan.id, token));
     await fresh.synced();
     expect(fresh.section('goals')).toEqual([{ id: 'g1', text: 'Live at home' }]);
-    expect(fresh.section('situation')).toEqual({ needs: 'Help with meals' });
+    const freshRestricted = track(connectEditor(t, `${plan.id}/restricted`, token));
+    await freshRestricted.synced();
+    expect(freshRestricted.section('situation')).toEqual({ needs: 'Help with meals' });
   });
 
   it('loses no update any client received when the server is killed mid-typing', { timeout: 60_000 }, async () => {
@@ -150,14 +156,14 @@ describe('durable plan documents', () => {
     await Promise.all(editors.map((editor) => editor.synced()));
     const loads = () => records.filter((record) => record['event'] === 'document.loaded' && record['planId'] === plan.id);
     expect(loads()).toHaveLength(1);
-    editors[0]!.doc.getMap('situation').set('resources', text('A big family'));
-    await vi.waitFor(() => expect(editors[5]!.section('situation')).toEqual({ resources: 'A big family' }));
+    editors[0]!.doc.getArray('goals').push([newEntry({ id: 'g1', text: text('A big family') })]);
+    await vi.waitFor(() => expect(editors[5]!.section('goals')).toEqual([{ id: 'g1', text: 'A big family' }]));
     for (const editor of editors) editor.destroy();
     await vi.waitFor(() => expect(records.some((record) => record['event'] === 'document.unloaded' && record['planId'] === plan.id)).toBe(true));
     // Opened again, it comes back from storage.
     const again = track(connectEditor(t, plan.id, person.token));
     await again.synced();
-    expect(again.section('situation')).toEqual({ resources: 'A big family' });
+    expect(again.section('goals')).toEqual([{ id: 'g1', text: 'A big family' }]);
     expect(loads()).toHaveLength(2);
   });
 

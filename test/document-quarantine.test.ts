@@ -225,7 +225,7 @@ describe('quarantine at load', () => {
   it('stores no repair while the parts cannot be set aside, and opens once they can', async () => {
     const { owner, planId } = await newPlan('quarantine-unwritable-owner');
     await store().append(planId, [entry(owner, goalUpdate(501, 'kept', 'Good row')), entry(owner, FINDING_1)], 0);
-    await sql('alter table plan_document_quarantine rename to plan_document_quarantine_away');
+    await t.asOwner('alter table plan_document_quarantine rename to plan_document_quarantine_away');
     try {
       const refused = await t.gql('query($id: ID!) { plan(id: $id) { section(key: goals) { content } } }', { id: planId }, owner.token);
       expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
@@ -233,7 +233,7 @@ describe('quarantine at load', () => {
       expect((await sql<{ seq: string }>('select seq from plan_update where plan_id = ? order by seq', [planId])).map((row) => Number(row.seq))).toEqual([1, 2]);
       expect(await sql('select seq from plan_snapshot where plan_id = ?', [planId])).toEqual([]);
     } finally {
-      await sql('alter table plan_document_quarantine_away rename to plan_document_quarantine');
+      await t.asOwner('alter table plan_document_quarantine_away rename to plan_document_quarantine');
     }
     expect(await goalsOf(planId, owner.token)).toEqual(['kept']);
     expect((await quarantineOf(planId)).map((row) => [row.source, Number(row.seq)])).toEqual([['LOG', 2]]);

@@ -49,7 +49,7 @@ describe('ending a plan', () => {
     expect(ended.data!.endPlan).toMatchObject({ __typename: 'PlanEnded', plan: { status: 'ENDED', endReason: 'The need has ended', endedBy: { id: coordinator.id } } });
 
     // The next live edit is refused; GraphQL refuses the same change.
-    editor.doc.getMap('situation').set('needs', text('More help'));
+    editor.doc.getArray('goals').push([newEntry({ id: 'g-late', text: text('More help') })]);
     await vi.waitFor(() => expect(editor.closes).toEqual([expect.objectContaining({ code: 4403 })]));
     const add = await t.gql(
       'mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { seq } }',

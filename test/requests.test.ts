@@ -54,8 +54,8 @@ describe('the whole intake', () => {
     expect(granted.errors).toBeUndefined();
     expect(granted.data!.decideRequest).toMatchObject({
       __typename: 'RequestDecided',
-      // The deciding staff member does not take part in the plan, so it is not shown to her.
-      request: { status: 'GRANTED', decidedBy: { id: kari.id }, decidedAt: '2026-03-05T09:00:00.000Z', plan: null, viewerCanDecide: false },
+      // The deciding staff member does not take part in the plan; her unit handles it while it waits for consent.
+      request: { status: 'GRANTED', decidedBy: { id: kari.id }, decidedAt: '2026-03-05T09:00:00.000Z', plan: { status: 'REQUESTED' }, viewerCanDecide: false },
     });
 
     const viewed = await intake.request(ola, request.id);
@@ -64,7 +64,10 @@ describe('the whole intake', () => {
     expect(await intake.planRow(plan.id)).toEqual({ unit_id: unit.id, status: 'REQUESTED', kind: 'PLAN', owner_id: ola.id });
     const participants = await t.gql('query($id: ID!) { plan(id: $id) { participants { role person { id } } } }', { id: plan.id }, ola.token);
     expect(participants.data!.plan.participants).toEqual([{ role: 'OWNER', person: { id: ola.id } }]);
-    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: plan.id }, kari.token))).toBe('NOT_FOUND');
+    // The unit sees the waiting case, never its content; another unit sees nothing (test/child-case.test.ts).
+    expect((await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: plan.id }, kari.token)).data!.plan).toEqual({ id: plan.id });
+    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { section(key: goals) { content } } }', { id: plan.id }, kari.token))).toBe('FORBIDDEN');
+    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: plan.id }, outsider.token))).toBe('NOT_FOUND');
 
     expect((await intake.caseEvents({ requestId: request.id })).map((event) => event.kind)).toEqual(['REQUEST_RECEIVED', 'REQUEST_DECIDED']);
     expect(await intake.notifications(`/requests/${request.id}`)).toEqual(

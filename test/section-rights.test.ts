@@ -17,8 +17,9 @@ const orgs: Record<string, string> = {};
 const editors: Editor[] = [];
 let observer: Editor;
 
-const open = async (who: string) => {
-  const editor = connectEditor(t, plan.id, people[who]!.token);
+/** A live editor on the plan's main document, or (`restricted`) on its restricted one. */
+const open = async (who: string, part: 'main' | 'restricted' = 'main') => {
+  const editor = connectEditor(t, part === 'main' ? plan.id : `${plan.id}/restricted`, people[who]!.token);
   editors.push(editor);
   await editor.synced();
   return editor;
@@ -27,9 +28,11 @@ const entry = (doc: Y.Doc, section: string, id: string) =>
   doc.getArray<Y.Map<unknown>>(section).toArray().find((candidate) => candidate.get('id') === id)!;
 const field = (doc: Y.Doc, section: string, id: string, name: string) => entry(doc, section, id).get(name) as Y.Text;
 
+/** How many changes both of the plan's documents have committed. */
 async function documentSeq(): Promise<number> {
-  const response = await t.gql<{ plan: { documentSeq: number } }>('query($id: ID!) { plan(id: $id) { documentSeq } }', { id: plan.id }, people['person']!.token);
-  return response.data!.plan.documentSeq;
+  const response = await t.gql<{ plan: { documentSeq: number; restrictedDocumentSeq: number } }>(
+    'query($id: ID!) { plan(id: $id) { documentSeq restrictedDocumentSeq } }', { id: plan.id }, people['person']!.token);
+  return response.data!.plan.documentSeq + response.data!.plan.restrictedDocumentSeq;
 }
 
 async function content(token = people['person']!.token): Promise<Record<string, unknown>> {
@@ -47,7 +50,9 @@ async function expectObserverMatchesServer(): Promise<void> {
     { input: { planId: plan.id, section: 'period', fields: { note: marker } } }, coordinator.token);
   expect(result.errors).toBeUndefined();
   await vi.waitFor(() => expect(observer.section<{ note?: string }>('period').note).toBe(marker));
-  const server = await content();
+  // The observer reads the main document: everything but the restricted part.
+  const server = await content(people['physio']!.token);
+  expect(server).not.toHaveProperty('situation');
   for (const [key, value] of Object.entries(server)) expect(observer.section(key as never), key).toEqual(value);
 }
 
@@ -62,6 +67,8 @@ interface Case {
   rule: string;
   section: string;
   allowed: boolean;
+  /** The document the live edit goes to. @default 'main' */
+  part?: 'restricted';
   live: (doc: Y.Doc) => void;
   graphql: { mutation: keyof typeof mutations; input: Record<string, unknown> };
 }
@@ -77,7 +84,7 @@ const cases = (): Case[] => [
   { who: 'person', rule: 'the person edits goals', section: 'goals', allowed: true,
     live: (doc) => doc.getArray('goals').push([newEntry({ id: uniqueId(), text: text('Swim weekly') })]),
     graphql: { mutation: 'add', input: { section: 'goals', fields: { text: 'Read more' } } } },
-  { who: 'guardian', rule: 'the guardian edits the situation', section: 'situation', allowed: true,
+  { who: 'guardian', rule: 'the guardian edits the situation', section: 'situation', allowed: true, part: 'restricted',
     live: (doc) => (doc.getMap('situation').get('needs') as Y.Text).insert(0, 'Also: '),
     graphql: { mutation: 'update', input: { section: 'situation', fields: { resources: 'A supportive family' } } } },
   { who: 'person', rule: 'the person does not edit the plan period', section: 'period', allowed: false,
@@ -153,11 +160,11 @@ beforeAll(async () => {
   // Starting content, each part written by whoever may write it.
   const coordinator = await open('coordinator');
   coordinator.doc.getArray('goals').push([newEntry({ id: 'g-first', text: text('Live at home') })]);
-  coordinator.doc.getMap('situation').set('needs', text('Help with meals'));
   coordinator.doc.getArray('measures').push([
     newEntry({ id: 'm-home', organizationId: orgs['homeCare'], title: text('Home care'), implementation: text('') }),
     newEntry({ id: 'm-physio', organizationId: orgs['physio'], title: text('Training'), implementation: text('') }),
   ]);
+  (await open('person', 'restricted')).doc.getMap('situation').set('needs', text('Help with meals'));
   (await open('person')).doc.getArray('contributions').push([newEntry({ id: 'c-person', personId: people['person'].id, text: text('Do the exercises') })]);
   (await open('relative')).doc.getArray('contributions').push([newEntry({ id: 'c-relative', personId: people['relative'].id, text: text('Join the walks') })]);
   (await open('nurse')).doc.getArray('log').push([
@@ -178,7 +185,7 @@ describe('rights per section, live', () => {
   for (const [index, rule] of cases().entries()) {
     it(`${rule.allowed ? 'allows' : 'refuses'}: ${rule.rule}`, async () => {
       const current = cases()[index]!; // built now, when seeded ids exist
-      const editor = await open(current.who);
+      const editor = await open(current.who, current.part);
       const before = await documentSeq();
       current.live(editor.doc);
       if (current.allowed) {

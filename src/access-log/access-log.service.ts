@@ -8,6 +8,7 @@ import { assertCan } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { recordAccess, type AccessAction, type AccessDoor } from './access-log.js';
+import { checkAccessLogChain, type AccessLogIntegrity } from './access-log-chain.js';
 
 /** One row of a plan's access log, as GraphQL shows it. */
 export interface AccessLogEntryModel {
@@ -105,6 +106,12 @@ export class AccessLogService {
       cursor: encodeCursor(String(row.id)),
     }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /** Checks the plan's log against its hash chain; asked by the same people who may read the log. */
+  async integrity(plan: Plan): Promise<AccessLogIntegrity> {
+    assertCan(this.actor, 'plan.readAccessLog', await this.deps.plans.facts(plan));
+    return checkAccessLogChain(this.em, plan.id);
   }
 
   #record(planId: string, action: AccessAction, what: string): Promise<void> {

@@ -8,11 +8,13 @@ import { createDevIssuer } from '../auth/dev-issuer.js';
 import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifier.js';
 import type { Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
-import { migrate, openOrm, type MikroORM } from '../db/orm.js';
+import { openOrm, type MikroORM } from '../db/orm.js';
+import { prepareDatabase } from '../db/prepare-database.js';
 import { EventBus } from '../events/event-bus.js';
 import { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { registerRequestDeadlines } from '../requests/request.deadlines.js';
 import { registerConsentExpiry } from '../consent/consent.expiry.js';
+import { registerGuardianshipEnd } from '../people/guardianship.end.js';
 import { CaseEventListener } from '../casework/case-event.listener.js';
 import { PlanDeadlines } from '../casework/plan-deadlines.js';
 import { createNotificationWorker } from '../notifications/notification.setup.js';
@@ -79,18 +81,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   try {
-    let databaseUrl: string;
+    let ownerUrl: string;
     if (config.database.kind === 'external') {
-      databaseUrl = config.database.url;
+      ownerUrl = config.database.url;
     } else {
       const embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger });
       undo.push({ step: 'embedded-postgres', run: () => embedded.stop() });
-      databaseUrl = embedded.url;
+      ownerUrl = embedded.url;
     }
 
+    // The owner migrates; the server then serves as a role that cannot erase the access log
+    // (docs/deployment.md, "Database roles").
+    const owner = await openOrm(ownerUrl, logger);
+    const { url: databaseUrl } = await prepareDatabase(owner, config.database, logger).finally(() => owner.close());
     const orm = await openOrm(databaseUrl, logger);
     undo.push({ step: 'database', run: () => orm.close() });
-    await migrate(orm, logger);
 
     const devIssuer = config.devAuth ? await createDevIssuer() : null;
     const trusted = [...config.issuers.map(trustConfiguredIssuer), ...(devIssuer?.trustedIssuers ?? [])];
@@ -109,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         idleUnloadMs: config.documents.idleUnloadMs,
       },
       replication: cluster ?? undefined,
+      endedPlanReadDays: config.endedPlanReadDays,
     });
     if (cluster) {
       await cluster.start(hub);
@@ -118,6 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs });
     registerRequestDeadlines(scheduler, logger);
     registerConsentExpiry(scheduler, events);
+    registerGuardianshipEnd(scheduler, events);
     const caseEvents = new CaseEventListener({ databaseUrl, orm, events, logger });
     await caseEvents.start();
     undo.push({ step: 'case-event-listener', run: () => caseEvents.stop() });
@@ -130,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       documents: hub,
       knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
       bootstrapAdmin: config.bootstrapAdmin,
+      endedPlanReadDays: config.endedPlanReadDays,
     };
     const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger);
     const schema = buildSchema();
@@ -200,7 +208,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           createContext(orm, deps, await rateLimit.admit(req.ip, () => authenticator.actorFromAuthorization(req.headers.authorization))),
       }),
     );
-    expressApp.use(archiveRoutes({ orm, authenticator, clock, logger }));
+    expressApp.use(archiveRoutes({ orm, authenticator, clock, logger, endedPlanReadDays: config.endedPlanReadDays }));
     expressApp.use(bodyErrorHandler(logger));
 
     await new Promise<void>((resolve, reject) => {

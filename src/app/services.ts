@@ -20,6 +20,8 @@ export interface ServiceDeps extends PeopleDeps {
   events: EventBus;
   documents: DocumentHub;
   scheduler: DeadlineScheduler;
+  /** Config `ENDED_PLAN_READ_DAYS` (docs/consent.md). */
+  endedPlanReadDays: number;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */
@@ -41,7 +43,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps, em: EntityManager, actor: Actor): Services {
   const people = new PersonService(em, actor, deps);
   const organizations = new OrganizationService(em, actor, people);
-  const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations });
+  const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations, endedPlanReadDays: deps.endedPlanReadDays });
   const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans });
   const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, accessLog });
   const casework = new CaseworkService(em, actor, { clock: deps.clock, organizations });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { contentOfState } from '../documents/content-edits.js';
 import type { DocumentHub } from '../documents/document-hub.js';
-import { SECTIONS, SECTION_KEYS, type SectionKey } from '../documents/document.template.js';
+import { SECTIONS, SECTION_KEYS, partOf, type SectionKey } from '../documents/document.template.js';
 
 /**
  * The archive record (DOMAIN.md rule 10): the complete plan at one moment, as plain JSON. It is
@@ -14,12 +14,38 @@ export interface NamedRef {
   name: string;
 }
 
+/** One stretch of time someone took part by consent; `until` null while it stands. */
+export interface ConsentPeriod {
+  from: string;
+  until: string | null;
+}
+
+/** Someone who took part: the person, a guardian, or someone the person consented to. */
 export interface ArchiveParticipant {
   person: NamedRef;
   role: string;
   organization: NamedRef | null;
   activeFrom: string;
   activeTo: string | null;
+  /**
+   * When they took part by consent (PARTICIPATE), oldest first, and whether consent covered the
+   * content (CONFIDENTIAL_INFORMATION); null for the person and their guardians, who need none.
+   * Absent from records made before it was kept.
+   */
+  consent?: { periods: ConsentPeriod[]; content: boolean } | null;
+}
+
+/**
+ * Someone invited whose consent to take part never took effect: never given, or withdrawn before
+ * it started. Not a participant: they never had access to the plan.
+ */
+export interface ArchivePendingInvitation {
+  person: NamedRef;
+  role: string;
+  organization: NamedRef | null;
+  invitedAt: string;
+  invitedBy: NamedRef | null;
+  status: 'NEVER_CONSENTED' | 'WITHDRAWN_BEFORE_START';
 }
 
 export interface ArchiveConsent {
@@ -73,9 +99,19 @@ export interface ArchiveContent {
   };
   coordinator: ArchiveParticipant | null;
   participants: ArchiveParticipant[];
+  /** Invitations pending when the record was made (absent from records made before it was kept). */
+  pendingInvitations?: ArchivePendingInvitation[];
   consents: ArchiveConsent[];
-  /** Every section of the document in template order; text fields as strings. */
+  /**
+   * Every section of the plan in template order, from both its documents; text fields as strings.
+   * A download by someone the person has not chosen for the restricted part leaves the restricted
+   * ones out (`withoutRestricted`).
+   */
   sections: Array<{ key: SectionKey; title: string; content: unknown }>;
+  /** The committed state of the restricted document the record shows (absent from records made before it existed). */
+  restrictedDocumentSeq?: number;
+  /** Sections left out of this copy of the record: set only on a download without the restricted part. */
+  restrictedSectionsLeftOut?: Array<{ key: SectionKey; title: string }>;
   /** The measures section again, each with the name of the organization responsible. */
   measures: Array<Record<string, unknown> & { organization: NamedRef | null }>;
   evaluations: ArchiveEvaluation[];
@@ -96,7 +132,13 @@ export async function collectArchiveContent(
   input: { planId: string; kind: 'INTERIM' | 'FINAL'; at: Date; archivedById: string },
 ): Promise<ArchiveContent> {
   const { seq, state } = await hub.use(input.planId, (document) => document.durableState());
-  const content = contentOfState(state);
+  const restricted = await hub.use(input.planId, (document) => document.durableState(), 'restricted');
+  const mainContent = contentOfState(state);
+  const restrictedContent = contentOfState(restricted.state);
+  // Each section from the document it is kept in.
+  const content = Object.fromEntries(
+    SECTION_KEYS.map((key) => [key, partOf(key) === 'restricted' ? restrictedContent[key] : mainContent[key]]),
+  ) as Record<SectionKey, unknown>;
   const [plan] = await em.execute<Row[]>(
     `select p.id, p.title, p.kind, p.status, p.created_at, p.ended_at, p.end_reason,
             o.id as owner_id, o.display_name as owner_name, u.id as unit_id, u.name as unit_name,
@@ -107,7 +149,7 @@ export async function collectArchiveContent(
     [input.archivedById, input.planId],
   );
   if (!plan) throw new Error(`plan ${input.planId} not found`);
-  const participants = await readParticipants(em, input.planId, input.at);
+  const { participants, pendingInvitations } = await readParticipants(em, input.planId, input.at);
   const organizationNames = await readOrganizationNames(em, content.measures);
   return {
     format: 'samplan.archive/1',
@@ -115,6 +157,7 @@ export async function collectArchiveContent(
     archivedAt: input.at.toISOString(),
     archivedBy: { id: input.archivedById, name: str(plan, 'archived_by_name') },
     documentSeq: seq,
+    restrictedDocumentSeq: restricted.seq,
     plan: {
       id: str(plan, 'id'),
       title: str(plan, 'title'),
@@ -129,6 +172,7 @@ export async function collectArchiveContent(
     },
     coordinator: participants.find((participant) => participant.role === 'COORDINATOR') ?? null,
     participants,
+    pendingInvitations,
     consents: await readConsents(em, input.planId),
     sections: SECTION_KEYS.map((key) => ({ key, title: SECTIONS[key].title, content: content[key] })),
     measures: (Array.isArray(content.measures) ? (content.measures as Array<Record<string, unknown>>) : []).map((measure) => {
@@ -140,21 +184,80 @@ export async function collectArchiveContent(
   };
 }
 
-async function readParticipants(em: EntityManager, planId: string, at: Date): Promise<ArchiveParticipant[]> {
+/**
+ * Who took part at `at` and which invitations were pending: the person and their guardians need
+ * no consent; anyone else took part only if a consent of theirs to take part came into effect.
+ */
+/**
+ * The record as someone reads it who may not read the plan's restricted part: its restricted
+ * sections (by today's template, so records made before the split lose them too) are left out,
+ * and the record says which.
+ */
+export function withoutRestricted(record: ArchiveContent): ArchiveContent {
+  const leftOut = record.sections.filter((section) => SECTIONS[section.key]?.restricted);
+  if (!leftOut.length) return record;
+  return {
+    ...record,
+    sections: record.sections.filter((section) => !SECTIONS[section.key]?.restricted),
+    restrictedSectionsLeftOut: leftOut.map(({ key, title }) => ({ key, title })),
+  };
+}
+
+async function readParticipants(em: EntityManager, planId: string, at: Date): Promise<{ participants: ArchiveParticipant[]; pendingInvitations: ArchivePendingInvitation[] }> {
   const rows = await em.execute<Row[]>(
-    `select pa.person_id, pe.display_name, pa.role, pa.organization_id, o.name as organization_name, pa.active_from, pa.active_to
+    `select pa.id, pa.person_id, pe.display_name, pa.role, pa.organization_id, o.name as organization_name, pa.active_from, pa.active_to,
+            pa.added_by_id, ab.display_name as added_by_name
      from participant pa join person pe on pe.id = pa.person_id left join organization o on o.id = pa.organization_id
+     left join person ab on ab.id = pa.added_by_id
      where pa.plan_id = ? and pa.removed_at is null and pa.active_from <= ? and (pa.active_to is null or pa.active_to > ?)
      order by (pa.role = 'OWNER') desc, pa.created_at, pa.id`,
     [planId, at, at],
   );
-  return rows.map((row) => ({
-    person: { id: str(row, 'person_id'), name: str(row, 'display_name') },
-    role: str(row, 'role'),
-    organization: named(strOrNull(row, 'organization_id'), strOrNull(row, 'organization_name')),
-    activeFrom: iso(str(row, 'active_from'))!,
-    activeTo: iso(strOrNull(row, 'active_to')),
-  }));
+  // Each consent given by `at`, and when it stopped counting: its end, withdrawal or expiry, whichever came first.
+  const consents = await em.execute<Row[]>(
+    `select c.participant_id, c.scope, c.given_at, least(c.valid_until, c.withdrawn_at, c.expired_at) as ended_at
+     from consent c where c.plan_id = ? and c.participant_id is not null and c.given_at <= ? order by c.given_at, c.id`,
+    [planId, at],
+  );
+  const participants: ArchiveParticipant[] = [];
+  const pendingInvitations: ArchivePendingInvitation[] = [];
+  for (const row of rows) {
+    const base = {
+      person: { id: str(row, 'person_id'), name: str(row, 'display_name') },
+      role: str(row, 'role'),
+      organization: named(strOrNull(row, 'organization_id'), strOrNull(row, 'organization_name')),
+    };
+    const own = consents.filter((consent) => consent['participant_id'] === row['id']);
+    const periods = consentPeriods(own.filter((consent) => consent['scope'] === 'PARTICIPATE'));
+    const needsNone = base.role === 'OWNER' || base.role === 'GUARDIAN';
+    if (needsNone || periods.length) {
+      const content = consentPeriods(own.filter((consent) => consent['scope'] === 'CONFIDENTIAL_INFORMATION')).length > 0;
+      participants.push({ ...base, activeFrom: iso(str(row, 'active_from'))!, activeTo: iso(strOrNull(row, 'active_to')), consent: needsNone ? null : { periods, content } });
+      continue;
+    }
+    pendingInvitations.push({
+      ...base,
+      invitedAt: iso(str(row, 'active_from'))!,
+      invitedBy: named(strOrNull(row, 'added_by_id'), strOrNull(row, 'added_by_name')),
+      status: own.some((consent) => consent['scope'] === 'PARTICIPATE') ? 'WITHDRAWN_BEFORE_START' : 'NEVER_CONSENTED',
+    });
+  }
+  return { participants, pendingInvitations };
+}
+
+/** The stretches the consents (oldest first) were in effect, a renewal joined to what it replaced; one ended as it began never was. */
+function consentPeriods(consents: Row[]): ConsentPeriod[] {
+  const periods: ConsentPeriod[] = [];
+  for (const consent of consents) {
+    const from = iso(str(consent, 'given_at'))!;
+    const until = iso(strOrNull(consent, 'ended_at'));
+    if (until !== null && until <= from) continue;
+    const last = periods.at(-1);
+    if (!last || (last.until !== null && last.until < from)) periods.push({ from, until });
+    // A renewal (or an overlap) continues the stretch; an open end stays open.
+    else if (last.until !== null && (until === null || until > last.until)) last.until = until;
+  }
+  return periods;
 }
 
 /** Names of the units measures name as responsible; ids that are not uuids cannot be units. */

@@ -8,7 +8,9 @@ import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseIdOrNull } from '../shared/ids.js';
-import type { ArchiveContent } from './archive-content.js';
+import { SECTIONS, holdsContent } from '../documents/document.template.js';
+import { loadRestrictedReaderIds } from '../documents/restricted-readers.js';
+import { withoutRestricted, type ArchiveContent } from './archive-content.js';
 import { renderArchiveHtml } from './render-html.js';
 import { renderArchivePdf } from './render-pdf.js';
 
@@ -23,6 +25,8 @@ export interface ArchiveRouteDeps {
   authenticator: Authenticator;
   clock: Clock;
   logger: Logger;
+  /** Config `ENDED_PLAN_READ_DAYS`: after a plan ends, only the person and guardians download past it. */
+  endedPlanReadDays: number;
 }
 
 const CONTENT_TYPES: Record<ArchiveFormat, string> = {
@@ -39,7 +43,9 @@ function fail(res: Response, code: ErrorCode, message: string): void {
 /**
  * `GET /plans/:planId/archive/:recordId.(json|html|pdf)` with `Authorization: Bearer`. Order of
  * refusals: no or bad token 401, unknown format 400, then 404 for anything the caller may not
- * download, so nobody learns whether a plan or record exists.
+ * download, so nobody learns whether a plan or record exists. Who may is the policy's
+ * `plan.downloadArchive`, asked with facts loaded for this very request: a withdrawn consent, a
+ * removal or a closed follow-up window after the plan's end stops the next download.
  */
 export function archiveRoutes(deps: ArchiveRouteDeps): Router {
   const router = express.Router();
@@ -56,7 +62,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       const recordId = parseIdOrNull(match[1]!);
       const em = deps.orm.em.fork();
       const now = deps.clock.now();
-      const facts = planId && recordId ? await loadPlanFacts(em, planId, now) : null;
+      const facts = planId && recordId ? await loadPlanFacts(em, planId, now, deps.endedPlanReadDays) : null;
       if (!facts || !can(actor, 'plan.downloadArchive', facts)) return fail(res, 'NOT_FOUND', 'Archive record not found');
       const [row] = await em.execute<Array<{ record: ArchiveContent; kind: string }>>(
         `select "record", "kind" from "archive_record" where "id" = ? and "plan_id" = ?`,
@@ -64,9 +70,15 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       );
       if (!row) return fail(res, 'NOT_FOUND', 'Archive record not found');
 
-      const body = format === 'json' ? JSON.stringify(row.record, null, 2) : format === 'html' ? renderArchiveHtml(row.record) : await renderArchivePdf(row.record);
-      // Logged before it is sent: a download that is not logged must not happen (Normen).
-      await recordAccess(em, { planId: facts.planId, personId: actor.personId, action: 'READ', what: `archive.${format}`, door: 'ARCHIVE', at: now });
+      // The restricted sections only for those the person chose (docs/document-model.md).
+      const readsRestricted = can(actor, 'plan.readRestricted', { plan: facts, restrictedReaderIds: await loadRestrictedReaderIds(em, facts.planId) });
+      const record = readsRestricted ? row.record : withoutRestricted(row.record);
+      const body = format === 'json' ? JSON.stringify(record, null, 2) : format === 'html' ? renderArchiveHtml(record) : await renderArchivePdf(record);
+      // Logged before it is sent: a download that is not logged must not happen (Normen). Handing
+      // out the person's restricted sections is a row of its own.
+      const read = (what: string) => ({ planId: facts.planId, personId: actor.personId, action: 'READ' as const, what, door: 'ARCHIVE' as const, at: now });
+      const restricted = record.sections.some((section) => SECTIONS[section.key]?.restricted && holdsContent(section.content));
+      await recordAccess(em, [read(`archive.${format}`), ...(restricted ? [read(`archive.${format}:restricted`)] : [])]);
       res.set({
         'content-type': CONTENT_TYPES[format],
         'content-disposition': `${format === 'html' ? 'inline' : 'attachment'}; filename="plan-archive-${row.kind.toLowerCase()}-${recordId}.${format}"`,

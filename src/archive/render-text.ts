@@ -1,5 +1,5 @@
 import { displayDate, displayDateTime } from '../shared/dates.js';
-import type { ArchiveContent, ArchiveParticipant, NamedRef } from './archive-content.js';
+import type { ArchiveContent, ArchiveParticipant, ArchivePendingInvitation, NamedRef } from './archive-content.js';
 
 /**
  * The archive record as headed blocks of label/value lines, the one layout both the HTML page and
@@ -25,6 +25,27 @@ function participantLine(participant: ArchiveParticipant): Array<[string, string
   ];
   if (participant.organization) lines.push(['Organization', name(participant.organization)]);
   lines.push(['Takes part', `from ${day(participant.activeFrom)}${participant.activeTo ? ` to ${day(participant.activeTo)}` : ''}`]);
+  // Records made before consent periods were kept say nothing here rather than something wrong.
+  if (participant.consent === null) lines.push(['Consent', 'None needed (the person or their guardian)']);
+  if (participant.consent) {
+    const periods = participant.consent.periods.map((period) => `from ${when(period.from)}${period.until ? ` to ${when(period.until)}` : ''}`);
+    lines.push(['Consent', `${periods.join('; ')}${participant.consent.content ? ', including the content' : ', without the content'}`]);
+  }
+  return lines;
+}
+
+const PENDING_STATUS: Record<ArchivePendingInvitation['status'], string> = {
+  NEVER_CONSENTED: 'Pending: the person never consented; did not take part',
+  WITHDRAWN_BEFORE_START: 'Pending: consent withdrawn before it started; did not take part',
+};
+
+function invitationLines(invitation: ArchivePendingInvitation): Array<[string, string]> {
+  const lines: Array<[string, string]> = [
+    ['Name', invitation.person.name],
+    ['Invited as', invitation.role],
+  ];
+  if (invitation.organization) lines.push(['Organization', name(invitation.organization)]);
+  lines.push(['Invited', `${when(invitation.invitedAt)}${invitation.invitedBy ? ` by ${name(invitation.invitedBy)}` : ''}`], ['Status', PENDING_STATUS[invitation.status]]);
   return lines;
 }
 
@@ -78,6 +99,10 @@ export function archiveBlocks(record: ArchiveContent): Block[] {
   return [
     { heading: 'The plan', items: [about] },
     { heading: 'Participants', items: record.participants.map(participantLine), empty: 'No participants.' },
+    // Never listed as participants: they had no access. Older records did not keep them apart.
+    ...(record.pendingInvitations
+      ? [{ heading: 'Pending invitations', items: record.pendingInvitations.map(invitationLines), empty: 'No pending invitations.' }]
+      : []),
     {
       heading: 'Consents',
       items: record.consents.map((consent) => [
@@ -91,6 +116,10 @@ export function archiveBlocks(record: ArchiveContent): Block[] {
       empty: 'No consents recorded.',
     },
     ...record.sections.filter((section) => section.key !== 'evaluations').map((section) => sectionBlock(section, record)),
+    // A download by someone the person has not chosen for the restricted part says what it leaves out.
+    ...(record.restrictedSectionsLeftOut?.length
+      ? [{ heading: 'Restricted sections', items: [record.restrictedSectionsLeftOut.map(({ title }): [string, string] => [title, 'Left out: the person has not given you access'])] }]
+      : []),
     {
       heading: 'Evaluations',
       items: record.evaluations.map((evaluation) => [

@@ -20,6 +20,14 @@ export const CASE_EVENT_KINDS = [
   'PLAN_ARCHIVED',
   'COMPLAINT_FILED',
   'COMPLAINT_UPDATED',
+  /** A plan without a unit came under this one (detail: by MUNICIPALITY or COORDINATOR; src/plans/plan.opening.ts). */
+  'PLAN_UNIT_ASSIGNED',
+  /** Someone's role in a plan changed (detail: participantId, personId, from, to). */
+  'PARTICIPANT_ROLE_CHANGED',
+  /** A guardianship of the person was recorded, revoked, or ran out by its date (src/people/). */
+  'GUARDIANSHIP_RECORDED',
+  'GUARDIANSHIP_REVOKED',
+  'GUARDIANSHIP_ENDED',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -18,6 +18,8 @@ export interface CaseModel {
   coordinatorId: string | null;
   openedAt: Date;
   nextDeadline: { kind: DeadlineKind; dueAt: Date; overdue: boolean } | null;
+  /** Running measures of the plan lacking a responsible unit or an evaluate-by date. */
+  incompleteMeasures: number;
 }
 
 export interface CaseFilter {
@@ -37,6 +39,7 @@ interface CaseRow {
   opened_at: Date;
   deadline_kind: DeadlineKind | null;
   deadline_due_at: Date | null;
+  incomplete_measures: number;
 }
 
 export const MAX_CASE_PAGE = 100;
@@ -49,7 +52,8 @@ export const MAX_CASE_PAGE = 100;
 const CASES_SQL = `
   with "cases" as (
     select r."id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
-           r."person_id", null::uuid as "plan_id", r."id" as "request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id"
+           r."person_id", null::uuid as "plan_id", r."id" as "request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id",
+           0 as "incomplete_measures"
       from "service_request" r where r."unit_id" = :unit and r."plan_id" is null
     union all
     select p."id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
@@ -58,7 +62,8 @@ const CASES_SQL = `
            p."created_at",
            (select pa."person_id" from "participant" pa
              where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
-               and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now) limit 1)
+               and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now) limit 1),
+           case when p."status" = 'ENDED' then 0 else (select count(*) from "measure_gap" g where g."plan_id" = p."id")::int end
       from "plan" p where p."unit_id" = :unit
   ), "dated" as (
     select c.*, d."kind" as "deadline_kind", d."due_at" as "deadline_due_at"
@@ -132,6 +137,7 @@ export async function listCases(
       nextDeadline: row.deadline_kind && row.deadline_due_at
         ? { kind: row.deadline_kind, dueAt: new Date(row.deadline_due_at), overdue: new Date(row.deadline_due_at) <= input.now }
         : null,
+      incompleteMeasures: Number(row.incomplete_measures),
     })),
     cursors,
     hasNextPage: rows.length > first,

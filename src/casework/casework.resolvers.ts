@@ -20,6 +20,10 @@ export const caseworkResolvers: Resolvers = {
       };
     },
     recentEvents: (dashboard, { first }, ctx) => ctx.services().casework.recentEvents(dashboard, first),
+    incompleteMeasures: (dashboard, { first }, ctx) => ctx.services().casework.incompleteMeasures(dashboard, first),
+  },
+  IncompleteMeasure: {
+    person: (measure, _args, ctx) => ctx.services().documents.person(measure.personId),
   },
   Case: {
     person: (node, _args, ctx) => ctx.services().documents.person(node.personId),

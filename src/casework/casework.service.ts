@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../errors/error-codes.js';
+import { badInput, notFound } from '../errors/error-codes.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import type { Actor } from '../policy/actor.js';
@@ -10,6 +10,7 @@ import type { CaseEvent } from './case-event.js';
 import { caseEventFromRow, type CaseEventRow } from './case-event.read.js';
 import { listCases, type CaseFilter } from './caseload.js';
 import { countDashboard } from './dashboard-counts.js';
+import { listIncompleteMeasures, type IncompleteMeasureModel } from './measure-gaps.js';
 
 /** The dashboard of one coordinating unit; its fields resolve through the service. */
 export interface UnitDashboardModel {
@@ -17,6 +18,7 @@ export interface UnitDashboardModel {
 }
 
 const MAX_RECENT_EVENTS = 200;
+const MAX_INCOMPLETE_MEASURES = 200;
 
 /**
  * What a coordinating unit's staff see of its cases: the caseload, deadlines, counts and case
@@ -46,6 +48,13 @@ export class CaseworkService {
     const limit = Math.min(Math.max(first ?? 50, 1), MAX_RECENT_EVENTS);
     const rows = await this.em.execute<CaseEventRow[]>('select * from "case_event" where "unit_id" = ? order by "id" desc limit ?', [dashboard.unit.id, limit]);
     return rows.map(caseEventFromRow);
+  }
+
+  /** Running measures in the unit's plans that lack a responsible unit or an evaluate-by date (rule 9). */
+  incompleteMeasures(dashboard: UnitDashboardModel, first: number | null | undefined): Promise<IncompleteMeasureModel[]> {
+    const limit = first ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INCOMPLETE_MEASURES) throw badInput(`first must be 1 to ${MAX_INCOMPLETE_MEASURES}`);
+    return listIncompleteMeasures(this.em, dashboard.unit.id, limit);
   }
 
   /** Checked when a caseEvents subscription starts. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
-import { daysAfter } from '../shared/dates.js';
+import { daysAfter, todayInOslo } from '../shared/dates.js';
 
 export interface DashboardCounts {
   openRequests: number;
@@ -8,25 +8,31 @@ export interface DashboardCounts {
   interimNoticesDue: number;
   plansWithoutCoordinator: number;
   measuresPastEvaluation: number;
+  measuresIncomplete: number;
   revisionsDue: number;
   consentsExpiring: number;
   openComplaints: number;
 }
 
-/** Everything the unit has to act on, counted in one round trip. */
+/**
+ * Everything the unit has to act on, counted in one round trip. A plan's dates count for the unit
+ * the plan answers to now (a plan may come under a unit after its dates were read).
+ */
 const COUNTS_SQL = `select
   (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED')::int as "open_requests",
   (select min("decision_due_at") from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED') as "next_decision_due_at",
   (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED'
-      and "decision_due_at" <= :now
-      and ("interim_notice_sent_at" is null or "interim_notice_expected_date" < (:now::timestamptz at time zone 'Europe/Oslo')::date))::int as "interim_notices_due",
+      and case when "interim_notice_sent_at" is null then "decision_due_at" <= :now
+               else "interim_notice_expected_date" < :today::date end)::int as "interim_notices_due",
   (select count(*) from "plan" p where p."unit_id" = :unit and p."status" <> 'ENDED' and not exists (
       select 1 from "participant" pa where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
         and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now)))::int as "plans_without_coordinator",
-  (select count(*) from "deadline" where "unit_id" = :unit and "kind" = 'MEASURE_EVALUATION' and "resolved_at" is null
-      and "due_at" <= :now)::int as "measures_past_evaluation",
-  (select count(*) from "deadline" where "unit_id" = :unit and "kind" = 'REVISION' and "resolved_at" is null
-      and "due_at" <= :horizon)::int as "revisions_due",
+  (select count(*) from "deadline" d join "plan" p on p."id" = d."plan_id" where p."unit_id" = :unit
+      and d."kind" = 'MEASURE_EVALUATION' and d."resolved_at" is null and d."due_at" <= :now)::int as "measures_past_evaluation",
+  (select count(*) from "measure_gap" g join "plan" p on p."id" = g."plan_id"
+      where p."unit_id" = :unit and p."status" <> 'ENDED')::int as "measures_incomplete",
+  (select count(*) from "deadline" d join "plan" p on p."id" = d."plan_id" where p."unit_id" = :unit
+      and d."kind" = 'REVISION' and d."resolved_at" is null and d."due_at" <= :horizon)::int as "revisions_due",
   (select count(*) from "deadline" where "unit_id" = :unit and "kind" = 'CONSENT_EXPIRY' and "resolved_at" is null
       and "fired_at" is null and "due_at" <= :horizon)::int as "consents_expiring",
   (select count(*) from "complaint" where "unit_id" = :unit and "status" in ('RECEIVED', 'FORWARDED'))::int as "open_complaints"`;
@@ -34,7 +40,7 @@ const COUNTS_SQL = `select
 export async function countDashboard(em: EntityManager, input: { unitId: string; now: Date; withinDays?: number | null }): Promise<DashboardCounts> {
   const withinDays = input.withinDays ?? 30;
   if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > 3660) throw badInput('withinDays must be 0 to 3660');
-  const params = { unit: input.unitId, now: input.now, horizon: daysAfter(input.now, withinDays) };
+  const params = { unit: input.unitId, now: input.now, today: todayInOslo(input.now), horizon: daysAfter(input.now, withinDays) };
   const [row] = (await em.getKnex().raw(COUNTS_SQL, params)).rows as Array<Record<string, number | Date | null>>;
   return {
     openRequests: Number(row!['open_requests']),
@@ -42,6 +48,7 @@ export async function countDashboard(em: EntityManager, input: { unitId: string;
     interimNoticesDue: Number(row!['interim_notices_due']),
     plansWithoutCoordinator: Number(row!['plans_without_coordinator']),
     measuresPastEvaluation: Number(row!['measures_past_evaluation']),
+    measuresIncomplete: Number(row!['measures_incomplete']),
     revisionsDue: Number(row!['revisions_due']),
     consentsExpiring: Number(row!['consents_expiring']),
     openComplaints: Number(row!['open_complaints']),

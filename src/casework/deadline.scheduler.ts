@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { Poller } from '../shared/poller.js';
-import type { DeadlineKind } from './deadline.js';
+import { toTextArray, type DeadlineKind } from './deadline.js';
 
 export interface Deadline {
   key: string;
@@ -123,8 +123,6 @@ export class DeadlineScheduler {
     );
   }
 }
-
-const toTextArray = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 
 function fromRow(row: DeadlineRow): Deadline {
   return {

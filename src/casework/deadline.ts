@@ -12,6 +12,8 @@ export const DEADLINE_KINDS = [
   'MEASURE_EVALUATION',
   /** A revision date of the plan period, from the plan document. */
   'REVISION',
+  /** A guardianship's validUntil: it ends then (src/people/guardianship.end.ts). */
+  'GUARDIANSHIP_END',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -58,6 +60,15 @@ export async function resolveDeadlinesExcept(em: EntityManager, prefix: string, 
   await em.execute(
     `update "deadline" set "resolved_at" = ?, "updated_at" = ?
      where "key" like ? and "resolved_at" is null and not ("key" = any(?::text[]))`,
-    [now, now, `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, `{${keep.map((key) => `"${key.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`],
+    [now, now, `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, toTextArray(keep)],
   );
 }
+
+/** A PostgreSQL text[] literal, each element quoted (for `= any(?::text[])`). */
+export const toTextArray = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+
+/** Longest entry id a deadline key or a measure gap is kept for: honest clients write uuids, and a key must fit a btree index. */
+const MAX_TRACKED_ENTRY_ID = 200;
+
+/** Whether a document entry's id can name a deadline or a gap (a string of sane length). */
+export const isTrackableEntryId = (id: unknown): id is string => typeof id === 'string' && id.length > 0 && id.length <= MAX_TRACKED_ENTRY_ID;

@@ -7,15 +7,14 @@ import { enqueueNotification } from '../notifications/notification.outbox.js';
 import type { Clock } from '../shared/clock.js';
 import { daysBefore, endOfPlanDate } from '../shared/dates.js';
 import { recordCaseEvent } from './case-event.js';
-import { resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
+import { isTrackableEntryId, resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
 import type { Deadline, DeadlineScheduler, FiringContext } from './deadline.scheduler.js';
+import { FINISHED_MEASURES, knownOrganizations, measureGapsOf, namedOrganizationIds, recordMeasureGaps } from './measure-gaps.js';
 
 /** How long before an evaluate-by or revision date the plan's coordinator is reminded. @default 14 days */
 export const PLAN_DATE_WARNING_DAYS = 14;
 /** Changes to measures arrive keystroke by keystroke; deadlines are re-read once a burst settles. */
 const SETTLE_MS = 500;
-/** Measures that are finished need no evaluation reminder. */
-const FINISHED_MEASURES = new Set(['DONE', 'STOPPED']);
 
 const keyPrefix = (planId: string) => `plan:${planId}:`;
 
@@ -24,7 +23,7 @@ export function planDatesOf(content: { measures: unknown; period: unknown }): Ar
   const dates: Array<{ key: string; kind: 'MEASURE_EVALUATION' | 'REVISION'; dueAt: Date }> = [];
   for (const measure of Array.isArray(content.measures) ? (content.measures as Array<Record<string, unknown>>) : []) {
     const dueAt = typeof measure['evaluateBy'] === 'string' ? endOfPlanDate(measure['evaluateBy']) : null;
-    if (!dueAt || typeof measure['id'] !== 'string' || FINISHED_MEASURES.has(String(measure['status']))) continue;
+    if (!dueAt || !isTrackableEntryId(measure['id']) || FINISHED_MEASURES.has(String(measure['status']))) continue;
     dates.push({ key: `measure:${measure['id']}`, kind: 'MEASURE_EVALUATION', dueAt });
   }
   const period = (content.period ?? {}) as Record<string, unknown>;
@@ -39,7 +38,8 @@ export function planDatesOf(content: { measures: unknown; period: unknown }): Ar
  * Keeps the `deadline` table in step with the dates inside each plan document, and says what
  * happens when they come up: the unit's dashboard hears EVALUATION_DUE / REVISION_DUE and then
  * EVALUATION_OVERDUE, and the coordinator (or, without one, the person) gets a reminder that
- * carries no content.
+ * carries no content. The same reading keeps `measure_gap`: the running measures that lack a
+ * responsible unit or an evaluate-by date (rule 9), which the unit's dashboard shows as incomplete.
  */
 export class PlanDeadlines {
   readonly #pending = new Map<string, NodeJS.Timeout>();
@@ -74,7 +74,8 @@ export class PlanDeadlines {
         [planId],
       );
       if (!plan) return;
-      const dates = plan.status === 'ENDED' ? [] : planDatesOf(content);
+      const ended = plan.status === 'ENDED';
+      const dates = ended ? [] : planDatesOf(content);
       for (const date of dates) {
         const input: DeadlineInput = {
           key: keyPrefix(planId) + date.key,
@@ -88,6 +89,8 @@ export class PlanDeadlines {
         await setDeadline(em, input, now);
       }
       await resolveDeadlinesExcept(em, keyPrefix(planId), dates.map((date) => keyPrefix(planId) + date.key), now);
+      const gaps = ended ? [] : measureGapsOf(content.measures, await knownOrganizations(em, namedOrganizationIds(content.measures)));
+      await recordMeasureGaps(em, planId, gaps, now);
     });
   }
 
@@ -110,7 +113,11 @@ export class PlanDeadlines {
   async #closeAll(planId: string): Promise<void> {
     clearTimeout(this.#pending.get(planId));
     try {
-      await this.deps.orm.em.fork().transactional((em) => resolveDeadlinesExcept(em, keyPrefix(planId), [], this.deps.clock.now()));
+      await this.deps.orm.em.fork().transactional(async (em) => {
+        const now = this.deps.clock.now();
+        await resolveDeadlinesExcept(em, keyPrefix(planId), [], now);
+        await recordMeasureGaps(em, planId, [], now);
+      });
     } catch (error) {
       this.deps.logger.error({ event: 'deadlines.close_failed', planId, err: error });
     }
@@ -118,11 +125,17 @@ export class PlanDeadlines {
 
   async #fire(em: EntityManager, deadline: Deadline, context: FiringContext, kind: 'EVALUATION_DUE' | 'EVALUATION_OVERDUE' | 'REVISION_DUE'): Promise<void> {
     if (!deadline.planId) return;
+    // An ended plan is evaluated no more. Its deadlines are resolved when it ends; this covers one
+    // a document sync re-armed in the moment between the end and that resolution.
+    const [plan] = await em.execute<Array<{ status: string; unit_id: string | null }>>('select "status", "unit_id" from "plan" where "id" = ?', [deadline.planId]);
+    if (!plan || plan.status === 'ENDED') return;
+    // The plan's unit as it is now: a plan may have come under a unit since its dates were read.
+    const unitId = plan.unit_id ?? deadline.unitId;
     const what = deadline.kind === 'REVISION' ? 'revision' : 'measure';
     const ref = deadline.key.slice(keyPrefix(deadline.planId).length).split(':').slice(1).join(':');
-    if (deadline.unitId) {
+    if (unitId) {
       await recordCaseEvent(em, {
-        unitId: deadline.unitId,
+        unitId,
         kind,
         at: context.now,
         planId: deadline.planId,

@@ -158,7 +158,7 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
   await as(people.kari, 'mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }', { input: { planId: tor, date: date(-10), participantIds: [ids.tor, ids.kari], outcome: 'Målet er nådd.' } });
   await as(people.tor, 'mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId: tor, reason: 'Behovet er dekket' } });
 
-  // Lise (9) needs a child coordinator; her mother asked, it is granted, and waits for her consent.
+  // Lise (9) needs a child coordinator; her mother asked, it is granted, and waits for her mother's consent (she is in the case as guardian).
   at(-5);
   const lisesRequest = await submit(people.maria, { person: { id: ids.lise }, source: 'GUARDIAN', wants: 'CHILD_COORDINATOR', childBirthDate: date(-9 * 365 - 100) });
   await decide(lisesRequest, 'GRANTED');

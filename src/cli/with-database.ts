@@ -1,4 +1,4 @@
-import { parseConfig } from '../config/config.js';
+import { parseConfig, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { openOrm, type MikroORM } from '../db/orm.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
  * Runs a command-line task against the configured database (the embedded one when DATABASE_URL
  * is unset), then closes everything, exiting non-zero with a clear message on failure.
  */
-export async function withDatabase(task: (orm: MikroORM, logger: Logger) => Promise<void>): Promise<void> {
+export async function withDatabase(task: (orm: MikroORM, logger: Logger, config: Config) => Promise<void>): Promise<void> {
   const config = parseConfig();
   const logger = createLogger(config);
   const embedded =
@@ -17,7 +17,7 @@ export async function withDatabase(task: (orm: MikroORM, logger: Logger) => Prom
   try {
     const orm = await openOrm(embedded?.url ?? (config.database as { url: string }).url, logger);
     try {
-      await task(orm, logger);
+      await task(orm, logger, config);
     } finally {
       await orm.close();
     }

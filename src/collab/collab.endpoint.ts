@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { DocumentHub } from '../documents/document-hub.js';
+import type { DocumentPart } from '../documents/document.template.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage } from '../errors/outage.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
@@ -39,10 +40,12 @@ export interface CollabEndpointOptions {
 /** How long shutdown waits for peers to answer the 1001 close before cutting them off. */
 const CLOSE_GRACE_MS = 2_000;
 
-const PATH = /^\/collab\/([^/]+)$/;
+/** `/collab/<planId>` (the main document) or `/collab/<planId>/restricted`; nothing else. */
+const PATH = /^\/collab\/([^/]+)(\/restricted)?$/;
 
 /**
- * `ws(s)://host/collab/<planId>?token=<jwt>`: the y-websocket protocol over the document hub.
+ * `ws(s)://host/collab/<planId>?token=<jwt>` and `…/collab/<planId>/restricted?token=<jwt>` (the
+ * plan's restricted document, docs/document-model.md): the y-websocket protocol over the document hub.
  * The connection is authenticated and checked against the plan before the first byte of content;
  * it closes when the token expires, and is dropped when it stops answering pings.
  */
@@ -69,7 +72,9 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
 
   const connect = async (socket: WebSocket, request: http.IncomingMessage) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const planId = parseIdOrNull(PATH.exec(url.pathname)?.[1] ?? '');
+    const path = PATH.exec(url.pathname);
+    const planId = parseIdOrNull(path?.[1] ?? '');
+    const part: DocumentPart = path?.[2] ? 'restricted' : 'main';
     // Messages that arrive while we authenticate wait in order.
     const early: Uint8Array[] = [];
     let connection: CollabConnection | null = null;
@@ -105,12 +110,13 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       const person = await options.orm.em.fork().findOneOrFail(Person, actor.personId);
       const presence = { personId: actor.personId, name: person.displayName, role: roleIn(actor, access.plan) ?? 'NONE' };
       connection = new CollabConnection(socket, randomUUID(), actor, presence, logger);
-      const document = await hub.attach(planId, connection);
+      const document = await hub.attach(planId, connection, part);
       if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
       // Admitted: log the read before any content goes out (the connection sends nothing before `start`).
       try {
         const at = options.clock.now();
-        await recordAccess(options.orm.em.fork(), { planId, personId: actor.personId, action: 'READ', what: 'document', door: 'LIVE', at });
+        const what = part === 'main' ? 'document' : 'document:restricted';
+        await recordAccess(options.orm.em.fork(), { planId, personId: actor.personId, action: 'READ', what, door: 'LIVE', at });
       } catch (error) {
         hub.detach(document, connection);
         throw error;
@@ -126,7 +132,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       });
       for (const message of early.splice(0)) connection.receive(message);
       connection.start(document);
-      logger.debug({ event: 'collab.connected', planId, personId: actor.personId });
+      logger.debug({ event: 'collab.connected', planId, part, personId: actor.personId });
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === 'SERVICE_UNAVAILABLE') {

@@ -27,6 +27,8 @@ export interface FileComplaintInput {
   text: string;
   /** How the complainant may act for the person, when they are neither the person nor a guardian. */
   powerOfAttorney?: string | null;
+  /** The coordinating unit to receive it, for a plan that has none yet (required then). */
+  unitId?: string | null;
 }
 
 type StatusChange = Exclude<ComplaintStatus, 'RECEIVED'>;
@@ -117,13 +119,32 @@ export class ComplaintService {
       const request = await this.em.findOne(ServiceRequest, parseId(input.requestId, 'Request'));
       if (!request || !(await mayComplainFor(request.person.id))) throw notFound('Request');
       if (request.status !== 'REFUSED') throw badInput('A complaint about a refusal needs a refused request');
-      return { unitId: request.unit.id, personId: request.person.id, requestId: request.id, planId: null };
+      return { unitId: await this.routeTo(request.unit.id, input.unitId), personId: request.person.id, requestId: request.id, planId: null };
     }
     if (!input.planId || input.requestId) throw badInput(`A complaint about ${input.about} names the plan (planId), not a request`);
     const plan = await this.em.findOne(Plan, parseId(input.planId, 'Plan'));
     if (!plan || !(await mayComplainFor(plan.owner.id))) throw notFound('Plan');
-    if (!plan.unit) throw badInput('This plan has no coordinating unit to receive a complaint');
-    return { unitId: plan.unit.id, personId: plan.owner.id, requestId: null, planId: plan.id };
+    return { unitId: await this.routeTo(plan.unit?.id ?? null, input.unitId), personId: plan.owner.id, requestId: null, planId: plan.id };
+  }
+
+  /**
+   * The unit that receives the complaint: the one that decided the request or oversees the plan.
+   * A plan without one (made by the person, municipality unknown, no unit coordinator yet) still
+   * has a route: the complainant names the coordinating unit, which forwards it like any other.
+   * Naming it does not put the plan under that unit (docs/requests-and-complaints.md).
+   */
+  private async routeTo(ownUnitId: string | null, namedUnitId: string | null | undefined): Promise<string> {
+    const named = namedUnitId ? parseId(namedUnitId, 'Organization') : null;
+    if (ownUnitId) {
+      if (named && named !== ownUnitId) throw badInput('unitId is only for a plan without a coordinating unit: this complaint goes to the unit that decided the request or oversees the plan');
+      return ownUnitId;
+    }
+    if (!named) {
+      throw badInput("This plan has no coordinating unit yet: name the coordinating unit of the person's municipality in unitId (see organizations)");
+    }
+    const unit = await this.em.findOne(Organization, named);
+    if (unit?.kind !== 'COORDINATING_UNIT') throw badInput('unitId must name a coordinating unit (see organizations)');
+    return unit.id;
   }
 
   /** Unit staff forward the complaint to the county governor and record its outcome; the complainant may withdraw it. */

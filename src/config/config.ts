@@ -56,6 +56,10 @@ const envSchema = z
       .url()
       .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    DATABASE_APP_URL: z
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
     EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,6 +76,7 @@ const envSchema = z
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_CONNECTIONS_PER_PERSON: z.coerce.number().int().min(1).default(20),
     COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    ENDED_PLAN_READ_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
     GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(3_000),
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
@@ -98,6 +103,12 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
   if (raw['NODE_ENV'] === 'production' && (raw['DEV_AUTH'] === 'true' || raw['DEV_AUTH'] === '1')) {
     problems.push('DEV_AUTH: the development issuer is refused in production');
   }
+  if (raw['DATABASE_APP_URL'] && !raw['DATABASE_URL']) {
+    problems.push('DATABASE_APP_URL: needs DATABASE_URL (the owner that migrates); the embedded PostgreSQL makes both roles itself');
+  }
+  if (raw['DATABASE_APP_URL'] && raw['DATABASE_URL'] && userOf(raw['DATABASE_APP_URL']) === userOf(raw['DATABASE_URL'])) {
+    problems.push("DATABASE_APP_URL: must log in as another role than DATABASE_URL's: the server may not serve as the owner (docs/deployment.md)");
+  }
   if (Boolean(raw['BOOTSTRAP_ADMIN_ISSUER']) !== Boolean(raw['BOOTSTRAP_ADMIN_SUBJECT'])) {
     problems.push('BOOTSTRAP_ADMIN_SUBJECT: BOOTSTRAP_ADMIN_ISSUER and BOOTSTRAP_ADMIN_SUBJECT go together');
   }
@@ -111,12 +122,30 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** The user a database URL logs in as (null when it is not a URL). */
+function userOf(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).username);
+  } catch {
+    return null;
+  }
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
   database:
-    | { kind: 'external'; url: string }
+    | {
+        kind: 'external';
+        /** The owner: migrations run as it (docs/deployment.md, "Database roles"). */
+        url: string;
+        /**
+         * The role the server serves as, which may not erase the access log. Unset: the server
+         * makes and uses `samplan_app` itself (docs/deployment.md).
+         */
+        appUrl?: string;
+      }
     | { kind: 'embedded'; dataDir: string; port: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   devAuth: boolean;
@@ -128,6 +157,12 @@ export interface Config {
   /** How often the deadline scheduler looks for what has fallen due. */
   schedulerIntervalMs: number;
   connections: ConnectionConfig;
+  /**
+   * Days after a plan ends during which participants other than the person and their guardians
+   * still read it (with current consent), for follow-up; 0 ends their access with the plan
+   * (docs/consent.md, "After the plan has ended"). @default 90
+   */
+  endedPlanReadDays: number;
   graphql: GraphQLLimitsConfig;
   /** Base URL of the client app, for links in notifications; null keeps links relative. */
   publicUrl: string | null;
@@ -209,7 +244,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     host: env.HOST,
     port: env.PORT,
     database: env.DATABASE_URL
-      ? { kind: 'external', url: env.DATABASE_URL }
+      ? { kind: 'external', url: env.DATABASE_URL, ...(env.DATABASE_APP_URL ? { appUrl: env.DATABASE_APP_URL } : {}) }
       : { kind: 'embedded', dataDir: path.resolve(env.EMBEDDED_PG_DIR), port: env.EMBEDDED_PG_PORT },
     logLevel: env.LOG_LEVEL,
     devAuth: env.DEV_AUTH ?? env.NODE_ENV !== 'production',
@@ -228,6 +263,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
     connections: { maxPerPerson: env.MAX_CONNECTIONS_PER_PERSON, collabPingIntervalMs: env.COLLAB_PING_INTERVAL_MS },
+    endedPlanReadDays: env.ENDED_PLAN_READ_DAYS,
     graphql: {
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       maxDepth: env.GRAPHQL_MAX_DEPTH,

@@ -1,4 +1,5 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { AccessCheck } from './access-watch.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
@@ -71,8 +72,8 @@ export class ConsentService {
     if (!isCurrent(consent, now)) return { __typename: 'ConsentNotCurrent', message: 'That consent is already withdrawn or has run out', consent };
 
     const { participantId, planVersion } = await this.em.transactional(async (em) => {
+      // Also on an ended plan: withdrawal ends what is left of the participant's access (docs/consent.md).
       const locked = await em.findOneOrFail(Plan, plan.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (locked.status === 'ENDED') throw badInput('The plan has ended');
       const row = await em.findOneOrFail(Consent, consent.id);
       await withdrawConsentRow(em, row, this.actor.personId, now);
       locked.updatedAt = now;
@@ -115,8 +116,15 @@ export class ConsentService {
 
   /** Whether the viewer may see the plan's content now (fresh from the database, for subscriptions). */
   async canReadContent(planId: string): Promise<boolean> {
+    return (await this.contentAccess(planId)).allowed;
+  }
+
+  /** Whether the viewer may read the plan's content now, and when that may change by the clock. */
+  async contentAccess(planId: string): Promise<AccessCheck> {
     const plan = await this.deps.plans.find(planId);
-    return plan !== null && can(this.actor, 'plan.readContent', await this.deps.plans.facts(plan));
+    if (!plan) return { allowed: false, changesAt: null };
+    const facts = await this.deps.plans.facts(plan);
+    return { allowed: can(this.actor, 'plan.readContent', facts), changesAt: facts.accessChangesAt ?? null };
   }
 
   async #target(input: { participantId?: string | null; planId?: string | null; scope: ConsentScope }) {

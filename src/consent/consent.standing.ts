@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CURRENT_GUARDIANSHIP_SQL } from '../people/guardianship.current.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
+import { PLAN_TIME_ZONE } from '../shared/dates.js';
 
 /** SQL for "this consent row is current at the bound time" (binds `now` twice), in one place. */
 export const CURRENT_CONSENT_SQL = `c."withdrawn_at" is null and c."expired_at" is null and c."given_at" <= ? and (c."valid_until" is null or c."valid_until" > ?)`;
@@ -33,17 +35,32 @@ export async function loadPlanConsents(em: EntityManager, planIds: readonly stri
 }
 
 /**
- * The ids of `personId`'s participant rows that take part by consent at `now`, for listing their
- * plans (the same rule as `consentStanding` in src/policy/consent-rules.ts, in SQL).
+ * SQL for "plan `pl` runs, or its follow-up window is open at the bound time and the person's
+ * consent to it stands" (`followUpClosesAt` in src/policy/consent-rules.ts): binds the days, then
+ * `now` three times. The window is counted in Oslo calendar days, as `daysAfter` counts it.
  */
-export async function participantIdsTakingPart(em: EntityManager, personId: string, now: Date): Promise<string[]> {
+const FOLLOW_UP_OPEN_SQL = `(pl."status" <> 'ENDED' or (
+   (pl."ended_at" at time zone '${PLAN_TIME_ZONE}' + ?::int * interval '1 day') at time zone '${PLAN_TIME_ZONE}' > ?
+   and (not exists (select 1 from "consent" c where c."plan_id" = pl."id" and c."scope" = 'PLAN')
+        or exists (select 1 from "consent" c where c."plan_id" = pl."id" and c."scope" = 'PLAN' and ${CURRENT_CONSENT_SQL}))))`;
+
+/**
+ * The ids of `personId`'s participant rows that take part by consent at `now`, for listing their
+ * plans (the same rule as `consentStanding` in src/policy/consent-rules.ts, and a guardian only
+ * while the guardianship holds, as in `factsFrom`, in SQL);
+ * `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
+ */
+export async function participantIdsTakingPart(em: EntityManager, personId: string, now: Date, endedPlanReadDays: number): Promise<string[]> {
   const rows = await em.execute<Array<{ id: string }>>(
     `select p."id" from "participant" p join "plan" pl on pl."id" = p."plan_id"
      where p."person_id" = ? and p."removed_at" is null and (
-       p."role" in ('OWNER', 'GUARDIAN')
+       p."role" = 'OWNER'
+       or (p."role" = 'GUARDIAN' and exists (select 1 from "guardianship" g
+             where g."ward_id" = pl."owner_id" and g."guardian_id" = p."person_id" and ${CURRENT_GUARDIANSHIP_SQL}))
        or (p."role" = 'COORDINATOR' and pl."status" = 'REQUESTED')
-       or exists (select 1 from "consent" c where c."participant_id" = p."id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL}))`,
-    [personId, now, now],
+       or (exists (select 1 from "consent" c where c."participant_id" = p."id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL})
+           and ${FOLLOW_UP_OPEN_SQL}))`,
+    [personId, now, now, now, now, now, endedPlanReadDays, now, now, now],
   );
   return rows.map((row) => row.id);
 }

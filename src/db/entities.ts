@@ -9,6 +9,7 @@ import {
   PlanSnapshotSchema,
   PlanUpdateSchema,
   PlanVersionSchema,
+  RestrictedReaderSchema,
   SectionGrantSchema,
 } from '../documents/document.entity.js';
 import { ServiceRequestSchema } from '../requests/request.entity.js';
@@ -18,5 +19,5 @@ import { ArchiveRecordSchema } from '../archive/archive.entity.js';
 
 /** Every entity the ORM knows; a new domain adds its schemas here. */
 export const entities = [PersonSchema, GuardianshipSchema, OrganizationSchema, MembershipSchema, PlanSchema, ParticipantSchema,
-  PlanUpdateSchema, PlanSnapshotSchema, PlanChangeSchema, PlanVersionSchema, SectionGrantSchema, PlanDocumentQuarantineSchema,
+  PlanUpdateSchema, PlanSnapshotSchema, PlanChangeSchema, PlanVersionSchema, SectionGrantSchema, RestrictedReaderSchema, PlanDocumentQuarantineSchema,
   ServiceRequestSchema, ComplaintSchema, ConsentSchema, EvaluationSchema, ArchiveRecordSchema];

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import { migrationsList } from '../../migrations/index.js';
 import { entities } from './entities.js';
+import { grantServingRole } from './database-roles.js';
 
 export type { MikroORM };
 
@@ -47,14 +48,17 @@ const MIGRATION_LOCK = 0x53414d50;
  * Applies pending migrations; returns the names applied. Several servers may start at once on one
  * database (docs/deployment.md): one migrates while the others wait on a lock, then find nothing
  * left to do. The lock lives on a connection of its own and ends with it, even if this process dies.
+ * With `servingRole`, that role is then granted what the server needs on every table, under the
+ * same lock (src/db/database-roles.ts).
  */
-export async function migrate(orm: MikroORM, logger: Logger): Promise<string[]> {
+export async function migrate(orm: MikroORM, logger: Logger, options: { servingRole?: string } = {}): Promise<string[]> {
   const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await orm.getMigrator().up();
     for (const migration of applied) logger.info({ event: 'migration.applied', name: migration.name });
+    if (options.servingRole) await grantServingRole(lock, options.servingRole);
     return applied.map((migration) => migration.name);
   } finally {
     await lock.end();

@@ -104,13 +104,15 @@ export function contentOfState(state: Uint8Array): Record<SectionKey, unknown> {
 }
 
 /**
- * Makes `doc`'s content equal to `content` (a version's), section by section: a section that
- * differs is rebuilt from the version. Returns the sections changed.
+ * Makes `doc`'s content equal to `content` (a version's) in the sections `keys` (the ones kept in
+ * `doc`, and `content` has), section by section: a section that differs is rebuilt from the
+ * version. Returns the sections changed.
  */
-export function restoreContent(doc: Y.Doc, content: Record<SectionKey, unknown>): SectionKey[] {
+export function restoreContent(doc: Y.Doc, content: Partial<Record<SectionKey, unknown>>, keys: readonly SectionKey[]): SectionKey[] {
   const changed: SectionKey[] = [];
-  for (const key of SECTION_KEYS) {
+  for (const key of keys) {
     const spec = SECTIONS[key];
+    if (!(key in content)) continue;
     const wanted = content[key];
     if (JSON.stringify(sectionContent(doc, key)) === JSON.stringify(wanted)) continue;
     changed.push(key);

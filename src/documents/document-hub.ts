@@ -9,10 +9,13 @@ import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { dateInOslo } from '../shared/dates.js';
-import { isSectionKey, type SectionKey } from './document.template.js';
+import { documentId, parseDocumentId, type DocumentId } from './document-id.js';
+import { isSectionKey, type DocumentPart, type SectionKey } from './document.template.js';
 import { DocumentStore, type LoggedUpdate } from './document.store.js';
 import type { DocumentPeer } from './document-peer.js';
 import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
+import { clearingUpdate, holdsRestrictedContent, movedContentUpdate } from './restricted-move.js';
+import { loadRestrictedReaderIds } from './restricted-readers.js';
 import type { SectionGrantAccess } from './section-rights.js';
 import { saveVersion } from './version.store.js';
 
@@ -24,12 +27,18 @@ export interface DocumentHubDeps {
   settings: DocumentSettings;
   /** Shares this server's commits and presence with other servers. @default none: a single server */
   replication?: DocumentReplication;
+  /** Config `ENDED_PLAN_READ_DAYS`: who still reads an ended plan (docs/consent.md). */
+  endedPlanReadDays: number;
 }
 
-/** How the hub tells other servers what happened here (src/cluster); they answer through `receive…`. */
+/**
+ * How the hub tells other servers what happened here (src/cluster); they answer through `receive…`.
+ * Documents are named by their id: the plan's id for its main document, `<planId>/restricted` for
+ * the other (src/documents/document-id.ts).
+ */
 export interface DocumentReplication {
-  publishCommitted(planId: string, change: LoggedUpdate): void;
-  publishPresence(planId: string, update: Uint8Array): void;
+  publishCommitted(documentId: DocumentId, change: LoggedUpdate): void;
+  publishPresence(documentId: DocumentId, update: Uint8Array): void;
 }
 
 /**
@@ -52,24 +61,31 @@ interface CachedAccess {
   value: Promise<PlanAccess>;
   /** When the load began: the facts are at least this fresh. */
   loadedAt: number;
+  /** When the loaded facts stop holding by the clock (`PlanFacts.accessChangesAt`), once known. */
+  changesAt?: number | null;
   /** Age at which a use starts a reload in the background. */
   refreshAfter: number;
   refreshing: boolean;
 }
 
 /**
- * The live documents of this server: loads each plan's document once (concurrent first opens
- * share the load), tracks who is connected, keeps their rights current, and unloads documents
- * nobody uses. The only way in for the WebSocket endpoint and for GraphQL.
+ * The live documents of this server: loads each of a plan's two documents (main and restricted)
+ * once (concurrent first opens share the load), tracks who is connected, keeps their rights
+ * current, and unloads documents nobody uses. The only way in for the WebSocket endpoint and for
+ * GraphQL. Documents are keyed by their id; access facts by plan.
  */
 export class DocumentHub {
   readonly store: DocumentStore;
-  readonly #documents = new Map<string, Promise<LiveDocument>>();
+  readonly #documents = new Map<DocumentId, Promise<LiveDocument>>();
+  /** Moves of a main document's restricted sections into the restricted one, by main document (src/documents/restricted-move.ts). */
+  readonly #moves = new WeakMap<LiveDocument, Promise<void>>();
   readonly #access = new Map<string, CachedAccess>();
   /** Automatic EVALUATION versions being saved, by `planId:seq` of the change that added the evaluation. */
   readonly #evaluationVersions = new Map<string, Promise<string>>();
   readonly #stopListening: Array<() => void>;
   readonly #sweep: NodeJS.Timeout;
+  /** One timer per plan, at the instant its cached facts stop holding by the clock. */
+  readonly #clockTimers = new Map<string, NodeJS.Timeout>();
   #disposed = false;
 
   constructor(private readonly deps: DocumentHubDeps) {
@@ -80,10 +96,11 @@ export class DocumentHub {
       deps.events.listen('sectionRightsChanged', changed),
       deps.events.listen('planEnded', (event) => void this.#ended(event)),
     ];
-    // Participation can also end by date: connected readers of plans whose facts aged out are re-checked.
+    // Instants known in advance have their own timer (`#loaded`); this catches what an event lost
+    // between servers would have told: connected readers of plans whose facts aged out are re-checked.
     this.#sweep = setInterval(() => {
       const now = this.deps.clock.now().getTime();
-      for (const planId of this.#documents.keys()) {
+      for (const planId of new Set([...this.#documents.keys()].map((id) => parseDocumentId(id).planId))) {
         const cached = this.#access.get(planId);
         if (!cached || now - cached.loadedAt >= ACCESS_TTL_MS) void this.#refreshAccess(planId);
       }
@@ -91,12 +108,17 @@ export class DocumentHub {
     this.#sweep.unref();
   }
 
-  /** Connects a peer to a plan's document; refused (NOT_FOUND) unless the peer may read the plan. */
-  async attach(planId: string, peer: DocumentPeer): Promise<LiveDocument> {
+  /**
+   * Connects a peer to one of a plan's documents; refused (NOT_FOUND) unless the peer may read the
+   * plan, and (FORBIDDEN) unless they may read its content, or for the restricted document its
+   * restricted part.
+   */
+  async attach(planId: string, peer: DocumentPeer, part: DocumentPart = 'main'): Promise<LiveDocument> {
     const access = await this.access(planId);
     if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
     if (!can(peer.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
-    const document = await this.#open(planId);
+    if (part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) throw forbidden('The person has not given you access to the restricted part of this plan');
+    const document = await this.#openPart(planId, part);
     if (document.idleTimer) clearTimeout(document.idleTimer);
     document.peers.add(peer);
     // With other servers, this copy may lag (a message still on its way, or lost): a client coming
@@ -105,21 +127,21 @@ export class DocumentHub {
     return document;
   }
 
-  /** Another server committed `change`: a loaded copy applies it (or repairs a gap from the log). */
-  receiveCommitted(planId: string, change: LoggedUpdate): void {
-    const loaded = this.#documents.get(planId);
+  /** Another server committed `change` to document `id`: a loaded copy applies it (or repairs a gap from the log). */
+  receiveCommitted(id: DocumentId, change: LoggedUpdate): void {
+    const loaded = this.#documents.get(id);
     if (loaded) {
       void loaded.then((document) => document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error)), () => undefined);
       return;
     }
     // Not loaded here: nothing to apply, but subscriptions on this server still hear of the change.
     const { seq, authorId, sections, at } = change;
-    this.deps.events.publish('documentChanged', { planId, seq, authorId, sections, at });
+    this.deps.events.publish('documentChanged', { ...parseDocumentId(id), seq, authorId, sections, at });
   }
 
-  /** Presence another server's connections set. */
-  receivePresence(planId: string, update: Uint8Array): void {
-    void this.#documents.get(planId)?.then((document) => {
+  /** Presence another server's connections set on document `id`. */
+  receivePresence(id: DocumentId, update: Uint8Array): void {
+    void this.#documents.get(id)?.then((document) => {
       if (!document.closed) document.presence.applyRemote(update);
     }, () => undefined);
   }
@@ -138,10 +160,10 @@ export class DocumentHub {
     this.#scheduleUnload(document);
   }
 
-  /** Runs `task` with the plan's document loaded, for GraphQL reads and writes. */
-  async use<T>(planId: string, task: (document: LiveDocument) => Promise<T>): Promise<T> {
+  /** Runs `task` with one of the plan's documents loaded (the main one unless said), for GraphQL reads and writes. */
+  async use<T>(planId: string, task: (document: LiveDocument) => Promise<T>, part: DocumentPart = 'main'): Promise<T> {
     for (;;) {
-      const document = await this.#open(planId);
+      const document = await this.#openPart(planId, part);
       if (document.closed) continue; // unloaded between the look-up and now: load again
       document.users += 1;
       if (document.idleTimer) clearTimeout(document.idleTimer);
@@ -158,16 +180,20 @@ export class DocumentHub {
   access(planId: string): Promise<PlanAccess> {
     const now = this.deps.clock.now().getTime();
     const cached = this.#access.get(planId);
-    if (cached && now - cached.loadedAt < ACCESS_TTL_MS) {
+    // Facts past the instant they stop holding are never used: a consent ends at its validUntil.
+    if (cached && now - cached.loadedAt < ACCESS_TTL_MS && (cached.changesAt == null || now < cached.changesAt)) {
       if (now - cached.loadedAt >= cached.refreshAfter && !cached.refreshing) this.#reloadAhead(planId, cached, now);
       return cached.value;
     }
     const value = this.#loadAccess(planId);
     const entry: CachedAccess = { value, loadedAt: now, refreshAfter: refreshAgeMs(), refreshing: false };
     this.#access.set(planId, entry);
-    value.catch(() => {
-      if (this.#access.get(planId) === entry) this.#access.delete(planId);
-    });
+    value.then(
+      (access) => this.#loaded(planId, entry, access),
+      () => {
+        if (this.#access.get(planId) === entry) this.#access.delete(planId);
+      },
+    );
     return value;
   }
 
@@ -178,13 +204,38 @@ export class DocumentHub {
     value.then(
       (access) => {
         if (this.#access.get(planId) !== cached) return;
-        this.#access.set(planId, { value, loadedAt: startedAt, refreshAfter: refreshAgeMs(), refreshing: false });
-        void this.#documents.get(planId)?.then((document) => this.#recheckPeers(document, access), () => undefined);
+        const entry: CachedAccess = { value, loadedAt: startedAt, refreshAfter: refreshAgeMs(), refreshing: false };
+        this.#access.set(planId, entry);
+        this.#loaded(planId, entry, access);
+        for (const loading of this.#loadedParts(planId)) void loading.then((document) => this.#recheckPeers(document, access), () => undefined);
       },
       () => {
         cached.refreshing = false;
       },
     );
+  }
+
+  /**
+   * Notes when freshly loaded facts stop holding and sets the plan's timer for that instant, so
+   * connected readers whose consent or participation ends are disconnected then, not at the next
+   * sweep. Instants further off than the cache's lifetime are left to a later load.
+   */
+  #loaded(planId: string, entry: CachedAccess, access: PlanAccess): void {
+    if (this.#access.get(planId) !== entry || this.#disposed) return;
+    const changesAt = access.plan.accessChangesAt?.getTime() ?? null;
+    entry.changesAt = changesAt;
+    clearTimeout(this.#clockTimers.get(planId));
+    this.#clockTimers.delete(planId);
+    if (changesAt === null) return;
+    const delay = changesAt - this.deps.clock.now().getTime();
+    if (delay > ACCESS_TTL_MS) return;
+    // A timer may fire a little early; the reload then finds the same instant ahead and sets another.
+    const timer = setTimeout(() => {
+      if (this.#clockTimers.get(planId) === timer) this.#clockTimers.delete(planId);
+      void this.#refreshAccess(planId);
+    }, Math.max(0, delay) + 1);
+    timer.unref();
+    this.#clockTimers.set(planId, timer);
   }
 
   /** The grants of one person in one plan, for `canEdit` and the rights listing. */
@@ -200,16 +251,20 @@ export class DocumentHub {
     return this.#evaluationVersions.get(`${planId}:${seq}`);
   }
 
-  /** Saves the document as it is committed now as a version. */
+  /** Saves the plan's two documents as they are committed now as a version. */
   async createVersion(planId: string, input: { kind: 'NAMED' | 'EVALUATION' | 'CLOSED'; label: string; authorId: string }): Promise<string> {
-    const { seq, state } = await this.use(planId, (document) => document.durableState());
-    return saveVersion(this.deps.orm.em.fork(), { planId, seq, state, at: this.deps.clock.now(), ...input });
+    const [main, restricted] = await Promise.all(
+      (['main', 'restricted'] as const).map((part) => this.use(planId, (document) => document.durableState(), part)),
+    );
+    return saveVersion(this.deps.orm.em.fork(), { planId, main: main!, restricted: restricted!, at: this.deps.clock.now(), ...input });
   }
 
   /** Commits everything, snapshots, and disconnects everyone (server shutdown). */
   async dispose(): Promise<void> {
     this.#disposed = true;
     clearInterval(this.#sweep);
+    for (const timer of this.#clockTimers.values()) clearTimeout(timer);
+    this.#clockTimers.clear();
     for (const stop of this.#stopListening) stop();
     const documents = await Promise.allSettled(this.#documents.values());
     this.#documents.clear();
@@ -222,24 +277,68 @@ export class DocumentHub {
     }
   }
 
-  #open(planId: string): Promise<LiveDocument> {
+  /**
+   * One of a plan's documents, ready to serve: a main document stored before the split still
+   * holding restricted sections has them moved into the restricted document first
+   * (src/documents/restricted-move.ts), so nobody is ever sent them from the main document.
+   */
+  async #openPart(planId: string, part: DocumentPart): Promise<LiveDocument> {
+    const main = await this.#open(planId);
+    if (holdsRestrictedContent(main.doc)) {
+      let moving = this.#moves.get(main);
+      if (!moving) {
+        moving = this.#moveRestricted(planId, main);
+        this.#moves.set(main, moving);
+        moving.catch(() => this.#moves.delete(main));
+      }
+      try {
+        await moving;
+      } catch (error) {
+        this.#scheduleUnload(main);
+        throw error;
+      }
+    }
+    return part === 'main' ? main : this.#open(documentId(planId, 'restricted'));
+  }
+
+  /** Durable in the restricted document first, then deleted from the main one: a crash between the two repeats the (idempotent) move. */
+  async #moveRestricted(planId: string, main: LiveDocument): Promise<void> {
+    const restricted = await this.#open(documentId(planId, 'restricted'));
+    const { ownerId } = (await this.access(planId)).plan;
+    for (const [document, update] of [[restricted, movedContentUpdate(planId, main.doc)], [main, clearingUpdate(main.doc)]] as const) {
+      const result = await document.submitSystem(ownerId, update);
+      if (!result.ok) throw new Error(`plan ${planId}: moving the restricted sections into their document was refused: ${result.reason}`);
+      await result.durable;
+    }
+    this.deps.logger.info({ event: 'document.restricted_moved', planId });
+    // A snapshot now leaves the moved content's bytes in neither the main document's log nor its snapshot.
+    void main.flushAndSnapshot(true).catch(() => undefined);
+    this.#scheduleUnload(restricted);
+  }
+
+  /** The plan's documents loaded (or loading) here. */
+  #loadedParts(planId: string): Array<Promise<LiveDocument>> {
+    return (['main', 'restricted'] as const).flatMap((part) => this.#documents.get(documentId(planId, part)) ?? []);
+  }
+
+  #open(id: DocumentId): Promise<LiveDocument> {
     if (this.#disposed) return Promise.reject(new Error('server is shutting down'));
-    let loading = this.#documents.get(planId);
+    let loading = this.#documents.get(id);
     if (!loading) {
-      loading = this.#load(planId);
-      this.#documents.set(planId, loading);
+      loading = this.#load(id);
+      this.#documents.set(id, loading);
       // A failed load is forgotten so the next open tries again; it never yields an empty document.
       loading.catch(() => {
-        if (this.#documents.get(planId) === loading) this.#documents.delete(planId);
+        if (this.#documents.get(id) === loading) this.#documents.delete(id);
       });
     }
     return loading;
   }
 
-  async #load(planId: string): Promise<LiveDocument> {
+  async #load(id: DocumentId): Promise<LiveDocument> {
     const started = performance.now();
-    const stored = await this.store.load(planId);
-    const document = new LiveDocument(planId, stored, {
+    const stored = await this.store.load(id);
+    const document = new LiveDocument(id, stored, {
       store: this.store,
       clock: this.deps.clock,
       logger: this.deps.logger,
@@ -249,16 +348,18 @@ export class DocumentHub {
       onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
       onFailed: (failed, error) => this.#evict(failed, error),
     });
-    this.deps.logger.info({ event: 'document.loaded', planId, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
+    const { planId, part } = document;
+    this.deps.logger.info({ event: 'document.loaded', planId, part, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
     return document;
   }
 
   #committed(change: CommittedChange): void {
-    const { planId, seq, authorId, sections, at, update } = change;
-    this.deps.events.publish('documentChanged', { planId, seq, authorId, sections, at });
+    const { planId, part, seq, authorId, sections, at, update } = change;
+    // The server's own move of a section is nobody's change to tell subscribers about.
+    if (!change.system) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at });
     // Another server's commit was published by that server, which also saves its evaluation version.
     if (!change.local) return;
-    this.deps.replication?.publishCommitted(planId, { seq, authorId, sections, at, update });
+    this.deps.replication?.publishCommitted(change.documentId, { seq, authorId, sections, at, update });
     if (change.addsEvaluation) {
       const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${dateInOslo(change.at)}`, authorId: change.authorId });
       // Kept briefly for recordEvaluation, which links its row to this version (src/evaluations).
@@ -286,7 +387,7 @@ export class DocumentHub {
    */
   #evict(document: LiveDocument, error: unknown): void {
     if (document.closed) return;
-    if (this.#documents.get(document.planId) !== undefined) this.#documents.delete(document.planId);
+    if (this.#documents.get(document.id) !== undefined) this.#documents.delete(document.id);
     const peers = [...document.peers];
     document.peers.clear();
     // Closed at once: nothing more goes into this copy while we find out what failed.
@@ -324,15 +425,20 @@ export class DocumentHub {
     }
     // Someone may have come back while the snapshot was written.
     if (document.peers.size > 0 || document.users > 0 || document.closed) return;
-    this.#documents.delete(document.planId);
-    this.#access.delete(document.planId);
+    this.#documents.delete(document.id);
+    // The plan's facts serve its other document too while that stays loaded.
+    if (this.#loadedParts(document.planId).length === 0) {
+      this.#access.delete(document.planId);
+      clearTimeout(this.#clockTimers.get(document.planId));
+      this.#clockTimers.delete(document.planId);
+    }
     document.close();
-    this.deps.logger.debug({ event: 'document.unloaded', planId: document.planId });
+    this.deps.logger.debug({ event: 'document.unloaded', planId: document.planId, part: document.part });
   }
 
   async #loadAccess(planId: string): Promise<PlanAccess> {
     const em = this.deps.orm.em.fork();
-    const plan = await loadPlanFacts(em, planId, this.deps.clock.now());
+    const plan = await loadPlanFacts(em, planId, this.deps.clock.now(), this.deps.endedPlanReadDays);
     if (!plan) throw notFound('Plan');
     const rows = await em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>(
       'select person_id, section, access from section_grant where plan_id = ?',
@@ -343,27 +449,32 @@ export class DocumentHub {
       if (!isSectionKey(row.section)) continue;
       grantsByPerson.set(row.person_id, { ...grantsByPerson.get(row.person_id), [row.section]: row.access });
     }
-    return { plan, grantsByPerson };
+    return { plan, grantsByPerson, restrictedReaderIds: await loadRestrictedReaderIds(em, planId) };
   }
 
-  /** Reloads a plan's access facts and disconnects anyone who may no longer read it. */
+  /** Reloads a plan's access facts and disconnects anyone who may no longer read its documents. */
   async #refreshAccess(planId: string): Promise<void> {
     this.#access.delete(planId);
-    const loading = this.#documents.get(planId);
-    if (!loading) return;
+    const loading = this.#loadedParts(planId);
+    if (!loading.length) return;
     try {
-      const [document, access] = await Promise.all([loading, this.access(planId)]);
-      this.#recheckPeers(document, access);
+      const [access, ...documents] = await Promise.all([this.access(planId), ...loading]);
+      for (const document of documents) this.#recheckPeers(document, access);
     } catch (error) {
       this.deps.logger.warn({ event: 'document.access_refresh_failed', planId, err: error });
     }
   }
 
-  /** Disconnects anyone who may no longer read the plan's content. */
+  /** Disconnects anyone who may no longer read the plan's content, or (its restricted document) the restricted part. */
   #recheckPeers(document: LiveDocument, access: PlanAccess): void {
     for (const peer of document.peers) {
-      if (can(peer.actor, 'plan.readContent', access.plan)) continue;
-      peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
+      if (!can(peer.actor, 'plan.readContent', access.plan)) {
+        peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
+      } else if (document.part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) {
+        peer.close('FORBIDDEN', 'The person no longer gives you access to the restricted part of this plan');
+      } else {
+        continue;
+      }
       this.detach(document, peer);
     }
   }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, EntitySchema, type Ref } from '@mikro-orm/core';
 import { Person } from '../people/person.entity.js';
-import { Plan } from '../plans/plan.entity.js';
+import { Participant, Plan } from '../plans/plan.entity.js';
+import type { DocumentPart } from './document.template.js';
 import type { SectionGrantAccess } from './section-rights.js';
 
 /** One accepted Yjs update, in the order the server applied it. Compacted into snapshots. */
 export interface PlanUpdate {
   planId: string;
+  part: DocumentPart;
   seq: number;
   authorId: string;
   sections: string[];
@@ -19,6 +21,7 @@ export const PlanUpdateSchema = new EntitySchema<PlanUpdate>({
   tableName: 'plan_update',
   properties: {
     planId: { type: 'uuid', primary: true },
+    part: { type: 'text', primary: true, default: 'main' },
     seq: { type: new BigIntType('number'), primary: true },
     authorId: { type: 'uuid' },
     sections: { type: 'text[]' },
@@ -30,6 +33,7 @@ export const PlanUpdateSchema = new EntitySchema<PlanUpdate>({
 /** The whole document as of `seq`: load starts here and replays the log after it. */
 export interface PlanSnapshot {
   planId: string;
+  part: DocumentPart;
   seq: number;
   state: Buffer;
   createdAt: Date;
@@ -40,6 +44,7 @@ export const PlanSnapshotSchema = new EntitySchema<PlanSnapshot>({
   tableName: 'plan_snapshot',
   properties: {
     planId: { type: 'uuid', primary: true },
+    part: { type: 'text', primary: true, default: 'main' },
     seq: { type: new BigIntType('number'), primary: true },
     state: { type: 'blob' },
     createdAt: { type: 'datetime' },
@@ -52,6 +57,7 @@ export const PlanSnapshotSchema = new EntitySchema<PlanSnapshot>({
  */
 export interface PlanDocumentQuarantine {
   planId: string;
+  part: DocumentPart;
   source: 'SNAPSHOT' | 'LOG';
   seq: number;
   authorId: string | null;
@@ -65,6 +71,7 @@ export const PlanDocumentQuarantineSchema = new EntitySchema<PlanDocumentQuarant
   tableName: 'plan_document_quarantine',
   properties: {
     planId: { type: 'uuid', primary: true },
+    part: { type: 'text', primary: true, default: 'main' },
     source: { type: 'text', primary: true },
     seq: { type: new BigIntType('number'), primary: true },
     authorId: { type: 'uuid', nullable: true },
@@ -80,6 +87,8 @@ export const PlanDocumentQuarantineSchema = new EntitySchema<PlanDocumentQuarant
  */
 export interface PlanChange {
   planId: string;
+  /** The document the section is kept in (old changes of a section now restricted stay 'main'). */
+  part: DocumentPart;
   section: string;
   personId: string;
   minute: Date;
@@ -94,6 +103,7 @@ export const PlanChangeSchema = new EntitySchema<PlanChange>({
   tableName: 'plan_change',
   properties: {
     planId: { type: 'uuid', primary: true },
+    part: { type: 'text', primary: true, default: 'main' },
     section: { type: 'text', primary: true },
     personId: { type: 'uuid', primary: true },
     minute: { type: 'datetime', primary: true },
@@ -116,15 +126,30 @@ export class PlanVersion {
   author: Ref<Person>;
   seq: number;
   state: Buffer;
+  /** The restricted document as of `restrictedSeq`; null for versions saved before plans had one. */
+  restrictedSeq: number | null;
+  restrictedState: Buffer | null;
   createdAt: Date;
 
-  constructor(init: { plan: Ref<Plan>; label: string; kind: VersionKind; author: Ref<Person>; seq: number; state: Buffer; createdAt: Date }) {
+  constructor(init: {
+    plan: Ref<Plan>;
+    label: string;
+    kind: VersionKind;
+    author: Ref<Person>;
+    seq: number;
+    state: Buffer;
+    restrictedSeq: number | null;
+    restrictedState: Buffer | null;
+    createdAt: Date;
+  }) {
     this.plan = init.plan;
     this.label = init.label;
     this.kind = init.kind;
     this.author = init.author;
     this.seq = init.seq;
     this.state = init.state;
+    this.restrictedSeq = init.restrictedSeq;
+    this.restrictedState = init.restrictedState;
     this.createdAt = init.createdAt;
   }
 }
@@ -140,7 +165,44 @@ export const PlanVersionSchema = new EntitySchema<PlanVersion>({
     author: { kind: 'm:1', entity: () => Person, ref: true },
     seq: { type: new BigIntType('number') },
     state: { type: 'blob', lazy: true },
+    restrictedSeq: { type: new BigIntType('number'), nullable: true },
+    restrictedState: { type: 'blob', lazy: true, nullable: true },
     createdAt: { type: 'datetime' },
+  },
+});
+
+/**
+ * The person's (or guardian's) choice that one participant may read the plan's restricted part.
+ * Revoking sets `revokedAt`; a participant holds at most one current grant.
+ */
+export class RestrictedReader {
+  id: string = randomUUID();
+  plan: Ref<Plan>;
+  participant: Ref<Participant>;
+  grantedBy: Ref<Person>;
+  grantedAt: Date;
+  revokedBy: Ref<Person> | null = null;
+  revokedAt: Date | null = null;
+
+  constructor(init: { plan: Ref<Plan>; participant: Ref<Participant>; grantedBy: Ref<Person>; grantedAt: Date }) {
+    this.plan = init.plan;
+    this.participant = init.participant;
+    this.grantedBy = init.grantedBy;
+    this.grantedAt = init.grantedAt;
+  }
+}
+
+export const RestrictedReaderSchema = new EntitySchema<RestrictedReader>({
+  class: RestrictedReader,
+  tableName: 'restricted_reader',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    plan: { kind: 'm:1', entity: () => Plan, ref: true, deleteRule: 'cascade' },
+    participant: { kind: 'm:1', entity: () => Participant, ref: true, deleteRule: 'cascade' },
+    grantedBy: { kind: 'm:1', entity: () => Person, ref: true },
+    grantedAt: { type: 'datetime' },
+    revokedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
+    revokedAt: { type: 'datetime', nullable: true },
   },
 });
 

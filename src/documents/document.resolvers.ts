@@ -1,8 +1,9 @@
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { forbidden } from '../errors/error-codes.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
-import { watchContentAccess } from '../consent/content-access-watch.js';
+import { watchAccess } from '../consent/access-watch.js';
 import { cancellable } from '../events/cancellable.js';
+import { versionWhat } from '../access-log/access-log.js';
 import { coalescePlanChanges } from './plan-changed.js';
 import type { PlanChangedModel } from './document.service.js';
 
@@ -10,7 +11,12 @@ export const documentResolvers: Resolvers = {
   JSON: GraphQLJSON,
   JSONObject: GraphQLJSONObject,
   Query: {
-    version: (_parent, { id }, ctx) => ctx.services().documents.version(id),
+    version: async (_parent, { id }, ctx) => {
+      const version = await ctx.services().documents.version(id);
+      // A version's label, author and time are content, as `Plan.versions` is (docs/access-log.md).
+      if (version) await ctx.services().accessLog.read(version.plan.id, versionWhat(version.id));
+      return version;
+    },
   },
   Mutation: {
     addPlanEntry: (_parent, { input }, ctx) => ctx.services().documents.addEntry(input),
@@ -19,6 +25,8 @@ export const documentResolvers: Resolvers = {
     createVersion: (_parent, { input }, ctx) => ctx.services().documents.createVersion(input),
     restoreVersion: (_parent, { input }, ctx) => ctx.services().documents.restoreVersion(input),
     setSectionRight: (_parent, { input }, ctx) => ctx.services().documents.setSectionRight(input),
+    grantRestrictedAccess: (_parent, { participantId }, ctx) => ctx.services().documents.restricted.grant(participantId),
+    revokeRestrictedAccess: (_parent, { participantId }, ctx) => ctx.services().documents.restricted.revoke(participantId),
   },
   Subscription: {
     planChanged: {
@@ -26,10 +34,12 @@ export const documentResolvers: Resolvers = {
       subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
         // Refused at once (NOT_FOUND) when the subscriber cannot read the plan.
         const plan = await ctx.services().plans.get(planId);
-        const canRead = () => ctx.freshServices().consents.canReadContent(plan.id);
-        if (!(await canRead())) throw forbidden('Your consent does not cover the content of this plan');
-        // Consent withdrawn or expired, or the subscriber removed: end now, not at the next change.
-        const watch = watchContentAccess(ctx.events, plan.id, canRead, signal);
+        const check = () => ctx.freshServices().consents.contentAccess(plan.id);
+        const canRead = async () => (await check()).allowed;
+        const first = await check();
+        if (!first.allowed) throw forbidden('Your consent does not cover the content of this plan');
+        // Consent withdrawn, expired (at its validUntil, by a timer) or the subscriber removed: end now, not at the next change.
+        const watch = watchAccess(ctx, plan.id, check, first, signal);
         try {
           const changes = ctx.events.subscribe('documentChanged', watch.signal);
           for await (const event of coalescePlanChanges(changes, plan.id)) {
@@ -38,6 +48,8 @@ export const documentResolvers: Resolvers = {
               yield { planChanged: { accessLost: true } };
               return;
             }
+            // Changes of the restricted part reach only those the person chose (asked again each time).
+            if (event.restricted && !(await ctx.freshServices().documents.restricted.viewerReads(plan.id))) continue;
             yield { planChanged: event };
           }
           if (watch.lost()) yield { planChanged: { accessLost: true } };
@@ -55,7 +67,9 @@ export const documentResolvers: Resolvers = {
     sections: (plan, _args, ctx) => ctx.services().documents.sections(plan),
     section: (plan, { key }, ctx) => ctx.services().documents.section(plan, key),
     documentSeq: (plan, _args, ctx) => ctx.services().documents.documentSeq(plan),
+    restrictedDocumentSeq: (plan, _args, ctx) => ctx.services().documents.restrictedDocumentSeq(plan),
     history: (plan, args, ctx) => ctx.services().documents.history(plan, args),
+    viewerReadsRestricted: (plan, _args, ctx) => ctx.services().documents.restricted.viewerReads(plan.id),
     versions: (plan, _args, ctx) => ctx.services().documents.versions(plan),
   },
   PlanSection: {
@@ -66,6 +80,7 @@ export const documentResolvers: Resolvers = {
   },
   PlanChange: {
     by: (change, _args, ctx) => ctx.services().documents.person(change.personId),
+    at: (change) => change.lastAt,
   },
   PlanVersion: {
     plan: (version) => version.plan.loadOrFail(),
@@ -74,6 +89,7 @@ export const documentResolvers: Resolvers = {
   },
   Participant: {
     sectionRights: (participant, _args, ctx) => ctx.services().documents.sectionRights(participant),
+    readsRestricted: (participant, _args, ctx) => ctx.services().documents.restricted.reads(participant),
   },
   PlanChangedEvent: {
     by: (event, _args, ctx) => Promise.all(event.personIds.map((id) => ctx.freshServices().documents.person(id))),

@@ -16,8 +16,19 @@ import { addEntry, contentOfState, removeEntry, restoreContent, updateEntry } fr
 import { PlanChangeSchema, PlanVersion, SectionGrant, type PlanChange } from './document.entity.js';
 import type { DocumentHub } from './document-hub.js';
 import type { SubmitResult } from './document-peer.js';
-import { SECTIONS, SECTION_KEYS, sectionContent, type SectionKey } from './document.template.js';
-import type { LiveDocument } from './live-document.js';
+import {
+  RESTRICTED_SECTION_KEYS,
+  SECTIONS,
+  SECTION_KEYS,
+  holdsContent,
+  partOf,
+  sectionContent,
+  sectionKeysOf,
+  type DocumentPart,
+  type SectionKey,
+} from './document.template.js';
+import type { LiveDocument, PlanAccess } from './live-document.js';
+import { RestrictedAccessService } from './restricted-access.service.js';
 import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from './section-rights.js';
 
 export interface SectionChangeModel {
@@ -32,6 +43,8 @@ export interface PlanSectionModel {
   kind: 'LIST' | 'RECORD';
   canEdit: boolean;
   access: SectionAccess;
+  /** Kept in the plan's restricted document. */
+  restricted: boolean;
   content: unknown;
   lastChange: SectionChangeModel | null;
 }
@@ -39,6 +52,8 @@ export interface PlanSectionModel {
 /** A coalesced `planChanged` event. */
 export interface PlanChangedModel {
   planId: string;
+  /** The changes are in the plan's restricted document (and `seq` counts there). */
+  restricted: boolean;
   seq: number;
   sections: string[];
   personIds: string[];
@@ -55,6 +70,9 @@ export interface DocumentDeps {
 }
 
 const MAX_HISTORY_PAGE = 100;
+const NOT_SHOWN_RESTRICTED = 'The person has not given you access to the restricted part of this plan';
+/** What a read is also logged as when it handed out content of the restricted part (docs/access-log.md). */
+const restrictedWhat = (what: string) => `${what}:restricted`;
 
 /**
  * Plan content for GraphQL: reads of sections, history and versions; content changes run as
@@ -62,12 +80,15 @@ const MAX_HISTORY_PAGE = 100;
  */
 export class DocumentService {
   readonly #people: DataLoader<string, Person>;
+  /** Who reads the restricted part: the person's choice. */
+  readonly restricted: RestrictedAccessService;
 
   constructor(
     private readonly em: EntityManager,
     private readonly actor: Actor,
     private readonly deps: DocumentDeps,
   ) {
+    this.restricted = new RestrictedAccessService(em, actor, deps);
     this.#people = new DataLoader(async (ids) => {
       const people = await this.em.find(Person, { id: { $in: [...ids] } });
       return ids.map((id) => people.find((person) => person.id === id) ?? new Error(`person ${id} not found`));
@@ -78,36 +99,48 @@ export class DocumentService {
     return this.#people.load(id);
   }
 
+  /** Every section the viewer reads: the restricted ones only when the person chose them (then logged as such too, when they hold anything). */
   async sections(plan: Plan): Promise<PlanSectionModel[]> {
-    const sections = await this.#sectionModels(plan);
+    const sections = await this.#sectionModels(plan, null);
     await this.deps.accessLog.read(plan.id, 'sections');
+    if (sections.some((section) => section.restricted && holdsContent(section.content))) await this.deps.accessLog.read(plan.id, restrictedWhat('sections'));
     return sections;
   }
 
+  /** One section; a restricted one is FORBIDDEN to those the person has not chosen. */
   async section(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
     const section = await this.#sectionOf(plan, key);
     await this.deps.accessLog.read(plan.id, sectionWhat(key));
     return section;
   }
 
-  async #sectionModels(plan: Plan): Promise<PlanSectionModel[]> {
+  /** The sections the viewer reads (`only`: just that one, FORBIDDEN when restricted and not theirs to read). */
+  async #sectionModels(plan: Plan, only: SectionKey | null): Promise<PlanSectionModel[]> {
     const access = await this.#readableAccess(plan.id);
+    const readsRestricted = can(this.actor, 'plan.readRestricted', access);
+    if (only && SECTIONS[only].restricted && !readsRestricted) throw forbidden(NOT_SHOWN_RESTRICTED);
+    const keys = SECTION_KEYS.filter((key) => (only ? key === only : readsRestricted || !SECTIONS[key].restricted));
     const grants = access.grantsByPerson.get(this.actor.personId) ?? {};
     const role = access.plan.participants.find((participant) => participant.personId === this.actor.personId)!.role;
-    const content = await this.#read(plan.id, (doc) => Object.fromEntries(SECTION_KEYS.map((key) => [key, sectionContent(doc.doc, key)])));
+    const content: Partial<Record<SectionKey, unknown>> = {};
+    for (const part of ['main', 'restricted'] as const) {
+      const inPart = keys.filter((key) => partOf(key) === part);
+      if (inPart.length) Object.assign(content, await this.#read(plan.id, part, (doc) => Object.fromEntries(inPart.map((key) => [key, sectionContent(doc.doc, key)]))));
+    }
     const lastChanges = await this.em.execute<Array<{ section: string; person_id: string; last_at: Date }>>(
       'select distinct on (section) section, person_id, last_at from plan_change where plan_id = ? order by section, last_at desc',
       [plan.id],
     );
-    return SECTION_KEYS.map((key) => {
+    return keys.map((key) => {
       const last = lastChanges.find((row) => row.section === key);
       return {
         planId: plan.id,
         key,
         title: SECTIONS[key].title,
         kind: SECTIONS[key].kind === 'list' ? 'LIST' : 'RECORD',
-        canEdit: can(this.actor, 'plan.editSection', { plan: access.plan, section: key, grants, entry: null }),
+        canEdit: can(this.actor, 'plan.editSection', { plan: access.plan, section: key, grants, entry: null, restrictedReaderIds: access.restrictedReaderIds }),
         access: access.plan.status === 'ENDED' ? 'NONE' : effectiveAccess(role, key, grants),
+        restricted: SECTIONS[key].restricted ?? false,
         content: content[key],
         lastChange: last ? { personId: last.person_id, at: new Date(last.last_at) } : null,
       };
@@ -116,23 +149,31 @@ export class DocumentService {
 
   /** A section without logging a read: the payload of a change, logged as its WRITE. */
   async #sectionOf(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
-    return (await this.#sectionModels(plan)).find((section) => section.key === key)!;
+    return (await this.#sectionModels(plan, key))[0]!;
   }
 
   async documentSeq(plan: Plan): Promise<number> {
     await this.#readableAccess(plan.id);
-    const seq = await this.#read(plan.id, (document) => document.headSeq);
-    await this.deps.accessLog.read(plan.id, 'documentSeq');
-    return seq;
+    // A sequence number is no content: not logged (docs/access-log.md).
+    return this.#read(plan.id, 'main', (document) => document.headSeq);
   }
 
+  /** The restricted document's head, for those who read it; null otherwise. Not content, so not logged. */
+  async restrictedDocumentSeq(plan: Plan): Promise<number | null> {
+    if (!can(this.actor, 'plan.readRestricted', await this.#readableAccess(plan.id))) return null;
+    return this.#read(plan.id, 'restricted', (document) => document.headSeq);
+  }
+
+  /** Who changed what; changes of restricted sections only for those who read them. */
   async history(plan: Plan, args: { first?: number | null; after?: string | null; section?: SectionKey | null; personId?: string | null }) {
-    await this.#readableAccess(plan.id);
+    const readsRestricted = can(this.actor, 'plan.readRestricted', await this.#readableAccess(plan.id));
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badInput(`first must be 1 to ${MAX_HISTORY_PAGE}`);
     if (args.after && !isHistoryCursor(args.after)) throw badInput('after is not a valid cursor');
+    if (args.section && SECTIONS[args.section].restricted && !readsRestricted) throw forbidden(NOT_SHOWN_RESTRICTED);
     const where: FilterQuery<PlanChange> = { planId: plan.id };
     if (args.section) where.section = args.section;
+    else if (!readsRestricted) where.section = { $nin: [...RESTRICTED_SECTION_KEYS] };
     if (args.personId) where.personId = parseId(args.personId, 'Person');
     const cursor = await this.em.findByCursor(PlanChangeSchema, where, {
       first,
@@ -162,16 +203,27 @@ export class DocumentService {
     return can(this.actor, 'plan.readContent', (await this.deps.documents.access(version.plan.id)).plan) ? version : null;
   }
 
-  async versionContent(version: PlanVersion): Promise<Record<SectionKey, unknown>> {
-    const content = await this.#versionContent(version);
+  /** A version's content: its restricted sections only for those who read them (then logged as such too). */
+  async versionContent(version: PlanVersion): Promise<Partial<Record<SectionKey, unknown>>> {
+    const { content, restricted } = await this.#versionContent(version);
     await this.deps.accessLog.read(version.plan.id, versionWhat(version.id));
+    if (restricted && RESTRICTED_SECTION_KEYS.some((key) => holdsContent(content[key]))) await this.deps.accessLog.read(version.plan.id, restrictedWhat(versionWhat(version.id)));
     return content;
   }
 
-  async #versionContent(version: PlanVersion): Promise<Record<SectionKey, unknown>> {
-    await this.#readableAccess(version.plan.id);
-    const [row] = await this.em.execute<Array<{ state: Buffer }>>('select state from plan_version where id = ?', [version.id]);
-    return contentOfState(row!.state);
+  async #versionContent(version: PlanVersion): Promise<{ content: Partial<Record<SectionKey, unknown>>; restricted: boolean }> {
+    const restricted = can(this.actor, 'plan.readRestricted', await this.#readableAccess(version.plan.id));
+    const [row] = await this.em.execute<Array<{ state: Buffer; restricted_state: Buffer | null }>>(
+      'select state, restricted_state from plan_version where id = ?',
+      [version.id],
+    );
+    const main = contentOfState(row!.state);
+    const content: Partial<Record<SectionKey, unknown>> = Object.fromEntries(sectionKeysOf('main').map((key) => [key, main[key]]));
+    if (!restricted) return { content, restricted };
+    // Versions saved before the split hold the restricted sections in their main state.
+    const own = row!.restricted_state ? contentOfState(row!.restricted_state) : main;
+    for (const key of RESTRICTED_SECTION_KEYS) content[key] = own[key];
+    return { content, restricted };
   }
 
   async addEntry(input: { planId: string; section: SectionKey; fields: Record<string, unknown>; index?: number | null }) {
@@ -186,19 +238,19 @@ export class DocumentService {
     }
     if (input.section === 'log' && fields['at'] === undefined) fields['at'] = this.deps.clock.now().toISOString();
     const entryId = randomUUID();
-    const seq = await this.#change(plan.id, (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId));
+    const seq = await this.#change(plan.id, partOf(input.section), (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId));
     return { plan, section: await this.#sectionOf(plan, input.section), entryId, seq };
   }
 
   async updateEntry(input: { planId: string; section: SectionKey; entryId?: string | null; fields: Record<string, unknown> }) {
     const plan = await this.deps.plans.get(input.planId);
-    const seq = await this.#change(plan.id, (draft) => updateEntry(draft, input.section, input.entryId ?? null, input.fields));
+    const seq = await this.#change(plan.id, partOf(input.section), (draft) => updateEntry(draft, input.section, input.entryId ?? null, input.fields));
     return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId ?? null, seq };
   }
 
   async removeEntry(input: { planId: string; section: SectionKey; entryId: string }) {
     const plan = await this.deps.plans.get(input.planId);
-    const seq = await this.#change(plan.id, (draft) => removeEntry(draft, input.section, input.entryId));
+    const seq = await this.#change(plan.id, partOf(input.section), (draft) => removeEntry(draft, input.section, input.entryId));
     return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId, seq };
   }
 
@@ -216,10 +268,13 @@ export class DocumentService {
     const version = await this.em.findOne(PlanVersion, parseId(input.versionId, 'PlanVersion'));
     const plan = version && (await this.deps.plans.find(version.plan.id));
     if (!version || !plan) throw notFound('PlanVersion');
-    // Restoring reads the version to write it back; the log shows the sections it writes.
-    const content = await this.#versionContent(version);
-    let sections: SectionKey[] = [];
-    const seq = await this.#change(plan.id, (draft) => (sections = restoreContent(draft, content)));
+    // Restoring reads the version to write it back; the log shows the sections it writes. The
+    // restricted part is restored only by those who read it, before the main document (two
+    // documents, two changes: a refusal of the second leaves the first restored).
+    const { content, restricted } = await this.#versionContent(version);
+    const sections: SectionKey[] = [];
+    if (restricted) await this.#change(plan.id, 'restricted', (draft) => sections.push(...restoreContent(draft, content, RESTRICTED_SECTION_KEYS)));
+    const seq = await this.#change(plan.id, 'main', (draft) => sections.unshift(...restoreContent(draft, content, sectionKeysOf('main'))));
     return { plan, version, sections, seq };
   }
 
@@ -253,9 +308,9 @@ export class DocumentService {
     return participant;
   }
 
-  /** Runs a content change on the live document; resolves with its sequence once committed. */
-  async #change(planId: string, edit: Parameters<LiveDocument['change']>[1]): Promise<number> {
-    const result: SubmitResult = await this.deps.documents.use(planId, async (document) => (await document.change(this.actor, edit)).result);
+  /** Runs a content change on one of the plan's live documents; resolves with its sequence (in that document) once committed. */
+  async #change(planId: string, part: DocumentPart, edit: Parameters<LiveDocument['change']>[1]): Promise<number> {
+    const result: SubmitResult = await this.deps.documents.use(planId, async (document) => (await document.change(this.actor, edit)).result, part);
     if (!result.ok) {
       if (result.code === 'FORBIDDEN') throw forbidden(`Not allowed: you may not edit ${result.section ?? 'this part of the plan'}`);
       throw badInput(result.section ? `${result.section}: ${result.reason}` : result.reason);
@@ -263,11 +318,11 @@ export class DocumentService {
     return result.durable;
   }
 
-  #read<T>(planId: string, read: (document: LiveDocument) => T): Promise<T> {
-    return this.deps.documents.use(planId, (document) => document.readCommitted(read));
+  #read<T>(planId: string, part: DocumentPart, read: (document: LiveDocument) => T): Promise<T> {
+    return this.deps.documents.use(planId, (document) => document.readCommitted(read), part);
   }
 
-  async #readableAccess(planId: string) {
+  async #readableAccess(planId: string): Promise<PlanAccess> {
     const access = await this.deps.documents.access(planId);
     if (!can(this.actor, 'plan.read', access.plan)) throw notFound('Plan');
     // Taking part is not enough for content: that needs consent to confidential information.

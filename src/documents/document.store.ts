@@ -3,6 +3,7 @@ import type { AccessDoor } from '../access-log/access-log.js';
 import { notFound } from '../errors/error-codes.js';
 import pLimit from 'p-limit';
 import type { QuarantinedPart, StoredPart } from './document-load.js';
+import { parseDocumentId, type DocumentId } from './document-id.js';
 import { COMMIT_LOCK, GroupCommit } from './log-writer.js';
 
 /** An accepted update ready to be committed; its `seq` is assigned when it is appended. */
@@ -13,6 +14,11 @@ export interface CommitEntry {
   at: Date;
   /** Which door the change came through, for the access log: a live connection or GraphQL. */
   door: Extract<AccessDoor, 'LIVE' | 'GRAPHQL'>;
+  /**
+   * Made by the server itself, not by the author (moving a section between a plan's documents):
+   * stored in the log, but no access-log rows and no attribution in the history. @default false
+   */
+  system?: boolean;
 }
 
 export interface StoredDocument {
@@ -47,8 +53,9 @@ export interface AppendResult {
 }
 
 /**
- * Advisory-lock namespaces (the first key of the two-key form); the second key is the plan's hash.
- * Collisions of the hash only make two plans wait for each other, never mix their logs.
+ * Advisory-lock namespaces (the first key of the two-key form); the second key is the hash of the
+ * document's id (src/documents/document-id.ts: a main document's id is its plan's). Collisions of
+ * the hash only make two documents wait for each other, never mix their logs.
  */
 const LOCK = { commit: COMMIT_LOCK, snapshot: 0x5a02 } as const;
 
@@ -58,8 +65,10 @@ export class DocumentLoadError extends Error {
 }
 
 /**
- * Durable storage of plan documents: the update log, snapshots and per-minute attribution.
- * Each method runs on its own EntityManager fork; writes that belong together share a transaction.
+ * Durable storage of plan documents: the update log, snapshots and per-minute attribution. Every
+ * method names a document by its id (a plan's main document by the plan's id, its restricted one
+ * by `<planId>/restricted`). Each method runs on its own EntityManager fork; writes that belong
+ * together share a transaction.
  */
 /** Snapshots written at once by one server: compaction must not take the connections commits need. */
 const SNAPSHOT_CONCURRENCY = 2;
@@ -82,7 +91,8 @@ export class DocumentStore {
    * may compact the log meanwhile, and rows read after a snapshot it has just replaced would look
    * like a gap. One round trip, too.
    */
-  async load(planId: string): Promise<StoredDocument> {
+  async load(id: DocumentId): Promise<StoredDocument> {
+    const { planId, part } = parseDocumentId(id);
     const [row] = await this.em().execute<Array<{
       plan_id: string | null;
       snapshot_seq: string | null;
@@ -99,15 +109,15 @@ export class DocumentStore {
          tail.seqs,
          tail.updates,
          tail.authors,
-         (select max(last_seq) from plan_change where plan_id = ?) as attributed
+         (select max(last_seq) from plan_change where plan_id = ? and part = ?) as attributed
        from (select 1) as one
-       left join lateral (select seq, state from plan_snapshot where plan_id = ? order by seq desc limit 1) as s on true
+       left join lateral (select seq, state from plan_snapshot where plan_id = ? and part = ? order by seq desc limit 1) as s on true
        left join lateral (
          select array_agg(u.seq order by u.seq) as seqs, array_agg(u.update order by u.seq) as updates,
            array_agg(u.author_id::text order by u.seq) as authors
-         from plan_update u where u.plan_id = ? and u.seq > coalesce(s.seq, 0)
+         from plan_update u where u.plan_id = ? and u.part = ? and u.seq > coalesce(s.seq, 0)
        ) as tail on true`,
-      [planId, planId, planId, planId],
+      [planId, planId, part, planId, part, planId, part],
     );
     if (!row?.plan_id) throw notFound('Plan');
     const snapshotSeq = row.snapshot_seq ? Number(row.snapshot_seq) : 0;
@@ -116,12 +126,12 @@ export class DocumentStore {
     const authors = row.authors ?? [];
     // A gap means lost rows: refuse to load rather than serve (and later overwrite) a partial plan.
     seqs.forEach((seq, index) => {
-      if (seq !== snapshotSeq + index + 1) throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${seq}`);
+      if (seq !== snapshotSeq + index + 1) throw new DocumentLoadError(`plan ${id}: update log has a gap before seq ${seq}`);
     });
     // Attribution is never compacted: if it names a later change than storage holds, rows were lost.
     const headSeq = snapshotSeq + seqs.length;
     if (row.attributed && Number(row.attributed) > headSeq) {
-      throw new DocumentLoadError(`plan ${planId}: stored document ends at seq ${headSeq}, but changes up to ${row.attributed} were committed`);
+      throw new DocumentLoadError(`plan ${id}: stored document ends at seq ${headSeq}, but changes up to ${row.attributed} were committed`);
     }
     return {
       updates: [
@@ -142,21 +152,21 @@ export class DocumentStore {
    * the log's head, and whatever others committed after `knownHead` comes back to be applied.
    * Batches of many plans share a transaction (src/documents/log-writer.ts).
    */
-  append(planId: string, entries: readonly CommitEntry[], knownHead: number): Promise<AppendResult> {
-    return this.#groupCommit.append({ planId, entries, knownHead });
+  append(id: DocumentId, entries: readonly CommitEntry[], knownHead: number): Promise<AppendResult> {
+    return this.#groupCommit.append({ documentId: id, entries, knownHead });
   }
 
   /** What the log holds after `afterSeq`, read in one consistent snapshot (compaction may run meanwhile). */
-  async since(planId: string, afterSeq: number): Promise<LogSince> {
-    return this.em().transactional((em) => readSince(em, planId, afterSeq), { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+  async since(id: DocumentId, afterSeq: number): Promise<LogSince> {
+    return this.em().transactional((em) => readSince(em, id, afterSeq), { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
   }
 
   /**
    * Stores the document as of `seq` and compacts the log rows it covers. Attribution lives on in
    * `plan_change`, which compaction never touches.
    */
-  writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
-    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at, false));
+  writeSnapshot(id: DocumentId, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+    return this.#snapshotSlot(() => this.#writeSnapshot(id, seq, state, at, false));
   }
 
   /**
@@ -164,8 +174,8 @@ export class DocumentStore {
    * like `writeSnapshot`, but it waits for the compaction lock rather than skipping, and replaces a
    * snapshot at the same `seq` (the one the load found incomplete). False when a newer snapshot exists.
    */
-  replaceSnapshot(planId: string, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
-    return this.#snapshotSlot(() => this.#writeSnapshot(planId, seq, state, at, true));
+  replaceSnapshot(id: DocumentId, seq: number, state: Uint8Array, at: Date): Promise<boolean> {
+    return this.#snapshotSlot(() => this.#writeSnapshot(id, seq, state, at, true));
   }
 
   /**
@@ -174,14 +184,15 @@ export class DocumentStore {
    * plan, source and seq: another server's load, or a load whose repair was not stored) is not
    * added again. Returns how many rows are new.
    */
-  async quarantine(planId: string, parts: readonly QuarantinedPart[], at: Date): Promise<number> {
+  async quarantine(id: DocumentId, parts: readonly QuarantinedPart[], at: Date): Promise<number> {
+    const { planId, part: documentPart } = parseDocumentId(id);
     const added = await this.em().transactional(async (em) => {
       let count = 0;
       for (const part of parts) {
         const rows = await em.execute<Array<{ seq: string }>>(
-          `insert into plan_document_quarantine (plan_id, source, seq, author_id, reason, update, created_at)
-           values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning seq`,
-          [planId, part.source, part.seq, part.authorId, part.reason, Buffer.from(part.update), at],
+          `insert into plan_document_quarantine (plan_id, part, source, seq, author_id, reason, update, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning seq`,
+          [planId, documentPart, part.source, part.seq, part.authorId, part.reason, Buffer.from(part.update), at],
         );
         count += rows.length;
       }
@@ -196,42 +207,47 @@ export class DocumentStore {
     return this.#quarantined;
   }
 
-  #writeSnapshot(planId: string, seq: number, state: Uint8Array, at: Date, replace: boolean): Promise<boolean> {
+  #writeSnapshot(id: DocumentId, seq: number, state: Uint8Array, at: Date, replace: boolean): Promise<boolean> {
+    const { planId, part } = parseDocumentId(id);
     return this.em().transactional(async (em) => {
       if (replace) {
-        await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK.snapshot, planId]);
+        await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [LOCK.snapshot, id]);
       } else {
-        // One server compacts a plan at a time; another that finds it busy skips (a later snapshot tries again).
-        const [lock] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [LOCK.snapshot, planId]);
+        // One server compacts a document at a time; another that finds it busy skips (a later snapshot tries again).
+        const [lock] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [LOCK.snapshot, id]);
         if (!lock?.locked) return false;
       }
-      const [newer] = await em.execute<Array<{ seq: string }>>(`select seq from plan_snapshot where plan_id = ? and seq ${replace ? '>' : '>='} ? limit 1`, [planId, seq]);
+      const [newer] = await em.execute<Array<{ seq: string }>>(
+        `select seq from plan_snapshot where plan_id = ? and part = ? and seq ${replace ? '>' : '>='} ? limit 1`,
+        [planId, part, seq],
+      );
       if (newer) return false;
       await em.execute(
-        `insert into plan_snapshot (plan_id, seq, state, created_at) values (?, ?, ?, ?)
-         on conflict (plan_id, seq) do ${replace ? 'update set state = excluded.state, created_at = excluded.created_at' : 'nothing'}`,
-        [planId, seq, Buffer.from(state), at],
+        `insert into plan_snapshot (plan_id, part, seq, state, created_at) values (?, ?, ?, ?, ?)
+         on conflict (plan_id, part, seq) do ${replace ? 'update set state = excluded.state, created_at = excluded.created_at' : 'nothing'}`,
+        [planId, part, seq, Buffer.from(state), at],
       );
-      await em.execute('delete from plan_update where plan_id = ? and seq <= ?', [planId, seq]);
-      await em.execute('delete from plan_snapshot where plan_id = ? and seq < ?', [planId, seq]);
+      await em.execute('delete from plan_update where plan_id = ? and part = ? and seq <= ?', [planId, part, seq]);
+      await em.execute('delete from plan_snapshot where plan_id = ? and part = ? and seq < ?', [planId, part, seq]);
       return true;
     });
   }
 }
 
-async function readSince(em: EntityManager, planId: string, afterSeq: number): Promise<LogSince> {
+async function readSince(em: EntityManager, id: DocumentId, afterSeq: number): Promise<LogSince> {
+  const { planId, part } = parseDocumentId(id);
   const [compacted] = await em.execute<Array<{ seq: string; state: Buffer }>>(
-    'select seq, state from plan_snapshot where plan_id = ? and seq > ? order by seq desc limit 1',
-    [planId, afterSeq],
+    'select seq, state from plan_snapshot where plan_id = ? and part = ? and seq > ? order by seq desc limit 1',
+    [planId, part, afterSeq],
   );
   const snapshot = compacted ? { seq: Number(compacted.seq), state: new Uint8Array(compacted.state) } : null;
   const from = snapshot?.seq ?? afterSeq;
   const rows = await em.execute<Array<{ seq: string; author_id: string; sections: string[]; update: Buffer; created_at: Date }>>(
-    'select seq, author_id, sections, update, created_at from plan_update where plan_id = ? and seq > ? order by seq',
-    [planId, from],
+    'select seq, author_id, sections, update, created_at from plan_update where plan_id = ? and part = ? and seq > ? order by seq',
+    [planId, part, from],
   );
   rows.forEach((row, index) => {
-    if (Number(row.seq) !== from + index + 1) throw new DocumentLoadError(`plan ${planId}: update log has a gap before seq ${row.seq}`);
+    if (Number(row.seq) !== from + index + 1) throw new DocumentLoadError(`plan ${id}: update log has a gap before seq ${row.seq}`);
   });
   return {
     snapshot,

@@ -32,6 +32,12 @@ export interface SectionSpec {
    * entries belong to the unit responsible (a measure). Set when the entry is made.
    */
   ownerField?: 'personId' | 'organizationId';
+  /**
+   * Kept in the plan's restricted document (`/collab/<planId>/restricted`), which only the person,
+   * their guardians and the participants the person chose may read (docs/document-model.md).
+   * @default false
+   */
+  restricted?: boolean;
 }
 
 const text: FieldSpec = { type: 'text' };
@@ -42,7 +48,8 @@ export const MEASURE_STATUSES = ['PLANNED', 'ONGOING', 'DONE', 'STOPPED'] as con
 
 export const SECTIONS: Readonly<Record<SectionKey, SectionSpec>> = {
   goals: { key: 'goals', title: "The person's goals", kind: 'list', fields: { text, personId: string } },
-  situation: { key: 'situation', title: 'Resources and needs', kind: 'record', fields: { resources: text, needs: text } },
+  // The person's resources and needs: what Normen asks to show only where there is a work need.
+  situation: { key: 'situation', title: 'Resources and needs', kind: 'record', fields: { resources: text, needs: text }, restricted: true },
   contributions: {
     key: 'contributions',
     title: 'What each party contributes',
@@ -78,7 +85,26 @@ export function isSectionKey(value: string): value is SectionKey {
   return (SECTION_KEYS as readonly string[]).includes(value);
 }
 
-/** Declares every section's root type on a document so Yjs integrates updates into the right kind. */
+/**
+ * A plan has two documents: `main`, which everyone whose consent covers the content reads, and
+ * `restricted`, which holds the sections marked `restricted` (read access cannot be split inside
+ * one Yjs document).
+ */
+export type DocumentPart = 'main' | 'restricted';
+
+/** The document a section is kept in. */
+export const partOf = (key: SectionKey): DocumentPart => (SECTIONS[key].restricted ? 'restricted' : 'main');
+
+/** The sections kept in one document, in template order. */
+export const sectionKeysOf = (part: DocumentPart): readonly SectionKey[] => SECTION_KEYS.filter((key) => partOf(key) === part);
+
+export const RESTRICTED_SECTION_KEYS = sectionKeysOf('restricted');
+
+/**
+ * Declares every section's root type on a document so Yjs integrates updates into the right kind.
+ * Both documents of a plan declare all of them (a main document stored before the split still
+ * holds the situation's old items); which sections a document accepts changes to is `partOf`'s.
+ */
 export function defineSections(doc: Y.Doc): void {
   for (const key of SECTION_KEYS) {
     if (SECTIONS[key].kind === 'list') doc.getArray(key);
@@ -93,4 +119,10 @@ export function sectionContent(doc: Y.Doc, key: SectionKey): SectionContent {
   return SECTIONS[key].kind === 'list'
     ? (doc.getArray(key).toJSON() as Array<Record<string, unknown>>)
     : (doc.getMap(key).toJSON() as Record<string, unknown>);
+}
+
+/** Whether a section's content (as `sectionContent` gives it) holds anything. */
+export function holdsContent(content: unknown): boolean {
+  if (Array.isArray(content)) return content.length > 0;
+  return typeof content === 'object' && content !== null && Object.keys(content).length > 0;
 }

@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
+import { parseDocumentId, type DocumentId } from './document-id.js';
 import { loadStoredParts, type QuarantinedPart } from './document-load.js';
-import { defineSections, type SectionKey } from './document.template.js';
+import { defineSections, partOf, type DocumentPart, type SectionKey } from './document.template.js';
 import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument } from './document.store.js';
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
@@ -23,12 +24,18 @@ const APPLY_ORIGIN = Symbol('samplan.accepted-update');
 /** Updates another server committed: already checked there, and already in the log. */
 const LOGGED_ORIGIN = Symbol('samplan.logged-update');
 
+/** Who a change is checked as: a participant (the policy decides), or the server itself (`system`). */
+type Author = { actor: Actor; system?: false } | { authorId: string; system: true };
+
 /**
- * One plan's document in memory. Every change goes through `submit`: inspect, ask the policy
- * about each section and entry it touches, apply, commit to PostgreSQL (group commit), and only
- * then send it to the other connections. Nothing here knows about sockets.
+ * One of a plan's documents in memory (its main or its restricted one). Every change goes
+ * through `submit`: inspect, check it stays within this document's sections, ask the policy about
+ * each section and entry it touches, apply, commit to PostgreSQL (group commit), and only then
+ * send it to the other connections. Nothing here knows about sockets.
  */
 export class LiveDocument {
+  readonly planId: string;
+  readonly part: DocumentPart;
   readonly doc = new Y.Doc();
   readonly peers = new Set<DocumentPeer>();
   readonly presence: Presence;
@@ -51,10 +58,12 @@ export class LiveDocument {
   #failure: unknown = null;
 
   constructor(
-    readonly planId: string,
+    /** The plan's id for its main document, `<planId>/restricted` for the other (src/documents/document-id.ts). */
+    readonly id: DocumentId,
     stored: StoredDocument,
     private readonly deps: LiveDocumentDeps,
   ) {
+    ({ planId: this.planId, part: this.part } = parseDocumentId(id));
     defineSections(this.doc);
     const quarantined = loadStoredParts(this.doc, stored.updates);
     // Plans loaded together (as after a restart) would otherwise all snapshot at the same moment.
@@ -67,7 +76,7 @@ export class LiveDocument {
       (update) => {
         for (const peer of this.peers) peer.sendAwareness(update);
       },
-      (update) => deps.onPresence?.(planId, update),
+      (update) => deps.onPresence?.(id, update),
     );
     // First in the queue: no read, edit or snapshot of this copy happens before the repair is stored.
     if (quarantined.length) void this.#serialized(() => this.#quarantine(quarantined));
@@ -81,7 +90,7 @@ export class LiveDocument {
   async #quarantine(parts: readonly QuarantinedPart[]): Promise<void> {
     const { store, clock, logger } = this.deps;
     try {
-      await store.quarantine(this.planId, parts, clock.now());
+      await store.quarantine(this.id, parts, clock.now());
     } catch (error) {
       // Never store the repaired state before the parts are kept: their bytes would be gone. The next load tries again.
       logger.error({ event: 'document.quarantine_failed', planId: this.planId, err: error });
@@ -90,12 +99,12 @@ export class LiveDocument {
     }
     for (const { source, seq, authorId, reason, update } of parts) {
       // No content in the log line: it may hold personal data; the row holds the bytes.
-      logger.error({ event: 'document.quarantined', planId: this.planId, source, seq, authorId, reason, bytes: update.byteLength, quarantinedTotal: store.quarantinedParts });
+      logger.error({ event: 'document.quarantined', planId: this.planId, part: this.part, source, seq, authorId, reason, bytes: update.byteLength, quarantinedTotal: store.quarantinedParts });
     }
     const seq = this.#durableSeq;
     const state = Y.encodeStateAsUpdate(this.doc);
     try {
-      const written = await store.replaceSnapshot(this.planId, seq, state, clock.now());
+      const written = await store.replaceSnapshot(this.id, seq, state, clock.now());
       if (written) {
         this.#tailCount = this.#durableSeq - seq;
         this.#storedBytes = state.byteLength;
@@ -113,6 +122,20 @@ export class LiveDocument {
 
   /** Checks and applies one incoming update; resolves once it is applied (commit follows). */
   submit(actor: Actor, update: Uint8Array, origin: DocumentPeer | null): Promise<SubmitResult> {
+    return this.#submit({ actor }, update, origin);
+  }
+
+  /**
+   * A change the server makes itself, not on anyone's behalf (moving a section between the plan's
+   * documents, src/documents/restricted-move.ts): inspected for shape like any change, but no
+   * policy is asked (it runs on ended plans too), and it is logged under `authorId` without
+   * access-log rows or history.
+   */
+  submitSystem(authorId: string, update: Uint8Array): Promise<SubmitResult> {
+    return this.#submit({ authorId, system: true }, update, null);
+  }
+
+  #submit(author: Author, update: Uint8Array, origin: DocumentPeer | null): Promise<SubmitResult> {
     return this.#serialized(async () => {
       if (this.#failure || this.closed) throw new Error('document is no longer available');
       const inspection = inspectUpdate(this.doc, update, this.deps.settings.limits);
@@ -120,10 +143,19 @@ export class LiveDocument {
       if (inspection.checkedBy === 'trial') {
         this.deps.logger.debug({ event: 'document.inspected_by_trial', planId: this.planId, reason: inspection.trialReason, bytes: update.byteLength });
       }
-      // An update that touches no section (say, items under already garbage-collected content) is
-      // still applied and committed: it moves the state vector, and storage must follow memory.
-      const denied = await this.#firstDenied(actor, inspection.touches);
-      if (denied) return { ok: false, code: 'FORBIDDEN', reason: `You may not edit ${denied} here`, section: denied };
+      if (!author.system) {
+        // Each section lives in one of the plan's documents: a restricted section never goes into
+        // the main one (everyone reads it), nor the rest into the restricted one.
+        const foreign = inspection.sections.find((section) => partOf(section) !== this.part);
+        if (foreign) {
+          const reason = this.part === 'main' ? `${foreign} is kept in the plan's restricted document` : `${foreign} is not kept in the plan's restricted document`;
+          return { ok: false, code: 'BAD_USER_INPUT', reason, section: foreign };
+        }
+        // An update that touches no section (say, items under already garbage-collected content) is
+        // still applied and committed: it moves the state vector, and storage must follow memory.
+        const denied = await this.#firstDenied(author.actor, inspection.touches);
+        if (denied) return { ok: false, code: 'FORBIDDEN', reason: `You may not edit ${denied} here`, section: denied };
+      }
       if (this.#storedBytes + update.byteLength > this.deps.settings.maxDocumentBytes) {
         return { ok: false, code: 'BAD_USER_INPUT', reason: 'the plan document has reached its size limit', section: null };
       }
@@ -142,7 +174,8 @@ export class LiveDocument {
       const durable = new Promise<number>((resolve, reject) => {
         // A change with no connection behind it is a server-side change, which only GraphQL makes.
         const door = origin ? 'LIVE' : 'GRAPHQL';
-        this.#batch.push({ authorId: actor.personId, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
+        const authorId = author.system ? author.authorId : author.actor.personId;
+        this.#batch.push({ authorId, system: author.system ?? false, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
       });
       durable.catch(() => undefined); // the failure is handled by #fail; callers that wait see it too
       this.#flushing ??= this.#flush();
@@ -155,13 +188,20 @@ export class LiveDocument {
    * submitted like any live edit, so the same checks decide. Costs a copy of the document.
    */
   async change<T>(actor: Actor, edit: (draft: Y.Doc) => T): Promise<{ result: SubmitResult; value: T }> {
+    let value: T | undefined;
+    const result = await this.#onDraft((draft) => (value = edit(draft)), (update) => this.submit(actor, update, null));
+    return { result, value: value as T };
+  }
+
+  /** Runs `edit` on a copy of the document and submits the difference. */
+  async #onDraft(edit: (draft: Y.Doc) => void, submit: (update: Uint8Array) => Promise<SubmitResult>): Promise<SubmitResult> {
     const draft = new Y.Doc();
     try {
       defineSections(draft);
       Y.applyUpdate(draft, Y.encodeStateAsUpdate(this.doc));
       const before = Y.encodeStateVector(draft);
-      const value = edit(draft);
-      return { result: await this.submit(actor, Y.encodeStateAsUpdate(draft, before), null), value };
+      edit(draft);
+      return await submit(Y.encodeStateAsUpdate(draft, before));
     } finally {
       draft.destroy();
     }
@@ -196,7 +236,7 @@ export class LiveDocument {
     return this.#serialized(() => this.#atLog(async () => {
       if (this.closed || this.#failure || change.seq <= this.#durableSeq) return;
       if (change.seq === this.#durableSeq + 1) this.#applyLogged({ snapshot: null, updates: [change] });
-      else this.#applyLogged(await this.deps.store.since(this.planId, this.#durableSeq));
+      else this.#applyLogged(await this.deps.store.since(this.id, this.#durableSeq));
     }));
   }
 
@@ -204,7 +244,7 @@ export class LiveDocument {
   catchUp(): Promise<void> {
     return this.#serialized(() => this.#atLog(async () => {
       if (this.closed || this.#failure) return;
-      this.#applyLogged(await this.deps.store.since(this.planId, this.#durableSeq));
+      this.#applyLogged(await this.deps.store.since(this.id, this.#durableSeq));
     }));
   }
 
@@ -237,10 +277,10 @@ export class LiveDocument {
   }
 
   async #firstDenied(actor: Actor, touches: readonly Touch[]): Promise<SectionKey | null> {
-    const access = await this.deps.access(this.planId);
-    const grants = access.grantsByPerson.get(actor.personId) ?? {};
+    const { plan, grantsByPerson, restrictedReaderIds } = await this.deps.access(this.planId);
+    const grants = grantsByPerson.get(actor.personId) ?? {};
     for (const touch of touches) {
-      if (!can(actor, 'plan.editSection', { plan: access.plan, section: touch.section, grants, entry: touch.entry })) return touch.section;
+      if (!can(actor, 'plan.editSection', { plan, section: touch.section, grants, entry: touch.entry, restrictedReaderIds })) return touch.section;
     }
     return null;
   }
@@ -270,7 +310,7 @@ export class LiveDocument {
         let appended: AppendResult;
         try {
           appended = await this.#atLog(async () => {
-            const result = await this.deps.store.append(this.planId, batch, this.#durableSeq);
+            const result = await this.deps.store.append(this.id, batch, this.#durableSeq);
             // Others' commits come first in the log, so they are applied (and relayed) first here too.
             this.#applyLogged(result.missed);
             // Within the turn: an update heard from another server next must see the new head.
@@ -286,8 +326,8 @@ export class LiveDocument {
           const seq = appended.firstSeq + index;
           commit.resolve(seq);
           for (const peer of this.peers) if (peer !== commit.origin) peer.sendUpdate(commit.update);
-          const { authorId, sections, at, update, addsEvaluation } = commit;
-          this.deps.onCommitted({ planId: this.planId, seq, authorId, sections: [...sections], at, update, local: true, addsEvaluation });
+          const { authorId, sections, at, update, addsEvaluation, system } = commit;
+          this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections: [...sections], at, update, local: true, addsEvaluation, system: system ?? false });
         });
       }
     } finally {
@@ -319,7 +359,7 @@ export class LiveDocument {
       this.#storedBytes += logged.update.byteLength;
       if (applied) for (const peer of this.peers) peer.sendUpdate(applied);
       const { seq, authorId, sections, at, update } = logged;
-      this.deps.onCommitted({ planId: this.planId, seq, authorId, sections, at, update, local: false, addsEvaluation: false });
+      this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, addsEvaluation: false, system: false });
     }
   }
 
@@ -334,7 +374,7 @@ export class LiveDocument {
     this.#snapshotting = true;
     try {
       const { seq, state } = await this.durableState();
-      const written = await this.deps.store.writeSnapshot(this.planId, seq, state, this.deps.clock.now());
+      const written = await this.deps.store.writeSnapshot(this.id, seq, state, this.deps.clock.now());
       if (!written) return; // another server is compacting this plan, or already has past `seq`
       this.#tailCount = this.#durableSeq - seq;
       this.#storedBytes = state.byteLength;

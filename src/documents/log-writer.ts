@@ -1,21 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accessLogInsert, sectionWrites } from '../access-log/access-log.js';
+import { parseDocumentId, type DocumentId } from './document-id.js';
+import type { DocumentPart } from './document.template.js';
 import type { AppendResult, CommitEntry, LogSince } from './document.store.js';
 
-/** One plan's batch waiting to be appended to its log. */
+/** One document's batch waiting to be appended to its log. */
 export interface AppendRequest {
-  planId: string;
+  /** The plan's id for its main document, `<planId>/restricted` for the other (src/documents/document-id.ts). */
+  documentId: DocumentId;
   entries: readonly CommitEntry[];
   /** The head the caller's copy has: whatever the log holds past it comes back as `missed`. */
   knownHead: number;
 }
 
-/** Advisory-lock namespace of a plan's log (the first key of the two-key form); the second is the plan's hash. */
+/** Advisory-lock namespace of a document's log (the first key of the two-key form); the second is its id's hash. */
 export const COMMIT_LOCK = 0x5a01;
 
 /**
  * At most this many entries go into one transaction. Its one write statement takes up to
- * 6 + 14 × 8 sections = 118 parameters an entry, and PostgreSQL at most 65,535 a statement.
+ * 7 + 15 × 8 sections = 127 parameters an entry, and PostgreSQL at most 65,535 a statement.
  */
 const MAX_ENTRIES_PER_TRANSACTION = 400;
 /** Transactions appending at once, of the pool's 10 connections: the rest serve reads and GraphQL. */
@@ -37,7 +40,7 @@ export class GroupCommit {
 
   constructor(
     private readonly transaction: <T>(work: (em: EntityManager) => Promise<T>) => Promise<T>,
-    private readonly readSince: (em: EntityManager, planId: string, afterSeq: number) => Promise<LogSince>,
+    private readonly readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
   ) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -80,16 +83,16 @@ export class GroupCommit {
     }
   }
 
-  /** The next transaction's requests: in arrival order, one per plan (a plan's next batch waits its turn), within the size limit. */
+  /** The next transaction's requests: in arrival order, one per document (its next batch waits its turn), within the size limit. */
   #takeGroup(): Waiting[] {
     const group: Waiting[] = [];
-    const plans = new Set<string>();
+    const documents = new Set<string>();
     let entries = 0;
     this.#waiting = this.#waiting.filter((request) => {
       const fits = group.length === 0 || entries + request.entries.length <= MAX_ENTRIES_PER_TRANSACTION;
-      if (!fits || plans.has(request.planId)) return true;
+      if (!fits || documents.has(request.documentId)) return true;
       group.push(request);
-      plans.add(request.planId);
+      documents.add(request.documentId);
       entries += request.entries.length;
       return false;
     });
@@ -101,43 +104,47 @@ export class GroupCommit {
 async function appendAll(
   em: EntityManager,
   requests: readonly AppendRequest[],
-  readSince: (em: EntityManager, planId: string, afterSeq: number) => Promise<LogSince>,
+  readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
 ): Promise<AppendResult[]> {
-  const planIds = requests.map((request) => request.planId);
+  const ids = requests.map((request) => request.documentId);
   // Locks in one fixed order (the lock key, then the id) on every server: no deadlock between them.
   await em.execute(
     `select pg_advisory_xact_lock(?, k.key) from (
        select hashtext(id) as key, id from unnest(?::text[]) as id order by 1, 2 offset 0
      ) as k`,
-    [COMMIT_LOCK, toTextArray(planIds)],
+    [COMMIT_LOCK, toTextArray(ids)],
   );
+  const documents = requests.map((request) => parseDocumentId(request.documentId));
   // A separate statement: in READ COMMITTED it sees every commit made before the locks were granted.
-  const heads = await em.execute<Array<{ id: string; head: string | null }>>(
-    `select p.id, greatest(
-       (select max(seq) from plan_update where plan_id = p.id::uuid),
-       (select max(seq) from plan_snapshot where plan_id = p.id::uuid)) as head
-     from unnest(?::text[]) as p(id)`,
-    [toTextArray(planIds)],
+  const heads = await em.execute<Array<{ id: string; part: string; head: string | null }>>(
+    `select d.id, d.part, greatest(
+       (select max(seq) from plan_update where plan_id = d.id::uuid and part = d.part),
+       (select max(seq) from plan_snapshot where plan_id = d.id::uuid and part = d.part)) as head
+     from unnest(?::text[], ?::text[]) as d(id, part)`,
+    [toTextArray(documents.map((document) => document.planId)), toTextArray(documents.map((document) => document.part))],
   );
-  const headOf = new Map(heads.map((row) => [row.id, Number(row.head ?? 0)]));
+  const headOf = new Map(heads.map((row) => [`${row.id}/${row.part}`, Number(row.head ?? 0)]));
   const results: AppendResult[] = [];
-  const numbered: Array<CommitEntry & { planId: string; seq: number }> = [];
-  for (const request of requests) {
-    const head = headOf.get(request.planId) ?? 0;
+  const numbered: Numbered[] = [];
+  for (const [index, request] of requests.entries()) {
+    const { planId, part } = documents[index]!;
+    const head = headOf.get(`${planId}/${part}`) ?? 0;
     // Another server committed since this copy last looked (rare: plans edited through two servers).
-    const missed = head > request.knownHead ? await readSince(em, request.planId, request.knownHead) : { snapshot: null, updates: [] };
+    const missed = head > request.knownHead ? await readSince(em, request.documentId, request.knownHead) : { snapshot: null, updates: [] };
     results.push({ firstSeq: head + 1, missed });
-    request.entries.forEach((entry, index) => numbered.push({ ...entry, planId: request.planId, seq: head + 1 + index }));
+    request.entries.forEach((entry, offset) => numbered.push({ ...entry, planId, part, seq: head + 1 + offset }));
   }
   if (numbered.length === 0) return results;
+  // Changes the server made itself are no one's access and no one's work (src/documents/restricted-move.ts).
+  const attributed = numbered.filter((entry) => !entry.system);
   // The log rows, their access-log rows and their attribution in one statement: one round trip.
   const statements = [
     {
-      sql: `insert into plan_update (plan_id, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params: numbered.flatMap((entry) => [entry.planId, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
+      sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: numbered.flatMap((entry) => [entry.planId, entry.part, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
     },
-    accessLogInsert(numbered.flatMap((entry) => sectionWrites(entry.planId, entry))),
-    changesUpsert(numbered),
+    accessLogInsert(attributed.flatMap((entry) => sectionWrites(entry.planId, entry))),
+    changesUpsert(attributed),
   ].filter((statement) => statement !== null);
   const last = statements.pop()!;
   const prefix = statements.length ? `with ${statements.map((statement, index) => `written_${index} as (${statement.sql})`).join(', ')} ` : '';
@@ -147,28 +154,30 @@ async function appendAll(
 
 const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
 
-/** Per-minute attribution of committed entries (of any plans), never compacted; null for none. */
-function changesUpsert(entries: ReadonlyArray<CommitEntry & { planId: string; seq: number }>): { sql: string; params: unknown[] } | null {
-  const changes = new Map<string, { planId: string; section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
+type Numbered = CommitEntry & { planId: string; part: DocumentPart; seq: number };
+
+/** Per-minute attribution of committed entries (of any documents), never compacted; null for none. */
+function changesUpsert(entries: readonly Numbered[]): { sql: string; params: unknown[] } | null {
+  const changes = new Map<string, { planId: string; part: DocumentPart; section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
   for (const entry of entries) {
     const minute = minuteOf(entry.at);
     for (const section of entry.sections) {
-      const key = `${entry.planId}/${section}/${entry.authorId}/${minute.getTime()}`;
+      const key = `${entry.planId}/${entry.part}/${section}/${entry.authorId}/${minute.getTime()}`;
       const change = changes.get(key);
       if (change) Object.assign(change, { count: change.count + 1, last: entry.seq, at: entry.at });
-      else changes.set(key, { planId: entry.planId, section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
+      else changes.set(key, { planId: entry.planId, part: entry.part, section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
     }
   }
   if (changes.size === 0) return null;
   const rows = [...changes.values()];
   return {
-    sql: `insert into plan_change (plan_id, section, person_id, minute, changes, first_seq, last_seq, last_at)
-     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-     on conflict (plan_id, section, person_id, minute) do update set
+    sql: `insert into plan_change (plan_id, part, section, person_id, minute, changes, first_seq, last_seq, last_at)
+     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     on conflict (plan_id, part, section, person_id, minute) do update set
        changes = plan_change.changes + excluded.changes,
        last_seq = greatest(plan_change.last_seq, excluded.last_seq),
        last_at = greatest(plan_change.last_at, excluded.last_at)`,
-    params: rows.flatMap((row) => [row.planId, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
+    params: rows.flatMap((row) => [row.planId, row.part, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
   };
 }
 

@@ -5,10 +5,12 @@ import type { PlanChangedModel } from './document.service.js';
 /** How long changes are gathered into one `planChanged` event. @default 250 ms */
 export const PLAN_CHANGED_WINDOW_MS = 250;
 
-function merge(into: PlanChangedModel | null, event: DocumentChangedEvent): PlanChangedModel {
-  if (!into) return { planId: event.planId, seq: event.seq, sections: [...event.sections], personIds: [event.authorId], at: event.at };
+function merge(into: PlanChangedModel | undefined, event: DocumentChangedEvent): PlanChangedModel {
+  const restricted = event.part === 'restricted';
+  if (!into) return { planId: event.planId, restricted, seq: event.seq, sections: [...event.sections], personIds: [event.authorId], at: event.at };
   return {
     planId: into.planId,
+    restricted,
     seq: Math.max(into.seq, event.seq),
     sections: [...new Set([...into.sections, ...event.sections])],
     personIds: [...new Set([...into.personIds, event.authorId])],
@@ -17,23 +19,25 @@ function merge(into: PlanChangedModel | null, event: DocumentChangedEvent): Plan
 }
 
 /**
- * Turns a plan's stream of committed changes into one event per burst: the first change opens a
- * window, and everything committed within it (sections, authors, the newest sequence) is sent
- * together when it closes. A typing burst is then one event, not one per keystroke.
+ * Turns a plan's stream of committed changes into one event per burst and document: the first
+ * change opens a window, and everything committed within it (sections, authors, the newest
+ * sequence) is sent together when it closes, the main document's changes and the restricted
+ * one's apart (their sequences count separately, and not everyone may hear of the second). A
+ * typing burst is then one event, not one per keystroke.
  */
 export async function* coalescePlanChanges(
   source: AsyncIterableIterator<DocumentChangedEvent>,
   planId: string,
   windowMs = PLAN_CHANGED_WINDOW_MS,
 ): AsyncGenerator<PlanChangedModel> {
-  let pending: PlanChangedModel | null = null;
+  const pending = new Map<DocumentChangedEvent['part'], PlanChangedModel>();
   let wake: (() => void) | null = null;
   let ended = false;
   const pump = async () => {
     try {
       for await (const event of source) {
         if (event.planId !== planId) continue;
-        pending = merge(pending, event);
+        pending.set(event.part, merge(pending.get(event.part), event));
         wake?.();
       }
     } finally {
@@ -44,16 +48,16 @@ export async function* coalescePlanChanges(
   void pump();
   try {
     for (;;) {
-      if (!pending) {
+      if (!pending.size) {
         if (ended) return;
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
         continue;
       }
       await sleep(windowMs);
-      const batch: PlanChangedModel = pending;
-      pending = null;
-      yield batch;
+      const batches = [...pending.values()];
+      pending.clear();
+      for (const batch of batches) yield batch;
     }
   } finally {
     // Removes the source's listener at once (and ends `pump`) when the consumer stops.

@@ -4,8 +4,10 @@ import { SECTION_KEYS, type SectionKey } from './document.template.js';
 /**
  * How far a participant may edit a section:
  * `ALL` every entry; `OWN` entries they own (their contribution, their log entries) and new ones
- * they own; `ORGANIZATION` entries their unit is responsible for; `NONE` nothing. Everyone who
- * takes part may read the whole plan.
+ * they own; `ORGANIZATION` entries their unit is responsible for; `NONE` nothing. Reading is not
+ * decided here: the content by consent, a restricted section (the situation) by the person's
+ * choice, and a right on a restricted section applies only to those who read it (the policy's
+ * `plan.editSection` asks `plan.readRestricted` too).
  */
 export type SectionAccess = 'NONE' | 'OWN' | 'ORGANIZATION' | 'ALL';
 

@@ -3,10 +3,13 @@ import { createServices, type ServiceDeps, type Services } from '../app/services
 import { unauthenticated } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Actor } from '../policy/actor.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface GraphQLContext {
   actor: Actor | null;
   events: EventBus;
+  /** The services' clock, for timers of long-lived subscriptions. */
+  clock: Clock;
   /** Services of this operation; throws UNAUTHENTICATED when nobody is signed in. */
   services(): Services;
   /**
@@ -25,6 +28,7 @@ export function createContext(orm: MikroORM, deps: ServiceDeps, actor: Actor | n
   return {
     actor,
     events: deps.events,
+    clock: deps.clock,
     services: () => (services ??= build()),
     freshServices: build,
   };

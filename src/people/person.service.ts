@@ -1,13 +1,15 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { badInput, forbidden, notFound } from '../errors/error-codes.js';
-import { enqueueNotification } from '../notifications/notification.outbox.js';
+import { badInput, notFound } from '../errors/error-codes.js';
+import type { EventBus } from '../events/event-bus.js';
 import { membershipFactsOf } from '../organizations/organization.service.js';
 import type { Actor } from '../policy/actor.js';
-import { assertCan, mayRecordGuardianships } from '../policy/policy.js';
+import { assertCan } from '../policy/policy.js';
 import type { Identity } from '../auth/token-verifier.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
-import { GUARDIANSHIP_BASES, Guardianship, type GuardianshipBasis } from './guardianship.entity.js';
+import { loadCurrentGuardians } from './guardianship.current.js';
+import { GuardianshipService } from './guardianship.service.js';
+import { coordinatingUnitsOf } from './guardianship.trail.js';
 import { Person, type PersonKind } from './person.entity.js';
 
 /** The signed-in person as the `Viewer` type shows them. */
@@ -22,16 +24,6 @@ export interface PersonRef {
   subject?: string | null;
   displayName?: string | null;
 }
-
-export interface RecordGuardianshipInput {
-  guardian: PersonRef;
-  ward: PersonRef;
-  basis: GuardianshipBasis;
-  basisReference: string;
-}
-
-/** Where the ward and their guardians read about it; the notification itself says nothing more. */
-export const GUARDIANSHIPS_LINK = '/me/guardianships';
 
 export interface PeopleDeps {
   clock: Clock;
@@ -77,11 +69,16 @@ export async function identifyActor(em: EntityManager, identity: Identity, deps:
 }
 
 export class PersonService {
+  /** Recording and revoking guardianships (src/people/guardianship.service.ts). */
+  readonly guardianships: GuardianshipService;
+
   constructor(
     private readonly em: EntityManager,
     private readonly actor: Actor,
-    private readonly deps: PeopleDeps,
-  ) {}
+    private readonly deps: PeopleDeps & { events: EventBus },
+  ) {
+    this.guardianships = new GuardianshipService(em, actor, deps, this);
+  }
 
   async viewer(): Promise<ViewerModel> {
     return { person: await this.em.findOneOrFail(Person, this.actor.personId), actor: this.actor };
@@ -125,83 +122,21 @@ export class PersonService {
     }
   }
 
+  /**
+   * The person's guardians now: only guardianships that hold at this instant (begun, not run out,
+   * not revoked). Every power a guardian has outside a plan is asked with these.
+   */
   async guardianIdsOf(personId: string): Promise<string[]> {
-    const rows = await this.em.find(Guardianship, { ward: personId }, { fields: ['guardian'] });
-    return rows.map((row) => row.guardian.id);
-  }
-
-  /** Guardianships where the signed-in person is the guardian or the ward, oldest first. */
-  async myGuardianships(): Promise<Guardianship[]> {
-    const me = this.actor.personId;
-    return this.em.find(Guardianship, { $or: [{ guardian: me }, { ward: me }] }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const current = await loadCurrentGuardians(this.em, [personId], this.deps.clock.now());
+    return [...(current.get(personId)?.guardianIds ?? [])];
   }
 
   /**
    * The ward's municipality as Samplan knows it (a person has no municipality field): one entry
    * per coordinating unit that has received a request for them or oversees a plan of theirs.
-   * Read in SQL because requests and plans are other modules' tables and only ids matter here.
    */
   async municipalitiesOf(personId: string): Promise<Array<string | null>> {
-    const rows = await this.em.execute<Array<{ municipality: string | null }>>(
-      `select "o"."municipality" from "organization" "o"
-       where "o"."kind" = 'COORDINATING_UNIT' and "o"."id" in (
-         select "unit_id" from "service_request" where "person_id" = ?
-         union select "unit_id" from "plan" where "owner_id" = ? and "unit_id" is not null)`,
-      [personId, personId],
-    );
-    return rows.map((row) => row.municipality);
-  }
-
-  /**
-   * Records a legal representative, with its basis, and tells the ward and their existing
-   * guardians through the outbox in the same transaction (docs/guardianship.md).
-   */
-  async recordGuardianship(input: RecordGuardianshipInput): Promise<Guardianship> {
-    // Refused before any person is looked up or created: nobody else learns who exists.
-    if (!mayRecordGuardianships(this.actor)) throw forbidden('Not allowed: guardianship.record');
-    if (!GUARDIANSHIP_BASES.includes(input.basis)) throw badInput(`basis must be one of ${GUARDIANSHIP_BASES.join(', ')}`);
-    const basisReference = input.basisReference.trim();
-    if (basisReference.length < 1 || basisReference.length > 500) throw badInput('basisReference (1 to 500 characters) says where the basis can be checked');
-    const guardian = await this.resolveRef(input.guardian);
-    const ward = await this.resolveRef(input.ward);
-    if (guardian.id === ward.id) throw badInput('A person cannot be their own guardian');
-    assertCan(this.actor, 'guardianship.record', {
-      guardianId: guardian.id,
-      wardId: ward.id,
-      wardMunicipalities: await this.municipalitiesOf(ward.id),
-    });
-    const existing = await this.em.findOne(Guardianship, { guardian, ward });
-    if (existing) return existing;
-    const now = this.deps.clock.now();
-    const others = (await this.guardianIdsOf(ward.id)).filter((id) => id !== guardian.id);
-    try {
-      const id = await this.em.transactional(async (em) => {
-        const guardianship = new Guardianship({
-          guardian: em.getReference(Person, guardian.id, { wrapped: true }),
-          ward: em.getReference(Person, ward.id, { wrapped: true }),
-          recordedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
-          basis: input.basis,
-          basisReference,
-        });
-        guardianship.createdAt = now;
-        await em.persist(guardianship).flush();
-        for (const recipientId of [ward.id, ...others]) {
-          await enqueueNotification(em, {
-            recipientId,
-            kind: 'GUARDIANSHIP_RECORDED',
-            link: GUARDIANSHIPS_LINK,
-            dedupeKey: `guardianship:${guardianship.id}:${recipientId}`,
-          }, now);
-        }
-        return guardianship.id;
-      });
-      return await this.em.findOneOrFail(Guardianship, id);
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      // Recorded concurrently by someone else: theirs stands, with its own notifications.
-      this.em.clear();
-      return this.em.findOneOrFail(Guardianship, { guardian: guardian.id, ward: ward.id });
-    }
+    return (await coordinatingUnitsOf(this.em, personId)).map((unit) => unit.municipality);
   }
 
   async grantAdministrator(personId: string): Promise<Person> {

@@ -1,5 +1,8 @@
-/** What happened to a participant; the CONSENT_ kinds change what they may see (src/consent/). */
-export type ParticipantChange = 'ADDED' | 'REMOVED' | 'ROLE_CHANGED' | 'CONSENT_GIVEN' | 'CONSENT_WITHDRAWN' | 'CONSENT_EXPIRED';
+/**
+ * What happened to a participant; the CONSENT_ kinds change what they may see (src/consent/), and
+ * GUARDIANSHIP_CHANGED that the guardianship behind their powers was recorded, revoked or ended (src/people/).
+ */
+export type ParticipantChange = 'ADDED' | 'REMOVED' | 'ROLE_CHANGED' | 'CONSENT_GIVEN' | 'CONSENT_WITHDRAWN' | 'CONSENT_EXPIRED' | 'GUARDIANSHIP_CHANGED';
 
 export interface ParticipantsChangedEvent {
   planId: string;

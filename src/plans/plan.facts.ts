@@ -1,7 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { loadPlanConsents } from '../consent/consent.standing.js';
-import { consentStanding, statusUnderConsent, type PlanConsents } from '../policy/consent-rules.js';
+import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, type PlanConsents } from '../policy/consent-rules.js';
 import type { PlanFacts } from '../policy/policy.js';
+import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
 import { Participant, Plan } from './plan.entity.js';
 
 /** Participants with access at `now`: not removed, started, and not past their end date. */
@@ -13,25 +14,95 @@ export function activeParticipantFilter(now: Date) {
   } satisfies FilterQuery<Participant>;
 }
 
-/** Facts from the plan, its participants active by date, and its current consents: who takes part is consent's call. */
-export function factsFrom(plan: Plan, participants: readonly Participant[], consents: PlanConsents | undefined): PlanFacts {
+/** What besides the plan and its participants the facts are built from, each loaded for `now`. */
+export interface FactsContext {
+  /** The plan's current consents (`loadPlanConsents`). */
+  consents: PlanConsents | undefined;
+  /** `loadAccessChangesAt`: when consents or participations change by the clock. */
+  accessChangesAt: Date | null;
+  /** The owner's current guardians (`loadCurrentGuardians`): a GUARDIAN participant without one has no standing. */
+  guardians: CurrentGuardians | undefined;
+  /** The clock and `ENDED_PLAN_READ_DAYS`; without it only the person and their guardians read an ended plan. */
+  ended: Omit<AfterEnd, 'endedAt'> | null;
+}
+
+const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a < b ? a : b) : (a ?? b));
+
+/**
+ * Facts from the plan, its participants active by date, and its current consents: who takes part
+ * is consent's call. `accessChangesAt` is when the facts stop holding by the clock alone
+ * (`loadAccessChangesAt`); every door that keeps facts past one request re-checks then.
+ * `ended` (the clock and `ENDED_PLAN_READ_DAYS`) decides who still reads an ended plan; without
+ * it, only the person and their guardians do.
+ */
+export function factsFrom(plan: Plan, participants: readonly Participant[], context: FactsContext): PlanFacts {
+  const { consents, guardians, ended } = context;
+  const afterEnd = ended && { ...ended, endedAt: plan.endedAt };
+  // The follow-up window's close is a change by the clock alone, like a consent's validUntil.
+  const followUpCloses = followUpClosesAt(plan.status, consents, afterEnd);
+  const accessChangesAt = earliest(context.accessChangesAt, guardians?.changesAt ?? null);
   return {
     planId: plan.id,
     ownerId: plan.owner.id,
     status: statusUnderConsent(plan.status, consents),
     kind: plan.kind,
+    unitId: plan.unit?.id ?? null,
+    accessChangesAt: earliest(accessChangesAt, followUpCloses),
     participants: participants.flatMap((participant) => {
-      const standing = consentStanding(participant, plan.status, consents);
+      // A guardian's powers in the plan last exactly as long as the recorded guardianship.
+      if (participant.role === 'GUARDIAN' && !guardians?.guardianIds.has(participant.person.id)) return [];
+      const standing = consentStanding(participant, plan.status, consents, afterEnd);
       if (!standing.takesPart) return [];
       return [{ personId: participant.person.id, role: participant.role, organizationId: participant.organization?.id ?? null, readsContent: standing.readsContent }];
     }),
   };
 }
 
-/** The policy's facts about a plan as of `now`, for doors without a request (the live document). */
-export async function loadPlanFacts(em: EntityManager, planId: string, now: Date): Promise<PlanFacts | null> {
+/**
+ * The first instant after `now` at which who may do what in each plan changes by the calendar
+ * alone: a current consent's `validUntil`, a participation's `activeTo`, or one that has not
+ * started yet. Events announce every other change (consent given or withdrawn, someone removed);
+ * this is what no event announces in time, so doors set a timer for it (docs/consent.md).
+ */
+export async function loadAccessChangesAt(em: EntityManager, planIds: readonly string[], now: Date): Promise<Map<string, Date>> {
+  if (planIds.length === 0) return new Map();
+  const ids = `{${planIds.join(',')}}`;
+  const rows = await em.execute<Array<{ plan_id: string; at: Date | string }>>(
+    `select "plan_id", min("at") as "at" from (
+       select c."plan_id", c."valid_until" as "at" from "consent" c
+        where c."plan_id" = any(?::uuid[]) and c."withdrawn_at" is null and c."expired_at" is null and c."valid_until" > ?
+       union all
+       select c."plan_id", c."given_at" from "consent" c
+        where c."plan_id" = any(?::uuid[]) and c."withdrawn_at" is null and c."expired_at" is null and c."given_at" > ?
+       union all
+       select p."plan_id", p."active_to" from "participant" p
+        where p."plan_id" = any(?::uuid[]) and p."removed_at" is null and p."active_to" > ?
+       union all
+       select p."plan_id", p."active_from" from "participant" p
+        where p."plan_id" = any(?::uuid[]) and p."removed_at" is null and p."active_from" > ?
+     ) "changes" group by "plan_id"`,
+    [ids, now, ids, now, ids, now, ids, now],
+  );
+  return new Map(rows.map((row) => [row.plan_id, new Date(row.at)]));
+}
+
+/**
+ * The policy's facts about a plan as of `now`, for doors without a request (the live document,
+ * archive downloads); `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
+ */
+export async function loadPlanFacts(em: EntityManager, planId: string, now: Date, endedPlanReadDays: number): Promise<PlanFacts | null> {
   const plan = await em.findOne(Plan, planId);
   if (!plan) return null;
-  const participants = await em.find(Participant, { plan: planId, ...activeParticipantFilter(now) });
-  return factsFrom(plan, participants, (await loadPlanConsents(em, [planId], now)).get(planId));
+  const [participants, consents, changesAt, guardians] = await Promise.all([
+    em.find(Participant, { plan: planId, ...activeParticipantFilter(now) }),
+    loadPlanConsents(em, [planId], now),
+    loadAccessChangesAt(em, [planId], now),
+    loadCurrentGuardians(em, [plan.owner.id], now),
+  ]);
+  return factsFrom(plan, participants, {
+    consents: consents.get(planId),
+    accessChangesAt: changesAt.get(planId) ?? null,
+    guardians: guardians.get(plan.owner.id),
+    ended: { now, readDays: endedPlanReadDays },
+  });
 }

@@ -1,4 +1,5 @@
 import { forbidden } from '../errors/error-codes.js';
+import { watchAccess } from '../consent/access-watch.js';
 import { cancellable } from '../events/cancellable.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
@@ -37,14 +38,22 @@ export const planResolvers: Resolvers = {
       subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
         // Refuse at once when the subscriber cannot read the plan (NOT_FOUND, like a query).
         const plan = await ctx.services().plans.get(planId);
-        for await (const event of ctx.events.subscribe('participantsChanged', signal)) {
-          if (event.planId !== plan.id) continue;
-          // Every event re-checks access: someone removed from the plan hears nothing more.
-          if (!(await ctx.freshServices().plans.find(plan.id))) {
-            yield { participantsChanged: { accessLost: true } };
-            return;
+        const check = () => ctx.freshServices().plans.readAccess(plan.id);
+        // Participation that ends by date ends the subscription at that instant, by a timer.
+        const watch = watchAccess(ctx, plan.id, check, await check(), signal);
+        try {
+          for await (const event of ctx.events.subscribe('participantsChanged', watch.signal)) {
+            if (event.planId !== plan.id) continue;
+            // Every event re-checks access: someone removed from the plan hears nothing more.
+            if (!(await ctx.freshServices().plans.find(plan.id))) {
+              yield { participantsChanged: { accessLost: true } };
+              return;
+            }
+            yield { participantsChanged: event };
           }
-          yield { participantsChanged: event };
+          if (watch.lost()) yield { participantsChanged: { accessLost: true } };
+        } finally {
+          watch.stop();
         }
       }),
       resolve: (payload: { participantsChanged: ParticipantsChangedEvent | { accessLost: true } }) => {

@@ -5,6 +5,7 @@ import { recordCaseEvent } from '../casework/case-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
+import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
 import { Person } from '../people/person.entity.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
 import type { Actor } from '../policy/actor.js';
@@ -17,14 +18,16 @@ import { recordConsent } from '../consent/consent.records.js';
 import { loadPlanConsents, participantIdsTakingPart } from '../consent/consent.standing.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import type { ParticipantChange } from './plan.events.js';
-import { activeParticipantFilter, factsFrom } from './plan.facts.js';
-import { recordCoordinatorAppointed } from './plan.opening.js';
+import { activeParticipantFilter, factsFrom, loadAccessChangesAt } from './plan.facts.js';
+import { assignUnitOfCoordinator, assignUnitOfMunicipality, recordCoordinatorAppointed } from './plan.opening.js';
 
 export interface PlanDeps {
   clock: Clock;
   events: EventBus;
   people: PersonService;
   organizations: OrganizationService;
+  /** Config `ENDED_PLAN_READ_DAYS`: who still reads an ended plan (docs/consent.md). */
+  endedPlanReadDays: number;
 }
 
 type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
@@ -70,6 +73,10 @@ export class PlanService {
   readonly #activeParticipants: DataLoader<string, Participant[]>;
   /** Current consents by plan (src/consent/), batched likewise. */
   readonly #consents: DataLoader<string, PlanConsents | undefined>;
+  /** Each owner's current guardians (src/people), batched likewise: a guardian's powers end with the guardianship. */
+  readonly #guardians: DataLoader<string, CurrentGuardians | undefined>;
+  /** When each plan's access changes by the clock alone, batched likewise. */
+  readonly #accessChangesAt: DataLoader<string, Date | null>;
 
   constructor(
     private readonly em: EntityManager,
@@ -90,12 +97,22 @@ export class PlanService {
       const consents = await loadPlanConsents(this.em, planIds, this.deps.clock.now());
       return planIds.map((planId) => consents.get(planId));
     });
+    this.#guardians = new DataLoader(async (ownerIds) => {
+      const guardians = await loadCurrentGuardians(this.em, ownerIds, this.deps.clock.now());
+      return ownerIds.map((ownerId) => guardians.get(ownerId));
+    });
+    this.#accessChangesAt = new DataLoader(async (planIds) => {
+      const changes = await loadAccessChangesAt(this.em, planIds, this.deps.clock.now());
+      return planIds.map((planId) => changes.get(planId) ?? null);
+    });
   }
 
   /** Forgets what this request has loaded about participants and consents, after another service changed them. */
   forgetParticipants(): void {
     this.#activeParticipants.clearAll();
     this.#consents.clearAll();
+    this.#accessChangesAt.clearAll();
+    this.#guardians.clearAll();
   }
 
   /** The plan if the viewer takes part in it; NOT_FOUND otherwise, so ids reveal nothing. */
@@ -110,9 +127,27 @@ export class PlanService {
     return plan && can(this.actor, 'plan.read', await this.facts(plan)) ? plan : null;
   }
 
+  /** Whether the viewer may see the plan now, and when that may change by the clock (for subscriptions). */
+  async readAccess(planId: string): Promise<{ allowed: boolean; changesAt: Date | null }> {
+    const plan = await this.em.findOne(Plan, parseId(planId, 'Plan'));
+    if (!plan) return { allowed: false, changesAt: null };
+    const facts = await this.facts(plan);
+    return { allowed: can(this.actor, 'plan.read', facts), changesAt: facts.accessChangesAt ?? null };
+  }
+
   async facts(plan: Plan): Promise<PlanFacts> {
-    const [participants, consents] = await Promise.all([this.#activeParticipants.load(plan.id), this.#consents.load(plan.id)]);
-    return factsFrom(plan, participants, consents);
+    const [participants, consents, changesAt, guardians] = await Promise.all([
+      this.#activeParticipants.load(plan.id),
+      this.#consents.load(plan.id),
+      this.#accessChangesAt.load(plan.id),
+      this.#guardians.load(plan.owner.id),
+    ]);
+    return factsFrom(plan, participants, {
+      consents,
+      accessChangesAt: changesAt,
+      guardians,
+      ended: { now: this.deps.clock.now(), readDays: this.deps.endedPlanReadDays },
+    });
   }
 
   async participants(plan: Plan): Promise<Participant[]> {
@@ -157,7 +192,7 @@ export class PlanService {
         person: this.actor.personId,
         ...activeParticipantFilter(this.deps.clock.now()),
         // Invited without the person's consent yet: not listed.
-        id: { $in: await participantIdsTakingPart(this.em, this.actor.personId, this.deps.clock.now()) },
+        id: { $in: await participantIdsTakingPart(this.em, this.actor.personId, this.deps.clock.now(), this.deps.endedPlanReadDays) },
       },
     };
     if (args.after && !isPlanCursor(args.after)) throw badInput('after is not a valid cursor');
@@ -179,11 +214,12 @@ export class PlanService {
     const owner = input.owner ? await this.deps.people.resolveRef(input.owner) : await this.deps.people.byId(this.actor.personId);
     if (owner.kind !== 'CITIZEN') throw badInput('A plan is owned by the person it is for, who signs in as a citizen');
     const guardianIds = await this.deps.people.guardianIdsOf(owner.id);
-    assertCan(this.actor, 'plan.create', { ownerId: owner.id, guardianIdsOfOwner: guardianIds, ownerMunicipalities: await this.deps.people.municipalitiesOf(owner.id) });
+    const municipalities = await this.deps.people.municipalitiesOf(owner.id);
+    assertCan(this.actor, 'plan.create', { ownerId: owner.id, guardianIdsOfOwner: guardianIds, ownerMunicipalities: municipalities });
     const title = input.title?.trim() || 'Individuell plan';
     if (title.length > 200) throw badInput('title must be at most 200 characters');
     const creatorRole = this.creatorRole(owner.id, guardianIds);
-    const creatorOrganization = creatorRole === 'COORDINATOR' ? this.coordinatingUnitOf() : null;
+    const creatorOrganization = creatorRole === 'COORDINATOR' ? this.coordinatingUnitOf(municipalities) : null;
 
     const alreadyExists = { __typename: 'PlanAlreadyExists', message: 'This person already has a plan that has not ended' } as const;
     try {
@@ -208,9 +244,15 @@ export class PlanService {
         em.persist(plan);
         add(owner.id, 'OWNER');
         if (creatorRole) add(this.actor.personId, creatorRole, creatorOrganization);
+        // Opened by someone else (a guardian, the unit), the case has every guardian in it, who may consent for the person.
+        const otherGuardianIds = creatorRole ? guardianIds.filter((guardianId) => guardianId !== this.actor.personId) : [];
+        for (const guardianId of otherGuardianIds) add(guardianId, 'GUARDIAN');
         if (creatorRole !== 'COORDINATOR') {
           await recordConsent(em, { plan, participant: null, scope: 'PLAN', givenById: this.actor.personId, validUntil: null }, this.deps.clock.now());
         }
+        await em.flush();
+        // Made by the person or guardian: under the unit of the person's municipality, when known.
+        await assignUnitOfMunicipality(em, plan, municipalities, this.actor.personId, this.deps.clock.now());
         return plan;
       });
       return plan ? { __typename: 'CreatePlanSuccess', plan: await this.em.findOneOrFail(Plan, plan.id) } : alreadyExists;
@@ -227,8 +269,11 @@ export class PlanService {
     return guardianIds.includes(this.actor.personId) ? 'GUARDIAN' : 'COORDINATOR';
   }
 
-  private coordinatingUnitOf(): string | null {
-    return this.actor.memberships.find((membership) => membership.organizationKind === 'COORDINATING_UNIT')?.organizationId ?? null;
+  /** The creator's coordinating unit, the one of the owner's municipality when they are staff of several. */
+  private coordinatingUnitOf(ownerMunicipalities: ReadonlyArray<string | null>): string | null {
+    const units = this.actor.memberships.filter((membership) => membership.organizationKind === 'COORDINATING_UNIT');
+    const ofOwner = units.find((membership) => membership.municipality !== null && ownerMunicipalities.includes(membership.municipality));
+    return (ofOwner ?? units[0])?.organizationId ?? null;
   }
 
   async addParticipant(input: {
@@ -242,7 +287,8 @@ export class PlanService {
   }): Promise<AddParticipantResult> {
     const plan = await this.get(input.planId);
     const facts = await this.facts(plan);
-    assertCan(this.actor, 'plan.manageParticipants', facts);
+    // Staff of the unit handling a case that waits for consent may appoint its coordinator, and add nobody else.
+    assertCan(this.actor, input.role === 'COORDINATOR' ? 'plan.appointCoordinator' : 'plan.manageParticipants', facts);
     const byConsenter = can(this.actor, 'consent.give', facts);
     checkConsentOnAdding(input.consent, byConsenter, this.deps.clock.now());
     if (input.role === 'OWNER') throw badInput('A plan has one owner, set when it is created');
@@ -265,6 +311,7 @@ export class PlanService {
         addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
       });
       em.persist(participant);
+      await assignUnitOfCoordinator(em, locked, { role: input.role, organizationId }, this.actor.personId, now);
       await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, now);
       const consent = { byConsenter, givenById: this.actor.personId, consent: input.consent, activeTo: input.activeTo ?? null };
       await recordConsentOnAdding(em, { plan: locked, participant: { id: participant.id, personId: person.id }, ...consent }, now);
@@ -287,11 +334,14 @@ export class PlanService {
     const target = { personId: participant.person.id, role: participant.role };
     assertCan(this.actor, 'participant.remove', { plan: await this.facts(plan), target });
 
-    const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em) => {
+    // Also after the end (docs/consent.md), but only as the policy was asked: a plan that ended
+    // since is refused, and asked again, by the rule for ended plans.
+    const change = async (em: EntityManager) => {
       const row = await em.findOneOrFail(Participant, participant.id);
       row.removedAt = this.deps.clock.now();
       return { participantId: row.id, change: 'REMOVED' as const };
-    });
+    };
+    const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, change, { endedToo: plan.status === 'ENDED' });
     if ('__typename' in outcome) return outcome;
     // Someone who removed themselves can no longer see the plan.
     return { __typename: 'ParticipantRemoved', participantId: participant.id, plan: await this.find(plan.id) };
@@ -314,10 +364,19 @@ export class PlanService {
     const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em, locked) => {
       await this.assertSingleCoordinator(em, locked.id, input.role, participant.id);
       const row = await em.findOneOrFail(Participant, participant.id);
+      const from = row.role;
       const wasCoordinator = row.role === 'COORDINATOR';
       row.role = input.role;
       row.organization = organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null;
+      await assignUnitOfCoordinator(em, locked, { role: input.role, organizationId }, this.actor.personId, this.deps.clock.now());
       if (!wasCoordinator) await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, this.deps.clock.now());
+      // A role decides powers (a GUARDIAN consents and reads the access log): the unit keeps the trail.
+      if (locked.unit) {
+        await recordCaseEvent(em, {
+          unitId: locked.unit.id, kind: 'PARTICIPANT_ROLE_CHANGED', at: this.deps.clock.now(), planId: locked.id, personId: locked.owner.id,
+          actorId: this.actor.personId, detail: { participantId: row.id, personId: person.id, from, to: input.role },
+        });
+      }
       return { participantId: row.id, change: 'ROLE_CHANGED' as const };
     });
     if ('__typename' in outcome) return outcome;
@@ -352,16 +411,18 @@ export class PlanService {
 
   /**
    * Runs a participant change in a transaction that holds the plan's row lock, bumps the plan's
-   * version, and publishes the event once committed.
+   * version, and publishes the event once committed. An ended plan is refused unless `endedToo`
+   * (a removal, asked of the policy about the ended plan).
    */
   private async changePlan<T extends { __typename: string }>(
     planId: string,
     expectedVersion: number | null | undefined,
     change: (em: EntityManager, plan: Plan) => Promise<T | { participantId: string; change: ParticipantChange }>,
+    options: { endedToo?: boolean } = {},
   ): Promise<T | VersionConflict | { participantId: string; change: ParticipantChange }> {
     const outcome = await this.em.transactional(async (em) => {
       const plan = await em.findOneOrFail(Plan, planId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (plan.status === 'ENDED') throw badInput('The plan has ended');
+      if (plan.status === 'ENDED' && !options.endedToo) throw badInput('The plan has ended');
       if (expectedVersion != null && expectedVersion !== plan.version) return versionConflict(plan);
       const result = await change(em, plan);
       if ('__typename' in result) return result;
@@ -386,8 +447,9 @@ export class PlanService {
   private async checkRoleFits(plan: Plan, person: Person, role: ParticipantRole, organizationId: string | null): Promise<string | null> {
     if (!ORGANIZATION_ROLES.includes(role)) {
       if (organizationId) throw badInput(`A ${role.toLowerCase()} does not act for an organization`);
+      // guardianIdsOf counts only guardianships that hold now: not one revoked, run out or yet to begin.
       if (role === 'GUARDIAN' && !(await this.deps.people.guardianIdsOf(plan.owner.id)).includes(person.id)) {
-        throw badInput('Only a recorded guardian of the person can take part as guardian');
+        throw badInput('Only a current recorded guardian of the person can take part as guardian');
       }
       return null;
     }

@@ -1,4 +1,5 @@
 import type { ParticipantRole, PlanStatus } from '../plans/plan.entity.js';
+import { daysAfter } from '../shared/dates.js';
 
 /*
  * What consent does to access (DOMAIN.md, consent): pure rules beside the policy, which plan facts
@@ -23,7 +24,30 @@ export interface ConsentStanding {
   readsContent: boolean;
 }
 
+/** What decides, for a plan that has ended, whether its follow-up window is still open at `now`. */
+export interface AfterEnd {
+  /** When the plan ended (null while it runs). */
+  endedAt: Date | null;
+  /** Calendar days after the end that the window stays open (config `ENDED_PLAN_READ_DAYS`); 0 closes it at the end. */
+  readDays: number;
+  now: Date;
+}
+
 const NO_CONSENTS: PlanConsents = { participating: new Set(), confidential: new Set(), planConsentLapsed: false };
+const NOTHING: ConsentStanding = { takesPart: false, readsContent: false };
+
+/** When an ended plan's follow-up window closes: `readDays` calendar days (Oslo) after the end. */
+export const followUpEndsAt = (endedAt: Date, readDays: number): Date => daysAfter(endedAt, readDays);
+
+/**
+ * When the follow-up window of an ended plan closes, while it is still open: access changes then
+ * by the clock alone (`PlanFacts.accessChangesAt`). Null for a running plan or a closed window.
+ */
+export function followUpClosesAt(storedStatus: PlanStatus, consents: PlanConsents = NO_CONSENTS, afterEnd: AfterEnd | null = null): Date | null {
+  if (storedStatus !== 'ENDED' || !afterEnd?.endedAt || consents.planConsentLapsed) return null;
+  const endsAt = followUpEndsAt(afterEnd.endedAt, afterEnd.readDays);
+  return afterEnd.now < endsAt ? endsAt : null;
+}
 
 /**
  * The plan's status as access sees it: an ACTIVE plan whose consent has run out waits for the
@@ -37,14 +61,18 @@ export function statusUnderConsent(status: PlanStatus, consents: PlanConsents | 
  * What consent lets a participant do. The person and their guardian need no consent of their own.
  * The coordinator handling a REQUESTED plan takes part (without content) while the person decides;
  * everyone else takes part only with a current PARTICIPATE consent, and reads content only with
- * CONFIDENTIAL_INFORMATION as well.
+ * CONFIDENTIAL_INFORMATION as well. Once the plan has ended, everyone else keeps that only during
+ * the follow-up window (`afterEnd`; without it, not at all) and while the person's consent to the
+ * plan stands: then the plan is the person's (and guardians') alone, the record included.
  */
 export function consentStanding(
   participant: { id: string; role: ParticipantRole },
   storedStatus: PlanStatus,
   consents: PlanConsents = NO_CONSENTS,
+  afterEnd: AfterEnd | null = null,
 ): ConsentStanding {
   if (participant.role === 'OWNER' || participant.role === 'GUARDIAN') return { takesPart: true, readsContent: true };
+  if (storedStatus === 'ENDED' && !followUpClosesAt(storedStatus, consents, afterEnd)) return NOTHING;
   const participates = consents.participating.has(participant.id);
   const takesPart = participates || (participant.role === 'COORDINATOR' && storedStatus === 'REQUESTED');
   return { takesPart, readsContent: participates && consents.confidential.has(participant.id) };

@@ -40,6 +40,7 @@ const planA: PlanFacts = {
   planId: 'plan-a',
   ownerId: 'owner',
   status: 'ACTIVE',
+  unitId: 'unit-a',
   participants: [
     { personId: 'owner', role: 'OWNER', readsContent: true },
     { personId: 'guardian', role: 'GUARDIAN', readsContent: true },
@@ -48,6 +49,19 @@ const planA: PlanFacts = {
     { personId: 'coordinator-a', role: 'COORDINATOR', organizationId: 'unit-a', readsContent: true },
   ],
 };
+// Plan A's case as unit A granted it: waiting for consent, the person and their guardian in it, no coordinator yet.
+const pendingA: PlanFacts = {
+  planId: 'plan-a',
+  ownerId: 'owner',
+  status: 'REQUESTED',
+  unitId: 'unit-a',
+  participants: [
+    { personId: 'owner', role: 'OWNER', readsContent: true },
+    { personId: 'guardian', role: 'GUARDIAN', readsContent: true },
+  ],
+};
+// Plan A once it has ended: the person decides alone who keeps seeing it; anyone may leave.
+const planAEnded: PlanFacts = { ...planA, status: 'ENDED' };
 // The other plan exists only to say who (b) are; plan A's facts never list them.
 const planOther: PlanFacts = {
   planId: 'plan-other',
@@ -94,15 +108,27 @@ const table: { [A in Action]: Row<A> } = {
     self: [
       { what: 'a relative withdraws their own access', actor: relative, resource: { plan: planA, consent: { scope: 'PARTICIPATE', personId: 'relative' } }, allowed: true },
       { what: "a relative withdraws the plan's consent in their own name", actor: relative, resource: { plan: planA, consent: { scope: 'PLAN', personId: 'relative' } }, allowed: false },
+      { what: 'a relative withdraws their own access to the ended plan', actor: relative, resource: { plan: planAEnded, consent: { scope: 'PARTICIPATE', personId: 'relative' } }, allowed: true },
+      { what: "a nurse withdraws the person's consent to the ended plan", actor: nurseA, resource: { plan: planAEnded, consent: { scope: 'PLAN', personId: 'owner' } }, allowed: false },
     ],
   },
   'plan.manageParticipants': { resource: planA, allowedFor: coordinatorA, self: [] },
+  // The unit that granted the case appoints its coordinator while it waits for consent.
+  'plan.appointCoordinator': {
+    resource: pendingA,
+    allowedFor: leadA,
+    self: [
+      { what: 'unit staff appoint a coordinator (themselves, maybe) to a case waiting for consent', actor: coordinatorA, resource: pendingA, allowed: true },
+      { what: 'unit staff appoint a coordinator to a running plan they take no part in', actor: leadA, resource: planA, allowed: false },
+    ],
+  },
   'participant.remove': {
     resource: { plan: planA, target: { personId: 'relative', role: 'RELATIVE' } },
     allowedFor: owner,
     self: [
       { what: 'a relative leaves', actor: relative, resource: { plan: planA, target: { personId: 'relative', role: 'RELATIVE' } }, allowed: true },
       { what: 'the person removes themselves', actor: owner, resource: { plan: planA, target: { personId: 'owner', role: 'OWNER' } }, allowed: false },
+      { what: 'a nurse leaves the ended plan', actor: nurseA, resource: { plan: planAEnded, target: { personId: 'nurse-a', role: 'PROVIDER' } }, allowed: true },
     ],
   },
   'participant.changeRole': {
@@ -120,6 +146,26 @@ const table: { [A in Action]: Row<A> } = {
     self: [
       { what: "a relative hands someone's contribution to themselves", actor: relative, resource: { plan: planA, section: 'contributions', grants: {}, entry: entry('relative', true) }, allowed: false },
       { what: 'a relative writes their own contribution', actor: relative, resource: { plan: planA, section: 'contributions', grants: {}, entry: entry('relative') }, allowed: true },
+      { what: 'the coordinator edits the situation the person has not shown them', actor: coordinatorA, resource: { plan: planA, section: 'situation', grants: {}, entry: null }, allowed: false },
+      { what: 'the coordinator edits the situation the person has shown them', actor: coordinatorA, resource: { plan: planA, section: 'situation', grants: {}, entry: null, restrictedReaderIds: new Set(['coordinator-a']) }, allowed: true },
+    ],
+  },
+  // The person chose the nurse to read the restricted part.
+  'plan.readRestricted': {
+    resource: { plan: planA, restrictedReaderIds: new Set(['nurse-a']) },
+    allowedFor: nurseA,
+    self: [
+      { what: 'the coordinator reads the situation nobody chose them for', actor: coordinatorA, resource: { plan: planA, restrictedReaderIds: new Set(['nurse-a']) }, allowed: false },
+      { what: 'the person reads their own situation', actor: owner, resource: { plan: planA, restrictedReaderIds: new Set() }, allowed: true },
+    ],
+  },
+  'plan.manageRestrictedAccess': {
+    resource: { plan: planA, target: { personId: 'nurse-a', role: 'PROVIDER' }, grant: true },
+    allowedFor: guardian,
+    self: [
+      { what: 'the coordinator shows the situation to themselves', actor: coordinatorA, resource: { plan: planA, target: { personId: 'coordinator-a', role: 'COORDINATOR' }, grant: true }, allowed: false },
+      { what: 'the guardian takes the restricted part from themselves', actor: guardian, resource: { plan: planA, target: { personId: 'guardian', role: 'GUARDIAN' }, grant: false }, allowed: false },
+      { what: 'a relative shows the situation to themselves', actor: relative, resource: { plan: planA, target: { personId: 'relative', role: 'RELATIVE' }, grant: true }, allowed: false },
     ],
   },
   'plan.end': { resource: planA, allowedFor: owner, self: [] },
@@ -150,6 +196,17 @@ const table: { [A in Action]: Row<A> } = {
       { what: 'unit staff make themselves guardian', actor: coordinatorA, resource: { guardianId: 'coordinator-a', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
       { what: 'an administrator makes themselves guardian', actor: admin, resource: { guardianId: 'admin', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
       { what: 'unit staff name their own guardian', actor: coordinatorA, resource: { guardianId: 'relative', wardId: 'coordinator-a', wardMunicipalities: ['0301'] }, allowed: false },
+    ],
+  },
+  'guardianship.revoke': {
+    resource: { guardianId: 'guardian', wardId: 'owner', wardMunicipalities: ['0301'] },
+    allowedFor: coordinatorA,
+    self: [
+      { what: 'the guardian gives up their own guardianship', actor: guardian, resource: { guardianId: 'guardian', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
+      { what: 'the ward revokes their guardian', actor: owner, resource: { guardianId: 'guardian', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
+      { what: 'unit staff revoke their own guardianship', actor: coordinatorA, resource: { guardianId: 'coordinator-a', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
+      { what: 'an administrator revokes their own guardianship', actor: admin, resource: { guardianId: 'admin', wardId: 'owner', wardMunicipalities: ['0301'] }, allowed: false },
+      { what: "an administrator revokes someone else's", actor: admin, resource: { guardianId: 'guardian', wardId: 'owner', wardMunicipalities: ['0301', '4601'] }, allowed: true },
     ],
   },
   'person.grantAdmin': {
@@ -244,6 +301,33 @@ describe('policy boundaries: every action', () => {
     expect(can(leadB, 'plan.create', fresh)).toBe(true);
     expect(can(leadB, 'plan.create', { ...fresh, ownerMunicipalities: ['0301', '4601'] })).toBe(false);
     expect(can(coordinatorA, 'plan.create', { ...fresh, ownerMunicipalities: ['0301', null] })).toBe(false);
+  });
+
+  it("the unit handles a case waiting for consent: its metadata and coordinator, never its content or the person's choices", () => {
+    const coordinatorOf = { personId: 'coordinator-a', role: 'COORDINATOR' } as const;
+    const withCoordinator: PlanFacts = { ...pendingA, participants: [...pendingA.participants, { ...coordinatorOf, organizationId: 'unit-a' }] };
+    for (const staff of [leadA, coordinatorA]) {
+      expect(can(staff, 'plan.read', pendingA)).toBe(true);
+      expect(can(staff, 'plan.readContent', pendingA)).toBe(false);
+      expect(can(staff, 'plan.downloadArchive', pendingA)).toBe(false);
+      expect(can(staff, 'plan.readAccessLog', pendingA)).toBe(false);
+      expect(can(staff, 'consent.give', pendingA)).toBe(false);
+      expect(can(staff, 'plan.manageParticipants', pendingA)).toBe(false);
+      expect(can(staff, 'plan.end', pendingA)).toBe(false);
+      expect(can(staff, 'participant.changeRole', { plan: pendingA, target: { personId: 'guardian', role: 'GUARDIAN' }, newRole: 'RELATIVE' })).toBe(false);
+      expect(can(staff, 'plan.editSection', { plan: pendingA, section: 'goals', grants: {}, entry: null })).toBe(false);
+    }
+    // They replace the coordinator, and remove nobody else.
+    expect(can(leadA, 'participant.remove', { plan: withCoordinator, target: coordinatorOf })).toBe(true);
+    expect(can(leadA, 'participant.remove', { plan: withCoordinator, target: { personId: 'guardian', role: 'GUARDIAN' } })).toBe(false);
+    // Once the person consents, the plan is theirs: staff who take no part no longer see it.
+    expect(can(leadA, 'plan.read', { ...pendingA, status: 'ACTIVE' })).toBe(false);
+    expect(can(leadA, 'participant.remove', { plan: { ...withCoordinator, status: 'ACTIVE' }, target: coordinatorOf })).toBe(false);
+    // Another unit, a plan without a unit, a home-care nurse of the same municipality: nothing.
+    expect(can(leadB, 'plan.read', pendingA)).toBe(false);
+    expect(can(leadA, 'plan.read', { ...pendingA, unitId: null })).toBe(false);
+    expect(can(nurseA, 'plan.appointCoordinator', pendingA)).toBe(false);
+    expect(can(relative, 'plan.read', pendingA)).toBe(false);
   });
 
   it('a guardianship needs the one municipality of the ward, or an administrator', () => {

@@ -83,6 +83,19 @@ describe('policy', () => {
   });
 
   it.each([
+    // After the end, who keeps seeing the plan is the person's (or guardian's) call; anyone may leave.
+    ['owner removes a provider', owner, target('provider', 'PROVIDER'), true],
+    ['guardian removes the coordinator', guardian, target('coordinator', 'COORDINATOR'), true],
+    ['a provider leaves', provider, target('provider', 'PROVIDER'), true],
+    ['the coordinator removes a provider', coordinator, target('provider', 'PROVIDER'), false],
+    ['the coordinator removes the guardian', coordinator, target('guardian', 'GUARDIAN'), false],
+    ['the owner removes themselves', owner, target('owner', 'OWNER'), false],
+    ['a stranger removes a relative', stranger, target('relative', 'RELATIVE'), false],
+  ] as const)('participant.remove on an ended plan: %s → %s', (_case, who, whom, allowed) => {
+    expect(can(who, 'participant.remove', { plan: plan('ENDED'), target: whom })).toBe(allowed);
+  });
+
+  it.each([
     ['owner makes a relative a guardian', owner, target('relative', 'RELATIVE'), 'GUARDIAN', true],
     ['coordinator makes a provider coordinator', coordinator, target('provider', 'PROVIDER'), 'COORDINATOR', true],
     ['anyone makes someone owner', owner, target('relative', 'RELATIVE'), 'OWNER', false],
@@ -234,7 +247,10 @@ describe('policy', () => {
     ['coordinator', coordinator, 'ACTIVE', false, false, false],
     ['provider', provider, 'ACTIVE', false, false, false],
     ['stranger', stranger, 'ACTIVE', false, false, false],
-    ['owner of an ended plan', owner, 'ENDED', false, false, false],
+    // Withdrawal works after the end too (docs/consent.md); giving does not.
+    ['owner of an ended plan', owner, 'ENDED', false, true, true],
+    ['relative of an ended plan', relative, 'ENDED', false, true, false],
+    ['provider of an ended plan', provider, 'ENDED', false, false, false],
   ] as const)('consent.give / consent.withdraw: %s', (_who, who, status, give, withdrawRelative, withdrawPlan) => {
     expect(can(who, 'consent.give', plan(status))).toBe(give);
     expect(can(who, 'consent.withdraw', { plan: plan(status), consent: { scope: 'PARTICIPATE', personId: 'relative' } })).toBe(withdrawRelative);

@@ -1,6 +1,6 @@
 import { forbidden } from '../errors/error-codes.js';
 import type { ParticipantRole, PlanKind, PlanStatus } from '../plans/plan.entity.js';
-import type { SectionKey } from '../documents/document.template.js';
+import { SECTIONS, type SectionKey } from '../documents/document.template.js';
 import { effectiveAccess, type SectionGrantAccess } from '../documents/section-rights.js';
 import type { Actor } from './actor.js';
 
@@ -22,6 +22,18 @@ export interface PlanFacts {
    * `readsContent`: consent lets them see confidential information (the content); absent means no.
    */
   participants: ReadonlyArray<{ personId: string; role: ParticipantRole; organizationId?: string | null; readsContent?: boolean }>;
+  /**
+   * When these facts stop holding by the clock alone (a consent's `validUntil`, a participation's
+   * end); null when nothing ends by date. Doors that keep facts (the live document, subscriptions)
+   * re-check at this instant, so access ends when it says (docs/consent.md).
+   */
+  accessChangesAt?: Date | null;
+  /**
+   * The coordinating unit that oversees the plan (`plan.unit`). While the plan waits for the
+   * person's consent, its staff handle the case: they see its metadata and appoint its coordinator,
+   * never its content (docs/requests-and-complaints.md). @default null
+   */
+  unitId?: string | null;
 }
 
 /** A request for a plan or a coordinator, or a complaint, as the policy sees it (src/requests, src/complaints). */
@@ -35,7 +47,7 @@ export interface IntakeCaseFacts {
   guardianIdsOfPerson: readonly string[];
 }
 
-/** A guardianship about to be recorded, as the policy sees it (src/people/). */
+/** A guardianship about to be recorded or revoked, as the policy sees it (src/people/). */
 export interface GuardianshipFacts {
   guardianId: string;
   wardId: string;
@@ -62,6 +74,13 @@ export interface ParticipantFacts {
   role: ParticipantRole;
 }
 
+/** A plan's facts with the participants the person chose to read its restricted part (src/documents/restricted-readers.ts). */
+export interface RestrictedFacts {
+  plan: PlanFacts;
+  /** Person ids of participants granted the restricted part and not revoked. */
+  restrictedReaderIds: ReadonlySet<string>;
+}
+
 /** Each action and the resource it is asked about. */
 export interface ResourceByAction {
   /**
@@ -76,10 +95,12 @@ export interface ResourceByAction {
   'plan.readContent': PlanFacts;
   /** Give consent (to the plan, or for a participant): the person or their guardian. */
   'consent.give': PlanFacts;
-  /** Withdraw a consent: the person or their guardian, or a participant their own access. */
+  /** Withdraw a consent: the person or their guardian, or a participant their own access; also after the plan has ended. */
   'consent.withdraw': { plan: PlanFacts; consent: { scope: 'PLAN' | 'PARTICIPATE' | 'CONFIDENTIAL_INFORMATION'; personId: string } };
   /** Invite participants and change roles (owner and coordinator decide who takes part). */
   'plan.manageParticipants': PlanFacts;
+  /** Add the plan's coordinator: whoever manages participants, or staff of the unit handling a plan that waits for consent. */
+  'plan.appointCoordinator': PlanFacts;
   'participant.remove': { plan: PlanFacts; target: ParticipantFacts };
   'participant.changeRole': { plan: PlanFacts; target: ParticipantFacts; newRole: ParticipantRole };
   /**
@@ -91,14 +112,28 @@ export interface ResourceByAction {
     section: SectionKey;
     grants: Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>;
     entry: EntryFacts | null;
+    /** Who the person chose to read the restricted part; a restricted section also needs `plan.readRestricted`. @default none */
+    restrictedReaderIds?: ReadonlySet<string>;
   };
+  /**
+   * Read the plan's restricted part (the person's situation, docs/document-model.md): the person and
+   * their guardians, and the participants they chose (`restrictedReaderIds`); always on top of
+   * `plan.readContent`.
+   */
+  'plan.readRestricted': RestrictedFacts;
+  /** Choose who reads the restricted part: the person or their guardian, for anyone else taking part (`grant` false: take it back). */
+  'plan.manageRestrictedAccess': { plan: PlanFacts; target: ParticipantFacts; grant: boolean };
   /** End the plan (the need has ended, or the person wishes it): the person, their guardian or the coordinator. */
   'plan.end': PlanFacts;
   /** Save the document as a named version. */
   'plan.createVersion': PlanFacts;
   /** Make an interim archive record of the plan while it runs: the person, their guardian or the coordinator. */
   'plan.archive': PlanFacts;
-  /** Download the plan's archive records: those who may read its content, also after it has ended. */
+  /**
+   * Download the plan's archive records: those who may read its content. After the plan has ended
+   * that is the person and their guardians, and others with current consent only during the
+   * follow-up window (`consentStanding` in src/policy/consent-rules.ts builds the facts so).
+   */
   'plan.downloadArchive': PlanFacts;
   /** See who read or wrote the plan's content (Normen factsheets 14-15): the person and their guardian. */
   'plan.readAccessLog': PlanFacts;
@@ -113,6 +148,12 @@ export interface ResourceByAction {
    * or staff of the coordinating unit of the ward's municipality; never someone it concerns.
    */
   'guardianship.record': GuardianshipFacts;
+  /**
+   * Record that a guardianship no longer holds: whoever may record it. Not the guardian giving it
+   * up: a guardian is released outside Samplan (by the county governor, or as parental
+   * responsibility ends), and the unit records that; they may leave a plan meanwhile.
+   */
+  'guardianship.revoke': GuardianshipFacts;
   'person.grantAdmin': null;
   /** See or mark read a notification: only the person it is for. */
   'notification.read': { recipientId: string };
@@ -156,6 +197,14 @@ const canReadContent = (actor: Actor, plan: PlanFacts) => {
   return plan.status !== 'REQUESTED' || CONSENTERS.includes(participant.role);
 };
 
+/** The person and their guardians always read the restricted part; anyone else only when the person chose them. */
+const canReadRestricted = (actor: Actor, { plan, restrictedReaderIds }: RestrictedFacts) => {
+  const role = roleIn(actor, plan);
+  if (role === null || !canReadContent(actor, plan)) return false;
+  return CONSENTERS.includes(role) || restrictedReaderIds.has(actor.personId);
+};
+const NO_READERS: ReadonlySet<string> = new Set();
+
 const canManageParticipants = (actor: Actor, plan: PlanFacts) => {
   const role = roleIn(actor, plan);
   return plan.status !== 'ENDED' && role !== null && PARTICIPANT_MANAGERS.includes(role);
@@ -163,6 +212,15 @@ const canManageParticipants = (actor: Actor, plan: PlanFacts) => {
 
 const isStaffOf = (actor: Actor, organizationId: string) =>
   actor.memberships.some((membership) => membership.organizationId === organizationId);
+
+/**
+ * Staff of the coordinating unit overseeing a plan that waits for the person's consent (REQUESTED,
+ * also again after that consent lapsed): the unit handles the case it granted or opened, so it sees
+ * the plan's metadata and appoints its coordinator, though nobody of the unit takes part yet.
+ * Never content: `canReadContent` asks for a participant.
+ */
+const handlesPendingCase = (actor: Actor, plan: PlanFacts) =>
+  plan.status === 'REQUESTED' && plan.unitId != null && isStaffOf(actor, plan.unitId);
 
 const canSeeIntakeCase = (actor: Actor, facts: IntakeCaseFacts) =>
   actor.personId === facts.personId ||
@@ -176,6 +234,20 @@ const concerns = (actor: Actor, facts: IntakeCaseFacts) =>
 
 type Rule<A extends Action> = (actor: Actor, resource: ResourceByAction[A]) => boolean;
 
+const mayRecordOrRevokeGuardianship = (actor: Actor, { guardianId, wardId, wardMunicipalities }: GuardianshipFacts) => {
+  // Nobody records or revokes a guardianship that concerns themselves, not even an administrator.
+  if (actor.personId === guardianId || actor.personId === wardId) return false;
+  if (actor.isAdmin) return true;
+  // Unit staff act for the ward's one known municipality; with none on record, several, or a
+  // unit outside any municipality, only an administrator can tell, so only one may record.
+  const municipalities = [...new Set(wardMunicipalities)];
+  const [municipality] = municipalities;
+  if (municipalities.length !== 1 || !municipality) return false;
+  return actor.memberships.some(
+    (membership) => membership.organizationKind === 'COORDINATING_UNIT' && membership.municipality === municipality,
+  );
+};
+
 const rules: { [A in Action]: Rule<A> } = {
   'plan.create': (actor, { ownerId, guardianIdsOfOwner, ownerMunicipalities }) =>
     actor.personId === ownerId ||
@@ -187,7 +259,7 @@ const rules: { [A in Action]: Rule<A> } = {
         membership.municipality !== null &&
         ownerMunicipalities.every((municipality) => municipality === membership.municipality),
     ),
-  'plan.read': (actor, plan) => roleIn(actor, plan) !== null,
+  'plan.read': (actor, plan) => roleIn(actor, plan) !== null || handlesPendingCase(actor, plan),
   'plan.readContent': canReadContent,
   'consent.give': (actor, plan) => {
     const role = roleIn(actor, plan);
@@ -195,29 +267,47 @@ const rules: { [A in Action]: Rule<A> } = {
   },
   'consent.withdraw': (actor, { plan, consent }) => {
     const role = roleIn(actor, plan);
-    if (plan.status === 'ENDED' || role === null) return false;
+    // Also after the end: consent can be withdrawn at any time (DOMAIN.md rule 2), and a former
+    // participant's access to the ended plan ends with it.
+    if (role === null) return false;
     // Anyone may withdraw their own access; the person's consent to the plan is theirs (or their guardian's) alone.
     return CONSENTERS.includes(role) || (consent.scope !== 'PLAN' && consent.personId === actor.personId);
   },
   'plan.manageParticipants': canManageParticipants,
-  'participant.remove': (actor, { plan, target }) =>
-    target.role !== 'OWNER' &&
-    plan.status !== 'ENDED' &&
-    // Anyone may leave a plan; managers may remove others.
-    ((target.personId === actor.personId && roleIn(actor, plan) !== null) || canManageParticipants(actor, plan)),
+  'plan.appointCoordinator': (actor, plan) => canManageParticipants(actor, plan) || handlesPendingCase(actor, plan),
+  'participant.remove': (actor, { plan, target }) => {
+    const role = roleIn(actor, plan);
+    if (target.role === 'OWNER') return false;
+    // Anyone may leave a plan, also one that has ended.
+    if (target.personId === actor.personId) return role !== null;
+    // Once it has ended nobody manages the work any more: who keeps seeing it is the person's (or guardian's) call alone.
+    if (plan.status === 'ENDED') return role !== null && CONSENTERS.includes(role);
+    // Managers may remove others; the unit handling a pending case replaces its coordinator.
+    return canManageParticipants(actor, plan) || (target.role === 'COORDINATOR' && handlesPendingCase(actor, plan));
+  },
   'participant.changeRole': (actor, { plan, target, newRole }) =>
     // Nobody gives themselves a role: the other managers of the plan do.
     target.personId !== actor.personId && target.role !== 'OWNER' && newRole !== 'OWNER' && canManageParticipants(actor, plan),
-  'plan.editSection': (actor, { plan, section, grants, entry }) => {
+  'plan.editSection': (actor, { plan, section, grants, entry, restrictedReaderIds }) => {
     const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
     // A coordinator-only case has no plan document: the person declined a plan.
     if (!participant || plan.status === 'ENDED' || plan.kind === 'COORDINATOR_ONLY' || !canReadContent(actor, plan)) return false;
+    // Nobody edits what they may not read: section rights apply within the person's choice.
+    if (SECTIONS[section].restricted && !canReadRestricted(actor, { plan, restrictedReaderIds: restrictedReaderIds ?? NO_READERS })) return false;
     const access = effectiveAccess(participant.role, section, grants);
     if (access === 'ALL') return true;
     // Entry-level rights never let someone hand an entry to themselves.
     if (access === 'NONE' || !entry || entry.changesOwner) return false;
     if (access === 'OWN') return entry.ownerPersonId === actor.personId;
     return Boolean(participant.organizationId) && entry.organizationId === participant.organizationId;
+  },
+  'plan.readRestricted': canReadRestricted,
+  'plan.manageRestrictedAccess': (actor, { plan, target, grant }) => {
+    const role = roleIn(actor, plan);
+    // The person and their guardians read it always: nobody grants or takes it from them, themselves included.
+    if (role === null || !CONSENTERS.includes(role) || CONSENTERS.includes(target.role)) return false;
+    // Taking access back works on an ended plan too; widening it does not.
+    return !grant || plan.status !== 'ENDED';
   },
   'plan.end': canManageParticipants,
   'plan.createVersion': (actor, plan) => plan.status !== 'ENDED' && roleIn(actor, plan) !== null,
@@ -243,19 +333,8 @@ const rules: { [A in Action]: Rule<A> } = {
   'organization.manageMembers': (actor, { organizationId }) =>
     actor.isAdmin ||
     actor.memberships.some((membership) => membership.organizationId === organizationId && membership.role === 'UNIT_LEAD'),
-  'guardianship.record': (actor, { guardianId, wardId, wardMunicipalities }) => {
-    // Nobody records a guardianship that concerns themselves, not even an administrator.
-    if (actor.personId === guardianId || actor.personId === wardId) return false;
-    if (actor.isAdmin) return true;
-    // Unit staff act for the ward's one known municipality; with none on record, several, or a
-    // unit outside any municipality, only an administrator can tell, so only one may record.
-    const municipalities = [...new Set(wardMunicipalities)];
-    const [municipality] = municipalities;
-    if (municipalities.length !== 1 || !municipality) return false;
-    return actor.memberships.some(
-      (membership) => membership.organizationKind === 'COORDINATING_UNIT' && membership.municipality === municipality,
-    );
-  },
+  'guardianship.record': mayRecordOrRevokeGuardianship,
+  'guardianship.revoke': mayRecordOrRevokeGuardianship,
   'person.grantAdmin': (actor) => actor.isAdmin,
   'notification.read': (actor, { recipientId }) => actor.personId === recipientId,
   'request.submit': (actor, { personId, source, guardianIdsOfPerson, hasPowerOfAttorney }) => {
@@ -276,7 +355,7 @@ const rules: { [A in Action]: Rule<A> } = {
     newStatus === 'WITHDRAWN' ? actor.personId === complaint.submittedById : isStaffOf(actor, complaint.unitId) && !concerns(actor, complaint),
 };
 
-/** Whether the actor may record some guardianship at all (the `viewerCanRecordGuardianship` hint); each one is still asked. */
+/** Whether the actor may record (or revoke) some guardianship at all (the `viewerCanRecordGuardianship` hint); each one is still asked. */
 export function mayRecordGuardianships(actor: Actor): boolean {
   return (
     actor.isAdmin ||

@@ -7,7 +7,9 @@ import { notifyUnitStaff, recordRequestEvent } from './request.notices.js';
  * The one-month decision deadline of a request (`decision:<requestId>`, set on receipt, resolved
  * by a decision or a withdrawal). When it passes undecided, the unit owes the person a written
  * interim notice: the unit's case feed hears INTERIM_NOTICE_DUE and each staff member is notified.
- * Recording the notice moves the deadline to the date it promised; past that, another is owed.
+ * Recording the notice moves the deadline to the end of the date it promised (whether that date
+ * falls before or after the month is up): the person was told to expect a decision by then, so
+ * when it passes undecided another notice is owed, raised the same way.
  */
 export function registerRequestDeadlines(scheduler: DeadlineScheduler, logger: Logger): void {
   scheduler.handle('DECISION', {
@@ -17,11 +19,14 @@ export function registerRequestDeadlines(scheduler: DeadlineScheduler, logger: L
     onDue: async (em, deadline, { now }) => {
       if (!deadline.requestId) return;
       const request = await em.findOne(ServiceRequest, deadline.requestId);
-      // Decided or withdrawn: nothing is owed. A notice sent ahead of time covers the month, until
-      // the date it promised (recording it moved this deadline there) passes undecided too.
+      // Decided or withdrawn: nothing is owed.
       if (!request || request.status !== 'RECEIVED') return;
-      if (request.interimNoticeSentAt && deadline.dueAt.getTime() <= request.decisionDueAt.getTime()) return;
-      await recordRequestEvent(em, request, 'INTERIM_NOTICE_DUE', now, null, { dueAt: deadline.dueAt.toISOString() });
+      const promised = request.interimNoticeSentAt ? request.interimNoticeExpectedDate : null;
+      await recordRequestEvent(em, request, 'INTERIM_NOTICE_DUE', now, null, {
+        dueAt: deadline.dueAt.toISOString(),
+        // Set when the date a previous notice promised is what has passed.
+        expectedDecisionDate: promised,
+      });
       await notifyUnitStaff(em, request, 'INTERIM_NOTICE', `interim-notice-due:${request.id}:${deadline.dueAt.toISOString()}`, now);
     },
   });

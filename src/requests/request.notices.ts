@@ -47,3 +47,23 @@ export async function notifyUnitStaff(em: EntityManager, request: ServiceRequest
   const recipientIds = await staffIdsOf(em, request.unit.id);
   await notifyAbout(em, { recipientIds, kind, link: requestLink(request.id), occasion }, now);
 }
+
+/**
+ * The written interim notice reaching those it is for (fvl § 11 a): the person, their guardians,
+ * and whoever asked on their behalf. The notification says only that a notice is waiting; the
+ * reason and the expected date are read on the request after signing in. Each notice is its own
+ * occasion, so a second notice (a new date) is announced again.
+ */
+export async function notifyOfInterimNotice(
+  em: EntityManager,
+  request: ServiceRequest,
+  input: { guardianIds: readonly string[]; sentAt: Date; recordedById: string },
+): Promise<void> {
+  await notifyAbout(em, {
+    recipientIds: [request.person.id, ...input.guardianIds, request.submittedBy.id],
+    kind: 'INTERIM_NOTICE_SENT',
+    link: requestLink(request.id),
+    occasion: `interim-notice-sent:${request.id}:${input.sentAt.toISOString()}`,
+    exceptId: input.recordedById,
+  }, input.sentAt);
+}

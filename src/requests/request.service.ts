@@ -13,7 +13,7 @@ import { addCalendarMonth, ageAt, daysBefore, endOfPlanDate, parseCalendarDate, 
 import { parseId } from '../shared/ids.js';
 import { coordinatingUnitIdOf } from './intake.queries.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
-import { notifyAbout, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
+import { notifyAbout, notifyOfInterimNotice, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
 
 export interface RequestDeps {
   clock: Clock;
@@ -168,7 +168,8 @@ export class RequestService {
   /** Grants (opening the plan, waiting for consent) or refuses (with a reason) a received request. */
   async decide(input: { requestId: string; decision: 'GRANTED' | 'REFUSED'; reason?: string | null; title?: string | null }): Promise<DecideRequestResult> {
     const request = await this.get(input.requestId);
-    assertCan(this.actor, 'request.decide', await this.facts(request));
+    const facts = await this.facts(request);
+    assertCan(this.actor, 'request.decide', facts);
     const reason = text(input.reason, 'reason', 4000, input.decision === 'REFUSED');
     const title = text(input.title, 'title', 200, false);
     const now = this.deps.clock.now();
@@ -184,6 +185,9 @@ export class RequestService {
             title: title ?? locked.title ?? DEFAULT_TITLES[kind],
             kind,
             addedById: this.actor.personId,
+            // Whoever consents for the person takes part in the case from the start: a parent who
+            // asked for a child coordinator consents, and invites, for the child.
+            guardianIds: facts.guardianIdsOfPerson,
             now,
           });
           if (!plan) return null;
@@ -195,7 +199,7 @@ export class RequestService {
         await resolveDeadline(em, decisionKey(locked.id), now);
         await recordRequestEvent(em, locked, 'REQUEST_DECIDED', now, this.actor.personId, { status: input.decision });
         await notifyAbout(em, {
-          recipientIds: [locked.person.id, locked.submittedBy.id],
+          recipientIds: [locked.person.id, locked.submittedBy.id, ...facts.guardianIdsOfPerson],
           kind: 'REQUEST_DECIDED',
           link: requestLink(locked.id),
           occasion: `request-decided:${locked.id}`,
@@ -215,7 +219,8 @@ export class RequestService {
   /** Records that the written interim notice (why it takes longer, and when to expect a decision) was sent. */
   async recordInterimNotice(input: { requestId: string; reason: string; expectedDecisionDate: string }): Promise<ServiceRequest> {
     const request = await this.get(input.requestId);
-    assertCan(this.actor, 'request.decide', await this.facts(request));
+    const facts = await this.facts(request);
+    assertCan(this.actor, 'request.decide', facts);
     const reason = text(input.reason, 'reason', 4000, true);
     const expected = parseCalendarDate(input.expectedDecisionDate, 'expectedDecisionDate');
     const now = this.deps.clock.now();
@@ -237,6 +242,8 @@ export class RequestService {
         warnAt: null,
       }, now);
       await recordRequestEvent(em, locked, 'INTERIM_NOTICE_SENT', now, this.actor.personId, { expectedDecisionDate: expected });
+      // The notice is written to the person: it reaches them (and who acts for them) in their inbox.
+      await notifyOfInterimNotice(em, locked, { guardianIds: facts.guardianIdsOfPerson, sentAt: now, recordedById: this.actor.personId });
     });
     this.em.clear();
     return this.em.findOneOrFail(ServiceRequest, request.id);

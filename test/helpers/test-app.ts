@@ -18,7 +18,10 @@ export interface TestApp {
   url: string;
   /** ws://… URL of the GraphQL endpoint. */
   wsUrl: string;
+  /** The owner's URL: migrations run as it. The app itself serves as a role that cannot erase the access log. */
   databaseUrl: string;
+  /** Runs SQL as the database's owner (what the app's own connection may not: DDL, the access log's rows). */
+  asOwner<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
    * Stops the app cleanly and starts a new one on the same database (new port, new development
    * signing key: mint tokens again afterwards).
@@ -69,6 +72,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     url: app.url,
     wsUrl: `${app.url.replace(/^http/, 'ws')}/graphql`,
     databaseUrl: database.url,
+    async asOwner<T>(sql: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    },
     async restart() {
       await app.dispose();
       app = await createApp(config, options);

@@ -16,6 +16,7 @@ import type { Complaint as ComplaintModel } from '../../complaints/complaint.ent
 import type { CaseModel as CaseModelModel } from '../../casework/caseload.js';
 import type { UnitDashboardModel as UnitDashboardModelModel } from '../../casework/casework.service.js';
 import type { CaseEvent as CaseEventModel } from '../../casework/case-event.js';
+import type { IncompleteMeasureModel as IncompleteMeasureModelModel } from '../../casework/measure-gaps.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -50,6 +51,15 @@ export type AccessDoor =
   | 'GRAPHQL'
   | 'LIVE';
 
+/** Where a plan's access-log chain first breaks (docs/access-log.md). */
+export type AccessLogBreak =
+  /** Entries are gone: a gap in the sequence, or cut from the end. */
+  | 'ENTRIES_MISSING'
+  /** An entry's content or link no longer matches its hash: changed, or put in outside the log. */
+  | 'ENTRY_CHANGED'
+  /** The recorded end of the chain disagrees with its last entry. */
+  | 'HEAD_MISMATCH';
+
 export type AccessLogConnection = {
   __typename?: 'AccessLogConnection';
   edges: Array<AccessLogEdge>;
@@ -72,11 +82,23 @@ export type AccessLogEntry = {
   /** Who read or wrote. */
   person: Person;
   /**
-   * What was read or written, never the content itself: `sections`, `section:<key>`, `documentSeq`,
-   * `history`, `versions`, `version:<id>`, `document` (a live connection was sent the document),
+   * What was read or written, never the content itself: `sections`, `section:<key>`, `history`,
+   * `versions`, `version:<id>`, `evaluations`, `document` (a live connection was sent the document),
    * or an archive file.
    */
   what: Scalars['String']['output'];
+};
+
+/** The result of checking a plan's access log against its hash chain. */
+export type AccessLogIntegrity = {
+  __typename?: 'AccessLogIntegrity';
+  /** How many entries were checked. */
+  checkedEntries: Scalars['Int']['output'];
+  /** The sequence number (1 for the plan's first entry) where the chain first breaks; null when intact. */
+  firstBrokenAt?: Maybe<Scalars['Int']['output']>;
+  /** True when every entry is there, unchanged and in its place. */
+  intact: Scalars['Boolean']['output'];
+  problem?: Maybe<AccessLogBreak>;
 };
 
 export type AddMembershipInput = {
@@ -154,6 +176,8 @@ export type Case = {
   coordinator?: Maybe<Person>;
   /** The plan's id, or the request's while there is no plan. */
   id: Scalars['ID']['output'];
+  /** Running measures of the plan without a responsible unit or an evaluate-by date (0 for a request, or an ended plan). */
+  incompleteMeasures: Scalars['Int']['output'];
   /** The earliest open deadline of the case. */
   nextDeadline?: Maybe<CaseDeadline>;
   openedAt: Scalars['DateTime']['output'];
@@ -208,10 +232,20 @@ export type CaseEventKind =
   | 'EVALUATION_DUE'
   | 'EVALUATION_OVERDUE'
   | 'EVALUATION_RECORDED'
+  /** A guardianship of the person ran out by its date. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A guardianship of the person was recorded (detail: guardianshipId, guardianId, basis, validFrom, validUntil). */
+  | 'GUARDIANSHIP_RECORDED'
+  /** A guardianship of the person was revoked. */
+  | 'GUARDIANSHIP_REVOKED'
   | 'INTERIM_NOTICE_DUE'
   | 'INTERIM_NOTICE_SENT'
+  /** Someone's role in a plan the unit oversees changed (detail: participantId, personId, from, to). */
+  | 'PARTICIPANT_ROLE_CHANGED'
   | 'PLAN_ARCHIVED'
   | 'PLAN_ENDED'
+  /** A plan that had no coordinating unit came under this one: detail.by is MUNICIPALITY (the person's) or COORDINATOR (the unit its coordinator acts for). */
+  | 'PLAN_UNIT_ASSIGNED'
   | 'REQUEST_DECIDED'
   | 'REQUEST_RECEIVED'
   | 'REQUEST_WITHDRAWN'
@@ -381,8 +415,10 @@ export type DashboardCounts = {
   __typename?: 'DashboardCounts';
   /** Consents that run out within `withinDays` (or have run out without being handled). */
   consentsExpiring: Scalars['Int']['output'];
-  /** Open requests not decided within a month and without an interim notice recorded as sent. */
+  /** Open requests owing the person an interim notice: not decided within a month and no notice sent, or the date the last notice promised has passed. */
   interimNoticesDue: Scalars['Int']['output'];
+  /** Running measures (not DONE or STOPPED) without a responsible unit or an evaluate-by date, in plans that have not ended. */
+  measuresIncomplete: Scalars['Int']['output'];
   /** Measures whose evaluate-by date has passed. */
   measuresPastEvaluation: Scalars['Int']['output'];
   /** The earliest decision deadline among open requests. */
@@ -397,6 +433,8 @@ export type DashboardCounts = {
 export type DeadlineKind =
   | 'CONSENT_EXPIRY'
   | 'DECISION'
+  /** A guardianship's validUntil. */
+  | 'GUARDIANSHIP_END'
   | 'INTERIM_NOTICE'
   | 'MEASURE_EVALUATION'
   | 'REVISION';
@@ -450,6 +488,12 @@ export type FileComplaintInput = {
   /** The refused request, for REFUSAL. */
   requestId?: InputMaybe<Scalars['ID']['input']>;
   text: Scalars['String']['input'];
+  /**
+   * The coordinating unit to receive it, only for a plan that has no coordinating unit yet (then
+   * required: the unit of the person's municipality, from `organizations`). A request's or plan's own
+   * unit otherwise receives it; naming another is BAD_USER_INPUT.
+   */
+  unitId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type GiveConsentInput = {
@@ -462,15 +506,30 @@ export type GiveConsentInput = {
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
-/** A legal representative of a person, recorded by an administrator or the coordinating unit of the ward's municipality. */
+/**
+ * A legal representative of a person, recorded by an administrator or the coordinating unit of the
+ * ward's municipality. Its powers hold while it is `current`: from `validFrom`, until `validUntil`,
+ * unless revoked (docs/guardianship.md).
+ */
 export type Guardianship = {
   __typename?: 'Guardianship';
   basis: GuardianshipBasis;
   /** Where the basis can be checked (case number, decision, document seen). */
   basisReference: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Whether it holds now: begun, not run out, not revoked. */
+  current: Scalars['Boolean']['output'];
   guardian: Person;
   id: Scalars['ID']['output'];
+  /** Why it was revoked (1 to 500 characters); null unless it was. */
+  revocationReason?: Maybe<Scalars['String']['output']>;
+  /** When it was revoked; null unless it was. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Person>;
+  /** When it takes effect. */
+  validFrom: Scalars['DateTime']['output'];
+  /** When it ends by itself (a child turns 18, an appointment's term); null for no end on record. */
+  validUntil?: Maybe<Scalars['DateTime']['output']>;
   ward: Person;
 };
 
@@ -483,6 +542,19 @@ export type GuardianshipBasis =
   /** Parental responsibility for a child (foreldreansvar). */
   | 'PARENT';
 
+/** A running measure that lacks a responsible unit or an evaluate-by date. Case metadata only: which entry, what it lacks; never its content. */
+export type IncompleteMeasure = {
+  __typename?: 'IncompleteMeasure';
+  /** The measure's entry id in the plan document. */
+  measureId: Scalars['ID']['output'];
+  missing: Array<MeasureGap>;
+  /** Whose plan it is. */
+  person: Person;
+  planId: Scalars['ID']['output'];
+  /** When Samplan first saw it lacking something (and has seen it lacking something since). */
+  since: Scalars['DateTime']['output'];
+};
+
 /** The written notice a person is owed when their request is not decided within one month. */
 export type InterimNotice = {
   __typename?: 'InterimNotice';
@@ -492,6 +564,13 @@ export type InterimNotice = {
   recordedBy: Person;
   sentAt: Scalars['DateTime']['output'];
 };
+
+/** What rule 9 asks every measure to carry, and a measure may lack while it is being written. */
+export type MeasureGap =
+  /** No evaluateBy date. */
+  | 'EVALUATE_BY'
+  /** No organizationId, or one naming no organisation in Samplan. */
+  | 'RESPONSIBLE_UNIT';
 
 export type Membership = {
   __typename?: 'Membership';
@@ -529,6 +608,8 @@ export type Mutation = {
   giveConsent: ConsentGiven;
   /** Make someone an administrator. Administrators only. */
   grantAdministrator: Person;
+  /** Lets one participant read the plan's restricted part (the person or their guardian; not for the person or a guardian, who always do). */
+  grantRestrictedAccess: Participant;
   /** Marks one of your notifications read (again is harmless). Someone else's id is NOT_FOUND. */
   markNotificationRead: Notification;
   /** Allowed to those who may edit the evaluations section (by default the coordinator). */
@@ -536,7 +617,8 @@ export type Mutation = {
   /**
    * Record a legal representative: an administrator, or staff of the coordinating unit of the
    * ward's municipality; never the guardian or the ward themselves (docs/guardianship.md). The ward
-   * and their existing guardians are notified (GUARDIANSHIP_RECORDED).
+   * and their existing guardians are notified (GUARDIANSHIP_RECORDED). Recording one that is already
+   * recorded and not revoked returns it unchanged (revoke it first to record another period).
    */
   recordGuardianship: Guardianship;
   /** Record that the written interim notice was sent. Staff of the unit, while the request waits. */
@@ -546,6 +628,15 @@ export type Mutation = {
   removePlanEntry: PlanContentChanged;
   /** Makes the document's content equal to a version's again, as a new change by you. */
   restoreVersion: VersionRestored;
+  /**
+   * Record that a guardianship no longer holds, at once, with the reason (1 to 500 characters). The
+   * same people may revoke as may record; never the guardian or the ward themselves (a guardian is
+   * released outside Samplan, and may leave a plan with removeParticipant). The ward, the guardian
+   * and the ward's other guardians are notified (GUARDIANSHIP_REVOKED); the guardian's powers end at once.
+   */
+  revokeGuardianship: Guardianship;
+  /** Takes the restricted part back from one participant; their open restricted connections close at once (4403). Also on an ended plan. */
+  revokeRestrictedAccess: Participant;
   /** Grants or revokes one participant's edit right on a section (the person, their guardian or the coordinator). */
   setSectionRight: Participant;
   /** Ask the coordinating unit of a municipality for a plan and/or a coordinator. */
@@ -625,6 +716,11 @@ export type MutationGrantAdministratorArgs = {
 };
 
 
+export type MutationGrantRestrictedAccessArgs = {
+  participantId: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkNotificationReadArgs = {
   id: Scalars['ID']['input'];
 };
@@ -662,6 +758,17 @@ export type MutationRemovePlanEntryArgs = {
 
 export type MutationRestoreVersionArgs = {
   input: RestoreVersionInput;
+};
+
+
+export type MutationRevokeGuardianshipArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeRestrictedAccessArgs = {
+  participantId: Scalars['ID']['input'];
 };
 
 
@@ -735,9 +842,16 @@ export type NotificationKind =
   | 'COMPLAINT_STATUS'
   | 'CONSENT_EXPIRING'
   | 'EVALUATION_DUE'
+  /** A guardianship of yours (as guardian or ward, or of someone you are guardian of) ran out by its date. */
+  | 'GUARDIANSHIP_ENDED'
   /** A guardian has been recorded for you, or for someone you are guardian of. */
   | 'GUARDIANSHIP_RECORDED'
+  /** A guardianship of yours (as guardian or ward, or of someone you are guardian of) was revoked. */
+  | 'GUARDIANSHIP_REVOKED'
+  /** To the unit's staff: a request has passed its decision deadline (or the date an interim notice promised) undecided, and a notice is owed. */
   | 'INTERIM_NOTICE'
+  /** To the person, their guardians and whoever asked for them: the unit has sent an interim notice (why the decision takes longer, and when to expect it). */
+  | 'INTERIM_NOTICE_SENT'
   /** You have been invited to take part in a plan. */
   | 'PLAN_INVITATION'
   | 'REQUEST_DECIDED'
@@ -785,6 +899,12 @@ export type Participant = {
   /** Waits for the person's consent before taking part (added by someone other than the person or guardian). */
   pendingConsent: Scalars['Boolean']['output'];
   person: Person;
+  /**
+   * The person's choice: whether this participant reads (and, within their section rights, edits)
+   * the plan's restricted part. Always true for the person and their guardians; reading it also
+   * needs consent to confidential information.
+   */
+  readsRestricted: Scalars['Boolean']['output'];
   role: ParticipantRole;
   sectionRights: Array<ParticipantSectionRight>;
   viewerCanChangeRole: Scalars['Boolean']['output'];
@@ -802,6 +922,8 @@ export type ParticipantChange =
   | 'CONSENT_EXPIRED'
   | 'CONSENT_GIVEN'
   | 'CONSENT_WITHDRAWN'
+  /** The guardianship behind the participant's powers was recorded, revoked or ran out: access is re-checked. */
+  | 'GUARDIANSHIP_CHANGED'
   | 'REMOVED'
   | 'ROLE_CHANGED';
 
@@ -888,6 +1010,11 @@ export type Plan = {
    * `first`: 1 to 100, default 50.
    */
   accessLog: AccessLogConnection;
+  /**
+   * Checks the plan's access log against its hash chain: whether any entry was removed or changed
+   * since it was written. The same people as `accessLog` may ask (FORBIDDEN for everyone else).
+   */
+  accessLogIntegrity: AccessLogIntegrity;
   /** Archive records, newest first; empty for those who may not download them. */
   archiveRecords: Array<ArchiveRecord>;
   /** When the FINAL archive record was made. */
@@ -895,7 +1022,7 @@ export type Plan = {
   /** Every consent of the plan, newest first. Participants only. */
   consents: Array<Consent>;
   createdAt: Scalars['DateTime']['output'];
-  /** Sequence number of the document's last committed change (0 for an empty document). */
+  /** Sequence number of the main document's last committed change (0 for an empty document). */
   documentSeq: Scalars['Int']['output'];
   endReason?: Maybe<Scalars['String']['output']>;
   /** When the plan ended; its document is read-only from then on. */
@@ -903,14 +1030,18 @@ export type Plan = {
   endedBy?: Maybe<Person>;
   /** Recorded evaluations, newest first (plan content: needs consent to see it). */
   evaluations: Array<Evaluation>;
-  /** Who changed what, newest first, per section, person and minute; kept forever. */
+  /** Who changed what, newest first, per section, person and minute; kept forever. Restricted sections only for those who read them (FORBIDDEN to ask for one otherwise). */
   history: PlanChangeConnection;
   id: Scalars['ID']['output'];
   kind: PlanKind;
   owner: Person;
   /** Participants with access now. */
   participants: Array<Participant>;
+  /** Sequence number of the restricted document's last committed change; null unless the viewer reads the restricted part. Carries no content, so it is not logged. */
+  restrictedDocumentSeq?: Maybe<Scalars['Int']['output']>;
+  /** One section; a restricted one is FORBIDDEN to those the person has not chosen. */
   section: PlanSection;
+  /** Every section the viewer reads: restricted sections are left out for those the person has not chosen. */
   sections: Array<PlanSection>;
   status: PlanStatus;
   title: Scalars['String']['output'];
@@ -920,6 +1051,8 @@ export type Plan = {
   /** Saved versions of the document, newest first. */
   versions: Array<PlanVersion>;
   viewerCanManageParticipants: Scalars['Boolean']['output'];
+  /** Whether the viewer reads the plan's restricted part (and may open `/collab/<planId>/restricted`). */
+  viewerReadsRestricted: Scalars['Boolean']['output'];
   /** Your role in this plan. */
   viewerRole?: Maybe<ParticipantRole>;
 };
@@ -980,14 +1113,16 @@ export type PlanChangeEdge = {
   node: PlanChange;
 };
 
-/** Sections of a plan changed: coalesced, so a burst of typing is one event. */
+/** Sections of a plan changed: coalesced, so a burst of typing is one event (one per document). */
 export type PlanChangedEvent = {
   __typename?: 'PlanChangedEvent';
   at: Scalars['DateTime']['output'];
   by: Array<Person>;
   planId: Scalars['ID']['output'];
+  /** The changes are in the plan's restricted document; such events go only to those who read it. */
+  restricted: Scalars['Boolean']['output'];
   sections: Array<SectionKey>;
-  /** The last committed sequence number covered by this event. */
+  /** The last committed sequence number (of the document that changed) covered by this event. */
   seq: Scalars['Int']['output'];
 };
 
@@ -1040,6 +1175,8 @@ export type PlanSection = {
   kind: SectionKind;
   /** Who changed the section last, and when (to the minute it was recorded in). */
   lastChange?: Maybe<SectionChange>;
+  /** Kept in the plan's restricted document (`/collab/<planId>/restricted`), which only those the person chose read. */
+  restricted: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
 };
 
@@ -1051,7 +1188,7 @@ export type PlanStatus =
 export type PlanVersion = {
   __typename?: 'PlanVersion';
   author: Person;
-  /** Every section's content in this version, keyed by section. */
+  /** Every section's content in this version that the viewer reads, keyed by section (restricted sections only for those the person chose). */
   content: Scalars['JSON']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
@@ -1162,6 +1299,10 @@ export type RecordGuardianshipInput = {
   /** 1 to 500 characters: where the basis can be checked (case number, decision, document seen). */
   basisReference: Scalars['String']['input'];
   guardian: PersonRefInput;
+  /** When it takes effect: from 1900, at most a year ahead. Default: now. */
+  validFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** When it ends by itself, if it does: after validFrom and in the future, at most 100 years ahead. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
   ward: PersonRefInput;
 };
 
@@ -1236,7 +1377,11 @@ export type SectionChange = {
   by: Person;
 };
 
-/** The sections of a plan document, named as the document's root types. */
+/**
+ * The sections of a plan, named as the documents' root types. `situation` is kept in the plan's
+ * restricted document (docs/document-model.md): only the person, their guardians and the
+ * participants the person chose read it.
+ */
 export type SectionKey =
   | 'contributions'
   | 'cooperation'
@@ -1339,6 +1484,8 @@ export type UnitDashboard = {
   cases: CaseConnection;
   /** Counts; `withinDays` (default 30) sets how far ahead revisions and consents count as coming up. */
   counts: DashboardCounts;
+  /** Running measures in the unit's plans that lack a responsible unit or an evaluate-by date, longest-standing first (`first` 1 to 200, default 50). */
+  incompleteMeasures: Array<IncompleteMeasure>;
   /** The unit's latest case events, newest first. */
   recentEvents: Array<CaseEventItem>;
   unit: Organization;
@@ -1354,6 +1501,11 @@ export type UnitDashboardCasesArgs = {
 
 export type UnitDashboardCountsArgs = {
   withinDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type UnitDashboardIncompleteMeasuresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1399,7 +1551,7 @@ export type VersionRestored = {
 /** The signed-in person, with what they may do outside any one plan. */
 export type Viewer = {
   __typename?: 'Viewer';
-  /** Guardianships where you are the guardian or the ward, oldest first (the GUARDIANSHIP_RECORDED notification links here). */
+  /** Guardianships where you are the guardian or the ward, oldest first, revoked and ended ones too (the GUARDIANSHIP_ notifications link here). */
   guardianships: Array<Guardianship>;
   /** Health personnel register number, when the token carried one. */
   hprNumber?: Maybe<Scalars['String']['output']>;
@@ -1520,9 +1672,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 export type ResolversTypes = {
   AccessAction: AccessAction;
   AccessDoor: AccessDoor;
+  AccessLogBreak: AccessLogBreak;
   AccessLogConnection: ResolverTypeWrapper<Omit<AccessLogConnection, 'edges'> & { edges: Array<ResolversTypes['AccessLogEdge']> }>;
   AccessLogEdge: ResolverTypeWrapper<Omit<AccessLogEdge, 'node'> & { node: ResolversTypes['AccessLogEntry'] }>;
   AccessLogEntry: ResolverTypeWrapper<Omit<AccessLogEntry, 'person'> & { person: ResolversTypes['Person'] }>;
+  AccessLogIntegrity: ResolverTypeWrapper<AccessLogIntegrity>;
   AddMembershipInput: AddMembershipInput;
   AddParticipantInput: AddParticipantInput;
   AddParticipantResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddParticipantResult']>;
@@ -1569,10 +1723,12 @@ export type ResolversTypes = {
   Guardianship: ResolverTypeWrapper<GuardianshipModel>;
   GuardianshipBasis: GuardianshipBasis;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IncompleteMeasure: ResolverTypeWrapper<IncompleteMeasureModelModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InterimNotice: ResolverTypeWrapper<Omit<InterimNotice, 'recordedBy'> & { recordedBy: ResolversTypes['Person'] }>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
+  MeasureGap: MeasureGap;
   Membership: ResolverTypeWrapper<MembershipModel>;
   MembershipRole: MembershipRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1648,6 +1804,7 @@ export type ResolversParentTypes = {
   AccessLogConnection: Omit<AccessLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AccessLogEdge']> };
   AccessLogEdge: Omit<AccessLogEdge, 'node'> & { node: ResolversParentTypes['AccessLogEntry'] };
   AccessLogEntry: Omit<AccessLogEntry, 'person'> & { person: ResolversParentTypes['Person'] };
+  AccessLogIntegrity: AccessLogIntegrity;
   AddMembershipInput: AddMembershipInput;
   AddParticipantInput: AddParticipantInput;
   AddParticipantResult: ResolversUnionTypes<ResolversParentTypes>['AddParticipantResult'];
@@ -1685,6 +1842,7 @@ export type ResolversParentTypes = {
   GiveConsentInput: GiveConsentInput;
   Guardianship: GuardianshipModel;
   ID: Scalars['ID']['output'];
+  IncompleteMeasure: IncompleteMeasureModelModel;
   Int: Scalars['Int']['output'];
   InterimNotice: Omit<InterimNotice, 'recordedBy'> & { recordedBy: ResolversParentTypes['Person'] };
   JSON: Scalars['JSON']['output'];
@@ -1760,6 +1918,13 @@ export type AccessLogEntryResolvers<ContextType = GraphQLContext, ParentType ext
   what?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type AccessLogIntegrityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AccessLogIntegrity'] = ResolversParentTypes['AccessLogIntegrity']> = {
+  checkedEntries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstBrokenAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  intact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['AccessLogBreak']>, ParentType, ContextType>;
+};
+
 export type AddParticipantResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddParticipantResult'] = ResolversParentTypes['AddParticipantResult']> = {
   __resolveType: TypeResolveFn<'AlreadyParticipant' | 'ParticipantAdded' | 'VersionConflict', ParentType, ContextType>;
 };
@@ -1788,6 +1953,7 @@ export type ArchiveUrlsResolvers<ContextType = GraphQLContext, ParentType extend
 export type CaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Case'] = ResolversParentTypes['Case']> = {
   coordinator?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  incompleteMeasures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nextDeadline?: Resolver<Maybe<ResolversTypes['CaseDeadline']>, ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -1891,6 +2057,7 @@ export type CreatePlanSuccessResolvers<ContextType = GraphQLContext, ParentType 
 export type DashboardCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DashboardCounts'] = ResolversParentTypes['DashboardCounts']> = {
   consentsExpiring?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   interimNoticesDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  measuresIncomplete?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   measuresPastEvaluation?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nextDecisionDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   openComplaints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1926,9 +2093,23 @@ export type GuardianshipResolvers<ContextType = GraphQLContext, ParentType exten
   basis?: Resolver<ResolversTypes['GuardianshipBasis'], ParentType, ContextType>;
   basisReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   guardian?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  revocationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  validFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   ward?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+};
+
+export type IncompleteMeasureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IncompleteMeasure'] = ResolversParentTypes['IncompleteMeasure']> = {
+  measureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  missing?: Resolver<Array<ResolversTypes['MeasureGap']>, ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  planId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type InterimNoticeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InterimNotice'] = ResolversParentTypes['InterimNotice']> = {
@@ -1967,6 +2148,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   fileComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationFileComplaintArgs, 'input'>>;
   giveConsent?: Resolver<ResolversTypes['ConsentGiven'], ParentType, ContextType, RequireFields<MutationGiveConsentArgs, 'input'>>;
   grantAdministrator?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationGrantAdministratorArgs, 'personId'>>;
+  grantRestrictedAccess?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationGrantRestrictedAccessArgs, 'participantId'>>;
   markNotificationRead?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationMarkNotificationReadArgs, 'id'>>;
   recordEvaluation?: Resolver<ResolversTypes['Evaluation'], ParentType, ContextType, RequireFields<MutationRecordEvaluationArgs, 'input'>>;
   recordGuardianship?: Resolver<ResolversTypes['Guardianship'], ParentType, ContextType, RequireFields<MutationRecordGuardianshipArgs, 'input'>>;
@@ -1975,6 +2157,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removeParticipant?: Resolver<ResolversTypes['RemoveParticipantResult'], ParentType, ContextType, RequireFields<MutationRemoveParticipantArgs, 'input'>>;
   removePlanEntry?: Resolver<ResolversTypes['PlanContentChanged'], ParentType, ContextType, RequireFields<MutationRemovePlanEntryArgs, 'input'>>;
   restoreVersion?: Resolver<ResolversTypes['VersionRestored'], ParentType, ContextType, RequireFields<MutationRestoreVersionArgs, 'input'>>;
+  revokeGuardianship?: Resolver<ResolversTypes['Guardianship'], ParentType, ContextType, RequireFields<MutationRevokeGuardianshipArgs, 'id' | 'reason'>>;
+  revokeRestrictedAccess?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationRevokeRestrictedAccessArgs, 'participantId'>>;
   setSectionRight?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationSetSectionRightArgs, 'input'>>;
   submitRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSubmitRequestArgs, 'input'>>;
   updateComplaintStatus?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationUpdateComplaintStatusArgs, 'input'>>;
@@ -2025,6 +2209,7 @@ export type ParticipantResolvers<ContextType = GraphQLContext, ParentType extend
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   pendingConsent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  readsRestricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ParticipantRole'], ParentType, ContextType>;
   sectionRights?: Resolver<Array<ResolversTypes['ParticipantSectionRight']>, ParentType, ContextType>;
   viewerCanChangeRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2071,6 +2256,7 @@ export type PersonResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   accessLog?: Resolver<ResolversTypes['AccessLogConnection'], ParentType, ContextType, Partial<PlanAccessLogArgs>>;
+  accessLogIntegrity?: Resolver<ResolversTypes['AccessLogIntegrity'], ParentType, ContextType>;
   archiveRecords?: Resolver<Array<ResolversTypes['ArchiveRecord']>, ParentType, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
@@ -2085,6 +2271,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   kind?: Resolver<ResolversTypes['PlanKind'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   participants?: Resolver<Array<ResolversTypes['Participant']>, ParentType, ContextType>;
+  restrictedDocumentSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   section?: Resolver<ResolversTypes['PlanSection'], ParentType, ContextType, RequireFields<PlanSectionArgs, 'key'>>;
   sections?: Resolver<Array<ResolversTypes['PlanSection']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PlanStatus'], ParentType, ContextType>;
@@ -2093,6 +2280,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['PlanVersion']>, ParentType, ContextType>;
   viewerCanManageParticipants?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerReadsRestricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['ParticipantRole']>, ParentType, ContextType>;
 };
 
@@ -2125,6 +2313,7 @@ export type PlanChangedEventResolvers<ContextType = GraphQLContext, ParentType e
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   by?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
   planId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sections?: Resolver<Array<ResolversTypes['SectionKey']>, ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -2159,6 +2348,7 @@ export type PlanSectionResolvers<ContextType = GraphQLContext, ParentType extend
   key?: Resolver<ResolversTypes['SectionKey'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SectionKind'], ParentType, ContextType>;
   lastChange?: Resolver<Maybe<ResolversTypes['SectionChange']>, ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -2234,6 +2424,7 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 export type UnitDashboardResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnitDashboard'] = ResolversParentTypes['UnitDashboard']> = {
   cases?: Resolver<ResolversTypes['CaseConnection'], ParentType, ContextType, Partial<UnitDashboardCasesArgs>>;
   counts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<UnitDashboardCountsArgs>>;
+  incompleteMeasures?: Resolver<Array<ResolversTypes['IncompleteMeasure']>, ParentType, ContextType, Partial<UnitDashboardIncompleteMeasuresArgs>>;
   recentEvents?: Resolver<Array<ResolversTypes['CaseEventItem']>, ParentType, ContextType, Partial<UnitDashboardRecentEventsArgs>>;
   unit?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
@@ -2269,6 +2460,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AccessLogConnection?: AccessLogConnectionResolvers<ContextType>;
   AccessLogEdge?: AccessLogEdgeResolvers<ContextType>;
   AccessLogEntry?: AccessLogEntryResolvers<ContextType>;
+  AccessLogIntegrity?: AccessLogIntegrityResolvers<ContextType>;
   AddParticipantResult?: AddParticipantResultResolvers<ContextType>;
   AlreadyParticipant?: AlreadyParticipantResolvers<ContextType>;
   ArchiveRecord?: ArchiveRecordResolvers<ContextType>;
@@ -2292,6 +2484,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EndPlanResult?: EndPlanResultResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
   Guardianship?: GuardianshipResolvers<ContextType>;
+  IncompleteMeasure?: IncompleteMeasureResolvers<ContextType>;
   InterimNotice?: InterimNoticeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;

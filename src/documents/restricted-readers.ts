@@ -1,0 +1,42 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Person } from '../people/person.entity.js';
+import { Participant, Plan } from '../plans/plan.entity.js';
+import { RestrictedReader } from './document.entity.js';
+
+/**
+ * Whom the person (or their guardian) chose to read the plan's restricted part: the
+ * `restricted_reader` table, owned by this module. Other modules ask through the policy's
+ * `plan.readRestricted` with the ids this returns.
+ */
+
+/** Person ids of the plan's participants (not removed) holding a current grant. */
+export async function loadRestrictedReaderIds(em: EntityManager, planId: string): Promise<Set<string>> {
+  const rows = await em.execute<Array<{ person_id: string }>>(
+    `select pa.person_id from restricted_reader r join participant pa on pa.id = r.participant_id
+     where r.plan_id = ? and r.revoked_at is null and pa.removed_at is null`,
+    [planId],
+  );
+  return new Set(rows.map((row) => row.person_id));
+}
+
+/** Records a grant unless one is current; false when it already was. */
+export async function grantRestricted(em: EntityManager, participant: Participant, grantedById: string, at: Date): Promise<boolean> {
+  const current = await em.findOne(RestrictedReader, { participant: participant.id, revokedAt: null });
+  if (current) return false;
+  await em.persist(new RestrictedReader({
+    plan: em.getReference(Plan, participant.plan.id, { wrapped: true }),
+    participant: em.getReference(Participant, participant.id, { wrapped: true }),
+    grantedBy: em.getReference(Person, grantedById, { wrapped: true }),
+    grantedAt: at,
+  })).flush();
+  return true;
+}
+
+/** Ends the participant's current grant; false when there was none. */
+export async function revokeRestricted(em: EntityManager, participantId: string, revokedById: string, at: Date): Promise<boolean> {
+  const revoked = await em.nativeUpdate(RestrictedReader, { participant: participantId, revokedAt: null }, {
+    revokedAt: at,
+    revokedBy: em.getReference(Person, revokedById, { wrapped: true }),
+  });
+  return revoked > 0;
+}
