@@ -15,7 +15,8 @@ export class Migration20261205000600GuardiansInOpenCases extends Migration {
     const currentGuardians = `select g."ward_id", g."guardian_id" from "guardianship" g
       where g."valid_from" <= now() and (g."valid_until" is null or g."valid_until" > now()) and g."revoked_at" is null
         and g."guardian_id" <> g."ward_id"`;
-    this.addSql(`with "cases" as (${openedBySomeoneElse}), "guardians" as (${currentGuardians}),
+    // Whole milliseconds, as the app stores times: a JavaScript clock compares with them exactly.
+    this.addSql(`with "at" as (select date_trunc('milliseconds', now()) as "now"), "cases" as (${openedBySomeoneElse}), "guardians" as (${currentGuardians}),
       "promoted" as (
         update "participant" p set "role" = 'GUARDIAN', "active_to" = null
         from "cases" c join "guardians" g on g."ward_id" = c."owner_id"
@@ -23,8 +24,8 @@ export class Migration20261205000600GuardiansInOpenCases extends Migration {
         returning p."plan_id"),
       "added" as (
         insert into "participant" ("id", "plan_id", "person_id", "role", "active_from", "created_at")
-        select gen_random_uuid(), c."plan_id", g."guardian_id", 'GUARDIAN', now(), now()
-        from "cases" c join "guardians" g on g."ward_id" = c."owner_id"
+        select gen_random_uuid(), c."plan_id", g."guardian_id", 'GUARDIAN', "at"."now", "at"."now"
+        from "cases" c join "guardians" g on g."ward_id" = c."owner_id", "at"
         where not exists (select 1 from "participant" p where p."plan_id" = c."plan_id" and p."person_id" = g."guardian_id" and p."removed_at" is null)
         returning "plan_id")
       -- Who takes part changed: the plan's optimistic lock moves on, as for any participant change.

@@ -12,6 +12,7 @@ import { Migration20261205000400PlanUnit } from './Migration20261205000400PlanUn
 import { Migration20261205000300RestrictedDocument } from './Migration20261205000300RestrictedDocument.js';
 import { Migration20261205000500Deadlines } from './Migration20261205000500Deadlines.js';
 import { Migration20261205000600GuardiansInOpenCases } from './Migration20261205000600GuardiansInOpenCases.js';
+import { Migration20261205000700AccessLogHardening } from './Migration20261205000700AccessLogHardening.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261205000400PlanUnit', class: Migration20261205000400PlanUnit },
   { name: 'Migration20261205000500Deadlines', class: Migration20261205000500Deadlines },
   { name: 'Migration20261205000600GuardiansInOpenCases', class: Migration20261205000600GuardiansInOpenCases },
+  { name: 'Migration20261205000700AccessLogHardening', class: Migration20261205000700AccessLogHardening },
 ];

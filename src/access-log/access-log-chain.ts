@@ -36,7 +36,8 @@ interface ChainSummary {
 /**
  * Checks one plan's hash chain in one pass of the database over its entries. The hash is
  * recomputed by `access_log_hash`, the function the insert trigger uses
- * (migrations/Migration20261205000200AccessLogChain.ts), so there is one definition of it.
+ * (migrations/Migration20261205000200AccessLogChain.ts), so there is one definition of it. Names
+ * carry their schema: a temporary table on the connection cannot stand in for the log.
  */
 export async function checkAccessLogChain(em: EntityManager, planId: string): Promise<AccessLogIntegrity> {
   const [summary] = await em.execute<ChainSummary[]>(
@@ -44,8 +45,8 @@ export async function checkAccessLogChain(em: EntityManager, planId: string): Pr
        select seq, hash,
          coalesce(lag(seq) over w, 0) as before,
          prev_hash = coalesce(lag(hash) over w, decode(repeat('00', 32), 'hex'))
-           and hash = access_log_hash(id, plan_id, seq, person_id, at, action, what, door, prev_hash) as linked
-       from access_log where plan_id = ?
+           and hash = public.access_log_hash(id, plan_id, seq, person_id, at, action, what, door, prev_hash) as linked
+       from public.access_log where plan_id = ?
        window w as (order by seq, id))
      select
        (select count(*) from chain) as entries,
@@ -54,7 +55,7 @@ export async function checkAccessLogChain(em: EntityManager, planId: string): Pr
        (select min(before + 1) from chain where seq > before + 1) as first_missing,
        (select min(seq) from chain where not linked or seq <= before) as first_changed,
        head.seq as head_seq, head.hash as head_hash
-     from (select 1) as one left join access_log_head as head on head.plan_id = ?`,
+     from (select 1) as one left join public.access_log_head as head on head.plan_id = ?`,
     [planId, planId],
   );
   const entries = Number(summary!.entries);
@@ -87,7 +88,7 @@ export async function checkAccessLogChain(em: EntityManager, planId: string): Pr
 /** Every plan that has an access log, in a stable order, for checking them all. */
 export async function plansWithAccessLog(em: EntityManager): Promise<string[]> {
   const rows = await em.execute<Array<{ plan_id: string }>>(
-    'select plan_id from access_log_head union select distinct plan_id from access_log order by plan_id',
+    'select plan_id from public.access_log_head union select distinct plan_id from public.access_log order by plan_id',
   );
   return rows.map((row) => row.plan_id);
 }

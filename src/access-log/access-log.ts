@@ -24,11 +24,18 @@ export async function recordAccess(em: EntityManager, entries: AccessEntry | rea
   if (statement) await em.execute(statement.sql, statement.params);
 }
 
-/** The insert `recordAccess` runs, for a caller that folds it into a statement of its own; null for no rows. */
-export function accessLogInsert(rows: readonly AccessEntry[]): { sql: string; params: unknown[] } | null {
-  if (!rows.length) return null;
+/**
+ * The insert `recordAccess` runs, for a caller that folds it into a statement of its own; null for
+ * no rows. Rows go in by plan (each plan's in the order given): the chain trigger locks each
+ * plan's head as it reaches its first row, so two statements naming the same plans in different
+ * orders would deadlock. A transaction should log with one such statement. The table is named
+ * with its schema so that a temporary table of the same name cannot take the rows.
+ */
+export function accessLogInsert(entries: readonly AccessEntry[]): { sql: string; params: unknown[] } | null {
+  if (!entries.length) return null;
+  const rows = [...entries].sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
   return {
-    sql: `insert into "access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    sql: `insert into public."access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
     params: rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
   };
 }

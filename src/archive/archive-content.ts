@@ -196,8 +196,10 @@ export async function collectArchiveContent(
 export function withoutRestricted(record: ArchiveContent): ArchiveContent {
   const leftOut = record.sections.filter((section) => SECTIONS[section.key]?.restricted);
   if (!leftOut.length) return record;
+  // How far the restricted document has been edited is left out too, as GraphQL's `restrictedDocumentSeq` is.
+  const { restrictedDocumentSeq: _notShown, ...shown } = record;
   return {
-    ...record,
+    ...shown,
     sections: record.sections.filter((section) => !SECTIONS[section.key]?.restricted),
     restrictedSectionsLeftOut: leftOut.map(({ key, title }) => ({ key, title })),
   };

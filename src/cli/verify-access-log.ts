@@ -9,7 +9,7 @@ const PROGRESS_EVERY_MS = 1000;
  * `npm run verify-access-log [planId …]`: checks every plan's access log (or the plans named)
  * against its hash chain. One line per plan on stdout, `OK` with the chain's head (keep these
  * lines outside the database: a head that later goes back or changes shows a rewritten chain) or
- * `BROKEN` with the first broken link; progress on stderr; exits 1 when any chain is broken.
+ * `BROKEN` with the first broken link; progress and logs on stderr; exits 1 when any chain is broken.
  */
 runCli(() =>
   withDatabase(async (orm) => {
@@ -18,6 +18,7 @@ runCli(() =>
     const notIds = named.filter((id) => !parseIdOrNull(id));
     if (notIds.length) throw new Error(`Not plan ids: ${notIds.join(', ')}`);
     const planIds = named.length ? named : await plansWithAccessLog(em);
+    process.stderr.write(`Checking ${planIds.length} plan(s)…\n`);
     let broken = 0;
     let lastProgress = Date.now();
     for (const [index, planId] of planIds.entries()) {

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { parseConfig, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { openOrm, type MikroORM } from '../db/orm.js';
@@ -9,7 +10,8 @@ import { createLogger, type Logger } from '../logging/logger.js';
  */
 export async function withDatabase(task: (orm: MikroORM, logger: Logger, config: Config) => Promise<void>): Promise<void> {
   const config = parseConfig();
-  const logger = createLogger(config);
+  // stdout is the command's own output (verify-access-log's lines, to keep elsewhere): logs go to stderr.
+  const logger = createLogger(config, pino.destination(2));
   const embedded =
     config.database.kind === 'embedded'
       ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger })

@@ -58,7 +58,9 @@ export async function participantIdsTakingPart(em: EntityManager, personId: stri
        or (p."role" = 'GUARDIAN' and exists (select 1 from "guardianship" g
              where g."ward_id" = pl."owner_id" and g."guardian_id" = p."person_id" and ${CURRENT_GUARDIANSHIP_SQL}))
        or (p."role" = 'COORDINATOR' and pl."status" = 'REQUESTED')
-       or (exists (select 1 from "consent" c where c."participant_id" = p."id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL})
+       -- A guardian stands by the guardianship alone: a PARTICIPATE consent kept from when they
+       -- took part as a relative must not list the plan once the guardianship has ended.
+       or (p."role" <> 'GUARDIAN' and exists (select 1 from "consent" c where c."participant_id" = p."id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL})
            and ${FOLLOW_UP_OPEN_SQL}))`,
     [personId, now, now, now, now, now, endedPlanReadDays, now, now, now],
   );

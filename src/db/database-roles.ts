@@ -19,6 +19,8 @@ export interface ServingLogin {
 
 /** PostgreSQL's answer when a login is refused: no such role, or a wrong password. */
 const LOGIN_REFUSED = new Set(['28000', '28P01']);
+/** The owner may not create or alter roles (no CREATEROLE). */
+const INSUFFICIENT_PRIVILEGE = '42501';
 /** Two servers making or changing the role at once (roles are shared by every database of a server). */
 const ROLE_RACE = new Set(['42710', '23505', 'XX000']);
 
@@ -49,7 +51,14 @@ export async function servingLogin(
     client.query(`${verb} role ${client.escapeIdentifier(derivedRole)} with login password ${client.escapeLiteral(scramVerifier(password))}`));
   let refused: Error | null = null;
   for (const statement of statements) {
-    await asOwner(ownerUrl, statement);
+    await asOwner(ownerUrl, statement).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+      throw new Error(
+        `DATABASE_URL's role ${decodeURIComponent(new URL(ownerUrl).username)} may not create the serving role ${derivedRole} or set its password: it lacks CREATEROLE. ` +
+          `Grant it CREATEROLE, or make a serving role and set DATABASE_APP_URL (docs/deployment.md, "Database roles").`,
+        { cause: error },
+      );
+    });
     refused = await loginRefused(login.url);
     if (!refused) {
       logger.info({ event: 'database.serving_role_ready', role: derivedRole });
@@ -81,14 +90,37 @@ export async function grantServingRole(owner: pg.Client, role: string): Promise<
   );
 }
 
-/** Refuses to serve as a role that could erase or change the access log (a superuser, its owner). */
-export async function assertServingRoleCannotErase(login: ServingLogin): Promise<void> {
-  const client = new pg.Client({ connectionString: login.url });
-  await client.connect();
-  try {
+/**
+ * Refuses to serve as a role that could erase or change the access log (a superuser, its owner,
+ * src/access-log/access-log.roles.ts says which else), or on another database than the one the
+ * owner migrated and guards.
+ */
+export async function assertServingRoleCannotErase(login: ServingLogin, ownerUrl: string): Promise<void> {
+  const identity = (client: pg.Client) => client.query<DatabaseIdentity>(DATABASE_IDENTITY_SQL).then(({ rows }) => rows[0]!);
+  const owner = await withClient(ownerUrl, identity);
+  await withClient(login.url, async (client) => {
+    const serving = await identity(client);
+    if (serving.database !== owner.database || serving.cluster !== owner.cluster) {
+      throw new Error(`DATABASE_APP_URL must name the same database as DATABASE_URL: it names ${serving.database}, DATABASE_URL ${owner.database}${serving.cluster === owner.cluster ? '' : ' on another server'}.`);
+    }
     const { rows } = await client.query<ServingRoleCheck>(SERVING_ROLE_CHECK_SQL);
     const why = rows[0] ? whyRoleCouldErase(rows[0]) : `${login.role} was not found`;
     if (why) throw new Error(`The server may not serve as a database role that can erase the access log: ${why}. Serve as a role without it (docs/deployment.md, "Database roles").`);
+  });
+}
+
+/** Which database a connection is on: its name, and the PostgreSQL cluster's identifier. */
+const DATABASE_IDENTITY_SQL = 'select current_database() as database, system_identifier::text as cluster from pg_control_system()';
+interface DatabaseIdentity {
+  database: string;
+  cluster: string;
+}
+
+async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await task(client);
   } finally {
     await client.end();
   }

@@ -9,8 +9,9 @@ import { migrate, type MikroORM } from './orm.js';
  * Returns where to connect to serve, and the migrations applied.
  */
 export async function prepareDatabase(owner: MikroORM, database: Config['database'], logger: Logger): Promise<ServingLogin & { applied: string[] }> {
-  const login = await servingLogin(owner.config.get('clientUrl')!, database.kind === 'external' ? database.appUrl : undefined, logger);
+  const ownerUrl = owner.config.get('clientUrl')!;
+  const login = await servingLogin(ownerUrl, database.kind === 'external' ? database.appUrl : undefined, logger);
   const applied = await migrate(owner, logger, { servingRole: login.role });
-  await assertServingRoleCannotErase(login);
+  await assertServingRoleCannotErase(login, ownerUrl);
   return { ...login, applied };
 }

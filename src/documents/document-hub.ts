@@ -14,7 +14,7 @@ import { isSectionKey, type DocumentPart, type SectionKey } from './document.tem
 import { DocumentStore, type LoggedUpdate } from './document.store.js';
 import type { DocumentPeer } from './document-peer.js';
 import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
-import { clearingUpdate, holdsRestrictedContent, movedContentUpdate } from './restricted-move.js';
+import { clearingUpdate, holdsRestrictedContent, isMoveOutOfMain, movedContentUpdate } from './restricted-move.js';
 import { loadRestrictedReaderIds } from './restricted-readers.js';
 import type { SectionGrantAccess } from './section-rights.js';
 import { saveVersion } from './version.store.js';
@@ -114,13 +114,19 @@ export class DocumentHub {
    * restricted part.
    */
   async attach(planId: string, peer: DocumentPeer, part: DocumentPart = 'main'): Promise<LiveDocument> {
-    const access = await this.access(planId);
-    if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
-    if (!can(peer.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
-    if (part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) throw forbidden('The person has not given you access to the restricted part of this plan');
+    assertAdmitted(peer, await this.access(planId), part);
     const document = await this.#openPart(planId, part);
     if (document.idleTimer) clearTimeout(document.idleTimer);
     document.peers.add(peer);
+    // The facts may have changed while the document loaded, and a re-check that ran meanwhile did
+    // not see this peer (the restricted document opens after the main one): ask again now that it
+    // is in, so any refresh from here on finds it.
+    try {
+      assertAdmitted(peer, await this.access(planId), part);
+    } catch (error) {
+      this.detach(document, peer);
+      throw error;
+    }
     // With other servers, this copy may lag (a message still on its way, or lost): a client coming
     // over from another server must not hand us their commits as its own edits.
     if (this.deps.replication) await document.catchUp().catch((error: unknown) => this.#evict(document, error));
@@ -131,12 +137,19 @@ export class DocumentHub {
   receiveCommitted(id: DocumentId, change: LoggedUpdate): void {
     const loaded = this.#documents.get(id);
     if (loaded) {
-      void loaded.then((document) => document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error)), () => undefined);
+      // The facts may be reloading after an event heard just before this change (a revocation on
+      // the other server): whoever lost access is closed before it is applied and sent on. Changes
+      // applied out of order are put right by the document (a gap is read from the log).
+      void Promise.all([loaded, this.access(parseDocumentId(id).planId)]).then(([document, access]) => {
+        this.#recheckPeers(document, access);
+        return document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error));
+      }, () => undefined);
       return;
     }
     // Not loaded here: nothing to apply, but subscriptions on this server still hear of the change.
     const { seq, authorId, sections, at } = change;
-    this.deps.events.publish('documentChanged', { ...parseDocumentId(id), seq, authorId, sections, at });
+    const { planId, part } = parseDocumentId(id);
+    if (!isMoveOutOfMain(part, sections)) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at });
   }
 
   /** Presence another server's connections set on document `id`. */
@@ -148,6 +161,10 @@ export class DocumentHub {
 
   /** Brings every loaded copy up to the log (after the link to other servers was down). */
   async resyncAll(): Promise<void> {
+    // Events the link lost (a revocation, a removal, a consent withdrawn) are in the database too:
+    // every loaded plan's facts are read again, and its peers re-checked, before catching up.
+    const planIds = new Set([...this.#documents.keys()].map((id) => parseDocumentId(id).planId));
+    await Promise.all([...planIds].map((planId) => this.#refreshAccess(planId)));
     const documents = await Promise.allSettled(this.#documents.values());
     await Promise.all(
       documents.map((result) => result.status === 'fulfilled' && !result.value.closed && result.value.catchUp().catch((error: unknown) => this.#evict(result.value, error))),
@@ -298,7 +315,10 @@ export class DocumentHub {
         throw error;
       }
     }
-    return part === 'main' ? main : this.#open(documentId(planId, 'restricted'));
+    if (part === 'main') return main;
+    // Opened only to see whether a move is due: it unloads like any document nobody uses.
+    this.#scheduleUnload(main);
+    return this.#open(documentId(planId, 'restricted'));
   }
 
   /** Durable in the restricted document first, then deleted from the main one: a crash between the two repeats the (idempotent) move. */
@@ -478,4 +498,14 @@ export class DocumentHub {
       this.detach(document, peer);
     }
   }
+}
+
+/**
+ * Refused (NOT_FOUND) unless the peer may read the plan, and (FORBIDDEN) unless they may read its
+ * content, or for the restricted document its restricted part.
+ */
+function assertAdmitted(peer: DocumentPeer, access: PlanAccess, part: DocumentPart): void {
+  if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
+  if (!can(peer.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
+  if (part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) throw forbidden('The person has not given you access to the restricted part of this plan');
 }

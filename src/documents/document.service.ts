@@ -228,7 +228,7 @@ export class DocumentService {
 
   async addEntry(input: { planId: string; section: SectionKey; fields: Record<string, unknown>; index?: number | null }) {
     const plan = await this.deps.plans.get(input.planId);
-    const access = await this.#readableAccess(plan.id);
+    const access = await this.#writableAccess(plan.id, input.section);
     const spec = SECTIONS[input.section];
     const fields = { ...input.fields };
     // Entries that belong to someone default to the author (or the author's unit).
@@ -244,12 +244,14 @@ export class DocumentService {
 
   async updateEntry(input: { planId: string; section: SectionKey; entryId?: string | null; fields: Record<string, unknown> }) {
     const plan = await this.deps.plans.get(input.planId);
+    await this.#writableAccess(plan.id, input.section);
     const seq = await this.#change(plan.id, partOf(input.section), (draft) => updateEntry(draft, input.section, input.entryId ?? null, input.fields));
     return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId ?? null, seq };
   }
 
   async removeEntry(input: { planId: string; section: SectionKey; entryId: string }) {
     const plan = await this.deps.plans.get(input.planId);
+    await this.#writableAccess(plan.id, input.section);
     const seq = await this.#change(plan.id, partOf(input.section), (draft) => removeEntry(draft, input.section, input.entryId));
     return { plan, section: await this.#sectionOf(plan, input.section), entryId: input.entryId, seq };
   }
@@ -320,6 +322,17 @@ export class DocumentService {
 
   #read<T>(planId: string, part: DocumentPart, read: (document: LiveDocument) => T): Promise<T> {
     return this.deps.documents.use(planId, (document) => document.readCommitted(read), part);
+  }
+
+  /**
+   * Asked before a change is tried: a change that turns out to change nothing (the caller's guess
+   * equals the content) or names a missing entry must be refused like any other, or the answer
+   * would tell content to someone who may not read it.
+   */
+  async #writableAccess(planId: string, section: SectionKey): Promise<PlanAccess> {
+    const access = await this.#readableAccess(planId);
+    if (SECTIONS[section].restricted && !can(this.actor, 'plan.readRestricted', access)) throw forbidden(NOT_SHOWN_RESTRICTED);
+    return access;
   }
 
   async #readableAccess(planId: string): Promise<PlanAccess> {

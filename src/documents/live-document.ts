@@ -9,6 +9,7 @@ import type { DocumentPeer, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { Presence } from './presence.js';
+import { isMoveOutOfMain } from './restricted-move.js';
 import { inspectUpdate, type Touch } from './update-inspector.js';
 
 export type { CommittedChange, DocumentSettings, LiveDocumentDeps, PlanAccess } from './live-document.contracts.js';
@@ -359,7 +360,7 @@ export class LiveDocument {
       this.#storedBytes += logged.update.byteLength;
       if (applied) for (const peer of this.peers) peer.sendUpdate(applied);
       const { seq, authorId, sections, at, update } = logged;
-      this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, addsEvaluation: false, system: false });
+      this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, addsEvaluation: false, system: isMoveOutOfMain(this.part, sections) });
     }
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { restoreContent } from './content-edits.js';
-import { RESTRICTED_SECTION_KEYS, SECTIONS, defineSections, sectionContent, type SectionKey } from './document.template.js';
+import { RESTRICTED_SECTION_KEYS, SECTIONS, defineSections, isSectionKey, partOf, sectionContent, type DocumentPart, type SectionKey } from './document.template.js';
 
 /**
  * Plans made before the restricted document kept their situation in the main document, which
@@ -48,6 +48,15 @@ export function clearingUpdate(main: Y.Doc): Uint8Array {
   } finally {
     draft.destroy();
   }
+}
+
+/**
+ * Whether a change committed to a plan's document is the server's move out of its main document:
+ * no other change of a restricted section is accepted there. Other servers hear a commit without
+ * knowing who made it (src/cluster), and must not announce this one as an edit of the situation.
+ */
+export function isMoveOutOfMain(part: DocumentPart, sections: readonly string[]): boolean {
+  return part === 'main' && sections.some((section) => isSectionKey(section) && partOf(section) === 'restricted');
 }
 
 /** A record's fields (or each list entry's) in key order: the order they are written in. */
