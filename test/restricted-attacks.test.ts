@@ -686,23 +686,29 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
       await vi.waitFor(async () => expect(await lock.waiting()).toBeGreaterThan(0));
       // A change A commits after the revocation, and the message A sends the other servers about it.
       const orm = await openOrm(a.databaseUrl);
+      let sentSeq = 0;
       try {
         const update = Y.encodeStateAsUpdate((() => { const doc = new Y.Doc(); doc.getMap('situation').set('resources', new Y.Text(AFTER)); return doc; })());
         const change = { authorId: person.id, sections: ['situation'], update, at: new Date(), door: 'LIVE' as const };
         const { firstSeq } = await new DocumentStore(orm).append(`${shared.id}/restricted`, [change], 0);
+        sentSeq = firstSeq;
         await publishAsA(`${shared.id}/restricted`, { seq: firstSeq, authorId: person.id, sections: ['situation'], update });
       } finally {
         await orm.close();
       }
-      // Barrier: presence A sends next arrives on B after that message (one subscription, in order) and is applied without waiting for facts.
-      await publishPresenceAsA(`${shared.id}/restricted`, 777001, { user: { name: 'After the change' } });
-      await vi.waitFor(() => expect(ownerOnB.provider.awareness.getStates().has(777001)).toBe(true));
+      // Barrier: B has the message while its re-read of the facts is still held up. (Presence from
+      // A would not do: B holds everything bound for its peers, presence too, until the re-check.)
+      await vi.waitFor(() => expect(bLog.records.some((record) => record['event'] === 'document.remote_commit_received' && record['documentId'] === `${shared.id}/restricted` && record['seq'] === sentSeq)).toBe(true));
+      // Presence heard meanwhile waits with the change: it reaches the person after the re-check, never the nurse.
+      await publishPresenceAsA(`${shared.id}/restricted`, 777001, { user: { name: 'Presence after the revocation' } });
     } finally {
       await lock.release();
     }
     // Barrier: the person, still a reader, gets it through B.
     await vi.waitFor(() => expect(ownerOnB.section('situation')).toEqual({ needs: NEEDS, resources: AFTER }));
     expect(nurseOnB.leaked(AFTER)).toBe(false);
+    await vi.waitFor(() => expect(ownerOnB.provider.awareness.getStates().has(777001)).toBe(true));
+    expect(nurseOnB.leaked('Presence after the revocation')).toBe(false);
     expect(await nurseOnB.outcome).toEqual({ status: 101, close: 4403 });
   });
 

@@ -136,6 +136,7 @@ export class DocumentHub {
   /** Another server committed `change` to document `id`: a loaded copy applies it (or repairs a gap from the log). */
   receiveCommitted(id: DocumentId, change: LoggedUpdate): void {
     const loaded = this.#documents.get(id);
+    this.deps.logger.debug({ event: 'document.remote_commit_received', documentId: id, seq: change.seq, loaded: Boolean(loaded) });
     if (loaded) {
       // The facts may be reloading after an event heard just before this change (a revocation on
       // the other server): whoever lost access is closed before it is applied and sent on. Changes
@@ -241,6 +242,8 @@ export class DocumentHub {
     if (this.#access.get(planId) !== entry || this.#disposed) return;
     const changesAt = access.plan.accessChangesAt?.getTime() ?? null;
     entry.changesAt = changesAt;
+    // From that instant on, whatever would go out to the plan's peers waits for the re-check.
+    for (const loading of this.#loadedParts(planId)) void loading.then((document) => document.gate.setValidUntil(changesAt), () => undefined);
     clearTimeout(this.#clockTimers.get(planId));
     this.#clockTimers.delete(planId);
     if (changesAt === null) return;
@@ -366,9 +369,11 @@ export class DocumentHub {
       access: (id) => this.access(id),
       onCommitted: (change) => this.#committed(change),
       onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
+      onAccessStale: () => void this.#refreshAccess(parseDocumentId(id).planId),
       onFailed: (failed, error) => this.#evict(failed, error),
     });
     const { planId, part } = document;
+    document.gate.setValidUntil(this.#access.get(planId)?.changesAt ?? null);
     this.deps.logger.info({ event: 'document.loaded', planId, part, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
     return document;
   }
@@ -477,11 +482,26 @@ export class DocumentHub {
     this.#access.delete(planId);
     const loading = this.#loadedParts(planId);
     if (!loading.length) return;
+    const documents = (await Promise.allSettled(loading)).flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    // What would go out to peers meanwhile waits until it is known who may still read it.
+    for (const document of documents) document.gate.hold();
     try {
-      const [access, ...documents] = await Promise.all([this.access(planId), ...loading]);
-      for (const document of documents) this.#recheckPeers(document, access);
+      const access = await this.access(planId);
+      for (const document of documents) {
+        this.#recheckPeers(document, access);
+        document.gate.setValidUntil(access.plan.accessChangesAt?.getTime() ?? null);
+      }
     } catch (error) {
       this.deps.logger.warn({ event: 'document.access_refresh_failed', planId, err: error });
+      // Nobody can be told apart now: everyone reconnects (1013) and is checked on the way in.
+      for (const document of documents) {
+        for (const peer of [...document.peers]) {
+          peer.close('SERVICE_UNAVAILABLE', 'Could not check access; reconnect');
+          this.detach(document, peer);
+        }
+      }
+    } finally {
+      for (const document of documents) document.gate.release();
     }
   }
 

@@ -57,6 +57,8 @@ export interface LiveDocumentDeps {
   onCommitted(change: CommittedChange): void;
   /** Presence changed by this server's own connections, for the other servers. */
   onPresence?(documentId: DocumentId, update: Uint8Array): void;
+  /** The access facts this document's peers were checked against have passed their `accessChangesAt`: re-read them. */
+  onAccessStale?(): void;
   /** The document can no longer be trusted to match storage: the hub evicts it. */
   onFailed(document: LiveDocument, error: unknown): void;
 }

@@ -8,6 +8,7 @@ import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument 
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
+import { PeerGate } from './peer-gate.js';
 import { Presence } from './presence.js';
 import { isMoveOutOfMain } from './restricted-move.js';
 import { inspectUpdate, type Touch } from './update-inspector.js';
@@ -40,6 +41,8 @@ export class LiveDocument {
   readonly doc = new Y.Doc();
   readonly peers = new Set<DocumentPeer>();
   readonly presence: Presence;
+  /** Everything bound for peers passes here, so it can wait while access is re-read (src/documents/peer-gate.ts). */
+  readonly gate: PeerGate;
   /** Operations (GraphQL reads and writes) using the document right now. */
   users = 0;
   closed = false;
@@ -72,11 +75,10 @@ export class LiveDocument {
     this.#durableSeq = stored.headSeq;
     this.#tailCount = stored.tailCount;
     this.#storedBytes = stored.updates.reduce((sum, part) => sum + part.update.byteLength, 0);
+    this.gate = new PeerGate(deps.clock, () => deps.onAccessStale?.());
     this.presence = new Presence(
       this.doc,
-      (update) => {
-        for (const peer of this.peers) peer.sendAwareness(update);
-      },
+      (update) => this.#toPeers((peer) => peer.sendAwareness(update)),
       (update) => deps.onPresence?.(id, update),
     );
     // First in the queue: no read, edit or snapshot of this copy happens before the repair is stored.
@@ -326,7 +328,7 @@ export class LiveDocument {
         batch.forEach((commit, index) => {
           const seq = appended.firstSeq + index;
           commit.resolve(seq);
-          for (const peer of this.peers) if (peer !== commit.origin) peer.sendUpdate(commit.update);
+          this.#toPeers((peer) => peer !== commit.origin && peer.sendUpdate(commit.update));
           const { authorId, sections, at, update, addsEvaluation, system } = commit;
           this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections: [...sections], at, update, local: true, addsEvaluation, system: system ?? false });
         });
@@ -335,6 +337,13 @@ export class LiveDocument {
       this.#flushing = null;
     }
     if (this.#tailCount >= this.#snapshotAfter && !this.#snapshotting) void this.#snapshot();
+  }
+
+  /** Sends to every peer connected when it goes out: now, or after the gate's re-check. */
+  #toPeers(send: (peer: DocumentPeer) => unknown): void {
+    this.gate.send(() => {
+      for (const peer of this.peers) send(peer);
+    });
   }
 
   /** Applies what other servers committed (already checked and attributed there) and tells peers and the hub. */
@@ -349,7 +358,7 @@ export class LiveDocument {
       this.deps.logger.info({ event: 'document.resynced_from_snapshot', planId: this.planId, seq: snapshot.seq, missing });
       if (this.peers.size) {
         const state = Y.encodeStateAsUpdate(this.doc);
-        for (const peer of this.peers) peer.sendUpdate(state);
+        this.#toPeers((peer) => peer.sendUpdate(state));
       }
     }
     for (const logged of updates) {
@@ -358,7 +367,7 @@ export class LiveDocument {
       this.#durableSeq = logged.seq;
       this.#tailCount += 1;
       this.#storedBytes += logged.update.byteLength;
-      if (applied) for (const peer of this.peers) peer.sendUpdate(applied);
+      if (applied) this.#toPeers((peer) => peer.sendUpdate(applied));
       const { seq, authorId, sections, at, update } = logged;
       this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, addsEvaluation: false, system: isMoveOutOfMain(this.part, sections) });
     }
