@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,9 +6,10 @@ import { accessLogInsert, recordAccess, type AccessEntry } from '../src/access-l
 import { checkAccessLogChain } from '../src/access-log/access-log-chain.js';
 import { createApp } from '../src/app/create-app.js';
 import { parseConfig } from '../src/config/config.js';
-import { servingLogin } from '../src/db/database-roles.js';
+import { servingLogin, withClient } from '../src/db/database-roles.js';
 import { openOrm } from '../src/db/orm.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
+import { runVerifyAccessLog } from './helpers/verify-access-log.js';
 import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
 
 /*
@@ -21,7 +19,6 @@ import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-a
  * deadlock; and the server refuses to serve as a role that could do more than append.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const silent = pino({ level: 'silent' });
 /** Databases are dropped before roles: a role with privileges in a database cannot be dropped. */
 const cleanups = { databases: [] as Array<() => Promise<unknown>>, roles: [] as Array<() => Promise<unknown>> };
@@ -33,15 +30,6 @@ let person: SeededPerson;
 let relative: SeededPerson;
 let plans: SeededPlan[];
 
-async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await task(client);
-  } finally {
-    await client.end();
-  }
-}
 const query = <T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []) =>
   withClient(url, async (client) => (await client.query(sql, params)).rows as T[]);
 /** As the PostgreSQL server's administrator: roles are shared by every database of the server. */
@@ -101,21 +89,7 @@ async function logEntries(plan: SeededPlan, count: number): Promise<void> {
 }
 const snapshot = () => t.asOwner('select id, plan_id, seq, prev_hash, hash, person_id, at, action, what, door from access_log order by id');
 
-function verifyCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/verify-access-log.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'info', NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const verifyCli = () => runVerifyAccessLog(t.databaseUrl, { logLevel: 'info' });
 
 beforeAll(async () => {
   t = await startTestApp();

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAccess } from '../src/access-log/access-log.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
+import { runVerifyAccessLog } from './helpers/verify-access-log.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 /*
@@ -13,7 +11,6 @@ import { startTestApp, type TestApp } from './helpers/test-app.js';
  * `npm run verify-access-log` command).
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INTEGRITY = 'query($id: ID!) { plan(id: $id) { accessLogIntegrity { intact checkedEntries firstBrokenAt problem } } }';
 
 let t: TestApp;
@@ -52,21 +49,7 @@ async function asOwnerPastTheTrigger(sql: string, params: unknown[] = []): Promi
   }
 }
 
-function verifyCli(...planIds: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/verify-access-log.ts', ...planIds], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const verifyCli = (...planIds: string[]) => runVerifyAccessLog(t.databaseUrl, { planIds });
 const lineOf = (stdout: string, planId: string) => stdout.split('\n').find((line) => line.includes(planId)) ?? '';
 
 beforeAll(async () => {

@@ -116,7 +116,8 @@ interface DatabaseIdentity {
   cluster: string;
 }
 
-async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `task` on a client of its own, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

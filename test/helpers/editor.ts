@@ -18,6 +18,10 @@ export interface Editor {
   destroy(): void;
 }
 
+// y-websocket's provider adds one process 'exit' listener each (to clear its presence when Node
+// exits); tests hold dozens open at once, which is no leak: they are removed on destroy().
+process.setMaxListeners(Math.max(process.getMaxListeners(), 100));
+
 /** A real y-websocket client, connected the way the README tells a newcomer to connect. */
 export function connectEditor(t: TestApp, planId: string, token: string, options: { connect?: boolean; doc?: Y.Doc } = {}): Editor {
   // A given doc is a client moving to another server (as a load balancer would send it), keeping what it has.
