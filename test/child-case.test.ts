@@ -25,7 +25,7 @@ let berit: SeededPerson;
 let nurse: SeededPerson;
 const editors: Editor[] = [];
 
-const PLAN = `query($id: ID!) { plan(id: $id) { id status kind title viewerRole viewerCanManageParticipants
+const PLAN = `query($id: ID!) { plan(id: $id) { id status kind title viewerRole viewerCanManageParticipants viewerCanAppointCoordinator
   participants { id role pendingConsent person { id } } } }`;
 const planOf = (who: SeededPerson, id: string) => t.gql(PLAN, { id }, who.token);
 const section = (who: SeededPerson, id: string) => t.gql('query($id: ID!) { plan(id: $id) { section(key: goals) { content } } }', { id }, who.token);
@@ -75,7 +75,7 @@ describe("a child's case begun by a parent", () => {
 
     // Both parents take part as guardians of the waiting case; the deciding staff member does not.
     const byMaria = await planOf(maria, planId);
-    expect(byMaria.data!.plan).toMatchObject({ status: 'REQUESTED', kind: 'CHILD_COORDINATOR', viewerRole: 'GUARDIAN', viewerCanManageParticipants: true });
+    expect(byMaria.data!.plan).toMatchObject({ status: 'REQUESTED', kind: 'CHILD_COORDINATOR', viewerRole: 'GUARDIAN', viewerCanManageParticipants: true, viewerCanAppointCoordinator: true });
     expect(roles(byMaria)).toEqual([[child.id, 'OWNER'], [maria.id, 'GUARDIAN'], [per.id, 'GUARDIAN']].sort());
     const listed = await t.gql('{ plans(first: 10) { edges { node { id } } } }', {}, per.token);
     expect(listed.data!.plans.edges).toEqual([{ node: { id: planId } }]);
@@ -88,7 +88,7 @@ describe("a child's case begun by a parent", () => {
     // The unit sees the case it granted, without content, and without a say in the parents' choices.
     for (const staff of [kari, jon]) {
       const seen = await planOf(staff, planId);
-      expect(seen.data!.plan).toMatchObject({ status: 'REQUESTED', viewerRole: null, viewerCanManageParticipants: false });
+      expect(seen.data!.plan).toMatchObject({ status: 'REQUESTED', viewerRole: null, viewerCanManageParticipants: false, viewerCanAppointCoordinator: true });
       expect(errorCode(await section(staff, planId))).toBe('FORBIDDEN');
     }
     expect((await intake.request(kari, requestId)).data!.request.plan).toMatchObject({ id: planId, status: 'REQUESTED' });

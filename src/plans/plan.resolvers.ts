@@ -72,6 +72,7 @@ export const planResolvers: Resolvers = {
     participants: (plan, _args, ctx) => ctx.services().plans.participants(plan),
     viewerRole: (plan, _args, ctx) => ctx.services().plans.viewerRole(plan),
     viewerCanManageParticipants: (plan, _args, ctx) => ctx.services().plans.viewerCanManageParticipants(plan),
+    viewerCanAppointCoordinator: (plan, _args, ctx) => ctx.services().plans.viewerCanAppointCoordinator(plan),
     endedBy: (plan) => plan.endedBy?.loadOrFail() ?? null,
   },
   Participant: {

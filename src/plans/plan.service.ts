@@ -165,6 +165,10 @@ export class PlanService {
     return roleIn(this.actor, await this.facts(plan));
   }
 
+  async viewerCanAppointCoordinator(plan: Plan): Promise<boolean> {
+    return can(this.actor, 'plan.appointCoordinator', await this.facts(plan));
+  }
+
   async viewerCanManageParticipants(plan: Plan): Promise<boolean> {
     return can(this.actor, 'plan.manageParticipants', await this.facts(plan));
   }

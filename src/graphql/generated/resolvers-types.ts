@@ -1050,6 +1050,8 @@ export type Plan = {
   version: Scalars['Int']['output'];
   /** Saved versions of the document, newest first. */
   versions: Array<PlanVersion>;
+  /** Whether the viewer may appoint (or replace) the plan's coordinator: its managers, and staff of the unit overseeing a case still waiting for consent. */
+  viewerCanAppointCoordinator: Scalars['Boolean']['output'];
   viewerCanManageParticipants: Scalars['Boolean']['output'];
   /** Whether the viewer reads the plan's restricted part (and may open `/collab/<planId>/restricted`). */
   viewerReadsRestricted: Scalars['Boolean']['output'];
@@ -2279,6 +2281,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['PlanVersion']>, ParentType, ContextType>;
+  viewerCanAppointCoordinator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCanManageParticipants?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerReadsRestricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['ParticipantRole']>, ParentType, ContextType>;
