@@ -64,6 +64,9 @@ describe('the unit a plan answers to', () => {
     await intake.withdraw(anne, request.id);
     const planId = await createOwnPlan(anne);
     expect((await intake.planRow(planId))?.unit_id).toBe(unit.id);
+    // The person sees which unit that is: where a complaint about the plan goes.
+    const shown = await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id kind } } }', { id: planId }, anne.token);
+    expect(shown.data!.plan.coordinatingUnit).toEqual({ id: unit.id, kind: 'COORDINATING_UNIT' });
     expect(await intake.caseEvents({ planId })).toContainEqual(
       expect.objectContaining({ kind: 'PLAN_UNIT_ASSIGNED', actor_id: anne.id, person_id: anne.id, detail: { by: 'MUNICIPALITY' } }),
     );
@@ -78,6 +81,7 @@ describe('the unit a plan answers to', () => {
     const solo = await seed.citizen('solo');
     const planId = await createOwnPlan(solo);
     expect((await intake.planRow(planId))?.unit_id).toBeNull();
+    expect((await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id } } }', { id: planId }, solo.token)).data!.plan.coordinatingUnit).toBeNull();
     expect(await planIdsOnDashboard(kari, unit.id)).not.toContain(planId);
 
     // No unit yet: the complaint is refused with the way to route it.

@@ -67,7 +67,7 @@ export const PLAN_CONTENT_FIELDS: Readonly<Record<string, PlanContentField>> = {
  */
 export const NOT_PLAN_CONTENT_FIELDS: readonly string[] = [
   'Plan.id', 'Plan.title', 'Plan.status', 'Plan.kind', 'Plan.owner', 'Plan.createdAt', 'Plan.updatedAt', 'Plan.version',
-  'Plan.participants', 'Plan.viewerRole', 'Plan.viewerCanManageParticipants', 'Plan.viewerCanAppointCoordinator', 'Plan.endedAt', 'Plan.endedBy', 'Plan.endReason',
+  'Plan.participants', 'Plan.viewerRole', 'Plan.viewerCanManageParticipants', 'Plan.viewerCanAppointCoordinator', 'Plan.coordinatingUnit', 'Plan.endedAt', 'Plan.endedBy', 'Plan.endReason',
   'Plan.consents', 'Plan.documentSeq', 'Plan.archiveRecords', 'Plan.archivedAt', 'Plan.accessLog', 'Plan.accessLogIntegrity',
   'Plan.viewerReadsRestricted', 'Plan.restrictedDocumentSeq',
 

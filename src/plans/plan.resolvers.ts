@@ -69,6 +69,7 @@ export const planResolvers: Resolvers = {
   EndPlanResult: { __resolveType: byTypename },
   Plan: {
     owner: (plan) => plan.owner.loadOrFail(),
+    coordinatingUnit: (plan) => plan.unit?.loadOrFail() ?? null,
     participants: (plan, _args, ctx) => ctx.services().plans.participants(plan),
     viewerRole: (plan, _args, ctx) => ctx.services().plans.viewerRole(plan),
     viewerCanManageParticipants: (plan, _args, ctx) => ctx.services().plans.viewerCanManageParticipants(plan),

@@ -1021,6 +1021,8 @@ export type Plan = {
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Every consent of the plan, newest first. Participants only. */
   consents: Array<Consent>;
+  /** The coordinating unit that oversees the plan: whose dashboard shows it and where complaints about it go. Null while Samplan cannot tell which (docs/requests-and-complaints.md). */
+  coordinatingUnit?: Maybe<Organization>;
   createdAt: Scalars['DateTime']['output'];
   /** Sequence number of the main document's last committed change (0 for an empty document). */
   documentSeq: Scalars['Int']['output'];
@@ -2262,6 +2264,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   archiveRecords?: Resolver<Array<ResolversTypes['ArchiveRecord']>, ParentType, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
+  coordinatingUnit?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   documentSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
