@@ -13,6 +13,7 @@ import { Migration20261205000300RestrictedDocument } from './Migration2026120500
 import { Migration20261205000500Deadlines } from './Migration20261205000500Deadlines.js';
 import { Migration20261205000600GuardiansInOpenCases } from './Migration20261205000600GuardiansInOpenCases.js';
 import { Migration20261205000700AccessLogHardening } from './Migration20261205000700AccessLogHardening.js';
+import { Migration20261205000800PlanDeadlineResync } from './Migration20261205000800PlanDeadlineResync.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -31,4 +32,5 @@ export const migrationsList = [
   { name: 'Migration20261205000500Deadlines', class: Migration20261205000500Deadlines },
   { name: 'Migration20261205000600GuardiansInOpenCases', class: Migration20261205000600GuardiansInOpenCases },
   { name: 'Migration20261205000700AccessLogHardening', class: Migration20261205000700AccessLogHardening },
+  { name: 'Migration20261205000800PlanDeadlineResync', class: Migration20261205000800PlanDeadlineResync },
 ];

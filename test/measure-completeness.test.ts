@@ -151,4 +151,23 @@ describe('a measure without a responsible unit or an evaluate-by date', () => {
       expect((await dashboard(kari.token, first)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
   });
+  it('is read again at start for plans queued when incomplete measures came in, and the queue empties', async () => {
+    const { planId } = await planFor('olga');
+    const added = await t.gql(
+      'mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { entryId } }',
+      { input: { planId, section: 'measures', fields: { title: 'Day centre', organizationId: homeCareId, status: 'ONGOING' } } },
+      kari.token,
+    );
+    const entryId = added.data!.addPlanEntry.entryId as string;
+    await vi.waitFor(async () => expect((await seen(planId)).listed.map((row: any) => row.measureId)).toEqual([entryId]));
+    // As the plan stood before the upgrade: nothing recorded, and queued by the migration.
+    await t.asOwner('delete from "measure_gap" where "plan_id" = $1', [planId]);
+    await t.asOwner('insert into "plan_deadline_resync" ("plan_id") values ($1)', [planId]);
+    expect((await seen(planId)).listed).toEqual([]);
+
+    await t.restart();
+    kari = { ...kari, token: await t.token('kari', 'personnel', 'kari name') };
+    await vi.waitFor(async () => expect((await seen(planId)).listed.map((row: any) => [row.measureId, row.missing])).toEqual([[entryId, ['EVALUATE_BY']]]));
+    await vi.waitFor(async () => expect(await t.asOwner('select "plan_id" from "plan_deadline_resync"')).toEqual([]));
+  });
 });

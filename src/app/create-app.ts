@@ -129,7 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await caseEvents.start();
     undo.push({ step: 'case-event-listener', run: () => caseEvents.stop() });
     const planDeadlines = new PlanDeadlines({ orm, hub, events, clock, logger, scheduler });
-    undo.push({ step: 'plan-deadlines', run: async () => planDeadlines.dispose() });
+    undo.push({ step: 'plan-deadlines', run: () => planDeadlines.dispose() });
     const deps: ServiceDeps = {
       clock,
       events,
@@ -167,6 +167,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Pushed after the documents, so it stops first: a FINAL record being written reads its document.
     const finalArchiver = new FinalArchiver({ orm, hub, events, clock, logger });
     undo.push({ step: 'final-archiver', run: () => finalArchiver.dispose() });
+    // Plans queued for their dates to be read again, in the background; stopped before the documents go.
+    planDeadlines.start();
+    undo.push({ step: 'deadline-resync', run: () => planDeadlines.stopResync() });
     await finalArchiver.start();
     const subscriptions = startSubscriptionServer({
       path: '/graphql',

@@ -9,6 +9,7 @@ import { daysBefore, endOfPlanDate } from '../shared/dates.js';
 import { recordCaseEvent } from './case-event.js';
 import { isTrackableEntryId, resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
 import type { Deadline, DeadlineScheduler, FiringContext } from './deadline.scheduler.js';
+import { resyncQueuedPlans } from './plan-deadline-resync.js';
 import { FINISHED_MEASURES, knownOrganizations, measureGapsOf, namedOrganizationIds, recordMeasureGaps } from './measure-gaps.js';
 
 /** How long before an evaluate-by or revision date the plan's coordinator is reminded. @default 14 days */
@@ -44,6 +45,8 @@ export function planDatesOf(content: { measures: unknown; period: unknown }): Ar
 export class PlanDeadlines {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   readonly #stop: Array<() => void>;
+  #stopped = false;
+  #resync: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: { orm: MikroORM; hub: DocumentHub; events: EventBus; clock: Clock; logger: Logger; scheduler: DeadlineScheduler }) {
     this.#stop = [
@@ -94,10 +97,25 @@ export class PlanDeadlines {
     });
   }
 
-  dispose(): void {
+  /** Reads, in the background, the plans queued for it (src/casework/plan-deadline-resync.ts). */
+  start(): void {
+    this.#resync = resyncQueuedPlans({ orm: this.deps.orm, logger: this.deps.logger, sync: (planId) => this.sync(planId), stopped: () => this.#stopped }).catch(
+      (error: unknown) => this.deps.logger.error({ event: 'deadlines.resync_failed', err: error }),
+    );
+  }
+
+  /** Stops the background re-reading after the plan in hand (before the documents go away). */
+  async stopResync(): Promise<void> {
+    this.#stopped = true;
+    await this.#resync;
+  }
+
+  /** Stops listening and lets a plan being re-read finish. */
+  async dispose(): Promise<void> {
     for (const stop of this.#stop) stop();
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
+    await this.stopResync();
   }
 
   #schedule(planId: string): void {
