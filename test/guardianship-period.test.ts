@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCurrentGuardians } from '../src/people/guardianship.current.js';
 import { consentFor, subscribeTo } from './helpers/consent.js';
+import { connectEditor } from './helpers/editor.js';
 import { errorCode, intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
@@ -210,7 +211,7 @@ describe('revoking a guardianship', () => {
     expect((await intake.submit(guardian, { person: { id: ward.id }, source: 'GUARDIAN', wants: 'PLAN_AND_COORDINATOR' })).errors).toBeUndefined();
   });
 
-  it("ends the guardian's powers inside the ward's plans at once: consent, the access log, open subscriptions", async () => {
+  it("ends the guardian's powers inside the ward's plans at once: consent, the access log, the live document, open subscriptions", async () => {
     const { ward, planId } = await wardOfA('revoke-in-plan-ward');
     const guardian = await seed.citizen('revoke-in-plan-guardian');
     const id = (await record(staffA.token, guardian, ward)).data!.recordGuardianship.id as string;
@@ -219,8 +220,15 @@ describe('revoking a guardianship', () => {
     expect((await consent.give(guardian.token, { planId, scope: 'PLAN' })).errors).toBeUndefined();
     expect((await t.gql(ACCESS_LOG, { id: planId }, guardian.token)).errors).toBeUndefined();
     const guardianHears = await listening(guardian.token, planId);
-
-    expect((await revoke(staffA.token, id)).errors).toBeUndefined();
+    const guardianEditor = connectEditor(t, planId, guardian.token);
+    try {
+      await guardianEditor.synced();
+      expect((await revoke(staffA.token, id)).errors).toBeUndefined();
+      // The open live document closes at once too.
+      await vi.waitFor(() => expect(guardianEditor.closes.map((close) => close.code)).toContain(4403));
+    } finally {
+      guardianEditor.destroy();
+    }
     await vi.waitFor(() => expect(guardianHears.isDone()).toBe(true));
     expect(guardianHears.events.at(-1).errors[0].extensions.code).toBe('FORBIDDEN');
     expect(errorCode(await consent.give(guardian.token, { planId, scope: 'PLAN' }))).toMatch(/^(FORBIDDEN|NOT_FOUND)$/);
