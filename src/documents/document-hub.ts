@@ -141,10 +141,19 @@ export class DocumentHub {
       // The facts may be reloading after an event heard just before this change (a revocation on
       // the other server): whoever lost access is closed before it is applied and sent on. Changes
       // applied out of order are put right by the document (a gap is read from the log).
-      void Promise.all([loaded, this.access(parseDocumentId(id).planId)]).then(([document, access]) => {
-        this.#recheckPeers(document, access);
-        return document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error));
-      }, () => undefined);
+      void loaded.then(
+        (document) =>
+          this.access(parseDocumentId(id).planId).then(
+            (access) => {
+              this.#recheckPeers(document, access);
+              return document.receiveCommitted(change).catch((error: unknown) => this.#evict(document, error));
+            },
+            // Who may read it cannot be told now: the change is not applied and the copy is dropped,
+            // so its peers reconnect (1013 on an outage) and the next open reads the log.
+            (error: unknown) => this.#evict(document, error),
+          ),
+        () => undefined,
+      );
       return;
     }
     // Not loaded here: nothing to apply, but subscriptions on this server still hear of the change.

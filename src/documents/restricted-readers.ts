@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
 import { RestrictedReader } from './document.entity.js';
@@ -23,12 +23,20 @@ export async function loadRestrictedReaderIds(em: EntityManager, planId: string)
 export async function grantRestricted(em: EntityManager, participant: Participant, grantedById: string, at: Date): Promise<boolean> {
   const current = await em.findOne(RestrictedReader, { participant: participant.id, revokedAt: null });
   if (current) return false;
-  await em.persist(new RestrictedReader({
-    plan: em.getReference(Plan, participant.plan.id, { wrapped: true }),
-    participant: em.getReference(Participant, participant.id, { wrapped: true }),
-    grantedBy: em.getReference(Person, grantedById, { wrapped: true }),
-    grantedAt: at,
-  })).flush();
+  try {
+    await em.persist(new RestrictedReader({
+      plan: em.getReference(Plan, participant.plan.id, { wrapped: true }),
+      participant: em.getReference(Participant, participant.id, { wrapped: true }),
+      grantedBy: em.getReference(Person, grantedById, { wrapped: true }),
+      grantedAt: at,
+    })).flush();
+  } catch (error) {
+    // Two grants at once: the partial unique index keeps one, and the other is "already granted".
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The refused row must not be flushed again by the next change on this EntityManager.
+    em.clear();
+    return false;
+  }
   return true;
 }
 

@@ -82,6 +82,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: Inspection
     } catch {
       throw new Refusal('update is malformed');
     }
+    // Bounded before any other reading, so no reading of a crafted update can cost more than this.
+    if (decoded.structs.length > limits.maxStructs) throw new Refusal('update has too many items');
     const shape = nonCanonicalReason(doc, update, decoded.structs);
     if (shape) throw new Refusal(shape);
     const inspection = new Inspector(doc, decoded, limits).run();
