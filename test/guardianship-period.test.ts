@@ -233,6 +233,13 @@ describe('revoking a guardianship', () => {
     expect(guardianHears.events.at(-1).errors[0].extensions.code).toBe('FORBIDDEN');
     expect(errorCode(await consent.give(guardian.token, { planId, scope: 'PLAN' }))).toMatch(/^(FORBIDDEN|NOT_FOUND)$/);
     expect(errorCode(await t.gql(ACCESS_LOG, { id: planId }, guardian.token))).toMatch(/^(FORBIDDEN|NOT_FOUND)$/);
+    // The plan's archive record no longer names them among those who take part.
+    const archived = await t.gql('mutation($id: ID!) { archivePlan(planId: $id) { urls { json } } }', { id: planId }, ward.token);
+    expect(archived.errors).toBeUndefined();
+    const archiveRecord = (await (await fetch(`${t.url}${archived.data!.archivePlan.urls.json as string}`, { headers: { authorization: `Bearer ${ward.token}` } })).json()) as { participants: Array<{ person: { id: string } }> };
+    const named = archiveRecord.participants.map((participant) => participant.person.id);
+    expect(named).toContain(ward.id);
+    expect(named).not.toContain(guardian.id);
   });
 
   it("leaves another municipality's guardianships to that municipality, and an unclear one to an administrator", async () => {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { contentOfState } from '../documents/content-edits.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { SECTIONS, SECTION_KEYS, partOf, type SectionKey } from '../documents/document.template.js';
+import { loadCurrentGuardians } from '../people/guardianship.current.js';
 
 /**
  * The archive record (DOMAIN.md rule 10): the complete plan at one moment, as plain JSON. It is
@@ -185,10 +186,6 @@ export async function collectArchiveContent(
 }
 
 /**
- * Who took part at `at` and which invitations were pending: the person and their guardians need
- * no consent; anyone else took part only if a consent of theirs to take part came into effect.
- */
-/**
  * The record as someone reads it who may not read the plan's restricted part: its restricted
  * sections (by today's template, so records made before the split lose them too) are left out,
  * and the record says which.
@@ -205,6 +202,11 @@ export function withoutRestricted(record: ArchiveContent): ArchiveContent {
   };
 }
 
+/**
+ * Who took part at `at` and which invitations were pending: the person and their guardians need
+ * no consent (a guardian only while the guardianship holds); anyone else took part only if a
+ * consent of theirs to take part came into effect.
+ */
 async function readParticipants(em: EntityManager, planId: string, at: Date): Promise<{ participants: ArchiveParticipant[]; pendingInvitations: ArchivePendingInvitation[] }> {
   const rows = await em.execute<Row[]>(
     `select pa.id, pa.person_id, pe.display_name, pa.role, pa.organization_id, o.name as organization_name, pa.active_from, pa.active_to,
@@ -215,6 +217,8 @@ async function readParticipants(em: EntityManager, planId: string, at: Date): Pr
      order by (pa.role = 'OWNER') desc, pa.created_at, pa.id`,
     [planId, at, at],
   );
+  const ownerId = rows.find((row) => row['role'] === 'OWNER')?.['person_id'];
+  const guardianIds = typeof ownerId === 'string' ? ((await loadCurrentGuardians(em, [ownerId], at)).get(ownerId)?.guardianIds ?? new Set<string>()) : new Set<string>();
   // Each consent given by `at`, and when it stopped counting: its end, withdrawal or expiry, whichever came first.
   const consents = await em.execute<Row[]>(
     `select c.participant_id, c.scope, c.given_at, least(c.valid_until, c.withdrawn_at, c.expired_at) as ended_at
@@ -231,6 +235,8 @@ async function readParticipants(em: EntityManager, planId: string, at: Date): Pr
     };
     const own = consents.filter((consent) => consent['participant_id'] === row['id']);
     const periods = consentPeriods(own.filter((consent) => consent['scope'] === 'PARTICIPATE'));
+    // A guardian whose guardianship had ended or been revoked had no part in the plan any more.
+    if (base.role === 'GUARDIAN' && !guardianIds.has(base.person.id)) continue;
     const needsNone = base.role === 'OWNER' || base.role === 'GUARDIAN';
     if (needsNone || periods.length) {
       const content = consentPeriods(own.filter((consent) => consent['scope'] === 'CONFIDENTIAL_INFORMATION')).length > 0;

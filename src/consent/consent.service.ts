@@ -115,10 +115,6 @@ export class ConsentService {
   }
 
   /** Whether the viewer may see the plan's content now (fresh from the database, for subscriptions). */
-  async canReadContent(planId: string): Promise<boolean> {
-    return (await this.contentAccess(planId)).allowed;
-  }
-
   /** Whether the viewer may read the plan's content now, and when that may change by the clock. */
   async contentAccess(planId: string): Promise<AccessCheck> {
     const plan = await this.deps.plans.find(planId);

@@ -23,6 +23,8 @@ export type UnitAssignedBy = 'MUNICIPALITY' | 'COORDINATOR';
 
 async function assignUnit(em: EntityManager, plan: Plan, unitId: string, by: UnitAssignedBy, actorId: string, at: Date): Promise<void> {
   plan.unit = em.getReference(Organization, unitId, { wrapped: true });
+  // Deadlines the plan already has (consent expiry, measure dates) now show on that unit's dashboard.
+  await em.execute('update "deadline" set "unit_id" = ? where "plan_id" = ? and "unit_id" is null and "resolved_at" is null', [unitId, plan.id]);
   await recordCaseEvent(em, { unitId, kind: 'PLAN_UNIT_ASSIGNED', at, planId: plan.id, personId: plan.owner.id, actorId, detail: { by } });
 }
 
@@ -101,7 +103,7 @@ export async function openRequestedPlan(
 
 /**
  * Brings a newly recorded guardian into the ward's plan, in the caller's transaction (called by
- * `PersonService.recordGuardianship`). Only a plan someone other than the person opened (a granted
+ * `GuardianshipService.record`). Only a plan someone other than the person opened (a granted
  * request, a plan a guardian or the unit made) and that has not ended: a plan the person made
  * themselves is theirs to invite to. The guardian joins as GUARDIAN (for as long as the
  * guardianship holds: its period is the guardianship's, checked where guardians are); one taking
