@@ -58,7 +58,7 @@ describe('a consent that runs out while the participant is connected', () => {
     }, { timeout: 10_000, interval: 300 });
 
     // The nurse's participation is renewed to end shortly: from then on only the clock ends it.
-    const validUntil = Date.now() + 2_500;
+    const validUntil = Date.now() + 5_000;
     const renewed = await consent.give(owner.token, { participantId: plan.participantIds[nurse.sub], scope: 'PARTICIPATE', validUntil: new Date(validUntil).toISOString() });
     expect(renewed.errors).toBeUndefined();
     await vi.waitFor(() => expect(participantsChanged.events.length).toBeGreaterThan(0));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cancellable } from './cancellable.js';
 import { EventBus } from './event-bus.js';
 
@@ -44,8 +44,8 @@ describe('cancellable', () => {
       }
     });
     const pending = loop.next();
-    await new Promise((resolve) => setImmediate(resolve)); // the loop is now inside for-await
-    expect(bus.listenerCount('planEnded')).toBe(1);
+    // The loop is inside for-await once it listens.
+    await vi.waitFor(() => expect(bus.listenerCount('planEnded')).toBe(1));
     await loop.return(undefined);
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(cleanedUp).toBe(true);

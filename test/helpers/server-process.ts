@@ -30,7 +30,7 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
     },
     stdio: ['ignore', process.env['TEST_LOG_LEVEL'] ? 'inherit' : 'ignore', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stderr!.on('data', (chunk: Buffer) => {
