@@ -13,6 +13,7 @@ import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { createTestDatabase } from './helpers/test-app.js';
+import { documentStorage } from '../src/app/document-wiring.js';
 
 /** The machine's Redis (CI has one running); TEST_REDIS_URL points elsewhere. */
 const MACHINE_REDIS = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -196,7 +197,7 @@ describe("two servers on one database and the machine's Redis", { timeout: 60_00
       const head = (await logSeqs(cluster.database.url, cluster.plan.id)).at(-1) ?? 0;
       const silent = new Y.Doc();
       silent.getArray('goals').insert(0, [newEntry({ id: 'g-silent', text: text('Committed without a message') })]);
-      await new DocumentStore(orm).append(cluster.plan.id, [{ authorId: cluster.owner.id, sections: ['goals'], update: Y.encodeStateAsUpdate(silent), at: new Date(), door: 'GRAPHQL' }], head);
+      await new DocumentStore(orm, documentStorage).append(cluster.plan.id, [{ authorId: cluster.owner.id, sections: ['goals'], update: Y.encodeStateAsUpdate(silent), at: new Date(), door: 'GRAPHQL' }], head);
     } finally {
       await orm.close();
     }

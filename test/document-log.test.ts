@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentLoadError, DocumentStore, type CommitEntry } from '../src/documents/document.store.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { documentStorage } from '../src/app/document-wiring.js';
 
 /**
  * The update log: its group commit (src/documents/log-writer.ts) and its load, driven through a
@@ -16,7 +17,7 @@ describe('the update log', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    store = new DocumentStore(t.app.orm);
+    store = new DocumentStore(t.app.orm, documentStorage);
     owner = await seedFor(t).citizen('group-commit-owner');
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { recordingLogger } from './helpers/recording-logger.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { documentStorage } from '../src/app/document-wiring.js';
 
 /**
  * Defence in depth at load: a stored log or snapshot that does not form a complete document (as
@@ -73,7 +74,7 @@ describe('quarantine at load', () => {
   });
 
   /** A store of its own on the app's database, as another server's would be: it writes the log the app then loads. */
-  const store = () => new DocumentStore(t.app.orm);
+  const store = () => new DocumentStore(t.app.orm, documentStorage);
   const track = (editor: Editor): Editor => {
     let destroyed = false;
     const destroy = () => {
@@ -164,9 +165,9 @@ describe('quarantine at load', () => {
       clock: systemClock,
       logger: pino({ level: 'silent' }),
       settings: { limits: DEFAULT_LIMITS, maxDocumentBytes: 32 << 20, snapshotEvery: 200, idleUnloadMs: 30_000 },
-      access: () => Promise.reject(new Error('not used')),
+      firstDenied: () => Promise.reject(new Error('not used')),
       onCommitted: () => undefined,
-      onFailed: (_document, error) => failures.push(error),
+      onFailed: (error) => failures.push(error),
     });
     cleanups.push(() => second.close());
     await second.readCommitted(() => undefined); // queued behind its repair

@@ -19,6 +19,7 @@ import { recordingLogger } from './helpers/recording-logger.js';
 import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { ADMIN, startTestApp, type GraphQLResponse, type TestApp } from './helpers/test-app.js';
+import { documentStorage } from '../src/app/document-wiring.js';
 
 /**
  * Attacks on the plan's restricted part (docs/document-model.md, "The restricted part"): every way
@@ -516,7 +517,7 @@ describe('doors that hold', () => {
       const old = new Y.Doc();
       old.getArray('goals').push([newEntry({ id: 'g-old', text: text('Live at home') })]);
       old.getMap('situation').set('needs', text(LEGACY));
-      const store = new DocumentStore(t.app.orm);
+      const store = new DocumentStore(t.app.orm, documentStorage);
       await store.append(local.id, [{ authorId: person.id, sections: ['goals', 'situation'], update: Y.encodeStateAsUpdate(old), at: new Date(), door: 'LIVE' }], 0);
       // A server that died once the restricted half was durable, before the main document was cleared.
       if (halfMoved) await store.append(`${local.id}/restricted`, [{ authorId: person.id, sections: ['situation'], update: movedContentUpdate(local.id, old), at: new Date(), door: 'LIVE', system: true }], 0);
@@ -690,7 +691,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
       try {
         const update = Y.encodeStateAsUpdate((() => { const doc = new Y.Doc(); doc.getMap('situation').set('resources', new Y.Text(AFTER)); return doc; })());
         const change = { authorId: person.id, sections: ['situation'], update, at: new Date(), door: 'LIVE' as const };
-        const { firstSeq } = await new DocumentStore(orm).append(`${shared.id}/restricted`, [change], 0);
+        const { firstSeq } = await new DocumentStore(orm, documentStorage).append(`${shared.id}/restricted`, [change], 0);
         sentSeq = firstSeq;
         await publishAsA(`${shared.id}/restricted`, { seq: firstSeq, authorId: person.id, sections: ['situation'], update });
       } finally {
@@ -744,7 +745,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
     old.getArray('goals').push([newEntry({ id: 'g-old', text: text('Live at home') })]);
     old.getMap('situation').set('needs', text('Needs written before the split'));
     const orm = await openOrm(a.databaseUrl);
-    const store = new DocumentStore(orm);
+    const store = new DocumentStore(orm, documentStorage);
     try {
       await store.append(shared.id, [{ authorId: person.id, sections: ['goals', 'situation'], update: Y.encodeStateAsUpdate(old), at: new Date(), door: 'LIVE' }], 0);
       const events = subscribeTo(b, bToken(other), 'subscription($id: ID!) { planChanged(planId: $id) { restricted sections } }', { id: shared.id });

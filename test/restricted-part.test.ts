@@ -8,6 +8,7 @@ import { subscribeTo } from './helpers/consent.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { documentStorage } from '../src/app/document-wiring.js';
 
 /**
  * The plan's restricted part (docs/document-model.md): the person's situation lives in a second
@@ -269,7 +270,7 @@ describe('a plan from before the split', () => {
     old.getMap('situation').set('needs', text(LEGACY_NEEDS));
     const state = Y.encodeStateAsUpdate(old);
     const em = t.app.orm.em.fork();
-    await new DocumentStore(t.app.orm).append(legacy.id, [{ authorId: owner.id, sections: ['goals', 'situation'], update: state, at: new Date(), door: 'LIVE' }], 0);
+    await new DocumentStore(t.app.orm, documentStorage).append(legacy.id, [{ authorId: owner.id, sections: ['goals', 'situation'], update: state, at: new Date(), door: 'LIVE' }], 0);
     const versionId = crypto.randomUUID();
     await em.execute(`insert into plan_version (id, plan_id, label, kind, author_id, seq, state, created_at) values (?, ?, 'Before', 'NAMED', ?, 1, ?, now())`,
       [versionId, legacy.id, owner.id, Buffer.from(state)]);

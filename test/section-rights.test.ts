@@ -5,7 +5,7 @@ import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
- * Every rule of the default rights table (src/documents/section-rights.ts), tried through both
+ * Every rule of the default rights table (src/policy/section-rules.ts), tried through both
  * doors: live over y-websocket and over GraphQL. Allowed edits land; refused ones are refused the
  * same way on both doors, reach nobody, and are gone after a restart.
  */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
-import { Person } from '../people/person.entity.js';
+import type { Person } from '../people/person.entity.js';
+import type { PersonService } from '../people/person.service.js';
 import type { Plan } from '../plans/plan.entity.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
@@ -28,6 +29,7 @@ export interface AccessLogPage {
 export interface AccessLogDeps {
   clock: Clock;
   plans: PlanService;
+  people: PersonService;
 }
 
 const MAX_PAGE = 100;
@@ -93,7 +95,7 @@ export class AccessLogService {
       [...params, first + 1],
     );
     const page = rows.slice(0, first);
-    const people = await this.em.find(Person, { id: { $in: [...new Set(page.map((row) => row.person_id))] } });
+    const people = await this.deps.people.byIds([...new Set(page.map((row) => row.person_id))]);
     const edges = page.map((row) => ({
       node: {
         id: String(row.id),

@@ -40,6 +40,16 @@ export function accessLogInsert(entries: readonly AccessEntry[]): { sql: string;
   };
 }
 
+/**
+ * The WRITE rows of committed changes to plan documents, one per section, for the document log's
+ * commit statement (src/documents/log-writer.ts `RecordsOfCommits`): durable with the change itself.
+ */
+export function accessLogOfCommits(
+  entries: ReadonlyArray<{ planId: string; authorId: string; sections: readonly string[]; at: Date; door: AccessDoor }>,
+): { sql: string; params: unknown[] } | null {
+  return accessLogInsert(entries.flatMap((entry) => sectionWrites(entry.planId, entry)));
+}
+
 /** What a write to one section of the plan document is logged as. */
 export const sectionWhat = (section: string) => `section:${section}`;
 

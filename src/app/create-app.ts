@@ -21,6 +21,10 @@ import { createNotificationWorker } from '../notifications/notification.setup.js
 import type { NotificationWorker } from '../notifications/notification.worker.js';
 import { createCollabEndpoint } from '../collab/collab.endpoint.js';
 import { DocumentHub } from '../documents/document-hub.js';
+import { planAccessLoader } from '../documents/plan-access.js';
+import { documentStorage } from './document-wiring.js';
+import { EvaluationVersions } from '../evaluations/evaluation-versions.js';
+import { documentAuthorization } from '../policy/document-authorization.js';
 import { Cluster } from '../cluster/cluster.js';
 import { archiveRoutes } from '../archive/archive.routes.js';
 import { FinalArchiver } from '../archive/final-archiver.js';
@@ -114,7 +118,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         idleUnloadMs: config.documents.idleUnloadMs,
       },
       replication: cluster ?? undefined,
-      endedPlanReadDays: config.endedPlanReadDays,
+      storage: documentStorage,
+      authorizer: documentAuthorization(planAccessLoader({ orm, clock, endedPlanReadDays: config.endedPlanReadDays })),
     });
     if (cluster) {
       await cluster.start(hub);
@@ -129,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await caseEvents.start();
     undo.push({ step: 'case-event-listener', run: () => caseEvents.stop() });
     const planDeadlines = new PlanDeadlines({ orm, hub, events, clock, logger, scheduler });
+    const evaluationVersions = new EvaluationVersions({ hub, events, logger });
     undo.push({ step: 'plan-deadlines', run: () => planDeadlines.dispose() });
     const deps: ServiceDeps = {
       clock,
@@ -138,6 +144,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       knownIssuers: new Map(trusted.map((issuer) => [issuer.issuer, issuer.kind === 'citizen' ? 'CITIZEN' : 'PERSONNEL'] as const)),
       bootstrapAdmin: config.bootstrapAdmin,
       endedPlanReadDays: config.endedPlanReadDays,
+      evaluationVersions,
     };
     const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger);
     const schema = buildSchema();
@@ -167,6 +174,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Pushed after the documents, so it stops first: a FINAL record being written reads its document.
     const finalArchiver = new FinalArchiver({ orm, hub, events, clock, logger });
     undo.push({ step: 'final-archiver', run: () => finalArchiver.dispose() });
+    // Pushed after the documents too: a version being saved reads them.
+    undo.push({ step: 'evaluation-versions', run: () => evaluationVersions.dispose() });
     // Plans queued for their dates to be read again, in the background; stopped before the documents go.
     planDeadlines.start();
     undo.push({ step: 'deadline-resync', run: () => planDeadlines.stopResync() });

@@ -14,6 +14,7 @@ import { RequestService } from '../requests/request.service.js';
 import { ComplaintService } from '../complaints/complaint.service.js';
 import { ConsentService } from '../consent/consent.service.js';
 import { EvaluationService } from '../evaluations/evaluation.service.js';
+import type { EvaluationVersions } from '../evaluations/evaluation-versions.js';
 import { ArchiveService } from '../archive/archive.service.js';
 
 export interface ServiceDeps extends PeopleDeps {
@@ -22,6 +23,8 @@ export interface ServiceDeps extends PeopleDeps {
   scheduler: DeadlineScheduler;
   /** Config `ENDED_PLAN_READ_DAYS` (docs/consent.md). */
   endedPlanReadDays: number;
+  /** Saves the automatic version of each added evaluation (src/evaluations/evaluation-versions.ts). */
+  evaluationVersions: EvaluationVersions;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */
@@ -44,14 +47,14 @@ export function createServices(deps: ServiceDeps, em: EntityManager, actor: Acto
   const people = new PersonService(em, actor, deps);
   const organizations = new OrganizationService(em, actor, people);
   const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations, endedPlanReadDays: deps.endedPlanReadDays });
-  const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans });
-  const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, accessLog });
+  const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans, people });
+  const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, people, accessLog });
   const casework = new CaseworkService(em, actor, { clock: deps.clock, organizations });
   const notifications = new NotificationService(em, actor, { clock: deps.clock });
   const requests = new RequestService(em, actor, { clock: deps.clock, people });
   const complaints = new ComplaintService(em, actor, { clock: deps.clock, people });
   const consents = new ConsentService(em, actor, { clock: deps.clock, events: deps.events, plans });
-  const evaluations = new EvaluationService(em, actor, { clock: deps.clock, hub: deps.documents, plans, documents });
+  const evaluations = new EvaluationService(em, actor, { clock: deps.clock, hub: deps.documents, plans, documents, people, versions: deps.evaluationVersions });
   const archive = new ArchiveService(em, actor, { clock: deps.clock, hub: deps.documents, plans });
   return { people, organizations, plans, documents, accessLog, casework, notifications, requests, complaints, consents, evaluations, archive };
 }

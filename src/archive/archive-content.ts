@@ -3,6 +3,12 @@ import { contentOfState } from '../documents/content-edits.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { SECTIONS, SECTION_KEYS, partOf, type SectionKey } from '../documents/document.template.js';
 import { loadCurrentGuardians } from '../people/guardianship.current.js';
+import { CONSENTS_SQL } from '../consent/consent.read-model.js';
+import { VERSIONS_SQL } from '../documents/version.store.js';
+import { EVALUATIONS_SQL } from '../evaluations/evaluation.read-model.js';
+import { ORGANIZATIONS_SQL } from '../organizations/organization.read-model.js';
+import { PERSON_NAMES_SQL } from '../people/person.read-model.js';
+import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 
 /**
  * The archive record (DOMAIN.md rule 10): the complete plan at one moment, as plain JSON. It is
@@ -141,12 +147,12 @@ export async function collectArchiveContent(
     SECTION_KEYS.map((key) => [key, partOf(key) === 'restricted' ? restrictedContent[key] : mainContent[key]]),
   ) as Record<SectionKey, unknown>;
   const [plan] = await em.execute<Row[]>(
-    `select p.id, p.title, p.kind, p.status, p.created_at, p.ended_at, p.end_reason,
-            o.id as owner_id, o.display_name as owner_name, u.id as unit_id, u.name as unit_name,
-            e.id as ended_by_id, e.display_name as ended_by_name, a.display_name as archived_by_name
-     from plan p join person o on o.id = p.owner_id left join organization u on u.id = p.unit_id
-     left join person e on e.id = p.ended_by_id join person a on a.id = ?
-     where p.id = ?`,
+    `select p.plan_id as id, p.title, p.kind, p.status, p.created_at, p.ended_at, p.end_reason,
+            o.person_id as owner_id, o.display_name as owner_name, u.organization_id as unit_id, u.name as unit_name,
+            e.person_id as ended_by_id, e.display_name as ended_by_name, a.display_name as archived_by_name
+     from (${PLANS_SQL}) p join (${PERSON_NAMES_SQL}) o on o.person_id = p.owner_id left join (${ORGANIZATIONS_SQL}) u on u.organization_id = p.unit_id
+     left join (${PERSON_NAMES_SQL}) e on e.person_id = p.ended_by_id join (${PERSON_NAMES_SQL}) a on a.person_id = ?
+     where p.plan_id = ?`,
     [input.archivedById, input.planId],
   );
   if (!plan) throw new Error(`plan ${input.planId} not found`);
@@ -209,12 +215,13 @@ export function withoutRestricted(record: ArchiveContent): ArchiveContent {
  */
 async function readParticipants(em: EntityManager, planId: string, at: Date): Promise<{ participants: ArchiveParticipant[]; pendingInvitations: ArchivePendingInvitation[] }> {
   const rows = await em.execute<Row[]>(
-    `select pa.id, pa.person_id, pe.display_name, pa.role, pa.organization_id, o.name as organization_name, pa.active_from, pa.active_to,
+    `select pa.participant_id as id, pa.person_id, pe.display_name, pa.role, pa.organization_id, o.name as organization_name, pa.active_from, pa.active_to,
             pa.added_by_id, ab.display_name as added_by_name
-     from participant pa join person pe on pe.id = pa.person_id left join organization o on o.id = pa.organization_id
-     left join person ab on ab.id = pa.added_by_id
+     from (${PARTICIPANTS_SQL}) pa join (${PERSON_NAMES_SQL}) pe on pe.person_id = pa.person_id
+     left join (${ORGANIZATIONS_SQL}) o on o.organization_id = pa.organization_id
+     left join (${PERSON_NAMES_SQL}) ab on ab.person_id = pa.added_by_id
      where pa.plan_id = ? and pa.removed_at is null and pa.active_from <= ? and (pa.active_to is null or pa.active_to > ?)
-     order by (pa.role = 'OWNER') desc, pa.created_at, pa.id`,
+     order by (pa.role = 'OWNER') desc, pa.created_at, pa.participant_id`,
     [planId, at, at],
   );
   const ownerId = rows.find((row) => row['role'] === 'OWNER')?.['person_id'];
@@ -222,7 +229,7 @@ async function readParticipants(em: EntityManager, planId: string, at: Date): Pr
   // Each consent given by `at`, and when it stopped counting: its end, withdrawal or expiry, whichever came first.
   const consents = await em.execute<Row[]>(
     `select c.participant_id, c.scope, c.given_at, least(c.valid_until, c.withdrawn_at, c.expired_at) as ended_at
-     from consent c where c.plan_id = ? and c.participant_id is not null and c.given_at <= ? order by c.given_at, c.id`,
+     from (${CONSENTS_SQL}) c where c.plan_id = ? and c.participant_id is not null and c.given_at <= ? order by c.given_at, c.consent_id`,
     [planId, at],
   );
   const participants: ArchiveParticipant[] = [];
@@ -274,7 +281,10 @@ async function readOrganizationNames(em: EntityManager, measures: unknown): Prom
     .map((measure: Record<string, unknown>) => measure['organizationId'])
     .filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
   if (!ids.length) return new Map();
-  const rows = await em.execute<Row[]>('select id, name from organization where id = any(?::uuid[])', [`{${[...new Set(ids)].join(',')}}`]);
+  const rows = await em.execute<Row[]>(
+    `select organization_id as id, name from (${ORGANIZATIONS_SQL}) o where organization_id = any(?::uuid[])`,
+    [`{${[...new Set(ids)].join(',')}}`],
+  );
   return new Map(rows.map((row) => [str(row, 'id'), str(row, 'name')]));
 }
 
@@ -283,10 +293,10 @@ async function readConsents(em: EntityManager, planId: string): Promise<ArchiveC
   const [present] = await em.execute<Array<{ present: boolean }>>(`select to_regclass('consent') is not null as present`);
   if (!present?.present) return [];
   const rows = await em.execute<Row[]>(
-    `select c.id, c.scope, c.person_id, pe.display_name as person_name, c.participant_id, c.given_by_id, g.display_name as given_by_name,
+    `select c.consent_id as id, c.scope, c.person_id, pe.display_name as person_name, c.participant_id, c.given_by_id, g.display_name as given_by_name,
             c.given_at, c.valid_until, c.withdrawn_at, c.expired_at
-     from consent c join person pe on pe.id = c.person_id join person g on g.id = c.given_by_id
-     where c.plan_id = ? order by c.given_at, c.id`,
+     from (${CONSENTS_SQL}) c join (${PERSON_NAMES_SQL}) pe on pe.person_id = c.person_id join (${PERSON_NAMES_SQL}) g on g.person_id = c.given_by_id
+     where c.plan_id = ? order by c.given_at, c.consent_id`,
     [planId],
   );
   return rows.map((row) => ({
@@ -304,10 +314,10 @@ async function readConsents(em: EntityManager, planId: string): Promise<ArchiveC
 
 async function readEvaluations(em: EntityManager, planId: string): Promise<ArchiveEvaluation[]> {
   const rows = await em.execute<Row[]>(
-    `select e.id, to_char(e.date, 'YYYY-MM-DD') as date, e.outcome, e.version_id, e.created_at, e.recorded_by_id, r.display_name as recorded_by_name,
-            coalesce((select json_agg(json_build_object('id', p.id, 'name', p.display_name) order by p.display_name)
-                      from person p where p.id = any(e.participant_ids)), '[]') as participants
-     from evaluation e join person r on r.id = e.recorded_by_id
+    `select e.evaluation_id as id, to_char(e.date, 'YYYY-MM-DD') as date, e.outcome, e.version_id, e.created_at, e.recorded_by_id, r.display_name as recorded_by_name,
+            coalesce((select json_agg(json_build_object('id', p.person_id, 'name', p.display_name) order by p.display_name)
+                      from (${PERSON_NAMES_SQL}) p where p.person_id = any(e.participant_ids)), '[]') as participants
+     from (${EVALUATIONS_SQL}) e join (${PERSON_NAMES_SQL}) r on r.person_id = e.recorded_by_id
      where e.plan_id = ? order by e.date, e.created_at`,
     [planId],
   );
@@ -324,8 +334,8 @@ async function readEvaluations(em: EntityManager, planId: string): Promise<Archi
 
 async function readVersions(em: EntityManager, planId: string): Promise<ArchiveVersion[]> {
   const rows = await em.execute<Row[]>(
-    `select v.id, v.label, v.kind, v.seq, v.created_at, v.author_id, a.display_name as author_name
-     from plan_version v join person a on a.id = v.author_id where v.plan_id = ? order by v.created_at, v.id`,
+    `select v.version_id as id, v.label, v.kind, v.seq, v.created_at, v.author_id, a.display_name as author_name
+     from (${VERSIONS_SQL}) v join (${PERSON_NAMES_SQL}) a on a.person_id = v.author_id where v.plan_id = ? order by v.created_at, v.version_id`,
     [planId],
   );
   return rows.map((row) => ({

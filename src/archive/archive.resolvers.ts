@@ -6,7 +6,7 @@ export const archiveResolvers: Resolvers = {
   },
   Plan: {
     archiveRecords: (plan, _args, ctx) => ctx.services().archive.list(plan),
-    archivedAt: (plan) => plan.archivedAt,
+    archivedAt: (plan) => plan.archivedAt ?? null,
   },
   ArchiveRecord: {
     createdBy: (record) => record.createdBy.loadOrFail(),

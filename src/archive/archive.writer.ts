@@ -4,6 +4,9 @@ import { recordCaseEvent } from '../casework/case-event.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { collectArchiveContent } from './archive-content.js';
 import type { ArchiveKind } from './archive.entity.js';
+import { unitOfWorkIn } from '../db/unit-of-work.js';
+import { markArchived } from '../plans/plan.records.js';
+import { PLANS_SQL } from '../plans/plan.read-model.js';
 
 /**
  * Writes an archive record of a plan as it is committed now, in one transaction with its case
@@ -30,9 +33,9 @@ export async function writeArchiveRecord(
       return existing!.id;
     }
     if (input.kind === 'FINAL') {
-      await tx.execute(`update "plan" set "archived_at" = ? where "id" = ? and "archived_at" is null`, [input.at, input.planId]);
+      await markArchived(unitOfWorkIn(tx), input.planId, input.at);
     }
-    const [plan] = await tx.execute<Array<{ unit_id: string | null; owner_id: string }>>(`select "unit_id", "owner_id" from "plan" where "id" = ?`, [input.planId]);
+    const [plan] = await tx.execute<Array<{ unit_id: string | null; owner_id: string }>>(`select "unit_id", "owner_id" from (${PLANS_SQL}) "pl" where "plan_id" = ?`, [input.planId]);
     if (plan?.unit_id) {
       await recordCaseEvent(tx, {
         unitId: plan.unit_id,

@@ -6,6 +6,9 @@ import type { PlanEndedEvent } from '../plans/plan.events.js';
 import type { Clock } from '../shared/clock.js';
 import { dateInOslo } from '../shared/dates.js';
 import { writeArchiveRecord } from './archive.writer.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
+import { hasVersionOfKind } from '../documents/version.store.js';
+import { PLANS_SQL } from '../plans/plan.read-model.js';
 
 export interface FinalArchiverDeps {
   orm: MikroORM;
@@ -32,8 +35,8 @@ export class FinalArchiver {
   async start(): Promise<void> {
     this.#stopListening = this.deps.events.listen('planEnded', (event: PlanEndedEvent) => this.#track(this.#archive(event.planId, event.endedById)));
     const missing = await this.deps.orm.em.fork().execute<Array<{ id: string; archived_by: string }>>(
-      `select p."id", coalesce(p."ended_by_id", p."owner_id") as archived_by from "plan" p
-       where p."status" = 'ENDED' and not exists (select 1 from "archive_record" r where r."plan_id" = p."id" and r."kind" = 'FINAL')`,
+      `select p."plan_id" as "id", coalesce(p."ended_by_id", p."owner_id") as archived_by from (${PLANS_SQL}) p
+       where p."status" = 'ENDED' and not exists (select 1 from "archive_record" r where r."plan_id" = p."plan_id" and r."kind" = 'FINAL')`,
     );
     if (missing.length) this.deps.logger.info({ event: 'archive.catch_up', plans: missing.length });
     await Promise.all(missing.map((plan) => this.#track(this.#archive(plan.id, plan.archived_by))));
@@ -69,8 +72,7 @@ export class FinalArchiver {
 
   /** The frozen document as a CLOSED version, once, so the FINAL record's version list holds it. */
   async #saveClosedVersion(planId: string, endedById: string): Promise<void> {
-    const [saved] = await this.deps.orm.em.fork().execute(`select 1 from "plan_version" where "plan_id" = ? and "kind" = 'CLOSED' limit 1`, [planId]);
-    if (saved) return;
+    if (await hasVersionOfKind(withoutTransaction(this.deps.orm.em.fork()), planId, 'CLOSED')) return;
     const label = `Plan ended ${dateInOslo(this.deps.clock.now())}`;
     await this.deps.hub.createVersion(planId, { kind: 'CLOSED', label, authorId: endedById });
   }

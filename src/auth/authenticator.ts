@@ -3,7 +3,8 @@ import { isDatabaseUnavailable } from '../db/outage.js';
 import { unauthenticated } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
-import { identifyActor, type PeopleDeps } from '../people/person.service.js';
+import type { PeopleDeps } from '../people/person-ref.js';
+import { identifyActor } from './identify-actor.js';
 import type { Actor } from '../policy/actor.js';
 import { IssuerUnavailable, type TokenVerifier } from './token-verifier.js';
 

@@ -4,6 +4,8 @@ import { badInput } from '../errors/error-codes.js';
 import { daysAfter } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import type { DeadlineKind } from './deadline.js';
+import { REQUESTS_SQL } from '../requests/request.read-model.js';
+import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
 
 export type CaseStatus = 'REQUESTED' | 'REFUSED' | 'WITHDRAWN' | 'AWAITING_CONSENT' | 'ACTIVE' | 'ENDED';
 const CASE_STATUSES: readonly CaseStatus[] = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'];
@@ -50,21 +52,19 @@ export const MAX_CASE_PAGE = 100;
  * page costs one round trip however many deadlines there are).
  */
 const CASES_SQL = `
-  with "cases" as (
-    select r."id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
-           r."person_id", null::uuid as "plan_id", r."id" as "request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id",
+  with ${UNIT_DASHBOARD_RELATIONS}, "cases" as (
+    select r."request_id" as "id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
+           r."person_id", null::uuid as "plan_id", r."request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id",
            0 as "incomplete_measures"
-      from "service_request" r where r."unit_id" = :unit and r."plan_id" is null
+      from "unit_requests" r where r."plan_id" is null
     union all
-    select p."id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
-           p."owner_id", p."id",
-           (select r."id" from "service_request" r where r."plan_id" = p."id" order by r."received_at" limit 1),
+    select p."plan_id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
+           p."owner_id", p."plan_id",
+           (select r."request_id" from (${REQUESTS_SQL}) r where r."plan_id" = p."plan_id" order by r."received_at" limit 1),
            p."created_at",
-           (select pa."person_id" from "participant" pa
-             where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
-               and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now) limit 1),
-           case when p."status" = 'ENDED' then 0 else (select count(*) from "measure_gap" g where g."plan_id" = p."id")::int end
-      from "plan" p where p."unit_id" = :unit
+           (select pa."person_id" from "current_coordinators" pa where pa."plan_id" = p."plan_id" limit 1),
+           case when p."status" = 'ENDED' then 0 else (select count(*) from "measure_gap" g where g."plan_id" = p."plan_id")::int end
+      from "unit_plans" p
   ), "dated" as (
     select c.*, d."kind" as "deadline_kind", d."due_at" as "deadline_due_at"
       from "cases" c left join lateral (

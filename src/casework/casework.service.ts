@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
-import { Organization } from '../organizations/organization.entity.js';
+import type { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
+import { membershipFactsOf } from '../organizations/organization.directory.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
-import { parseIdOrNull } from '../shared/ids.js';
 import type { CaseEvent } from './case-event.js';
 import { caseEventFromRow, type CaseEventRow } from './case-event.read.js';
 import { listCases, type CaseFilter } from './caseload.js';
@@ -62,14 +63,18 @@ export class CaseworkService {
     return this.#viewableUnit(unitId);
   }
 
-  /** Checked on every event: the subscriber's membership as the database holds it now, not as the token said. */
+  /**
+   * Checked on every event: the policy's `unit.viewCases`, the dashboard's question, over the
+   * subscriber's memberships as the database holds them now, not as the token said.
+   */
   async stillStaffOf(unitId: string): Promise<boolean> {
-    return this.deps.organizations.isMember(unitId, this.actor.personId);
+    const unit = await this.deps.organizations.byId(unitId);
+    const asNow: Actor = { ...this.actor, memberships: await membershipFactsOf(withoutTransaction(this.em), this.actor.personId) };
+    return can(asNow, 'unit.viewCases', { organizationId: unit.id, organizationKind: unit.kind });
   }
 
   async #viewableUnit(unitId: string): Promise<Organization> {
-    const id = parseIdOrNull(unitId);
-    const unit = id ? await this.em.findOne(Organization, id) : null;
+    const unit = await this.deps.organizations.find(unitId);
     if (!unit || !can(this.actor, 'unit.viewCases', { organizationId: unit.id, organizationKind: unit.kind })) throw notFound('Unit');
     return unit;
   }

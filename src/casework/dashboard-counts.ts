@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
 import { daysAfter, todayInOslo } from '../shared/dates.js';
+import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
 
 export interface DashboardCounts {
   openRequests: number;
@@ -18,24 +19,23 @@ export interface DashboardCounts {
  * Everything the unit has to act on, counted in one round trip. A plan's dates count for the unit
  * the plan answers to now (a plan may come under a unit after its dates were read).
  */
-const COUNTS_SQL = `select
-  (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED')::int as "open_requests",
-  (select min("decision_due_at") from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED') as "next_decision_due_at",
-  (select count(*) from "service_request" where "unit_id" = :unit and "status" = 'RECEIVED'
+const COUNTS_SQL = `with ${UNIT_DASHBOARD_RELATIONS} select
+  (select count(*) from "unit_requests" where "status" = 'RECEIVED')::int as "open_requests",
+  (select min("decision_due_at") from "unit_requests" where "status" = 'RECEIVED') as "next_decision_due_at",
+  (select count(*) from "unit_requests" where "status" = 'RECEIVED'
       and case when "interim_notice_sent_at" is null then "decision_due_at" <= :now
                else "interim_notice_expected_date" < :today::date end)::int as "interim_notices_due",
-  (select count(*) from "plan" p where p."unit_id" = :unit and p."status" <> 'ENDED' and not exists (
-      select 1 from "participant" pa where pa."plan_id" = p."id" and pa."role" = 'COORDINATOR' and pa."removed_at" is null
-        and pa."active_from" <= :now and (pa."active_to" is null or pa."active_to" > :now)))::int as "plans_without_coordinator",
-  (select count(*) from "deadline" d join "plan" p on p."id" = d."plan_id" where p."unit_id" = :unit
-      and d."kind" = 'MEASURE_EVALUATION' and d."resolved_at" is null and d."due_at" <= :now)::int as "measures_past_evaluation",
-  (select count(*) from "measure_gap" g join "plan" p on p."id" = g."plan_id"
-      where p."unit_id" = :unit and p."status" <> 'ENDED')::int as "measures_incomplete",
-  (select count(*) from "deadline" d join "plan" p on p."id" = d."plan_id" where p."unit_id" = :unit
-      and d."kind" = 'REVISION' and d."resolved_at" is null and d."due_at" <= :horizon)::int as "revisions_due",
+  (select count(*) from "unit_plans" p where p."status" <> 'ENDED' and not exists (
+      select 1 from "current_coordinators" pa where pa."plan_id" = p."plan_id"))::int as "plans_without_coordinator",
+  (select count(*) from "deadline" d join "unit_plans" p on p."plan_id" = d."plan_id"
+      where d."kind" = 'MEASURE_EVALUATION' and d."resolved_at" is null and d."due_at" <= :now)::int as "measures_past_evaluation",
+  (select count(*) from "measure_gap" g join "unit_plans" p on p."plan_id" = g."plan_id"
+      where p."status" <> 'ENDED')::int as "measures_incomplete",
+  (select count(*) from "deadline" d join "unit_plans" p on p."plan_id" = d."plan_id"
+      where d."kind" = 'REVISION' and d."resolved_at" is null and d."due_at" <= :horizon)::int as "revisions_due",
   (select count(*) from "deadline" where "unit_id" = :unit and "kind" = 'CONSENT_EXPIRY' and "resolved_at" is null
       and "fired_at" is null and "due_at" <= :horizon)::int as "consents_expiring",
-  (select count(*) from "complaint" where "unit_id" = :unit and "status" in ('RECEIVED', 'FORWARDED'))::int as "open_complaints"`;
+  (select count(*) from "unit_complaints" where "status" in ('RECEIVED', 'FORWARDED'))::int as "open_complaints"`;
 
 export async function countDashboard(em: EntityManager, input: { unitId: string; now: Date; withinDays?: number | null }): Promise<DashboardCounts> {
   const withinDays = input.withinDays ?? 30;

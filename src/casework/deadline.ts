@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** Every dated obligation the scheduler watches (src/casework/deadline.scheduler.ts). */
 export const DEADLINE_KINDS = [
@@ -48,6 +49,14 @@ export async function setDeadline(em: EntityManager, input: DeadlineInput, now: 
        "updated_at" = excluded."updated_at"`,
     [input.key, input.kind, input.unitId, input.planId ?? null, input.requestId ?? null, input.personId ?? null, input.dueAt, input.warnAt ?? null, now, now],
   );
+}
+
+/**
+ * A plan came under a unit: its open deadlines without one (consent expiry, measure dates) show on
+ * that unit's dashboard from now on, in the caller's transaction.
+ */
+export async function moveOpenDeadlinesToUnit(uow: UnitOfWork, planId: string, unitId: string): Promise<void> {
+  await uow.em.execute('update "deadline" set "unit_id" = ? where "plan_id" = ? and "unit_id" is null and "resolved_at" is null', [unitId, planId]);
 }
 
 /** Marks a deadline met (the request was decided, the notice sent, the entry removed). */

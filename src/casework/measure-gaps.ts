@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ORGANIZATIONS_SQL } from '../organizations/organization.read-model.js';
+import { PLANS_SQL } from '../plans/plan.read-model.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { isTrackableEntryId, toTextArray } from './deadline.js';
 
@@ -47,7 +49,10 @@ function measuresOf(measures: unknown): Array<Record<string, unknown>> {
 /** The subset of `ids` naming an organisation, lower-cased (PostgreSQL writes uuids that way). */
 export async function knownOrganizations(em: EntityManager, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await em.execute<Array<{ id: string }>>('select "id" from "organization" where "id" = any(?::uuid[])', [`{${ids.join(',')}}`]);
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select "organization_id" as "id" from (${ORGANIZATIONS_SQL}) "o" where "organization_id" = any(?::uuid[])`,
+    [`{${ids.join(',')}}`],
+  );
   return new Set(rows.map((row) => row.id.toLowerCase()));
 }
 
@@ -79,7 +84,7 @@ export interface IncompleteMeasureModel {
 /** The unit's incomplete measures in plans that have not ended, longest-standing first. */
 export async function listIncompleteMeasures(em: EntityManager, unitId: string, first: number): Promise<IncompleteMeasureModel[]> {
   const rows = await em.execute<Array<{ plan_id: string; measure_id: string; owner_id: string; missing: MeasureGap[]; since: Date }>>(
-    `select g."plan_id", g."measure_id", p."owner_id", g."missing", g."since" from "measure_gap" g join "plan" p on p."id" = g."plan_id"
+    `select g."plan_id", g."measure_id", p."owner_id", g."missing", g."since" from "measure_gap" g join (${PLANS_SQL}) p on p."plan_id" = g."plan_id"
       where p."unit_id" = ? and p."status" <> 'ENDED' order by g."since", g."plan_id", g."measure_id" limit ?`,
     [unitId, first],
   );

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { sectionContent } from '../documents/document.template.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -73,7 +74,7 @@ export class PlanDeadlines {
     const now = this.deps.clock.now();
     await this.deps.orm.em.fork().transactional(async (em) => {
       const [plan] = await em.execute<Array<{ unit_id: string | null; owner_id: string; status: string }>>(
-        'select "unit_id", "owner_id", "status" from "plan" where "id" = ?',
+        `select "unit_id", "owner_id", "status" from (${PLANS_SQL}) "pl" where "plan_id" = ?`,
         [planId],
       );
       if (!plan) return;
@@ -145,7 +146,7 @@ export class PlanDeadlines {
     if (!deadline.planId) return;
     // An ended plan is evaluated no more. Its deadlines are resolved when it ends; this covers one
     // a document sync re-armed in the moment between the end and that resolution.
-    const [plan] = await em.execute<Array<{ status: string; unit_id: string | null }>>('select "status", "unit_id" from "plan" where "id" = ?', [deadline.planId]);
+    const [plan] = await em.execute<Array<{ status: string; unit_id: string | null }>>(`select "status", "unit_id" from (${PLANS_SQL}) "pl" where "plan_id" = ?`, [deadline.planId]);
     if (!plan || plan.status === 'ENDED') return;
     // The plan's unit as it is now: a plan may have come under a unit since its dates were read.
     const unitId = plan.unit_id ?? deadline.unitId;
@@ -162,7 +163,7 @@ export class PlanDeadlines {
       });
     }
     const [coordinator] = await em.execute<Array<{ person_id: string }>>(
-      `select "person_id" from "participant" where "plan_id" = ? and "role" = 'COORDINATOR' and "removed_at" is null
+      `select "person_id" from (${PARTICIPANTS_SQL}) "pa" where "plan_id" = ? and "role" = 'COORDINATOR' and "removed_at" is null
          and "active_from" <= ? and ("active_to" is null or "active_to" > ?) limit 1`,
       [deadline.planId, context.now, context.now],
     );

@@ -10,7 +10,8 @@ import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage } from '../errors/outage.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
 import type { Logger } from '../logging/logger.js';
-import { Person } from '../people/person.entity.js';
+import { personById } from '../people/person.directory.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { roleIn } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
 import type { Clock } from '../shared/clock.js';
@@ -107,7 +108,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
 
     try {
       const access = await hub.access(planId);
-      const person = await options.orm.em.fork().findOneOrFail(Person, actor.personId);
+      const person = await personById(withoutTransaction(options.orm.em.fork()), actor.personId);
       const presence = { personId: actor.personId, name: person.displayName, role: roleIn(actor, access.plan) ?? 'NONE' };
       connection = new CollabConnection(socket, randomUUID(), actor, presence, logger);
       const document = await hub.attach(planId, connection, part);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { EntitySchema, type Ref } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { startsNull, uuidPrimaryKey } from '../db/entity-properties.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Person } from '../people/person.entity.js';
 import { Plan } from '../plans/plan.entity.js';
@@ -15,66 +15,28 @@ export const OPEN_COMPLAINT_STATUSES: readonly ComplaintStatus[] = ['RECEIVED', 
 /**
  * A complaint (klage) about a refused request, or that a plan lacks content, activity or
  * participation. The unit that decided forwards it to the county governor, who decides it.
+ * `updatedAt` starts as `filedAt`.
  */
-export class Complaint {
-  id: string = randomUUID();
-  unit: Ref<Organization>;
-  plan: Ref<Plan> | null;
-  request: Ref<ServiceRequest> | null;
-  /** On whose behalf. */
-  person: Ref<Person>;
-  filedBy: Ref<Person>;
-  powerOfAttorney: string | null;
-  about: ComplaintAbout;
-  text: string;
-  status: ComplaintStatus = 'RECEIVED';
-  filedAt: Date;
-  /** Sent to the county governor via the deciding unit. */
-  forwardedAt: Date | null = null;
-  decidedAt: Date | null = null;
-  updatedAt: Date;
-
-  constructor(init: {
-    unit: Ref<Organization>;
-    plan: Ref<Plan> | null;
-    request: Ref<ServiceRequest> | null;
-    person: Ref<Person>;
-    filedBy: Ref<Person>;
-    powerOfAttorney: string | null;
-    about: ComplaintAbout;
-    text: string;
-    filedAt: Date;
-  }) {
-    this.unit = init.unit;
-    this.plan = init.plan;
-    this.request = init.request;
-    this.person = init.person;
-    this.filedBy = init.filedBy;
-    this.powerOfAttorney = init.powerOfAttorney;
-    this.about = init.about;
-    this.text = init.text;
-    this.filedAt = init.filedAt;
-    this.updatedAt = init.filedAt;
-  }
-}
-
-export const ComplaintSchema = new EntitySchema<Complaint>({
-  class: Complaint,
+export const Complaint = defineEntity({
+  name: 'Complaint',
   tableName: 'complaint',
   properties: {
-    id: { type: 'uuid', primary: true },
-    unit: { kind: 'm:1', entity: () => Organization, ref: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, nullable: true },
-    request: { kind: 'm:1', entity: () => ServiceRequest, ref: true, nullable: true },
-    person: { kind: 'm:1', entity: () => Person, ref: true },
-    filedBy: { kind: 'm:1', entity: () => Person, ref: true },
-    powerOfAttorney: { type: 'text', nullable: true },
-    about: { type: 'text' },
-    text: { type: 'text' },
-    status: { type: 'text' },
-    filedAt: { type: 'datetime' },
-    forwardedAt: { type: 'datetime', nullable: true },
-    decidedAt: { type: 'datetime', nullable: true },
-    updatedAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    unit: p.manyToOne(Organization).ref(),
+    plan: startsNull(p.manyToOne(Plan).ref().nullable()),
+    request: startsNull(p.manyToOne(ServiceRequest).ref().nullable()),
+    /** On whose behalf. */
+    person: p.manyToOne(Person).ref(),
+    filedBy: p.manyToOne(Person).ref(),
+    powerOfAttorney: startsNull(p.text().nullable()),
+    about: p.text().$type<ComplaintAbout>(),
+    text: p.text(),
+    status: p.text().$type<ComplaintStatus>().onCreate(() => 'RECEIVED'),
+    filedAt: p.type('datetime'),
+    /** Sent to the county governor via the deciding unit. */
+    forwardedAt: startsNull(p.type('datetime').nullable()),
+    decidedAt: startsNull(p.type('datetime').nullable()),
+    updatedAt: p.type('datetime'),
   },
 });
+export type Complaint = InferEntity<typeof Complaint>;

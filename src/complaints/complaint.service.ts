@@ -2,13 +2,13 @@ import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent } from '../casework/case-event.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Person } from '../people/person.entity.js';
+import { unitById } from '../organizations/organization.directory.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import type { PersonService } from '../people/person.service.js';
-import { Plan } from '../plans/plan.entity.js';
+import { planById } from '../plans/plan.records.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, type IntakeCaseFacts } from '../policy/policy.js';
-import { ServiceRequest } from '../requests/request.entity.js';
+import { requestById } from '../requests/request.directory.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { Complaint, OPEN_COMPLAINT_STATUSES, type ComplaintAbout, type ComplaintStatus } from './complaint.entity.js';
@@ -88,18 +88,19 @@ export class ComplaintService {
     const subject = await this.subjectOf(input, Boolean(powerOfAttorney));
     const now = this.deps.clock.now();
     const complaint = await this.em.transactional(async (em) => {
-      const complaint = new Complaint({
-        unit: em.getReference(Organization, subject.unitId, { wrapped: true }),
-        plan: subject.planId ? em.getReference(Plan, subject.planId, { wrapped: true }) : null,
-        request: subject.requestId ? em.getReference(ServiceRequest, subject.requestId, { wrapped: true }) : null,
-        person: em.getReference(Person, subject.personId, { wrapped: true }),
-        filedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+      const complaint = em.create(Complaint, {
+        unit: subject.unitId,
+        plan: subject.planId,
+        request: subject.requestId,
+        person: subject.personId,
+        filedBy: this.actor.personId,
         powerOfAttorney,
         about: input.about,
         text,
         filedAt: now,
+        updatedAt: now,
       });
-      await em.persist(complaint).flush();
+      await em.flush();
       await this.recordEvent(em, complaint, 'COMPLAINT_FILED', now, { about: complaint.about });
       return complaint;
     });
@@ -116,13 +117,13 @@ export class ComplaintService {
       can(this.actor, 'complaint.file', { personId, guardianIdsOfPerson: await this.deps.people.guardianIdsOf(personId), hasPowerOfAttorney });
     if (input.about === 'REFUSAL') {
       if (!input.requestId || input.planId) throw badInput('A complaint about a refusal names the refused request (requestId), not a plan');
-      const request = await this.em.findOne(ServiceRequest, parseId(input.requestId, 'Request'));
+      const request = await requestById(withoutTransaction(this.em), parseId(input.requestId, 'Request'));
       if (!request || !(await mayComplainFor(request.person.id))) throw notFound('Request');
       if (request.status !== 'REFUSED') throw badInput('A complaint about a refusal needs a refused request');
       return { unitId: await this.routeTo(request.unit.id, input.unitId), personId: request.person.id, requestId: request.id, planId: null };
     }
     if (!input.planId || input.requestId) throw badInput(`A complaint about ${input.about} names the plan (planId), not a request`);
-    const plan = await this.em.findOne(Plan, parseId(input.planId, 'Plan'));
+    const plan = await planById(withoutTransaction(this.em), parseId(input.planId, 'Plan'));
     if (!plan || !(await mayComplainFor(plan.owner.id))) throw notFound('Plan');
     return { unitId: await this.routeTo(plan.unit?.id ?? null, input.unitId), personId: plan.owner.id, requestId: null, planId: plan.id };
   }
@@ -142,7 +143,7 @@ export class ComplaintService {
     if (!named) {
       throw badInput("This plan has no coordinating unit yet: name the coordinating unit of the person's municipality in unitId (see organizations)");
     }
-    const unit = await this.em.findOne(Organization, named);
+    const unit = await unitById(withoutTransaction(this.em), named);
     if (unit?.kind !== 'COORDINATING_UNIT') throw badInput('unitId must name a coordinating unit (see organizations)');
     return unit.id;
   }

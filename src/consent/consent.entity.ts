@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { EntitySchema, type Ref } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { startsNull, uuidPrimaryKey } from '../db/entity-properties.js';
 import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
 
@@ -13,61 +13,30 @@ export const CONSENT_SCOPES = ['PLAN', 'PARTICIPATE', 'CONFIDENTIAL_INFORMATION'
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
 /** One consent, as given; never deleted: withdrawal and expiry are dated. */
-export class Consent {
-  id: string = randomUUID();
-  plan: Ref<Plan>;
-  /** Whose access this is; null for the plan's own consent (scope PLAN). */
-  participant: Ref<Participant> | null;
-  /** The person whose access it is (for PLAN, the owner). */
-  person: Ref<Person>;
-  scope: ConsentScope;
-  givenBy: Ref<Person>;
-  givenAt: Date;
-  validUntil: Date | null;
-  withdrawnAt: Date | null = null;
-  withdrawnBy: Ref<Person> | null = null;
-  expiredAt: Date | null = null;
-
-  constructor(init: {
-    plan: Ref<Plan>;
-    participant: Ref<Participant> | null;
-    person: Ref<Person>;
-    scope: ConsentScope;
-    givenBy: Ref<Person>;
-    givenAt: Date;
-    validUntil?: Date | null;
-  }) {
-    this.plan = init.plan;
-    this.participant = init.participant;
-    this.person = init.person;
-    this.scope = init.scope;
-    this.givenBy = init.givenBy;
-    this.givenAt = init.givenAt;
-    this.validUntil = init.validUntil ?? null;
-  }
-}
+export const Consent = defineEntity({
+  name: 'Consent',
+  tableName: 'consent',
+  properties: {
+    id: uuidPrimaryKey(),
+    plan: p.manyToOne(Plan).ref().deleteRule('cascade'),
+    /** Whose access this is; null for the plan's own consent (scope PLAN). */
+    participant: startsNull(p.manyToOne(Participant).ref().nullable().deleteRule('cascade')),
+    /** The person whose access it is (for PLAN, the owner). */
+    person: p.manyToOne(Person).ref(),
+    scope: p.text().$type<ConsentScope>(),
+    givenBy: p.manyToOne(Person).ref(),
+    givenAt: p.type('datetime'),
+    validUntil: startsNull(p.type('datetime').nullable()),
+    withdrawnAt: startsNull(p.type('datetime').nullable()),
+    withdrawnBy: startsNull(p.manyToOne(Person).ref().nullable()),
+    expiredAt: startsNull(p.type('datetime').nullable()),
+  },
+});
+export type Consent = InferEntity<typeof Consent>;
 
 /** Given, not withdrawn or expired, and not past its end at `now`. */
 export function isCurrent(consent: Consent, now: Date): boolean {
   return (
-    !consent.withdrawnAt && !consent.expiredAt && consent.givenAt <= now && (consent.validUntil === null || consent.validUntil > now)
+    !consent.withdrawnAt && !consent.expiredAt && consent.givenAt <= now && (!consent.validUntil || consent.validUntil > now)
   );
 }
-
-export const ConsentSchema = new EntitySchema<Consent>({
-  class: Consent,
-  tableName: 'consent',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, deleteRule: 'cascade' },
-    participant: { kind: 'm:1', entity: () => Participant, ref: true, nullable: true, deleteRule: 'cascade' },
-    person: { kind: 'm:1', entity: () => Person, ref: true },
-    scope: { type: 'text' },
-    givenBy: { kind: 'm:1', entity: () => Person, ref: true },
-    givenAt: { type: 'datetime' },
-    validUntil: { type: 'datetime', nullable: true },
-    withdrawnAt: { type: 'datetime', nullable: true },
-    withdrawnBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
-    expiredAt: { type: 'datetime', nullable: true },
-  },
-});

@@ -2,9 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import type { EventBus } from '../events/event-bus.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
-import { Participant, Plan } from '../plans/plan.entity.js';
+import type { Plan } from '../plans/plan.entity.js';
+import { markAccessChanged, ownerParticipantId, participantsInRole, planById } from '../plans/plan.records.js';
+import { unitOfWorkIn } from '../db/unit-of-work.js';
 import { Consent, isCurrent } from './consent.entity.js';
-import { expireConsentRow, ownerParticipantId, tellUnit } from './consent.records.js';
+import { expireConsentRow, tellUnit } from './consent.records.js';
 
 const consentIdOf = (key: string) => (key.startsWith('consent:') ? key.slice('consent:'.length) : null);
 
@@ -19,7 +21,8 @@ export function registerConsentExpiry(scheduler: DeadlineScheduler, events: Even
       const consentId = consentIdOf(deadline.key);
       const consent = consentId ? await em.findOne(Consent, consentId) : null;
       if (!consent || !isCurrent(consent, now)) return;
-      const plan = await em.findOneOrFail(Plan, consent.plan.id);
+      const plan = await planById(unitOfWorkIn(em), consent.plan.id);
+      if (!plan) return;
       await tellUnit(em, plan, consent, 'CONSENT_EXPIRING', null, now);
       for (const recipientId of await consentersOf(em, plan)) {
         await enqueueNotification(em, { recipientId, kind: 'CONSENT_EXPIRING', link: `/plans/${plan.id}`, dedupeKey: expiringKey(consent, recipientId) }, now);
@@ -29,13 +32,15 @@ export function registerConsentExpiry(scheduler: DeadlineScheduler, events: Even
       const consentId = consentIdOf(deadline.key);
       const consent = consentId ? await expireConsentRow(em, consentId, now) : null;
       if (!consent) return;
-      const plan = await em.findOneOrFail(Plan, consent.plan.id);
-      plan.updatedAt = now;
+      const uow = unitOfWorkIn(em);
+      const plan = await planById(uow, consent.plan.id);
+      if (!plan) return;
+      markAccessChanged(uow, plan, now);
       await em.flush();
       const event = {
         planId: plan.id,
         change: 'CONSENT_EXPIRED' as const,
-        participantId: consent.participant?.id ?? (await ownerParticipantId(em, plan.id)),
+        participantId: consent.participant?.id ?? (await ownerParticipantId(uow, plan.id)),
         planVersion: plan.version,
       };
       afterCommit(() => events.publish('participantsChanged', event));
@@ -49,6 +54,6 @@ const expiringKey = (consent: Consent, recipientId: string) =>
 
 /** The person and their guardians in the plan: those who consent, and so renew. */
 async function consentersOf(em: EntityManager, plan: Plan): Promise<string[]> {
-  const guardians = await em.find(Participant, { plan: plan.id, role: 'GUARDIAN', removedAt: null });
+  const guardians = await participantsInRole(unitOfWorkIn(em), plan.id, 'GUARDIAN');
   return [plan.owner.id, ...guardians.map((guardian) => guardian.person.id)];
 }

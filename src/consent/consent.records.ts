@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent, type CaseEventKind } from '../casework/case-event.js';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
-import { Person } from '../people/person.entity.js';
-import { Participant, Plan } from '../plans/plan.entity.js';
+import type { Plan } from '../plans/plan.entity.js';
+import { awaitConsentAgain as planAwaitsConsent, planById } from '../plans/plan.records.js';
+import { unitOfWorkIn } from '../db/unit-of-work.js';
 import { daysBefore } from '../shared/dates.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
 
@@ -30,19 +31,18 @@ export async function recordConsent(em: EntityManager, input: NewConsent, now: D
   const participantId = input.participant?.id ?? null;
   const replaced = await em.find(Consent, { plan: input.plan.id, participant: participantId, scope: input.scope, withdrawnAt: null, expiredAt: null });
   for (const old of replaced) {
-    Object.assign(old, { withdrawnAt: now, withdrawnBy: em.getReference(Person, input.givenById, { wrapped: true }) });
+    em.assign(old, { withdrawnAt: now, withdrawnBy: input.givenById });
     await resolveDeadline(em, consentDeadlineKey(old.id), now);
   }
-  const consent = new Consent({
-    plan: em.getReference(Plan, input.plan.id, { wrapped: true }),
-    participant: participantId ? em.getReference(Participant, participantId, { wrapped: true }) : null,
-    person: em.getReference(Person, input.participant?.personId ?? input.plan.owner.id, { wrapped: true }),
+  const consent = em.create(Consent, {
+    plan: input.plan.id,
+    participant: participantId,
+    person: input.participant?.personId ?? input.plan.owner.id,
     scope: input.scope,
-    givenBy: em.getReference(Person, input.givenById, { wrapped: true }),
+    givenBy: input.givenById,
     givenAt: now,
     validUntil: input.validUntil,
   });
-  em.persist(consent);
   // The consent and anything persisted with it exist before the raw inserts below refer to the plan.
   await em.flush();
   if (input.validUntil) {
@@ -79,10 +79,10 @@ export async function withdrawConsentRow(em: EntityManager, consent: Consent, by
     withdrawn.push(...(await em.find(Consent, { participant: consent.participant.id, scope: 'CONFIDENTIAL_INFORMATION', withdrawnAt: null, expiredAt: null })));
   }
   for (const row of withdrawn) {
-    Object.assign(row, { withdrawnAt: now, withdrawnBy: em.getReference(Person, byId, { wrapped: true }) });
+    em.assign(row, { withdrawnAt: now, withdrawnBy: byId });
     await resolveDeadline(em, consentDeadlineKey(row.id), now);
   }
-  const plan = await em.findOneOrFail(Plan, consent.plan.id);
+  const plan = await planOf(em, consent);
   await em.flush();
   if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
   await tellUnit(em, plan, consent, 'CONSENT_WITHDRAWN', byId, now);
@@ -93,7 +93,7 @@ export async function expireConsentRow(em: EntityManager, consentId: string, now
   const consent = await em.findOne(Consent, consentId);
   if (!consent || consent.withdrawnAt || consent.expiredAt || !consent.validUntil || consent.validUntil > now) return null;
   consent.expiredAt = now;
-  const plan = await em.findOneOrFail(Plan, consent.plan.id);
+  const plan = await planOf(em, consent);
   await em.flush();
   if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
   await tellUnit(em, plan, consent, 'CONSENT_EXPIRED', null, now);
@@ -117,14 +117,15 @@ export async function tellUnit(em: EntityManager, plan: Plan, consent: Consent, 
 /** Without a standing consent to the plan, it waits for the person's consent again. */
 async function awaitConsentAgain(em: EntityManager, plan: Plan, now: Date): Promise<void> {
   const standing = await em.find(Consent, { plan: plan.id, scope: 'PLAN', withdrawnAt: null, expiredAt: null });
-  if (plan.status !== 'ACTIVE' || standing.some((consent) => isCurrent(consent, now))) return;
-  plan.status = 'REQUESTED';
-  plan.updatedAt = now;
+  if (standing.some((consent) => isCurrent(consent, now))) return;
+  planAwaitsConsent(unitOfWorkIn(em), plan, now);
   await em.flush();
 }
 
-/** The id of the plan's owner as a participant, which events about the plan's own consent name. */
-export async function ownerParticipantId(em: EntityManager, planId: string): Promise<string> {
-  const owner = await em.findOneOrFail(Participant, { plan: planId, role: 'OWNER', removedAt: null });
-  return owner.id;
+/** The consent's plan, through the plans module, in the caller's transaction. */
+async function planOf(em: EntityManager, consent: Consent): Promise<Plan> {
+  const plan = await planById(unitOfWorkIn(em), consent.plan.id);
+  if (!plan) throw new Error(`consent ${consent.id}: its plan ${consent.plan.id} is gone`);
+  return plan;
 }
+

@@ -1,15 +1,18 @@
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessCheck } from './access-watch.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
-import { Participant, Plan } from '../plans/plan.entity.js';
+import type { Participant, Plan } from '../plans/plan.entity.js';
+import { activateOnConsent, lockPlan, markAccessChanged, ownerParticipantId, participantsInRole } from '../plans/plan.records.js';
+import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
+import { speaksForPerson } from '../policy/consent-rules.js';
 import { assertCan, can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
-import { ownerParticipantId, recordConsent, withdrawConsentRow } from './consent.records.js';
+import { recordConsent, withdrawConsentRow } from './consent.records.js';
 
 export interface ConsentDeps {
   clock: Clock;
@@ -20,8 +23,6 @@ export interface ConsentDeps {
 export type WithdrawConsentResult =
   | { __typename: 'ConsentWithdrawn'; consent: Consent; plan: Plan | null }
   | { __typename: 'ConsentNotCurrent'; message: string; consent: Consent };
-
-const CONSENTERS = ['OWNER', 'GUARDIAN'];
 
 /**
  * Consent to the plan and to each participant's access (DOMAIN.md rules 2 and h). Who may give and
@@ -40,27 +41,29 @@ export class ConsentService {
     const { plan, participant } = await this.#target(input);
     assertCan(this.actor, 'consent.give', await this.deps.plans.facts(plan));
 
-    const { consent, participantId, planVersion } = await this.em.transactional(async (em) => {
-      const locked = await em.findOneOrFail(Plan, plan.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const { consent, participantId, planVersion } = await inUnitOfWork(this.em, async (uow) => {
+      const { em } = uow;
+      const locked = await lockPlan(uow, plan.id);
       if (locked.status === 'ENDED') throw badInput('The plan has ended');
       const given = { plan: locked, givenById: this.actor.personId, validUntil: input.validUntil ?? null };
       const consent = await recordConsent(em, { ...given, scope: input.scope, participant }, now);
       if (input.scope === 'PLAN') {
         // The person's consent to the plan is also consent to its coordinator.
-        const coordinators = await em.find(Participant, { plan: locked.id, role: 'COORDINATOR', removedAt: null });
+        const coordinators = await participantsInRole(uow, locked.id, 'COORDINATOR');
         for (const coordinator of coordinators) {
           for (const scope of ['PARTICIPATE', 'CONFIDENTIAL_INFORMATION'] as const) {
             await recordConsent(em, { ...given, scope, participant: { id: coordinator.id, personId: coordinator.person.id } }, now);
           }
         }
-        if (locked.status === 'REQUESTED') locked.status = 'ACTIVE';
+        activateOnConsent(uow, locked);
       }
-      locked.updatedAt = now;
+      markAccessChanged(uow, locked, now);
       await em.flush();
-      return { consent, participantId: participant?.id ?? (await ownerParticipantId(em, locked.id)), planVersion: locked.version };
+      return { consent, participantId: participant?.id ?? (await ownerParticipantId(uow, locked.id)), planVersion: locked.version };
     });
     this.#published('CONSENT_GIVEN', plan.id, participantId, planVersion);
-    return { consent: await this.em.findOneOrFail(Consent, consent.id), plan: await this.em.findOneOrFail(Plan, plan.id) };
+    // The transaction's changes to the plan are merged into this EntityManager's copy at commit.
+    return { consent: await this.em.findOneOrFail(Consent, consent.id), plan };
   }
 
   async withdraw(consentId: string): Promise<WithdrawConsentResult> {
@@ -71,14 +74,15 @@ export class ConsentService {
     const now = this.deps.clock.now();
     if (!isCurrent(consent, now)) return { __typename: 'ConsentNotCurrent', message: 'That consent is already withdrawn or has run out', consent };
 
-    const { participantId, planVersion } = await this.em.transactional(async (em) => {
+    const { participantId, planVersion } = await inUnitOfWork(this.em, async (uow) => {
+      const { em } = uow;
       // Also on an ended plan: withdrawal ends what is left of the participant's access (docs/consent.md).
-      const locked = await em.findOneOrFail(Plan, plan.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const locked = await lockPlan(uow, plan.id);
       const row = await em.findOneOrFail(Consent, consent.id);
       await withdrawConsentRow(em, row, this.actor.personId, now);
-      locked.updatedAt = now;
+      markAccessChanged(uow, locked, now);
       await em.flush();
-      return { participantId: row.participant?.id ?? (await ownerParticipantId(em, locked.id)), planVersion: locked.version };
+      return { participantId: row.participant?.id ?? (await ownerParticipantId(uow, locked.id)), planVersion: locked.version };
     });
     this.#published('CONSENT_WITHDRAWN', plan.id, participantId, planVersion);
     // Someone who withdrew their own participation can no longer see the plan.
@@ -99,7 +103,7 @@ export class ConsentService {
 
   /** The participant waits for the person's consent to take part. */
   async pending(participant: Participant): Promise<boolean> {
-    if (CONSENTERS.includes(participant.role)) return false;
+    if (speaksForPerson(participant.role)) return false;
     const rows = await this.em.find(Consent, { participant: participant.id, scope: 'PARTICIPATE', withdrawnAt: null, expiredAt: null });
     return !rows.some((row) => isCurrent(row, this.deps.clock.now()));
   }
@@ -131,7 +135,7 @@ export class ConsentService {
     if (!input.participantId || input.planId) throw badInput(`Consent of scope ${input.scope} names participantId, and no planId`);
     const participant = await this.deps.plans.participantById(input.participantId);
     if (!participant || participant.removedAt) throw notFound('Participant');
-    if (CONSENTERS.includes(participant.role)) throw badInput('The person and their guardian need no consent of their own');
+    if (speaksForPerson(participant.role)) throw badInput('The person and their guardian need no consent of their own');
     const plan = await this.deps.plans.get(participant.plan.id);
     return { plan, participant: { id: participant.id, personId: participant.person.id } };
   }

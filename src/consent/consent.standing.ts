@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CURRENT_GUARDIANSHIP_SQL } from '../people/guardianship.current.js';
+import { CURRENT_GUARDIANSHIP_SQL, GUARDIANSHIPS_SQL } from '../people/guardianship.current.js';
+import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import { PLAN_TIME_ZONE } from '../shared/dates.js';
 
@@ -41,26 +42,26 @@ export async function loadPlanConsents(em: EntityManager, planIds: readonly stri
  */
 const FOLLOW_UP_OPEN_SQL = `(pl."status" <> 'ENDED' or (
    (pl."ended_at" at time zone '${PLAN_TIME_ZONE}' + ?::int * interval '1 day') at time zone '${PLAN_TIME_ZONE}' > ?
-   and (not exists (select 1 from "consent" c where c."plan_id" = pl."id" and c."scope" = 'PLAN')
-        or exists (select 1 from "consent" c where c."plan_id" = pl."id" and c."scope" = 'PLAN' and ${CURRENT_CONSENT_SQL}))))`;
+   and (not exists (select 1 from "consent" c where c."plan_id" = pl."plan_id" and c."scope" = 'PLAN')
+        or exists (select 1 from "consent" c where c."plan_id" = pl."plan_id" and c."scope" = 'PLAN' and ${CURRENT_CONSENT_SQL}))))`;
 
 /**
  * The ids of `personId`'s participant rows that take part by consent at `now`, for listing their
- * plans (the same rule as `consentStanding` in src/policy/consent-rules.ts, and a guardian only
- * while the guardianship holds, as in `factsFrom`, in SQL);
- * `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
+ * plans: `consentStanding` in src/policy/consent-rules.ts (a guardian only while the guardianship
+ * holds) written in SQL, so one query lists them. test/access-clock.property.test.ts holds the two
+ * together on random plans; `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
  */
 export async function participantIdsTakingPart(em: EntityManager, personId: string, now: Date, endedPlanReadDays: number): Promise<string[]> {
   const rows = await em.execute<Array<{ id: string }>>(
-    `select p."id" from "participant" p join "plan" pl on pl."id" = p."plan_id"
+    `select p."participant_id" as "id" from (${PARTICIPANTS_SQL}) p join (${PLANS_SQL}) pl on pl."plan_id" = p."plan_id"
      where p."person_id" = ? and p."removed_at" is null and (
        p."role" = 'OWNER'
-       or (p."role" = 'GUARDIAN' and exists (select 1 from "guardianship" g
+       or (p."role" = 'GUARDIAN' and exists (select 1 from (${GUARDIANSHIPS_SQL}) g
              where g."ward_id" = pl."owner_id" and g."guardian_id" = p."person_id" and ${CURRENT_GUARDIANSHIP_SQL}))
        or (p."role" = 'COORDINATOR' and pl."status" = 'REQUESTED')
        -- A guardian stands by the guardianship alone: a PARTICIPATE consent kept from when they
        -- took part as a relative must not list the plan once the guardianship has ended.
-       or (p."role" <> 'GUARDIAN' and exists (select 1 from "consent" c where c."participant_id" = p."id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL})
+       or (p."role" <> 'GUARDIAN' and exists (select 1 from "consent" c where c."participant_id" = p."participant_id" and c."scope" = 'PARTICIPATE' and ${CURRENT_CONSENT_SQL})
            and ${FOLLOW_UP_OPEN_SQL}))`,
     [personId, now, now, now, now, now, endedPlanReadDays, now, now, now],
   );

@@ -1,23 +1,23 @@
-import { PersonSchema } from '../people/person.entity.js';
-import { GuardianshipSchema } from '../people/guardianship.entity.js';
-import { MembershipSchema, OrganizationSchema } from '../organizations/organization.entity.js';
-import { ParticipantSchema, PlanSchema } from '../plans/plan.entity.js';
-import { ConsentSchema } from '../consent/consent.entity.js';
+import { Person } from '../people/person.entity.js';
+import { Guardianship } from '../people/guardianship.entity.js';
+import { Membership, Organization } from '../organizations/organization.entity.js';
+import { Participant, Plan } from '../plans/plan.entity.js';
+import { Consent } from '../consent/consent.entity.js';
 import {
-  PlanChangeSchema,
-  PlanDocumentQuarantineSchema,
-  PlanSnapshotSchema,
-  PlanUpdateSchema,
-  PlanVersionSchema,
-  RestrictedReaderSchema,
-  SectionGrantSchema,
+  PlanChange,
+  PlanDocumentQuarantine,
+  PlanSnapshot,
+  PlanUpdate,
+  PlanVersion,
+  RestrictedReader,
+  SectionGrant,
 } from '../documents/document.entity.js';
-import { ServiceRequestSchema } from '../requests/request.entity.js';
-import { ComplaintSchema } from '../complaints/complaint.entity.js';
-import { EvaluationSchema } from '../evaluations/evaluation.entity.js';
-import { ArchiveRecordSchema } from '../archive/archive.entity.js';
+import { ServiceRequest } from '../requests/request.entity.js';
+import { Complaint } from '../complaints/complaint.entity.js';
+import { Evaluation } from '../evaluations/evaluation.entity.js';
+import { ArchiveRecord } from '../archive/archive.entity.js';
 
-/** Every entity the ORM knows; a new domain adds its schemas here. */
-export const entities = [PersonSchema, GuardianshipSchema, OrganizationSchema, MembershipSchema, PlanSchema, ParticipantSchema,
-  PlanUpdateSchema, PlanSnapshotSchema, PlanChangeSchema, PlanVersionSchema, SectionGrantSchema, RestrictedReaderSchema, PlanDocumentQuarantineSchema,
-  ServiceRequestSchema, ComplaintSchema, ConsentSchema, EvaluationSchema, ArchiveRecordSchema];
+/** Every entity the ORM knows; a new domain adds its entities here. */
+export const entities = [Person, Guardianship, Organization, Membership, Plan, Participant,
+  PlanUpdate, PlanSnapshot, PlanChange, PlanVersion, SectionGrant, RestrictedReader, PlanDocumentQuarantine,
+  ServiceRequest, Complaint, Consent, Evaluation, ArchiveRecord];

@@ -20,6 +20,9 @@ export function ormOptions(url: string, logger?: Logger): Options {
     pool: { min: 0, max: 10 },
     // References loaded in the same tick (a GraphQL list's participants' persons) are fetched in one query.
     dataloader: DataloaderType.REFERENCE,
+    // em.create runs the entities' onCreate hooks at once (src/db/entity-properties.ts): a new
+    // entity has its id, defaults and nulls before it is flushed.
+    processOnCreateHooksEarly: true,
     migrations: {
       tableName: 'mikro_orm_migrations',
       // Migrations are listed explicitly, so no file globbing is needed at run time.

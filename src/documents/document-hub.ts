@@ -5,18 +5,16 @@ import { reportOutage } from '../errors/outage.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PlanEndedEvent } from '../plans/plan.events.js';
-import { loadPlanFacts } from '../plans/plan.facts.js';
-import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
-import { dateInOslo } from '../shared/dates.js';
+import { AccessCache } from './access-cache.js';
+import type { AccessRefusal, DocumentAuthorizer } from './document-authorizer.js';
 import { documentId, parseDocumentId, type DocumentId } from './document-id.js';
-import { isSectionKey, type DocumentPart, type SectionKey } from './document.template.js';
-import { DocumentStore, type LoggedUpdate } from './document.store.js';
+import type { DocumentPart, SectionKey } from './document.template.js';
+import { DocumentStore, type DocumentStoreOptions, type LoggedUpdate } from './document.store.js';
 import type { DocumentPeer } from './document-peer.js';
 import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
 import { clearingUpdate, holdsRestrictedContent, isMoveOutOfMain, movedContentUpdate } from './restricted-move.js';
-import { loadRestrictedReaderIds } from './restricted-readers.js';
-import type { SectionGrantAccess } from './section-rights.js';
+import type { SectionGrantAccess } from '../policy/section-rules.js';
 import { saveVersion } from './version.store.js';
 
 export interface DocumentHubDeps {
@@ -27,8 +25,10 @@ export interface DocumentHubDeps {
   settings: DocumentSettings;
   /** Shares this server's commits and presence with other servers. @default none: a single server */
   replication?: DocumentReplication;
-  /** Config `ENDED_PLAN_READ_DAYS`: who still reads an ended plan (docs/consent.md). */
-  endedPlanReadDays: number;
+  /** Who may open a document and make a change: the policy's rules, handed in (src/policy/document-authorization.ts). */
+  authorizer: DocumentAuthorizer;
+  /** What storage is handed: the rows other modules keep of every commit, and which plans exist (src/app/document-wiring.ts). */
+  storage: DocumentStoreOptions;
 }
 
 /**
@@ -41,31 +41,13 @@ export interface DocumentReplication {
   publishPresence(documentId: DocumentId, update: Uint8Array): void;
 }
 
-/**
- * How long cached access facts are trusted without an event saying they changed. Every change of
- * participants, consent, rights or the plan's end publishes one (relayed between servers), so the
- * age only bounds what changes by the calendar alone, like a participation's last day.
- */
-const ACCESS_TTL_MS = 30_000;
-/**
- * Past this age (plus up to a third more, drawn per load, so plans loaded together do not all
- * reload together), facts still in use are reloaded in the background: a steady stream of edits
- * never waits for a reload.
- */
-const ACCESS_REFRESH_AFTER_MS = 18_000;
-const refreshAgeMs = () => ACCESS_REFRESH_AFTER_MS * (1 + Math.random() / 3);
 /** How often connected readers of plans whose facts have aged out are re-checked. */
 const ACCESS_SWEEP_MS = 5_000;
 
-interface CachedAccess {
-  value: Promise<PlanAccess>;
-  /** When the load began: the facts are at least this fresh. */
-  loadedAt: number;
-  /** When the loaded facts stop holding by the clock (`PlanFacts.accessChangesAt`), once known. */
-  changesAt?: number | null;
-  /** Age at which a use starts a reload in the background. */
-  refreshAfter: number;
-  refreshing: boolean;
+/** How a loaded document is held: operations using it now, and the timer that unloads it when nobody does. */
+interface Hold {
+  users: number;
+  idleTimer: NodeJS.Timeout | null;
 }
 
 /**
@@ -79,17 +61,28 @@ export class DocumentHub {
   readonly #documents = new Map<DocumentId, Promise<LiveDocument>>();
   /** Moves of a main document's restricted sections into the restricted one, by main document (src/documents/restricted-move.ts). */
   readonly #moves = new WeakMap<LiveDocument, Promise<void>>();
-  readonly #access = new Map<string, CachedAccess>();
-  /** Automatic EVALUATION versions being saved, by `planId:seq` of the change that added the evaluation. */
-  readonly #evaluationVersions = new Map<string, Promise<string>>();
+  readonly #access: AccessCache;
+  readonly #holds = new WeakMap<LiveDocument, Hold>();
   readonly #stopListening: Array<() => void>;
   readonly #sweep: NodeJS.Timeout;
-  /** One timer per plan, at the instant its cached facts stop holding by the clock. */
-  readonly #clockTimers = new Map<string, NodeJS.Timeout>();
   #disposed = false;
 
   constructor(private readonly deps: DocumentHubDeps) {
-    this.store = new DocumentStore(deps.orm);
+    this.store = new DocumentStore(deps.orm, deps.storage);
+    this.#access = new AccessCache({
+      clock: deps.clock,
+      load: (planId) => deps.authorizer.load(planId),
+      onLoaded: (planId, access, changesAt, inBackground) => {
+        for (const loading of this.#loadedParts(planId)) {
+          void loading.then((document) => {
+            // From that instant on, whatever would go out to the plan's peers waits for the re-check.
+            document.gate.setValidUntil(changesAt);
+            if (inBackground) this.#recheckPeers(document, access);
+          }, () => undefined);
+        }
+      },
+      onExpired: (planId) => void this.#refreshAccess(planId),
+    });
     const changed = ({ planId }: { planId: string }) => void this.#refreshAccess(planId);
     this.#stopListening = [
       deps.events.listen('participantsChanged', changed),
@@ -99,10 +92,8 @@ export class DocumentHub {
     // Instants known in advance have their own timer (`#loaded`); this catches what an event lost
     // between servers would have told: connected readers of plans whose facts aged out are re-checked.
     this.#sweep = setInterval(() => {
-      const now = this.deps.clock.now().getTime();
       for (const planId of new Set([...this.#documents.keys()].map((id) => parseDocumentId(id).planId))) {
-        const cached = this.#access.get(planId);
-        if (!cached || now - cached.loadedAt >= ACCESS_TTL_MS) void this.#refreshAccess(planId);
+        if (this.#access.isAged(planId)) void this.#refreshAccess(planId);
       }
     }, ACCESS_SWEEP_MS);
     this.#sweep.unref();
@@ -114,15 +105,15 @@ export class DocumentHub {
    * restricted part.
    */
   async attach(planId: string, peer: DocumentPeer, part: DocumentPart = 'main'): Promise<LiveDocument> {
-    assertAdmitted(peer, await this.access(planId), part);
+    this.#assertAdmitted(peer, await this.access(planId), part);
     const document = await this.#openPart(planId, part);
-    if (document.idleTimer) clearTimeout(document.idleTimer);
-    document.peers.add(peer);
+    clearIdle(this.#holdOf(document));
+    document.addPeer(peer);
     // The facts may have changed while the document loaded, and a re-check that ran meanwhile did
     // not see this peer (the restricted document opens after the main one): ask again now that it
     // is in, so any refresh from here on finds it.
     try {
-      assertAdmitted(peer, await this.access(planId), part);
+      this.#assertAdmitted(peer, await this.access(planId), part);
     } catch (error) {
       this.detach(document, peer);
       throw error;
@@ -159,7 +150,7 @@ export class DocumentHub {
     // Not loaded here: nothing to apply, but subscriptions on this server still hear of the change.
     const { seq, authorId, sections, at } = change;
     const { planId, part } = parseDocumentId(id);
-    if (!isMoveOutOfMain(part, sections)) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at });
+    if (!isMoveOutOfMain(part, sections)) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at, committedHere: false, newEntries: [] });
   }
 
   /** Presence another server's connections set on document `id`. */
@@ -182,9 +173,7 @@ export class DocumentHub {
   }
 
   detach(document: LiveDocument, peer: DocumentPeer): void {
-    if (!document.peers.delete(peer)) return;
-    document.presence.remove(peer);
-    this.#scheduleUnload(document);
+    if (document.removePeer(peer)) this.#scheduleUnload(document);
   }
 
   /** Runs `task` with one of the plan's documents loaded (the main one unless said), for GraphQL reads and writes. */
@@ -192,12 +181,13 @@ export class DocumentHub {
     for (;;) {
       const document = await this.#openPart(planId, part);
       if (document.closed) continue; // unloaded between the look-up and now: load again
-      document.users += 1;
-      if (document.idleTimer) clearTimeout(document.idleTimer);
+      const hold = this.#holdOf(document);
+      hold.users += 1;
+      clearIdle(hold);
       try {
         return await task(document);
       } finally {
-        document.users -= 1;
+        hold.users -= 1;
         this.#scheduleUnload(document);
       }
     }
@@ -205,79 +195,12 @@ export class DocumentHub {
 
   /** Current participants and section grants of a plan, cached briefly and refreshed on change events. */
   access(planId: string): Promise<PlanAccess> {
-    const now = this.deps.clock.now().getTime();
-    const cached = this.#access.get(planId);
-    // Facts past the instant they stop holding are never used: a consent ends at its validUntil.
-    if (cached && now - cached.loadedAt < ACCESS_TTL_MS && (cached.changesAt == null || now < cached.changesAt)) {
-      if (now - cached.loadedAt >= cached.refreshAfter && !cached.refreshing) this.#reloadAhead(planId, cached, now);
-      return cached.value;
-    }
-    const value = this.#loadAccess(planId);
-    const entry: CachedAccess = { value, loadedAt: now, refreshAfter: refreshAgeMs(), refreshing: false };
-    this.#access.set(planId, entry);
-    value.then(
-      (access) => this.#loaded(planId, entry, access),
-      () => {
-        if (this.#access.get(planId) === entry) this.#access.delete(planId);
-      },
-    );
-    return value;
-  }
-
-  /** Replaces `cached` once fresh facts are in, unless an event dropped it meanwhile (then the next use loads anew). */
-  #reloadAhead(planId: string, cached: CachedAccess, startedAt: number): void {
-    cached.refreshing = true;
-    const value = this.#loadAccess(planId);
-    value.then(
-      (access) => {
-        if (this.#access.get(planId) !== cached) return;
-        const entry: CachedAccess = { value, loadedAt: startedAt, refreshAfter: refreshAgeMs(), refreshing: false };
-        this.#access.set(planId, entry);
-        this.#loaded(planId, entry, access);
-        for (const loading of this.#loadedParts(planId)) void loading.then((document) => this.#recheckPeers(document, access), () => undefined);
-      },
-      () => {
-        cached.refreshing = false;
-      },
-    );
-  }
-
-  /**
-   * Notes when freshly loaded facts stop holding and sets the plan's timer for that instant, so
-   * connected readers whose consent or participation ends are disconnected then, not at the next
-   * sweep. Instants further off than the cache's lifetime are left to a later load.
-   */
-  #loaded(planId: string, entry: CachedAccess, access: PlanAccess): void {
-    if (this.#access.get(planId) !== entry || this.#disposed) return;
-    const changesAt = access.plan.accessChangesAt?.getTime() ?? null;
-    entry.changesAt = changesAt;
-    // From that instant on, whatever would go out to the plan's peers waits for the re-check.
-    for (const loading of this.#loadedParts(planId)) void loading.then((document) => document.gate.setValidUntil(changesAt), () => undefined);
-    clearTimeout(this.#clockTimers.get(planId));
-    this.#clockTimers.delete(planId);
-    if (changesAt === null) return;
-    const delay = changesAt - this.deps.clock.now().getTime();
-    if (delay > ACCESS_TTL_MS) return;
-    // A timer may fire a little early; the reload then finds the same instant ahead and sets another.
-    const timer = setTimeout(() => {
-      if (this.#clockTimers.get(planId) === timer) this.#clockTimers.delete(planId);
-      void this.#refreshAccess(planId);
-    }, Math.max(0, delay) + 1);
-    timer.unref();
-    this.#clockTimers.set(planId, timer);
+    return this.#access.get(planId);
   }
 
   /** The grants of one person in one plan, for `canEdit` and the rights listing. */
   async grantsOf(planId: string, personId: string): Promise<Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>> {
     return (await this.access(planId)).grantsByPerson.get(personId) ?? {};
-  }
-
-  /**
-   * The id of the EVALUATION version the committed change `seq` made (it added an evaluation entry);
-   * undefined when it made none. Ask as soon as the change is durable: it is kept for a minute.
-   */
-  evaluationVersion(planId: string, seq: number): Promise<string> | undefined {
-    return this.#evaluationVersions.get(`${planId}:${seq}`);
   }
 
   /** Saves the plan's two documents as they are committed now as a version. */
@@ -292,15 +215,14 @@ export class DocumentHub {
   async dispose(): Promise<void> {
     this.#disposed = true;
     clearInterval(this.#sweep);
-    for (const timer of this.#clockTimers.values()) clearTimeout(timer);
-    this.#clockTimers.clear();
+    this.#access.dispose();
     for (const stop of this.#stopListening) stop();
     const documents = await Promise.allSettled(this.#documents.values());
     this.#documents.clear();
     for (const result of documents) {
       if (result.status !== 'fulfilled') continue;
       const document = result.value;
-      for (const peer of document.peers) peer.close('GOING_AWAY', 'Server shutting down');
+      for (const peer of document.dropPeers()) peer.close('GOING_AWAY', 'Server shutting down');
       await document.flushAndSnapshot(true).catch((error: unknown) => this.deps.logger.error({ event: 'document.flush_failed', planId: document.planId, err: error }));
       document.close();
     }
@@ -369,40 +291,30 @@ export class DocumentHub {
 
   async #load(id: DocumentId): Promise<LiveDocument> {
     const started = performance.now();
+    const { planId, part } = parseDocumentId(id);
     const stored = await this.store.load(id);
     const document = new LiveDocument(id, stored, {
       store: this.store,
       clock: this.deps.clock,
       logger: this.deps.logger,
       settings: this.deps.settings,
-      access: (id) => this.access(id),
+      firstDenied: async (actor, touches) => this.deps.authorizer.firstDenied(actor, await this.access(planId), touches),
       onCommitted: (change) => this.#committed(change),
       onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
-      onAccessStale: () => void this.#refreshAccess(parseDocumentId(id).planId),
-      onFailed: (failed, error) => this.#evict(failed, error),
+      onAccessStale: () => void this.#refreshAccess(planId),
+      onFailed: (error) => this.#evict(document, error),
     });
-    const { planId, part } = document;
-    document.gate.setValidUntil(this.#access.get(planId)?.changesAt ?? null);
+    document.gate.setValidUntil(this.#access.changesAt(planId));
     this.deps.logger.info({ event: 'document.loaded', planId, part, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
     return document;
   }
 
   #committed(change: CommittedChange): void {
-    const { planId, part, seq, authorId, sections, at, update } = change;
+    const { planId, part, seq, authorId, sections, at, update, local, newEntries } = change;
     // The server's own move of a section is nobody's change to tell subscribers about.
-    if (!change.system) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at });
-    // Another server's commit was published by that server, which also saves its evaluation version.
-    if (!change.local) return;
-    this.deps.replication?.publishCommitted(change.documentId, { seq, authorId, sections, at, update });
-    if (change.addsEvaluation) {
-      const version = this.createVersion(change.planId, { kind: 'EVALUATION', label: `Evaluation ${dateInOslo(change.at)}`, authorId: change.authorId });
-      // Kept briefly for recordEvaluation, which links its row to this version (src/evaluations).
-      const key = `${change.planId}:${change.seq}`;
-      this.#evaluationVersions.set(key, version);
-      void version
-        .catch((error: unknown) => this.deps.logger.error({ event: 'document.auto_version_failed', planId: change.planId, err: error }))
-        .finally(() => setTimeout(() => this.#evaluationVersions.delete(key), 60_000).unref());
-    }
+    if (!change.system) this.deps.events.publish('documentChanged', { planId, part, seq, authorId, sections, at, committedHere: local, newEntries });
+    // Another server's commit was relayed by that server.
+    if (local) this.deps.replication?.publishCommitted(change.documentId, { seq, authorId, sections, at, update });
   }
 
   /**
@@ -422,10 +334,9 @@ export class DocumentHub {
   #evict(document: LiveDocument, error: unknown): void {
     if (document.closed) return;
     if (this.#documents.get(document.id) !== undefined) this.#documents.delete(document.id);
-    const peers = [...document.peers];
-    document.peers.clear();
+    const peers = document.dropPeers();
     // Closed at once: nothing more goes into this copy while we find out what failed.
-    document.close();
+    this.#close(document);
     void this.#isOutage(error).then((outage) => {
       if (outage) reportOutage(this.deps.logger, 'database', error, { planId: document.planId, during: 'document.commit' });
       else this.deps.logger.error({ event: 'document.commit_failed', planId: document.planId, err: error });
@@ -444,11 +355,31 @@ export class DocumentHub {
     return isDatabaseUnavailable(error) || !(await databaseAnswers(this.deps.orm));
   }
 
+  /** How `document` is held; every loaded copy has one from its first use until it closes. */
+  #holdOf(document: LiveDocument): Hold {
+    let hold = this.#holds.get(document);
+    if (!hold) {
+      hold = { users: 0, idleTimer: null };
+      this.#holds.set(document, hold);
+    }
+    return hold;
+  }
+
+  #inUse(document: LiveDocument): boolean {
+    return document.peers.size > 0 || this.#holdOf(document).users > 0;
+  }
+
   #scheduleUnload(document: LiveDocument): void {
-    if (document.peers.size > 0 || document.users > 0 || document.closed) return;
-    if (document.idleTimer) clearTimeout(document.idleTimer);
-    document.idleTimer = setTimeout(() => void this.#unload(document), this.deps.settings.idleUnloadMs);
-    document.idleTimer.unref();
+    if (this.#inUse(document) || document.closed) return;
+    const hold = this.#holdOf(document);
+    clearIdle(hold);
+    hold.idleTimer = setTimeout(() => void this.#unload(document), this.deps.settings.idleUnloadMs);
+    hold.idleTimer.unref();
+  }
+
+  #close(document: LiveDocument): void {
+    clearIdle(this.#holdOf(document));
+    document.close();
   }
 
   async #unload(document: LiveDocument): Promise<void> {
@@ -458,37 +389,17 @@ export class DocumentHub {
       this.deps.logger.warn({ event: 'document.unload_flush_failed', planId: document.planId, err: error });
     }
     // Someone may have come back while the snapshot was written.
-    if (document.peers.size > 0 || document.users > 0 || document.closed) return;
+    if (this.#inUse(document) || document.closed) return;
     this.#documents.delete(document.id);
     // The plan's facts serve its other document too while that stays loaded.
-    if (this.#loadedParts(document.planId).length === 0) {
-      this.#access.delete(document.planId);
-      clearTimeout(this.#clockTimers.get(document.planId));
-      this.#clockTimers.delete(document.planId);
-    }
-    document.close();
+    if (this.#loadedParts(document.planId).length === 0) this.#access.forget(document.planId);
+    this.#close(document);
     this.deps.logger.debug({ event: 'document.unloaded', planId: document.planId, part: document.part });
-  }
-
-  async #loadAccess(planId: string): Promise<PlanAccess> {
-    const em = this.deps.orm.em.fork();
-    const plan = await loadPlanFacts(em, planId, this.deps.clock.now(), this.deps.endedPlanReadDays);
-    if (!plan) throw notFound('Plan');
-    const rows = await em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>(
-      'select person_id, section, access from section_grant where plan_id = ?',
-      [planId],
-    );
-    const grantsByPerson = new Map<string, Partial<Record<SectionKey, SectionGrantAccess>>>();
-    for (const row of rows) {
-      if (!isSectionKey(row.section)) continue;
-      grantsByPerson.set(row.person_id, { ...grantsByPerson.get(row.person_id), [row.section]: row.access });
-    }
-    return { plan, grantsByPerson, restrictedReaderIds: await loadRestrictedReaderIds(em, planId) };
   }
 
   /** Reloads a plan's access facts and disconnects anyone who may no longer read its documents. */
   async #refreshAccess(planId: string): Promise<void> {
-    this.#access.delete(planId);
+    this.#access.invalidate(planId);
     const loading = this.#loadedParts(planId);
     if (!loading.length) return;
     const documents = (await Promise.allSettled(loading)).flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
@@ -516,25 +427,37 @@ export class DocumentHub {
 
   /** Disconnects anyone who may no longer read the plan's content, or (its restricted document) the restricted part. */
   #recheckPeers(document: LiveDocument, access: PlanAccess): void {
-    for (const peer of document.peers) {
-      if (!can(peer.actor, 'plan.readContent', access.plan)) {
-        peer.close('FORBIDDEN', can(peer.actor, 'plan.read', access.plan) ? 'Your consent no longer covers the content of this plan' : 'You no longer take part in this plan');
-      } else if (document.part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) {
-        peer.close('FORBIDDEN', 'The person no longer gives you access to the restricted part of this plan');
-      } else {
-        continue;
-      }
+    for (const peer of [...document.peers]) {
+      const refusal = this.deps.authorizer.refusal(peer.actor, access, document.part);
+      if (refusal === null) continue;
+      peer.close('FORBIDDEN', NO_LONGER[refusal]);
       this.detach(document, peer);
     }
   }
+
+  /** Refused (NOT_FOUND) unless the peer takes part in the plan, and (FORBIDDEN) unless they may read this document. */
+  #assertAdmitted(peer: DocumentPeer, access: PlanAccess, part: DocumentPart): void {
+    const refusal = this.deps.authorizer.refusal(peer.actor, access, part);
+    if (refusal === 'NOT_TAKING_PART') throw notFound('Plan');
+    if (refusal !== null) throw forbidden(REFUSED[refusal]);
+  }
 }
 
-/**
- * Refused (NOT_FOUND) unless the peer may read the plan, and (FORBIDDEN) unless they may read its
- * content, or for the restricted document its restricted part.
- */
-function assertAdmitted(peer: DocumentPeer, access: PlanAccess, part: DocumentPart): void {
-  if (!can(peer.actor, 'plan.read', access.plan)) throw notFound('Plan');
-  if (!can(peer.actor, 'plan.readContent', access.plan)) throw forbidden('Your consent does not cover the content of this plan');
-  if (part === 'restricted' && !can(peer.actor, 'plan.readRestricted', access)) throw forbidden('The person has not given you access to the restricted part of this plan');
+const REFUSED: Record<Exclude<AccessRefusal, 'NOT_TAKING_PART'>, string> = {
+  NO_CONTENT_CONSENT: 'Your consent does not cover the content of this plan',
+  NOT_RESTRICTED_READER: 'The person has not given you access to the restricted part of this plan',
+};
+
+/** Said to a connected peer whose access ended. */
+const NO_LONGER: Record<AccessRefusal, string> = {
+  NOT_TAKING_PART: 'You no longer take part in this plan',
+  NO_CONTENT_CONSENT: 'Your consent no longer covers the content of this plan',
+  NOT_RESTRICTED_READER: 'The person no longer gives you access to the restricted part of this plan',
+};
+
+/** Stops a pending idle unload. */
+function clearIdle(hold: Hold): void {
+  if (hold.idleTimer) clearTimeout(hold.idleTimer);
+  hold.idleTimer = null;
 }
+

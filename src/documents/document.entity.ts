@@ -1,241 +1,139 @@
-import { randomUUID } from 'node:crypto';
-import { BigIntType, EntitySchema, type Ref } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { startsNull, uuidPrimaryKey } from '../db/entity-properties.js';
 import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
 import type { DocumentPart } from './document.template.js';
-import type { SectionGrantAccess } from './section-rights.js';
+import type { SectionGrantAccess } from '../policy/section-rules.js';
+
+/** The document a row belongs to; rows from before plans had a restricted part are 'main'. */
+const documentPart = () => p.text().$type<DocumentPart>().default('main');
 
 /** One accepted Yjs update, in the order the server applied it. Compacted into snapshots. */
-export interface PlanUpdate {
-  planId: string;
-  part: DocumentPart;
-  seq: number;
-  authorId: string;
-  sections: string[];
-  update: Buffer;
-  createdAt: Date;
-}
-
-export const PlanUpdateSchema = new EntitySchema<PlanUpdate>({
+export const PlanUpdate = defineEntity({
   name: 'PlanUpdate',
   tableName: 'plan_update',
   properties: {
-    planId: { type: 'uuid', primary: true },
-    part: { type: 'text', primary: true, default: 'main' },
-    seq: { type: new BigIntType('number'), primary: true },
-    authorId: { type: 'uuid' },
-    sections: { type: 'text[]' },
-    update: { type: 'blob' },
-    createdAt: { type: 'datetime' },
+    planId: p.uuid().primary(),
+    part: documentPart().primary(),
+    seq: p.bigint('number').primary(),
+    authorId: p.uuid(),
+    sections: p.type('text[]').$type<string[]>(),
+    update: p.type('blob').$type<Buffer>(),
+    createdAt: p.type('datetime'),
   },
 });
+export type PlanUpdate = InferEntity<typeof PlanUpdate>;
 
 /** The whole document as of `seq`: load starts here and replays the log after it. */
-export interface PlanSnapshot {
-  planId: string;
-  part: DocumentPart;
-  seq: number;
-  state: Buffer;
-  createdAt: Date;
-}
-
-export const PlanSnapshotSchema = new EntitySchema<PlanSnapshot>({
+export const PlanSnapshot = defineEntity({
   name: 'PlanSnapshot',
   tableName: 'plan_snapshot',
   properties: {
-    planId: { type: 'uuid', primary: true },
-    part: { type: 'text', primary: true, default: 'main' },
-    seq: { type: new BigIntType('number'), primary: true },
-    state: { type: 'blob' },
-    createdAt: { type: 'datetime' },
+    planId: p.uuid().primary(),
+    part: documentPart().primary(),
+    seq: p.bigint('number').primary(),
+    state: p.type('blob').$type<Buffer>(),
+    createdAt: p.type('datetime'),
   },
 });
+export type PlanSnapshot = InferEntity<typeof PlanSnapshot>;
 
 /**
  * Part of a stored document a load could not integrate (src/documents/document-load.ts), set aside
  * for an operator; one row per plan, source and seq. `update` is a Yjs update (format v1).
  */
-export interface PlanDocumentQuarantine {
-  planId: string;
-  part: DocumentPart;
-  source: 'SNAPSHOT' | 'LOG';
-  seq: number;
-  authorId: string | null;
-  reason: string;
-  update: Buffer;
-  createdAt: Date;
-}
-
-export const PlanDocumentQuarantineSchema = new EntitySchema<PlanDocumentQuarantine>({
+export const PlanDocumentQuarantine = defineEntity({
   name: 'PlanDocumentQuarantine',
   tableName: 'plan_document_quarantine',
   properties: {
-    planId: { type: 'uuid', primary: true },
-    part: { type: 'text', primary: true, default: 'main' },
-    source: { type: 'text', primary: true },
-    seq: { type: new BigIntType('number'), primary: true },
-    authorId: { type: 'uuid', nullable: true },
-    reason: { type: 'text' },
-    update: { type: 'blob' },
-    createdAt: { type: 'datetime' },
+    planId: p.uuid().primary(),
+    part: documentPart().primary(),
+    source: p.text().$type<'SNAPSHOT' | 'LOG'>().primary(),
+    seq: p.bigint('number').primary(),
+    authorId: p.uuid().nullable(),
+    reason: p.text(),
+    update: p.type('blob').$type<Buffer>(),
+    createdAt: p.type('datetime'),
   },
 });
+export type PlanDocumentQuarantine = InferEntity<typeof PlanDocumentQuarantine>;
 
 /**
  * Who changed which section, per minute. Written with every commit and never compacted, so
  * attribution outlives the update log.
  */
-export interface PlanChange {
-  planId: string;
-  /** The document the section is kept in (old changes of a section now restricted stay 'main'). */
-  part: DocumentPart;
-  section: string;
-  personId: string;
-  minute: Date;
-  changes: number;
-  firstSeq: number;
-  lastSeq: number;
-  lastAt: Date;
-}
-
-export const PlanChangeSchema = new EntitySchema<PlanChange>({
+export const PlanChange = defineEntity({
   name: 'PlanChange',
   tableName: 'plan_change',
   properties: {
-    planId: { type: 'uuid', primary: true },
-    part: { type: 'text', primary: true, default: 'main' },
-    section: { type: 'text', primary: true },
-    personId: { type: 'uuid', primary: true },
-    minute: { type: 'datetime', primary: true },
-    changes: { type: 'integer' },
-    firstSeq: { type: new BigIntType('number') },
-    lastSeq: { type: new BigIntType('number') },
-    lastAt: { type: 'datetime' },
+    planId: p.uuid().primary(),
+    /** The document the section is kept in (old changes of a section now restricted stay 'main'). */
+    part: documentPart().primary(),
+    section: p.text().primary(),
+    personId: p.uuid().primary(),
+    minute: p.type('datetime').primary(),
+    changes: p.integer(),
+    firstSeq: p.bigint('number'),
+    lastSeq: p.bigint('number'),
+    lastAt: p.type('datetime'),
   },
 });
+export type PlanChange = InferEntity<typeof PlanChange>;
 
 export const VERSION_KINDS = ['NAMED', 'EVALUATION', 'CLOSED'] as const;
 export type VersionKind = (typeof VERSION_KINDS)[number];
 
 /** A saved state of the document: named by someone, or made when the plan is evaluated or closed. */
-export class PlanVersion {
-  id: string = randomUUID();
-  plan: Ref<Plan>;
-  label: string;
-  kind: VersionKind;
-  author: Ref<Person>;
-  seq: number;
-  state: Buffer;
-  /** The restricted document as of `restrictedSeq`; null for versions saved before plans had one. */
-  restrictedSeq: number | null;
-  restrictedState: Buffer | null;
-  createdAt: Date;
-
-  constructor(init: {
-    plan: Ref<Plan>;
-    label: string;
-    kind: VersionKind;
-    author: Ref<Person>;
-    seq: number;
-    state: Buffer;
-    restrictedSeq: number | null;
-    restrictedState: Buffer | null;
-    createdAt: Date;
-  }) {
-    this.plan = init.plan;
-    this.label = init.label;
-    this.kind = init.kind;
-    this.author = init.author;
-    this.seq = init.seq;
-    this.state = init.state;
-    this.restrictedSeq = init.restrictedSeq;
-    this.restrictedState = init.restrictedState;
-    this.createdAt = init.createdAt;
-  }
-}
-
-export const PlanVersionSchema = new EntitySchema<PlanVersion>({
-  class: PlanVersion,
+export const PlanVersion = defineEntity({
+  name: 'PlanVersion',
   tableName: 'plan_version',
   properties: {
-    id: { type: 'uuid', primary: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, deleteRule: 'cascade' },
-    label: { type: 'text' },
-    kind: { type: 'text' },
-    author: { kind: 'm:1', entity: () => Person, ref: true },
-    seq: { type: new BigIntType('number') },
-    state: { type: 'blob', lazy: true },
-    restrictedSeq: { type: new BigIntType('number'), nullable: true },
-    restrictedState: { type: 'blob', lazy: true, nullable: true },
-    createdAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    plan: p.manyToOne(Plan).ref().deleteRule('cascade'),
+    label: p.text(),
+    kind: p.text().$type<VersionKind>(),
+    author: p.manyToOne(Person).ref(),
+    seq: p.bigint('number'),
+    state: p.type('blob').$type<Buffer>().lazy(true, false),
+    /** The restricted document as of `restrictedSeq`; null for versions saved before plans had one. */
+    restrictedSeq: startsNull(p.bigint('number').nullable()),
+    restrictedState: startsNull(p.type('blob').$type<Buffer>().lazy(true, false).nullable()),
+    createdAt: p.type('datetime'),
   },
 });
+export type PlanVersion = InferEntity<typeof PlanVersion>;
 
 /**
  * The person's (or guardian's) choice that one participant may read the plan's restricted part.
  * Revoking sets `revokedAt`; a participant holds at most one current grant.
  */
-export class RestrictedReader {
-  id: string = randomUUID();
-  plan: Ref<Plan>;
-  participant: Ref<Participant>;
-  grantedBy: Ref<Person>;
-  grantedAt: Date;
-  revokedBy: Ref<Person> | null = null;
-  revokedAt: Date | null = null;
-
-  constructor(init: { plan: Ref<Plan>; participant: Ref<Participant>; grantedBy: Ref<Person>; grantedAt: Date }) {
-    this.plan = init.plan;
-    this.participant = init.participant;
-    this.grantedBy = init.grantedBy;
-    this.grantedAt = init.grantedAt;
-  }
-}
-
-export const RestrictedReaderSchema = new EntitySchema<RestrictedReader>({
-  class: RestrictedReader,
+export const RestrictedReader = defineEntity({
+  name: 'RestrictedReader',
   tableName: 'restricted_reader',
   properties: {
-    id: { type: 'uuid', primary: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, deleteRule: 'cascade' },
-    participant: { kind: 'm:1', entity: () => Participant, ref: true, deleteRule: 'cascade' },
-    grantedBy: { kind: 'm:1', entity: () => Person, ref: true },
-    grantedAt: { type: 'datetime' },
-    revokedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
-    revokedAt: { type: 'datetime', nullable: true },
+    id: uuidPrimaryKey(),
+    plan: p.manyToOne(Plan).ref().deleteRule('cascade'),
+    participant: p.manyToOne(Participant).ref().deleteRule('cascade'),
+    grantedBy: p.manyToOne(Person).ref(),
+    grantedAt: p.type('datetime'),
+    revokedBy: startsNull(p.manyToOne(Person).ref().nullable()),
+    revokedAt: startsNull(p.type('datetime').nullable()),
   },
 });
+export type RestrictedReader = InferEntity<typeof RestrictedReader>;
 
 /** A participant's right on one section, overriding the role's default. */
-export class SectionGrant {
-  id: string = randomUUID();
-  plan: Ref<Plan>;
-  person: Ref<Person>;
-  section: string;
-  access: SectionGrantAccess;
-  grantedBy: Ref<Person>;
-  createdAt: Date;
-
-  constructor(init: { plan: Ref<Plan>; person: Ref<Person>; section: string; access: SectionGrantAccess; grantedBy: Ref<Person>; createdAt: Date }) {
-    this.plan = init.plan;
-    this.person = init.person;
-    this.section = init.section;
-    this.access = init.access;
-    this.grantedBy = init.grantedBy;
-    this.createdAt = init.createdAt;
-  }
-}
-
-export const SectionGrantSchema = new EntitySchema<SectionGrant>({
-  class: SectionGrant,
+export const SectionGrant = defineEntity({
+  name: 'SectionGrant',
   tableName: 'section_grant',
   properties: {
-    id: { type: 'uuid', primary: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, deleteRule: 'cascade' },
-    person: { kind: 'm:1', entity: () => Person, ref: true },
-    section: { type: 'text' },
-    access: { type: 'text' },
-    grantedBy: { kind: 'm:1', entity: () => Person, ref: true },
-    createdAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    plan: p.manyToOne(Plan).ref().deleteRule('cascade'),
+    person: p.manyToOne(Person).ref(),
+    section: p.text(),
+    access: p.text().$type<SectionGrantAccess>(),
+    grantedBy: p.manyToOne(Person).ref(),
+    createdAt: p.type('datetime'),
   },
 });
+export type SectionGrant = InferEntity<typeof SectionGrant>;

@@ -1,4 +1,4 @@
-import type { DocumentPart } from './document.template.js';
+import type { DocumentPart, SectionKey } from './document.template.js';
 
 /** Published after a change of one of a plan's documents is committed. */
 export interface DocumentChangedEvent {
@@ -9,6 +9,13 @@ export interface DocumentChangedEvent {
   authorId: string;
   sections: string[];
   at: Date;
+  /**
+   * This server committed it: work that must happen once per change (an evaluation's automatic
+   * version) happens where this is true. Other servers hear the change with it false.
+   */
+  committedHere: boolean;
+  /** The section of each entry the change created (known where it was committed; empty elsewhere). */
+  newEntries: readonly SectionKey[];
 }
 
 /**

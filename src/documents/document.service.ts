@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { sectionWhat, versionWhat } from '../access-log/access-log.js';
-import type { AccessLogService } from '../access-log/access-log.service.js';
 import DataLoader from 'dataloader';
 import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, forbidden, notFound } from '../errors/error-codes.js';
-import type { EventBus } from '../events/event-bus.js';
-import { Person } from '../people/person.entity.js';
+import type { Person } from '../people/person.entity.js';
 import type { Participant, Plan } from '../plans/plan.entity.js';
-import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
-import { assertCan, can } from '../policy/policy.js';
-import type { Clock } from '../shared/clock.js';
+import { assertCan, can, sectionAccess } from '../policy/policy.js';
+import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from '../policy/section-rules.js';
 import { parseId, parseIdOrNull } from '../shared/ids.js';
 import { addEntry, contentOfState, removeEntry, restoreContent, updateEntry } from './content-edits.js';
-import { PlanChangeSchema, PlanVersion, SectionGrant, type PlanChange } from './document.entity.js';
-import type { DocumentHub } from './document-hub.js';
+import { PlanChange, PlanVersion, SectionGrant } from './document.entity.js';
 import type { SubmitResult } from './document-peer.js';
+import type { WrittenWithCommit } from './document.store.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import {
   RESTRICTED_SECTION_KEYS,
   SECTIONS,
@@ -28,8 +26,8 @@ import {
   type SectionKey,
 } from './document.template.js';
 import type { LiveDocument, PlanAccess } from './live-document.js';
+import type { DocumentDeps } from './document.deps.js';
 import { RestrictedAccessService } from './restricted-access.service.js';
-import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from './section-rights.js';
 
 export interface SectionChangeModel {
   personId: string;
@@ -60,14 +58,7 @@ export interface PlanChangedModel {
   at: Date;
 }
 
-export interface DocumentDeps {
-  clock: Clock;
-  events: EventBus;
-  documents: DocumentHub;
-  plans: PlanService;
-  /** Content reads (and version saves) are logged there; document changes are logged as they commit. */
-  accessLog: AccessLogService;
-}
+export type { DocumentDeps } from './document.deps.js';
 
 const MAX_HISTORY_PAGE = 100;
 const NOT_SHOWN_RESTRICTED = 'The person has not given you access to the restricted part of this plan';
@@ -90,7 +81,7 @@ export class DocumentService {
   ) {
     this.restricted = new RestrictedAccessService(em, actor, deps);
     this.#people = new DataLoader(async (ids) => {
-      const people = await this.em.find(Person, { id: { $in: [...ids] } });
+      const people = await this.deps.people.byIds(ids);
       return ids.map((id) => people.find((person) => person.id === id) ?? new Error(`person ${id} not found`));
     });
   }
@@ -121,7 +112,6 @@ export class DocumentService {
     if (only && SECTIONS[only].restricted && !readsRestricted) throw forbidden(NOT_SHOWN_RESTRICTED);
     const keys = SECTION_KEYS.filter((key) => (only ? key === only : readsRestricted || !SECTIONS[key].restricted));
     const grants = access.grantsByPerson.get(this.actor.personId) ?? {};
-    const role = access.plan.participants.find((participant) => participant.personId === this.actor.personId)!.role;
     const content: Partial<Record<SectionKey, unknown>> = {};
     for (const part of ['main', 'restricted'] as const) {
       const inPart = keys.filter((key) => partOf(key) === part);
@@ -139,7 +129,7 @@ export class DocumentService {
         title: SECTIONS[key].title,
         kind: SECTIONS[key].kind === 'list' ? 'LIST' : 'RECORD',
         canEdit: can(this.actor, 'plan.editSection', { plan: access.plan, section: key, grants, entry: null, restrictedReaderIds: access.restrictedReaderIds }),
-        access: access.plan.status === 'ENDED' ? 'NONE' : effectiveAccess(role, key, grants),
+        access: sectionAccess(this.actor, access.plan, key, grants),
         restricted: SECTIONS[key].restricted ?? false,
         content: content[key],
         lastChange: last ? { personId: last.person_id, at: new Date(last.last_at) } : null,
@@ -175,7 +165,7 @@ export class DocumentService {
     if (args.section) where.section = args.section;
     else if (!readsRestricted) where.section = { $nin: [...RESTRICTED_SECTION_KEYS] };
     if (args.personId) where.personId = parseId(args.personId, 'Person');
-    const cursor = await this.em.findByCursor(PlanChangeSchema, where, {
+    const cursor = await this.em.findByCursor(PlanChange, where, {
       first,
       after: args.after ?? undefined,
       orderBy: { minute: 'desc', section: 'asc', personId: 'asc' },
@@ -226,7 +216,14 @@ export class DocumentService {
     return { content, restricted };
   }
 
-  async addEntry(input: { planId: string; section: SectionKey; fields: Record<string, unknown>; index?: number | null }) {
+  /**
+   * Adds an entry to a section. `withCommit` writes rows that belong to the entry (an evaluation's
+   * row) in the same transaction as the change: both commit, or neither.
+   */
+  async addEntry(
+    input: { planId: string; section: SectionKey; fields: Record<string, unknown>; index?: number | null },
+    withCommit?: (uow: UnitOfWork, seq: number, entryId: string) => Promise<void>,
+  ) {
     const plan = await this.deps.plans.get(input.planId);
     const access = await this.#writableAccess(plan.id, input.section);
     const spec = SECTIONS[input.section];
@@ -238,7 +235,12 @@ export class DocumentService {
     }
     if (input.section === 'log' && fields['at'] === undefined) fields['at'] = this.deps.clock.now().toISOString();
     const entryId = randomUUID();
-    const seq = await this.#change(plan.id, partOf(input.section), (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId));
+    const seq = await this.#change(
+      plan.id,
+      partOf(input.section),
+      (draft) => addEntry(draft, input.section, fields, input.index ?? null, entryId),
+      withCommit && ((uow, committedSeq) => withCommit(uow, committedSeq, entryId)),
+    );
     return { plan, section: await this.#sectionOf(plan, input.section), entryId, seq };
   }
 
@@ -294,16 +296,14 @@ export class DocumentService {
     await this.em.transactional(async (em) => {
       await em.nativeDelete(SectionGrant, where);
       if (input.right === 'DEFAULT') return;
-      em.persist(
-        new SectionGrant({
-          plan: participant.plan,
-          person: participant.person,
-          section: input.section,
-          access: input.right,
-          grantedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
-          createdAt: this.deps.clock.now(),
-        }),
-      );
+      em.create(SectionGrant, {
+        plan: participant.plan.id,
+        person: participant.person.id,
+        section: input.section,
+        access: input.right,
+        grantedBy: this.actor.personId,
+        createdAt: this.deps.clock.now(),
+      });
     });
     // Open connections are checked against the new right from their next change on.
     this.deps.events.publish('sectionRightsChanged', { planId: participant.plan.id, personId: participant.person.id, section: input.section });
@@ -311,8 +311,8 @@ export class DocumentService {
   }
 
   /** Runs a content change on one of the plan's live documents; resolves with its sequence (in that document) once committed. */
-  async #change(planId: string, part: DocumentPart, edit: Parameters<LiveDocument['change']>[1]): Promise<number> {
-    const result: SubmitResult = await this.deps.documents.use(planId, async (document) => (await document.change(this.actor, edit)).result, part);
+  async #change(planId: string, part: DocumentPart, edit: Parameters<LiveDocument['change']>[1], withCommit?: WrittenWithCommit): Promise<number> {
+    const result: SubmitResult = await this.deps.documents.use(planId, async (document) => (await document.change(this.actor, edit, withCommit)).result, part);
     if (!result.ok) {
       if (result.code === 'FORBIDDEN') throw forbidden(`Not allowed: you may not edit ${result.section ?? 'this part of the plan'}`);
       throw badInput(result.section ? `${result.section}: ${result.reason}` : result.reason);

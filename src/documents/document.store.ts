@@ -1,25 +1,13 @@
 import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
-import type { AccessDoor } from '../access-log/access-log.js';
 import { notFound } from '../errors/error-codes.js';
 import pLimit from 'p-limit';
+import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { QuarantinedPart, StoredPart } from './document-load.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
-import { COMMIT_LOCK, GroupCommit } from './log-writer.js';
+import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
+import { COMMIT_LOCK, GroupCommit, type RecordsOfCommits } from './log-writer.js';
 
-/** An accepted update ready to be committed; its `seq` is assigned when it is appended. */
-export interface CommitEntry {
-  authorId: string;
-  sections: readonly string[];
-  update: Uint8Array;
-  at: Date;
-  /** Which door the change came through, for the access log: a live connection or GraphQL. */
-  door: Extract<AccessDoor, 'LIVE' | 'GRAPHQL'>;
-  /**
-   * Made by the server itself, not by the author (moving a section between a plan's documents):
-   * stored in the log, but no access-log rows and no attribution in the history. @default false
-   */
-  system?: boolean;
-}
+export type { AppendResult, CommitEntry, LoggedUpdate, LogSince, WrittenWithCommit } from './document-log.js';
 
 export interface StoredDocument {
   /** The snapshot (if any) followed by every update after it, in order. */
@@ -31,33 +19,20 @@ export interface StoredDocument {
   tailBytes: number;
 }
 
-/** An update as the log holds it: checked and attributed by whichever server committed it. */
-export interface LoggedUpdate {
-  seq: number;
-  authorId: string;
-  sections: string[];
-  update: Uint8Array;
-  at: Date;
-}
-
-/** What the log holds after a given sequence: the newest snapshot when the rows were compacted, then the rows. */
-export interface LogSince {
-  snapshot: { seq: number; state: Uint8Array } | null;
-  updates: LoggedUpdate[];
-}
-
-/** What `append` did: the sequence of the first entry, and what other servers had committed before it. */
-export interface AppendResult {
-  firstSeq: number;
-  missed: LogSince;
-}
-
 /**
  * Advisory-lock namespaces (the first key of the two-key form); the second key is the hash of the
  * document's id (src/documents/document-id.ts: a main document's id is its plan's). Collisions of
  * the hash only make two documents wait for each other, never mix their logs.
  */
 const LOCK = { commit: COMMIT_LOCK, snapshot: 0x5a02 } as const;
+
+/** What the store is handed by the app (src/app/document-wiring.ts): the core names no other module's tables. */
+export interface DocumentStoreOptions {
+  /** The rows other modules keep of every commit, written in the commit's own statement (the access log's WRITE rows). */
+  recordsOfCommits: RecordsOfCommits;
+  /** A relation with a `plan_id` column listing every plan: a document of a plan not in it does not exist. */
+  plansSql: string;
+}
 
 /** A document that cannot be rebuilt from what is stored; never replaced by an empty one. */
 export class DocumentLoadError extends Error {
@@ -78,8 +53,8 @@ export class DocumentStore {
   readonly #snapshotSlot = pLimit(SNAPSHOT_CONCURRENCY);
   #quarantined = 0;
 
-  constructor(private readonly orm: MikroORM) {
-    this.#groupCommit = new GroupCommit((work) => this.em().transactional(work), readSince);
+  constructor(private readonly orm: MikroORM, private readonly options: DocumentStoreOptions) {
+    this.#groupCommit = new GroupCommit((work) => inUnitOfWork(this.em(), work), readSince, options.recordsOfCommits);
   }
 
   private em(): EntityManager {
@@ -103,7 +78,7 @@ export class DocumentStore {
       attributed: string | null;
     }>>(
       `select
-         (select id from plan where id = ?) as plan_id,
+         (select plan_id from (${this.options.plansSql}) as plans where plan_id = ?) as plan_id,
          s.seq as snapshot_seq,
          s.state,
          tail.seqs,

@@ -1,12 +1,12 @@
 import type { Logger } from '../logging/logger.js';
+import type { Actor } from '../policy/actor.js';
 import type { PlanFacts } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import type { DocumentId } from './document-id.js';
 import type { DocumentPart, SectionKey } from './document.template.js';
 import type { DocumentStore } from './document.store.js';
-import type { LiveDocument } from './live-document.js';
-import type { SectionGrantAccess } from './section-rights.js';
-import type { InspectionLimits } from './update-inspector.js';
+import type { SectionGrantAccess } from '../policy/section-rules.js';
+import type { InspectionLimits, Touch } from './update-inspector.js';
 
 /**
  * Who may do what in a plan right now: the policy's facts plus each person's section grants, and
@@ -42,8 +42,8 @@ export interface CommittedChange {
   update: Uint8Array;
   /** This server committed it; false for another server's commit applied here. */
   local: boolean;
-  /** The commit added an evaluation: the hub saves an automatic version. */
-  addsEvaluation: boolean;
+  /** The section of each entry the change created; known only where it was committed (`local`), empty for another server's. */
+  newEntries: readonly SectionKey[];
   /** The server's own change (a section moved between the documents), nobody's edit. */
   system: boolean;
 }
@@ -53,12 +53,13 @@ export interface LiveDocumentDeps {
   clock: Clock;
   logger: Logger;
   settings: DocumentSettings;
-  access(planId: string): Promise<PlanAccess>;
+  /** The first section of `touches` the actor may not change right now; null when they may make them all. */
+  firstDenied(actor: Actor, touches: readonly Touch[]): Promise<SectionKey | null>;
   onCommitted(change: CommittedChange): void;
   /** Presence changed by this server's own connections, for the other servers. */
   onPresence?(documentId: DocumentId, update: Uint8Array): void;
   /** The access facts this document's peers were checked against have passed their `accessChangesAt`: re-read them. */
   onAccessStale?(): void;
   /** The document can no longer be trusted to match storage: the hub evicts it. */
-  onFailed(document: LiveDocument, error: unknown): void;
+  onFailed(error: unknown): void;
 }

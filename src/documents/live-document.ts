@@ -1,23 +1,22 @@
 import * as Y from 'yjs';
 import type { Actor } from '../policy/actor.js';
-import { can } from '../policy/policy.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import { loadStoredParts, type QuarantinedPart } from './document-load.js';
 import { defineSections, partOf, type DocumentPart, type SectionKey } from './document.template.js';
-import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument } from './document.store.js';
+import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument, WrittenWithCommit } from './document.store.js';
 import type { DocumentPeer, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { PeerGate } from './peer-gate.js';
 import { Presence } from './presence.js';
 import { isMoveOutOfMain } from './restricted-move.js';
-import { inspectUpdate, type Touch } from './update-inspector.js';
+import { inspectUpdate } from './update-inspector.js';
 
 export type { CommittedChange, DocumentSettings, LiveDocumentDeps, PlanAccess } from './live-document.contracts.js';
 
 interface PendingCommit extends CommitEntry {
   origin: DocumentPeer | null;
-  addsEvaluation: boolean;
+  newEntries: SectionKey[];
   resolve(seq: number): void;
   reject(error: unknown): void;
 }
@@ -39,14 +38,11 @@ export class LiveDocument {
   readonly planId: string;
   readonly part: DocumentPart;
   readonly doc = new Y.Doc();
-  readonly peers = new Set<DocumentPeer>();
   readonly presence: Presence;
   /** Everything bound for peers passes here, so it can wait while access is re-read (src/documents/peer-gate.ts). */
   readonly gate: PeerGate;
-  /** Operations (GraphQL reads and writes) using the document right now. */
-  users = 0;
-  closed = false;
-  idleTimer: NodeJS.Timeout | null = null;
+  readonly #peers = new Set<DocumentPeer>();
+  #closed = false;
 
   #durableSeq: number;
   #tailCount: number;
@@ -123,9 +119,40 @@ export class LiveDocument {
     return this.#durableSeq;
   }
 
-  /** Checks and applies one incoming update; resolves once it is applied (commit follows). */
-  submit(actor: Actor, update: Uint8Array, origin: DocumentPeer | null): Promise<SubmitResult> {
-    return this.#submit({ actor }, update, origin);
+  /** Connections this copy sends its commits and presence to. */
+  get peers(): ReadonlySet<DocumentPeer> {
+    return this.#peers;
+  }
+
+  /** Closed: evicted, unloaded or shut down; a new open loads a new copy. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  addPeer(peer: DocumentPeer): void {
+    this.#peers.add(peer);
+  }
+
+  /** Stops sending to `peer` and takes away its presence; false when it was not connected. */
+  removePeer(peer: DocumentPeer): boolean {
+    if (!this.#peers.delete(peer)) return false;
+    this.presence.remove(peer);
+    return true;
+  }
+
+  /** Every connection at once, for closing them: nothing more is sent to them from here. */
+  dropPeers(): DocumentPeer[] {
+    const peers = [...this.#peers];
+    this.#peers.clear();
+    return peers;
+  }
+
+  /**
+   * Checks and applies one incoming update; resolves once it is applied (commit follows).
+   * `withCommit` writes rows that belong to the change in the same transaction as its log entry.
+   */
+  submit(actor: Actor, update: Uint8Array, origin: DocumentPeer | null, withCommit?: WrittenWithCommit): Promise<SubmitResult> {
+    return this.#submit({ actor }, update, origin, withCommit);
   }
 
   /**
@@ -138,7 +165,7 @@ export class LiveDocument {
     return this.#submit({ authorId, system: true }, update, null);
   }
 
-  #submit(author: Author, update: Uint8Array, origin: DocumentPeer | null): Promise<SubmitResult> {
+  #submit(author: Author, update: Uint8Array, origin: DocumentPeer | null, withCommit?: WrittenWithCommit): Promise<SubmitResult> {
     return this.#serialized(async () => {
       if (this.#failure || this.closed) throw new Error('document is no longer available');
       const inspection = inspectUpdate(this.doc, update, this.deps.settings.limits);
@@ -156,7 +183,7 @@ export class LiveDocument {
         }
         // An update that touches no section (say, items under already garbage-collected content) is
         // still applied and committed: it moves the state vector, and storage must follow memory.
-        const denied = await this.#firstDenied(author.actor, inspection.touches);
+        const denied = await this.deps.firstDenied(author.actor, inspection.touches);
         if (denied) return { ok: false, code: 'FORBIDDEN', reason: `You may not edit ${denied} here`, section: denied };
       }
       if (this.#storedBytes + update.byteLength > this.deps.settings.maxDocumentBytes) {
@@ -173,12 +200,12 @@ export class LiveDocument {
       if (!applied) return { ok: true, changed: false, sections: [], durable: this.#whenDurable().then(() => this.#durableSeq) };
       this.#storedBytes += applied.byteLength;
       const sections = inspection.sections;
-      const addsEvaluation = inspection.touches.some((touch) => touch.section === 'evaluations' && touch.isNewEntry);
+      const newEntries = inspection.touches.filter((touch) => touch.isNewEntry).map((touch) => touch.section);
       const durable = new Promise<number>((resolve, reject) => {
         // A change with no connection behind it is a server-side change, which only GraphQL makes.
         const door = origin ? 'LIVE' : 'GRAPHQL';
         const authorId = author.system ? author.authorId : author.actor.personId;
-        this.#batch.push({ authorId, system: author.system ?? false, sections, update: applied, at: this.deps.clock.now(), door, origin, addsEvaluation, resolve, reject });
+        this.#batch.push({ authorId, system: author.system ?? false, sections, update: applied, at: this.deps.clock.now(), door, origin, newEntries, withCommit, resolve, reject });
       });
       durable.catch(() => undefined); // the failure is handled by #fail; callers that wait see it too
       this.#flushing ??= this.#flush();
@@ -190,9 +217,9 @@ export class LiveDocument {
    * A server-side change (GraphQL): `edit` runs on a draft copy, and the draft's update is
    * submitted like any live edit, so the same checks decide. Costs a copy of the document.
    */
-  async change<T>(actor: Actor, edit: (draft: Y.Doc) => T): Promise<{ result: SubmitResult; value: T }> {
+  async change<T>(actor: Actor, edit: (draft: Y.Doc) => T, withCommit?: WrittenWithCommit): Promise<{ result: SubmitResult; value: T }> {
     let value: T | undefined;
-    const result = await this.#onDraft((draft) => (value = edit(draft)), (update) => this.submit(actor, update, null));
+    const result = await this.#onDraft((draft) => (value = edit(draft)), (update) => this.submit(actor, update, null, withCommit));
     return { result, value: value as T };
   }
 
@@ -252,8 +279,7 @@ export class LiveDocument {
   }
 
   close(): void {
-    this.closed = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.#closed = true;
     this.presence.destroy();
     this.doc.destroy();
   }
@@ -279,14 +305,6 @@ export class LiveDocument {
     this.#fail(error, []);
   }
 
-  async #firstDenied(actor: Actor, touches: readonly Touch[]): Promise<SectionKey | null> {
-    const { plan, grantsByPerson, restrictedReaderIds } = await this.deps.access(this.planId);
-    const grants = grantsByPerson.get(actor.personId) ?? {};
-    for (const touch of touches) {
-      if (!can(actor, 'plan.editSection', { plan, section: touch.section, grants, entry: touch.entry, restrictedReaderIds })) return touch.section;
-    }
-    return null;
-  }
 
   /**
    * Runs `read` when memory and storage agree. It takes its turn in the same queue as incoming
@@ -329,8 +347,8 @@ export class LiveDocument {
           const seq = appended.firstSeq + index;
           commit.resolve(seq);
           this.#toPeers((peer) => peer !== commit.origin && peer.sendUpdate(commit.update));
-          const { authorId, sections, at, update, addsEvaluation, system } = commit;
-          this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections: [...sections], at, update, local: true, addsEvaluation, system: system ?? false });
+          const { authorId, sections, at, update, newEntries, system } = commit;
+          this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections: [...sections], at, update, local: true, newEntries, system: system ?? false });
         });
       }
     } finally {
@@ -342,7 +360,7 @@ export class LiveDocument {
   /** Sends to every peer connected when it goes out: now, or after the gate's re-check. */
   #toPeers(send: (peer: DocumentPeer) => unknown): void {
     this.gate.send(() => {
-      for (const peer of this.peers) send(peer);
+      for (const peer of this.#peers) send(peer);
     });
   }
 
@@ -356,7 +374,7 @@ export class LiveDocument {
       this.#tailCount = 0;
       this.#storedBytes = snapshot.state.byteLength;
       this.deps.logger.info({ event: 'document.resynced_from_snapshot', planId: this.planId, seq: snapshot.seq, missing });
-      if (this.peers.size) {
+      if (this.#peers.size) {
         const state = Y.encodeStateAsUpdate(this.doc);
         this.#toPeers((peer) => peer.sendUpdate(state));
       }
@@ -369,7 +387,7 @@ export class LiveDocument {
       this.#storedBytes += logged.update.byteLength;
       if (applied) this.#toPeers((peer) => peer.sendUpdate(applied));
       const { seq, authorId, sections, at, update } = logged;
-      this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, addsEvaluation: false, system: isMoveOutOfMain(this.part, sections) });
+      this.deps.onCommitted({ documentId: this.id, planId: this.planId, part: this.part, seq, authorId, sections, at, update, local: false, newEntries: [], system: isMoveOutOfMain(this.part, sections) });
     }
   }
 
@@ -400,7 +418,7 @@ export class LiveDocument {
   #fail(error: unknown, batch: PendingCommit[]): void {
     this.#failure = error;
     for (const commit of [...batch, ...this.#batch.splice(0)]) commit.reject(error);
-    this.deps.onFailed(this, error);
+    this.deps.onFailed(error);
   }
 
   #serialized<T>(task: () => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { accessLogInsert, sectionWrites } from '../access-log/access-log.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { DocumentPart } from './document.template.js';
-import type { AppendResult, CommitEntry, LogSince } from './document.store.js';
+import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
 
 /** One document's batch waiting to be appended to its log. */
 export interface AppendRequest {
@@ -39,8 +39,9 @@ export class GroupCommit {
   #inFlight = 0;
 
   constructor(
-    private readonly transaction: <T>(work: (em: EntityManager) => Promise<T>) => Promise<T>,
+    private readonly transaction: <T>(work: (uow: UnitOfWork) => Promise<T>) => Promise<T>,
     private readonly readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
+    private readonly recordsOfCommits: RecordsOfCommits,
   ) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -64,7 +65,7 @@ export class GroupCommit {
 
   async #commit(group: Waiting[]): Promise<void> {
     try {
-      const results = await this.transaction((em) => appendAll(em, group, this.readSince));
+      const results = await this.transaction((uow) => appendAll(uow, group, this.readSince, this.recordsOfCommits));
       group.forEach((request, index) => request.resolve(results[index]!));
     } catch (error) {
       if (group.length === 1) {
@@ -74,7 +75,7 @@ export class GroupCommit {
       // One plan's failure must not fail the others: each tries again on its own.
       await Promise.all(group.map(async (request) => {
         try {
-          const [result] = await this.transaction((em) => appendAll(em, [request], this.readSince));
+          const [result] = await this.transaction((uow) => appendAll(uow, [request], this.readSince, this.recordsOfCommits));
           request.resolve(result!);
         } catch (alone) {
           request.reject(alone);
@@ -102,10 +103,12 @@ export class GroupCommit {
 
 /** Appends every request's entries in the caller's transaction; results in the requests' order. */
 async function appendAll(
-  em: EntityManager,
+  uow: UnitOfWork,
   requests: readonly AppendRequest[],
   readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
+  recordsOfCommits: RecordsOfCommits,
 ): Promise<AppendResult[]> {
+  const { em } = uow;
   const ids = requests.map((request) => request.documentId);
   // Locks in one fixed order (the lock key, then the id) on every server: no deadlock between them.
   await em.execute(
@@ -143,18 +146,34 @@ async function appendAll(
       sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       params: numbered.flatMap((entry) => [entry.planId, entry.part, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
     },
-    accessLogInsert(attributed.flatMap((entry) => sectionWrites(entry.planId, entry))),
+    recordsOfCommits(attributed),
     changesUpsert(attributed),
   ].filter((statement) => statement !== null);
   const last = statements.pop()!;
   const prefix = statements.length ? `with ${statements.map((statement, index) => `written_${index} as (${statement.sql})`).join(', ')} ` : '';
   await em.execute(`${prefix}${last.sql}`, [...statements.flatMap((statement) => statement.params), ...last.params]);
+  // What another module writes with a change (an evaluation's row with its entry) commits with it or not at all.
+  for (const entry of numbered) await entry.withCommit?.(uow, entry.seq);
   return results;
 }
 
 const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
 
-type Numbered = CommitEntry & { planId: string; part: DocumentPart; seq: number };
+/** A commit entry with its place in its document's log. */
+export type NumberedEntry = CommitEntry & { planId: string; part: DocumentPart; seq: number };
+type Numbered = NumberedEntry;
+
+/** One SQL statement with its parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The rows another module keeps of each (attributed) commit, as one INSERT the commit's own
+ * statement carries (a data-modifying CTE): null when there are none.
+ */
+export type RecordsOfCommits = (entries: readonly NumberedEntry[]) => SqlStatement | null;
 
 /** Per-minute attribution of committed entries (of any documents), never compacted; null for none. */
 function changesUpsert(entries: readonly Numbered[]): { sql: string; params: unknown[] } | null {

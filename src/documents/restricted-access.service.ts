@@ -3,7 +3,7 @@ import { badInput, notFound } from '../errors/error-codes.js';
 import type { Participant } from '../plans/plan.entity.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
-import type { DocumentDeps } from './document.service.js';
+import type { DocumentDeps } from './document.deps.js';
 import { RESTRICTED_SECTION_KEYS } from './document.template.js';
 import { grantRestricted, revokeRestricted } from './restricted-readers.js';
 

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { Person } from '../people/person.entity.js';
-import { Participant, Plan } from '../plans/plan.entity.js';
+import type { Participant } from '../plans/plan.entity.js';
 import { RestrictedReader } from './document.entity.js';
+import { PARTICIPANTS_SQL } from '../plans/plan.read-model.js';
 
 /**
  * Whom the person (or their guardian) chose to read the plan's restricted part: the
@@ -12,7 +12,7 @@ import { RestrictedReader } from './document.entity.js';
 /** Person ids of the plan's participants (not removed) holding a current grant. */
 export async function loadRestrictedReaderIds(em: EntityManager, planId: string): Promise<Set<string>> {
   const rows = await em.execute<Array<{ person_id: string }>>(
-    `select pa.person_id from restricted_reader r join participant pa on pa.id = r.participant_id
+    `select pa.person_id from restricted_reader r join (${PARTICIPANTS_SQL}) pa on pa.participant_id = r.participant_id
      where r.plan_id = ? and r.revoked_at is null and pa.removed_at is null`,
     [planId],
   );
@@ -24,12 +24,8 @@ export async function grantRestricted(em: EntityManager, participant: Participan
   const current = await em.findOne(RestrictedReader, { participant: participant.id, revokedAt: null });
   if (current) return false;
   try {
-    await em.persist(new RestrictedReader({
-      plan: em.getReference(Plan, participant.plan.id, { wrapped: true }),
-      participant: em.getReference(Participant, participant.id, { wrapped: true }),
-      grantedBy: em.getReference(Person, grantedById, { wrapped: true }),
-      grantedAt: at,
-    })).flush();
+    em.create(RestrictedReader, { plan: participant.plan.id, participant: participant.id, grantedBy: grantedById, grantedAt: at });
+    await em.flush();
   } catch (error) {
     // Two grants at once: the partial unique index keeps one, and the other is "already granted".
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -44,7 +40,7 @@ export async function grantRestricted(em: EntityManager, participant: Participan
 export async function revokeRestricted(em: EntityManager, participantId: string, revokedById: string, at: Date): Promise<boolean> {
   const revoked = await em.nativeUpdate(RestrictedReader, { participant: participantId, revokedAt: null }, {
     revokedAt: at,
-    revokedBy: em.getReference(Person, revokedById, { wrapped: true }),
+    revokedBy: revokedById,
   });
   return revoked > 0;
 }

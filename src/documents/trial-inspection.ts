@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { EntryFacts } from '../policy/policy.js';
 import { ENTRY_ID_FIELD, SECTIONS, defineSections, isSectionKey, type SectionSpec } from './document.template.js';
-import type { Touch } from './update-inspector.js';
+import type { Touch } from './touch.js';
 
 /**
  * The slow, exact reading of an update: apply it to a copy of the document and read from Yjs

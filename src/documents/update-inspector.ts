@@ -3,6 +3,7 @@ import type { EntryFacts } from '../policy/policy.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { ENTRY_ID_FIELD, SECTIONS, isSectionKey, type FieldSpec, type SectionKey, type SectionSpec } from './document.template.js';
 import { trialInspection } from './trial-inspection.js';
+import type { Touch } from './touch.js';
 import { nonCanonicalReason } from './update-shape.js';
 
 /**
@@ -22,15 +23,7 @@ export interface InspectionLimits {
 
 export const DEFAULT_LIMITS: InspectionLimits = { maxUpdateBytes: 1024 * 1024, maxStructs: 50_000 };
 
-/** One thing a change touches: a section, and within a list section one entry. */
-export interface Touch {
-  section: SectionKey;
-  /** Entry id key for de-duplication; null for a record section. */
-  entryKey: string | null;
-  entry: EntryFacts | null;
-  /** The change creates this entry. */
-  isNewEntry: boolean;
-}
+export type { Touch } from './touch.js';
 
 export type Inspection =
   | {

@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent } from '../casework/case-event.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import type { DocumentService } from '../documents/document.service.js';
-import { PlanVersion } from '../documents/document.entity.js';
 import { badInput } from '../errors/error-codes.js';
-import { Person } from '../people/person.entity.js';
-import { Plan } from '../plans/plan.entity.js';
+import type { PersonService } from '../people/person.service.js';
+import type { Plan } from '../plans/plan.entity.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
@@ -13,12 +13,15 @@ import type { Clock } from '../shared/clock.js';
 import { parseCalendarDate, todayInOslo } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import { Evaluation } from './evaluation.entity.js';
+import type { EvaluationVersions } from './evaluation-versions.js';
 
 export interface EvaluationDeps {
   clock: Clock;
   hub: DocumentHub;
   plans: PlanService;
   documents: DocumentService;
+  people: PersonService;
+  versions: EvaluationVersions;
 }
 
 export interface RecordEvaluationInput {
@@ -51,8 +54,8 @@ export class EvaluationService {
     return this.em.find(Evaluation, { plan: plan.id }, { orderBy: { date: 'desc', createdAt: 'desc' } });
   }
 
-  async participants(evaluation: Evaluation): Promise<Person[]> {
-    const people = await this.em.find(Person, { id: { $in: evaluation.participantIds } });
+  async participants(evaluation: Evaluation) {
+    const people = await this.deps.people.byIds(evaluation.participantIds);
     return evaluation.participantIds.flatMap((id) => people.filter((person) => person.id === id));
   }
 
@@ -63,40 +66,31 @@ export class EvaluationService {
     assertCan(this.actor, 'plan.editSection', { plan: access.plan, section: 'evaluations', grants: access.grantsByPerson.get(this.actor.personId) ?? {}, entry: null });
     const { date, participantIds, outcome } = await this.#validated(plan, input);
 
-    const { entryId, seq } = await this.deps.documents.addEntry({
-      planId: plan.id,
-      section: 'evaluations',
-      fields: { date, text: outcome, personId: this.actor.personId },
-    });
-    // The entry's commit started the automatic version; wait for it so the row can point at it.
-    const versionId = (await this.deps.hub.evaluationVersion(plan.id, seq)?.catch(() => null)) ?? null;
+    // The row (and the unit's case event) commit in the same transaction as the entry, or neither does.
+    const id = randomUUID();
     const at = this.deps.clock.now();
-    const evaluation = await this.em.transactional(async (em) => {
-      const row = new Evaluation({
-        plan: em.getReference(Plan, plan.id, { wrapped: true }),
-        date,
-        participantIds,
-        outcome,
-        recordedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
-        entryId,
-        createdAt: at,
-      });
-      if (versionId) row.version = em.getReference(PlanVersion, versionId, { wrapped: true });
-      await em.persist(row).flush();
-      if (plan.unit) {
-        await recordCaseEvent(em, {
-          unitId: plan.unit.id,
-          kind: 'EVALUATION_RECORDED',
-          at,
-          planId: plan.id,
-          personId: plan.owner.id,
-          actorId: this.actor.personId,
-          detail: { evaluationId: row.id, date },
-        });
-      }
-      return row;
-    });
-    return this.em.findOneOrFail(Evaluation, evaluation.id);
+    const { seq } = await this.deps.documents.addEntry(
+      { planId: plan.id, section: 'evaluations', fields: { date, text: outcome, personId: this.actor.personId } },
+      async (uow, _seq, entryId) => {
+        uow.em.create(Evaluation, { id, plan: plan.id, date, participantIds, outcome, recordedBy: this.actor.personId, entryId, createdAt: at });
+        await uow.em.flush();
+        if (plan.unit) {
+          await recordCaseEvent(uow.em, {
+            unitId: plan.unit.id,
+            kind: 'EVALUATION_RECORDED',
+            at,
+            planId: plan.id,
+            personId: plan.owner.id,
+            actorId: this.actor.personId,
+            detail: { evaluationId: id, date },
+          });
+        }
+      },
+    );
+    // The entry's commit started the automatic version (src/evaluations/evaluation-versions.ts): the row points at it once saved.
+    const versionId = await this.deps.versions.versionOf(plan.id, seq);
+    if (versionId) await this.em.nativeUpdate(Evaluation, { id }, { version: versionId });
+    return this.em.findOneOrFail(Evaluation, id, { refresh: true });
   }
 
   async #validated(plan: Plan, input: RecordEvaluationInput) {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { EntitySchema, type Ref } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { createdNow, startsNull, uuidPrimaryKey } from '../db/entity-properties.js';
 import { Person } from '../people/person.entity.js';
 
 export const ORGANIZATION_KINDS = [
@@ -18,57 +18,31 @@ export const MEMBERSHIP_ROLES = ['STAFF', 'UNIT_LEAD'] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 /** A service unit: home care, a school, NAV, a hospital ward, or the municipality's coordinating unit. */
-export class Organization {
-  id: string = randomUUID();
-  name: string;
-  kind: OrganizationKind;
-  /** Municipality number (kommunenummer) the unit belongs to, when it belongs to one. */
-  municipality: string | null;
-  createdAt: Date = new Date();
-
-  constructor(init: { name: string; kind: OrganizationKind; municipality?: string | null }) {
-    this.name = init.name;
-    this.kind = init.kind;
-    this.municipality = init.municipality ?? null;
-  }
-}
-
-/** Staff belong to organizations; unit leads may manage their unit's staff. */
-export class Membership {
-  id: string = randomUUID();
-  organization: Ref<Organization>;
-  person: Ref<Person>;
-  role: MembershipRole;
-  createdAt: Date = new Date();
-
-  constructor(init: { organization: Ref<Organization>; person: Ref<Person>; role: MembershipRole }) {
-    this.organization = init.organization;
-    this.person = init.person;
-    this.role = init.role;
-  }
-}
-
-export const OrganizationSchema = new EntitySchema<Organization>({
-  class: Organization,
+export const Organization = defineEntity({
+  name: 'Organization',
   tableName: 'organization',
   properties: {
-    id: { type: 'uuid', primary: true },
-    name: { type: 'text' },
-    kind: { type: 'text' },
-    municipality: { type: 'text', nullable: true },
-    createdAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    name: p.text(),
+    kind: p.text().$type<OrganizationKind>(),
+    /** Municipality number (kommunenummer) the unit belongs to, when it belongs to one. */
+    municipality: startsNull(p.text().nullable()),
+    createdAt: createdNow(),
   },
 });
+export type Organization = InferEntity<typeof Organization>;
 
-export const MembershipSchema = new EntitySchema<Membership>({
-  class: Membership,
+/** Staff belong to organizations; unit leads may manage their unit's staff. */
+export const Membership = defineEntity({
+  name: 'Membership',
   tableName: 'membership',
   uniques: [{ name: 'membership_organization_person_unique', properties: ['organization', 'person'] }],
   properties: {
-    id: { type: 'uuid', primary: true },
-    organization: { kind: 'm:1', entity: () => Organization, ref: true, deleteRule: 'cascade' },
-    person: { kind: 'm:1', entity: () => Person, ref: true, deleteRule: 'cascade' },
-    role: { type: 'text' },
-    createdAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    organization: p.manyToOne(Organization).ref().deleteRule('cascade'),
+    person: p.manyToOne(Person).ref().deleteRule('cascade'),
+    role: p.text().$type<MembershipRole>(),
+    createdAt: createdNow(),
   },
 });
+export type Membership = InferEntity<typeof Membership>;

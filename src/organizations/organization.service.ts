@@ -1,33 +1,28 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
-import type { PersonRef, PersonService } from '../people/person.service.js';
-import { Person } from '../people/person.entity.js';
+import type { PersonRef, PersonResolver } from '../people/person-ref.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
-import { parseId } from '../shared/ids.js';
+import { parseId, parseIdOrNull } from '../shared/ids.js';
 import { Membership, Organization, type MembershipRole, type OrganizationKind } from './organization.entity.js';
 
-/** The memberships the policy needs to know about a person. */
-export async function membershipFactsOf(em: EntityManager, personId: string): Promise<Actor['memberships']> {
-  const memberships = await em.find(Membership, { person: personId }, { populate: ['organization'] });
-  return memberships.map((membership) => ({
-    organizationId: membership.organization.id,
-    organizationKind: membership.organization.getEntity().kind,
-    role: membership.role,
-    municipality: membership.organization.getEntity().municipality,
-  }));
-}
 
 export class OrganizationService {
   constructor(
     private readonly em: EntityManager,
     private readonly actor: Actor,
-    private readonly people: PersonService,
+    private readonly people: PersonResolver,
   ) {}
 
   /** Organizations are public facts (names and kinds of service units), visible to anyone signed in. */
   async list(): Promise<Organization[]> {
     return this.em.find(Organization, {}, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  /** The unit of `id`, or null when there is none (or `id` is not an id). */
+  async find(id: string): Promise<Organization | null> {
+    const valid = parseIdOrNull(id);
+    return valid ? this.em.findOne(Organization, valid) : null;
   }
 
   async byId(id: string): Promise<Organization> {
@@ -46,8 +41,8 @@ export class OrganizationService {
     if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters');
     const municipality = input.municipality?.trim() || null;
     if (municipality && !/^\d{4}$/.test(municipality)) throw badInput('municipality must be a four-digit municipality number');
-    const organization = new Organization({ name, kind: input.kind, municipality });
-    await this.em.persist(organization).flush();
+    const organization = this.em.create(Organization, { name, kind: input.kind, municipality });
+    await this.em.flush();
     return organization;
   }
 
@@ -73,12 +68,8 @@ export class OrganizationService {
       await this.em.flush();
       return existing;
     }
-    const membership = new Membership({
-      organization: this.em.getReference(Organization, organization.id, { wrapped: true }),
-      person: this.em.getReference(Person, person.id, { wrapped: true }),
-      role: input.role,
-    });
-    await this.em.persist(membership).flush();
+    const membership = this.em.create(Membership, { organization: organization.id, person: person.id, role: input.role });
+    await this.em.flush();
     return membership;
   }
 

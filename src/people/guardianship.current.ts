@@ -7,6 +7,12 @@ import type { Guardianship } from './guardianship.entity.js';
  */
 export const CURRENT_GUARDIANSHIP_SQL = `g."valid_from" <= ? and (g."valid_until" is null or g."valid_until" > ?) and (g."revoked_at" is null or g."revoked_at" > ?)`;
 
+/**
+ * Every guardianship, for other modules' SQL (docs/architecture.md): `ward_id`, `guardian_id`,
+ * `valid_from`, `valid_until`, `revoked_at`. Alias it `g` and {@link CURRENT_GUARDIANSHIP_SQL} applies.
+ */
+export const GUARDIANSHIPS_SQL = `select "ward_id", "guardian_id", "valid_from", "valid_until", "revoked_at" from "guardianship"`;
+
 export interface CurrentGuardians {
   /** Who is the ward's guardian at `now`. */
   guardianIds: Set<string>;

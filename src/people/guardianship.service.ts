@@ -18,7 +18,7 @@ import {
   unscheduleGuardianshipEnd,
 } from './guardianship.trail.js';
 import { Person } from './person.entity.js';
-import type { PersonRef, PersonService } from './person.service.js';
+import type { PersonRef, PersonResolver } from './person-ref.js';
 
 export interface RecordGuardianshipInput {
   guardian: PersonRef;
@@ -74,7 +74,7 @@ export class GuardianshipService {
     private readonly em: EntityManager,
     private readonly actor: Actor,
     private readonly deps: GuardianshipDeps,
-    private readonly people: PersonService,
+    private readonly people: PersonResolver,
   ) {}
 
   isCurrent(guardianship: Guardianship): boolean {
@@ -100,21 +100,21 @@ export class GuardianshipService {
     assertCan(this.actor, 'guardianship.record', { guardianId: guardian.id, wardId: ward.id, wardMunicipalities: await this.people.municipalitiesOf(ward.id) });
     const existing = await this.em.findOne(Guardianship, { guardian, ward, revokedAt: null });
     // Still to come or holding: the same guardianship (revoke it to record another period).
-    if (existing && (existing.validUntil === null || existing.validUntil > now)) return existing;
+    if (existing && (!existing.validUntil || existing.validUntil > now)) return existing;
     let changes: ParticipantsChangedEvent[] = [];
     try {
       const id = await this.em.transactional(async (em) => {
         if (existing) await this.#closeEnded(em, existing.id, now);
-        const guardianship = new Guardianship({
-          guardian: em.getReference(Person, guardian.id, { wrapped: true }),
-          ward: em.getReference(Person, ward.id, { wrapped: true }),
-          recordedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+        const guardianship = em.create(Guardianship, {
+          guardian: guardian.id,
+          ward: ward.id,
+          recordedBy: this.actor.personId,
           basis: input.basis,
           basisReference,
           ...period,
+          createdAt: now,
         });
-        guardianship.createdAt = now;
-        await em.persist(guardianship).flush();
+        await em.flush();
         await tellOfGuardianship(em, { guardianship, change: 'RECORDED', actorId: this.actor.personId, otherGuardianIds: await this.#otherGuardians(em, guardianship, now), now });
         await scheduleGuardianshipEnd(em, guardianship, now);
         // One yet to begin brings nobody in: a GUARDIAN role needs a guardianship that holds now.

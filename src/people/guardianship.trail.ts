@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ORGANIZATIONS_SQL } from '../organizations/organization.read-model.js';
+import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
+import { REQUESTS_SQL } from '../requests/request.read-model.js';
 import { recordCaseEvent } from '../casework/case-event.js';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -13,17 +16,17 @@ export type GuardianshipChange = 'RECORDED' | 'REVOKED' | 'ENDED';
 
 /**
  * The coordinating units that have a case of the person: every unit that has received a request
- * for them or oversees a plan of theirs (any status). Read in SQL because requests and plans are
- * other modules' tables and only ids matter here. This is also how Samplan knows the person's
+ * for them or oversees a plan of theirs (any status), read in one query over what the requests,
+ * plans and organizations modules publish (their read models). This is also how Samplan knows the person's
  * municipality, which a person has no field for.
  */
 export async function coordinatingUnitsOf(em: EntityManager, personId: string): Promise<Array<{ id: string; municipality: string | null }>> {
   return em.execute<Array<{ id: string; municipality: string | null }>>(
-    `select "o"."id", "o"."municipality" from "organization" "o"
-     where "o"."kind" = 'COORDINATING_UNIT' and "o"."id" in (
-       select "unit_id" from "service_request" where "person_id" = ?
-       union select "unit_id" from "plan" where "owner_id" = ? and "unit_id" is not null)
-     order by "o"."id"`,
+    `select "o"."organization_id" as "id", "o"."municipality" from (${ORGANIZATIONS_SQL}) "o"
+     where "o"."kind" = 'COORDINATING_UNIT' and "o"."organization_id" in (
+       select "unit_id" from (${REQUESTS_SQL}) "r" where "person_id" = ?
+       union select "unit_id" from (${PLANS_SQL}) "pl" where "owner_id" = ? and "unit_id" is not null)
+     order by "o"."organization_id"`,
     [personId, personId],
   );
 }
@@ -95,8 +98,8 @@ export const unscheduleGuardianshipEnd = (em: EntityManager, guardianshipId: str
  */
 export async function guardianParticipations(em: EntityManager, guardianship: Guardianship): Promise<ParticipantsChangedEvent[]> {
   const rows = await em.execute<Array<{ participant_id: string; plan_id: string; version: number }>>(
-    `select p."id" as "participant_id", p."plan_id", pl."version" from "participant" p join "plan" pl on pl."id" = p."plan_id"
-     where p."person_id" = ? and pl."owner_id" = ? and p."removed_at" is null order by pl."id"`,
+    `select p."participant_id", p."plan_id", pl."version" from (${PARTICIPANTS_SQL}) p join (${PLANS_SQL}) pl on pl."plan_id" = p."plan_id"
+     where p."person_id" = ? and pl."owner_id" = ? and p."removed_at" is null order by pl."plan_id"`,
     [guardianship.guardian.id, guardianship.ward.id],
   );
   return rows.map((row) => ({ planId: row.plan_id, change: 'GUARDIANSHIP_CHANGED', participantId: row.participant_id, planVersion: row.version }));

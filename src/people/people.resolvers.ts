@@ -11,7 +11,7 @@ export const peopleResolvers: Resolvers = {
     grantAdministrator: (_parent, { personId }, ctx) => ctx.services().people.grantAdministrator(personId),
   },
   Viewer: {
-    hprNumber: ({ person }) => person.hprNumber,
+    hprNumber: ({ person }) => person.hprNumber ?? null,
     isAdmin: ({ actor }) => actor.isAdmin,
     memberships: ({ actor }, _args, ctx) => ctx.services().organizations.membershipsOf(actor.personId),
     viewerCanCreateOrganization: ({ actor }) => can(actor, 'organization.create', null),

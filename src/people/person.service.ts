@@ -1,16 +1,14 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
-import { membershipFactsOf } from '../organizations/organization.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
-import type { Identity } from '../auth/token-verifier.js';
-import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { loadCurrentGuardians } from './guardianship.current.js';
 import { GuardianshipService } from './guardianship.service.js';
 import { coordinatingUnitsOf } from './guardianship.trail.js';
-import { Person, type PersonKind } from './person.entity.js';
+import type { PeopleDeps, PersonRef, PersonResolver } from './person-ref.js';
+import { Person } from './person.entity.js';
 
 /** The signed-in person as the `Viewer` type shows them. */
 export interface ViewerModel {
@@ -18,57 +16,9 @@ export interface ViewerModel {
   actor: Actor;
 }
 
-export interface PersonRef {
-  id?: string | null;
-  issuer?: string | null;
-  subject?: string | null;
-  displayName?: string | null;
-}
+export type { PeopleDeps, PersonRef, PersonResolver } from './person-ref.js';
 
-export interface PeopleDeps {
-  clock: Clock;
-  /** Issuers whose subjects may be named in a `PersonRefInput`, with the kind of person they vouch for. */
-  knownIssuers: ReadonlyMap<string, PersonKind>;
-  bootstrapAdmin: { issuer: string; subject: string } | null;
-}
-
-const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
-
-/**
- * Turns a verified token into an Actor: finds or creates the person, keeps their name current,
- * and promotes the configured first administrator.
- */
-export async function identifyActor(em: EntityManager, identity: Identity, deps: PeopleDeps): Promise<Actor> {
-  const now = deps.clock.now();
-  let person = await em.findOne(Person, { issuer: identity.issuer, subject: identity.subject });
-  if (!person) {
-    await em.upsert(
-      Person,
-      new Person({ issuer: identity.issuer, subject: identity.subject, displayName: identity.displayName, kind: identity.kind }),
-      { onConflictFields: ['issuer', 'subject'], onConflictAction: 'ignore' },
-    );
-    person = await em.findOneOrFail(Person, { issuer: identity.issuer, subject: identity.subject });
-  }
-  const isBootstrapAdmin =
-    deps.bootstrapAdmin?.issuer === identity.issuer && deps.bootstrapAdmin.subject === identity.subject;
-  const stale = !person.lastSeenAt || now.getTime() - person.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS;
-  if (person.displayName !== identity.displayName || person.hprNumber !== identity.hprNumber || stale || (isBootstrapAdmin && !person.isAdmin)) {
-    person.displayName = identity.displayName;
-    person.hprNumber = identity.hprNumber;
-    person.lastSeenAt = now;
-    if (isBootstrapAdmin) person.isAdmin = true;
-    await em.flush();
-  }
-  return {
-    personId: person.id,
-    kind: person.kind,
-    isAdmin: person.isAdmin,
-    memberships: await membershipFactsOf(em, person.id),
-    tokenExpiresAt: identity.expiresAt,
-  };
-}
-
-export class PersonService {
+export class PersonService implements PersonResolver {
   /** Recording and revoking guardianships (src/people/guardianship.service.ts). */
   readonly guardianships: GuardianshipService;
 
@@ -88,6 +38,11 @@ export class PersonService {
     const person = await this.em.findOne(Person, parseId(id, 'Person'));
     if (!person) throw notFound('Person');
     return person;
+  }
+
+  /** The persons of `ids` that exist, in one query; ids must already be valid. */
+  async byIds(ids: readonly string[]): Promise<Person[]> {
+    return ids.length ? this.em.find(Person, { id: { $in: [...ids] } }) : [];
   }
 
   /**
@@ -111,8 +66,8 @@ export class PersonService {
       throw badInput('displayName (1 to 200 characters) is needed for someone Samplan has not met yet');
     }
     try {
-      const person = new Person({ issuer, subject, displayName, kind });
-      await this.em.persist(person).flush();
+      const person = this.em.create(Person, { issuer, subject, displayName, kind });
+      await this.em.flush();
       return person;
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { STANDING_CONSENTS_SQL } from '../consent/consent.read-model.js';
 import { loadPlanConsents } from '../consent/consent.standing.js';
 import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, type PlanConsents } from '../policy/consent-rules.js';
 import type { PlanFacts } from '../policy/policy.js';
@@ -37,7 +38,7 @@ const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a <
  */
 export function factsFrom(plan: Plan, participants: readonly Participant[], context: FactsContext): PlanFacts {
   const { consents, guardians, ended } = context;
-  const afterEnd = ended && { ...ended, endedAt: plan.endedAt };
+  const afterEnd = ended && { ...ended, endedAt: plan.endedAt ?? null };
   // The follow-up window's close is a change by the clock alone, like a consent's validUntil.
   const followUpCloses = followUpClosesAt(plan.status, consents, afterEnd);
   const accessChangesAt = earliest(context.accessChangesAt, guardians?.changesAt ?? null);
@@ -49,9 +50,8 @@ export function factsFrom(plan: Plan, participants: readonly Participant[], cont
     unitId: plan.unit?.id ?? null,
     accessChangesAt: earliest(accessChangesAt, followUpCloses),
     participants: participants.flatMap((participant) => {
-      // A guardian's powers in the plan last exactly as long as the recorded guardianship.
-      if (participant.role === 'GUARDIAN' && !guardians?.guardianIds.has(participant.person.id)) return [];
-      const standing = consentStanding(participant, plan.status, consents, afterEnd);
+      const guardianshipHolds = guardians?.guardianIds.has(participant.person.id) ?? false;
+      const standing = consentStanding({ id: participant.id, role: participant.role, guardianshipHolds }, plan.status, consents, afterEnd);
       if (!standing.takesPart) return [];
       return [{ personId: participant.person.id, role: participant.role, organizationId: participant.organization?.id ?? null, readsContent: standing.readsContent }];
     }),
@@ -69,11 +69,11 @@ export async function loadAccessChangesAt(em: EntityManager, planIds: readonly s
   const ids = `{${planIds.join(',')}}`;
   const rows = await em.execute<Array<{ plan_id: string; at: Date | string }>>(
     `select "plan_id", min("at") as "at" from (
-       select c."plan_id", c."valid_until" as "at" from "consent" c
-        where c."plan_id" = any(?::uuid[]) and c."withdrawn_at" is null and c."expired_at" is null and c."valid_until" > ?
+       select c."plan_id", c."valid_until" as "at" from (${STANDING_CONSENTS_SQL}) c
+        where c."plan_id" = any(?::uuid[]) and c."valid_until" > ?
        union all
-       select c."plan_id", c."given_at" from "consent" c
-        where c."plan_id" = any(?::uuid[]) and c."withdrawn_at" is null and c."expired_at" is null and c."given_at" > ?
+       select c."plan_id", c."given_at" from (${STANDING_CONSENTS_SQL}) c
+        where c."plan_id" = any(?::uuid[]) and c."given_at" > ?
        union all
        select p."plan_id", p."active_to" from "participant" p
         where p."plan_id" = any(?::uuid[]) and p."removed_at" is null and p."active_to" > ?

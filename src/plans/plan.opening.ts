@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent } from '../casework/case-event.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Person } from '../people/person.entity.js';
-import { coordinatingUnitIdOf } from '../requests/intake.queries.js';
+import { moveOpenDeadlinesToUnit } from '../casework/deadline.js';
+import { withoutTransaction, unitOfWorkIn } from '../db/unit-of-work.js';
+import { coordinatingUnitIdOf, unitById } from '../organizations/organization.directory.js';
 import { Participant, Plan, type ParticipantRole, type PlanKind } from './plan.entity.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
 
@@ -22,9 +22,8 @@ export async function recordCoordinatorAppointed(em: EntityManager, plan: Plan, 
 export type UnitAssignedBy = 'MUNICIPALITY' | 'COORDINATOR';
 
 async function assignUnit(em: EntityManager, plan: Plan, unitId: string, by: UnitAssignedBy, actorId: string, at: Date): Promise<void> {
-  plan.unit = em.getReference(Organization, unitId, { wrapped: true });
-  // Deadlines the plan already has (consent expiry, measure dates) now show on that unit's dashboard.
-  await em.execute('update "deadline" set "unit_id" = ? where "plan_id" = ? and "unit_id" is null and "resolved_at" is null', [unitId, plan.id]);
+  em.assign(plan, { unit: unitId });
+  await moveOpenDeadlinesToUnit(unitOfWorkIn(em), plan.id, unitId);
   await recordCaseEvent(em, { unitId, kind: 'PLAN_UNIT_ASSIGNED', at, planId: plan.id, personId: plan.owner.id, actorId, detail: { by } });
 }
 
@@ -37,7 +36,7 @@ export async function unitOfMunicipality(em: EntityManager, municipalities: Read
   const known = [...new Set(municipalities)];
   const [municipality] = known;
   if (known.length !== 1 || !municipality) return null;
-  return coordinatingUnitIdOf(em, municipality);
+  return coordinatingUnitIdOf(withoutTransaction(em), municipality);
 }
 
 /**
@@ -63,18 +62,13 @@ export async function assignUnitOfCoordinator(
   at: Date,
 ): Promise<void> {
   if (plan.unit || appointment.role !== 'COORDINATOR' || !appointment.organizationId) return;
-  const organization = await em.findOne(Organization, appointment.organizationId);
+  const organization = await unitById(withoutTransaction(em), appointment.organizationId);
   if (organization?.kind === 'COORDINATING_UNIT') await assignUnit(em, plan, organization.id, 'COORDINATOR', actorId, at);
 }
 
+/** A new participant, persisted (written at the caller's next flush). */
 function participantRow(em: EntityManager, input: { planId: string; personId: string; role: ParticipantRole; addedById: string | null; from: Date }) {
-  return new Participant({
-    plan: em.getReference(Plan, input.planId, { wrapped: true }),
-    person: em.getReference(Person, input.personId, { wrapped: true }),
-    role: input.role,
-    activeFrom: input.from,
-    addedBy: input.addedById ? em.getReference(Person, input.addedById, { wrapped: true }) : null,
-  });
+  return em.create(Participant, { plan: input.planId, person: input.personId, role: input.role, activeFrom: input.from, addedBy: input.addedById });
 }
 
 /**
@@ -89,13 +83,19 @@ export async function openRequestedPlan(
   input: { ownerId: string; unitId: string; title: string; kind: PlanKind; addedById: string; guardianIds: readonly string[]; now: Date },
 ): Promise<Plan | null> {
   if (await em.count(Plan, { owner: input.ownerId, status: { $ne: 'ENDED' } })) return null;
-  const plan = new Plan({ owner: em.getReference(Person, input.ownerId, { wrapped: true }), title: input.title });
-  Object.assign(plan, { status: 'REQUESTED', kind: input.kind, unit: em.getReference(Organization, input.unitId, { wrapped: true }), createdAt: input.now, updatedAt: input.now });
-  em.persist(plan);
+  const plan = em.create(Plan, {
+    owner: input.ownerId,
+    title: input.title,
+    status: 'REQUESTED',
+    kind: input.kind,
+    unit: input.unitId,
+    createdAt: input.now,
+    updatedAt: input.now,
+  });
   const row = { planId: plan.id, addedById: input.addedById, from: input.now };
-  em.persist(participantRow(em, { ...row, personId: input.ownerId, role: 'OWNER' }));
+  participantRow(em, { ...row, personId: input.ownerId, role: 'OWNER' });
   for (const guardianId of new Set(input.guardianIds)) {
-    if (guardianId !== input.ownerId) em.persist(participantRow(em, { ...row, personId: guardianId, role: 'GUARDIAN' }));
+    if (guardianId !== input.ownerId) participantRow(em, { ...row, personId: guardianId, role: 'GUARDIAN' });
   }
   await em.flush();
   return plan;
@@ -133,7 +133,6 @@ export async function addGuardianToOpenCases(
       participant = current;
     } else {
       participant = participantRow(em, { planId: plan.id, personId: guardianId, role: 'GUARDIAN', addedById: options.addedById ?? null, from: now });
-      em.persist(participant);
     }
     plan.updatedAt = now;
     await em.flush();

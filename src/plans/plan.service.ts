@@ -3,10 +3,9 @@ import { Cursor, LockMode, UniqueConstraintViolationException, type EntityManage
 import { badInput, notFound } from '../errors/error-codes.js';
 import { recordCaseEvent } from '../casework/case-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
-import { Person } from '../people/person.entity.js';
+import type { Person } from '../people/person.entity.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
@@ -229,23 +228,20 @@ export class PlanService {
     try {
       const plan = await this.em.transactional(async (em) => {
         if (await em.count(Plan, { owner: owner.id, status: { $ne: 'ENDED' } })) return null;
-        const plan = new Plan({ owner: em.getReference(Person, owner.id, { wrapped: true }), title });
+        const plan = em.create(Plan, { owner: owner.id, title });
         // Made by the coordinating unit's staff: the unit oversees it and it is on the unit's dashboard.
-        if (creatorOrganization) plan.unit = em.getReference(Organization, creatorOrganization, { wrapped: true });
+        if (creatorOrganization) em.assign(plan, { unit: creatorOrganization });
         // Made by staff, it waits for the person's consent; made by the person or guardian, making it is the consent.
         if (creatorRole === 'COORDINATOR') plan.status = 'REQUESTED';
         const add = (personId: string, role: ParticipantRole, organizationId: string | null = null) =>
-          em.persist(
-            new Participant({
-              plan: em.getReference(Plan, plan.id, { wrapped: true }),
-              person: em.getReference(Person, personId, { wrapped: true }),
-              role,
-              organization: organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null,
-              activeFrom: this.deps.clock.now(),
-              addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
-            }),
-          );
-        em.persist(plan);
+          em.create(Participant, {
+            plan: plan.id,
+            person: personId,
+            role,
+            organization: organizationId,
+            activeFrom: this.deps.clock.now(),
+            addedBy: this.actor.personId,
+          });
         add(owner.id, 'OWNER');
         if (creatorRole) add(this.actor.personId, creatorRole, creatorOrganization);
         // Opened by someone else (a guardian, the unit), the case has every guardian in it, who may consent for the person.
@@ -305,16 +301,15 @@ export class PlanService {
       const current = await em.findOne(Participant, { plan: locked.id, person: person.id, removedAt: null });
       if (current) return { __typename: 'AlreadyParticipant', message: 'That person already takes part in this plan', participant: current };
       await this.assertSingleCoordinator(em, locked.id, input.role, null);
-      const participant = new Participant({
-        plan: em.getReference(Plan, locked.id, { wrapped: true }),
-        person: em.getReference(Person, person.id, { wrapped: true }),
+      const participant = em.create(Participant, {
+        plan: locked.id,
+        person: person.id,
         role: input.role,
-        organization: organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null,
+        organization: organizationId,
         activeFrom: now,
         activeTo: input.activeTo ?? null,
-        addedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+        addedBy: this.actor.personId,
       });
-      em.persist(participant);
       await assignUnitOfCoordinator(em, locked, { role: input.role, organizationId }, this.actor.personId, now);
       await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, now);
       const consent = { byConsenter, givenById: this.actor.personId, consent: input.consent, activeTo: input.activeTo ?? null };
@@ -362,7 +357,7 @@ export class PlanService {
     const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
     const target = { personId: participant.person.id, role: participant.role };
     assertCan(this.actor, 'participant.changeRole', { plan: await this.facts(plan), target, newRole: input.role });
-    const person = await this.em.findOneOrFail(Person, participant.person.id);
+    const person = await this.deps.people.byId(participant.person.id);
     const organizationId = await this.checkRoleFits(plan, person, input.role, input.organizationId ?? null);
 
     const outcome = await this.changePlan<never>(plan.id, input.expectedVersion, async (em, locked) => {
@@ -371,7 +366,7 @@ export class PlanService {
       const from = row.role;
       const wasCoordinator = row.role === 'COORDINATOR';
       row.role = input.role;
-      row.organization = organizationId ? em.getReference(Organization, organizationId, { wrapped: true }) : null;
+      em.assign(row, { organization: organizationId });
       await assignUnitOfCoordinator(em, locked, { role: input.role, organizationId }, this.actor.personId, this.deps.clock.now());
       if (!wasCoordinator) await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, this.deps.clock.now());
       // A role decides powers (a GUARDIAN consents and reads the access log): the unit keeps the trail.
@@ -399,7 +394,7 @@ export class PlanService {
       const locked = await em.findOneOrFail(Plan, plan.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (locked.status === 'ENDED') throw badInput('The plan has already ended');
       if (input.expectedVersion != null && input.expectedVersion !== locked.version) return versionConflict(locked);
-      Object.assign(locked, { status: 'ENDED', endedAt: at, endReason: reason, endedBy: em.getReference(Person, this.actor.personId, { wrapped: true }) });
+      em.assign(locked, { status: 'ENDED', endedAt: at, endReason: reason, endedBy: this.actor.personId });
       await em.flush();
       if (locked.unit) {
         await recordCaseEvent(em, { unitId: locked.unit.id, kind: 'PLAN_ENDED', at, planId: locked.id, personId: locked.owner.id, actorId: this.actor.personId });

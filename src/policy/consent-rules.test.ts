@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentStanding, followUpClosesAt, followUpEndsAt, type PlanConsents } from './consent-rules.js';
+import { consentStanding, followUpClosesAt, followUpEndsAt, speaksForPerson, type PlanConsents } from './consent-rules.js';
 
 /* Who still reads a plan after it has ended (docs/consent.md, "After the plan has ended"). */
 
@@ -10,9 +10,10 @@ const consents = (planConsentLapsed = false): PlanConsents => ({
   planConsentLapsed,
 });
 const at = (now: string, readDays = 90) => ({ endedAt, readDays, now: new Date(now) });
-const provider = { id: 'provider', role: 'PROVIDER' } as const;
-const owner = { id: 'owner', role: 'OWNER' } as const;
-const guardian = { id: 'guardian', role: 'GUARDIAN' } as const;
+const provider = { id: 'provider', role: 'PROVIDER', guardianshipHolds: false } as const;
+const owner = { id: 'owner', role: 'OWNER', guardianshipHolds: false } as const;
+const guardian = { id: 'guardian', role: 'GUARDIAN', guardianshipHolds: true } as const;
+const ROLES = ['OWNER', 'GUARDIAN', 'COORDINATOR', 'PROVIDER', 'RELATIVE'] as const;
 const FULL = { takesPart: true, readsContent: true };
 const NOTHING = { takesPart: false, readsContent: false };
 
@@ -47,11 +48,30 @@ describe('an ended plan', () => {
   });
 
   it('a participant without consent reads nothing, window or not', () => {
-    expect(consentStanding({ id: 'relative', role: 'RELATIVE' }, 'ENDED', consents(), at('2027-03-11T00:00:00Z'))).toEqual(NOTHING);
+    expect(consentStanding({ id: 'relative', role: 'RELATIVE', guardianshipHolds: false }, 'ENDED', consents(), at('2027-03-11T00:00:00Z'))).toEqual(NOTHING);
   });
 
   it('a running plan has no window', () => {
     expect(consentStanding(provider, 'ACTIVE', consents(), at('2037-01-01T00:00:00Z', 0))).toEqual(FULL);
     expect(followUpClosesAt('ACTIVE', consents(), at('2027-03-11T00:00:00Z'))).toBeNull();
+  });
+});
+
+describe('who speaks for the person', () => {
+  it('the person and their guardian consent for the person; nobody else does', () => {
+    expect(ROLES.filter(speaksForPerson)).toEqual(['OWNER', 'GUARDIAN']);
+  });
+
+  it('a guardian takes part by the guardianship alone: once it no longer holds, nothing, whatever consent they kept', () => {
+    const former = { id: 'coordinator', role: 'GUARDIAN', guardianshipHolds: false } as const;
+    for (const status of ['REQUESTED', 'ACTIVE', 'ENDED'] as const) {
+      expect(consentStanding(former, status, consents(), at('2027-03-11T00:00:00Z'))).toEqual(NOTHING);
+      expect(consentStanding({ ...former, guardianshipHolds: true }, status, consents(true), at('2037-01-01T00:00:00Z', 0))).toEqual(FULL);
+    }
+  });
+
+  it('the guardianship decides nothing for other roles', () => {
+    expect(consentStanding({ ...provider, guardianshipHolds: true }, 'ACTIVE', consents())).toEqual(FULL);
+    expect(consentStanding({ id: 'relative', role: 'RELATIVE', guardianshipHolds: true }, 'ACTIVE', consents())).toEqual(NOTHING);
   });
 });

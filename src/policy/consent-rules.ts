@@ -33,6 +33,23 @@ export interface AfterEnd {
   now: Date;
 }
 
+/**
+ * The person (OWNER) and their legal representative (GUARDIAN): they give and withdraw consent for
+ * the person, and need none of their own to take part.
+ */
+export const speaksForPerson = (role: ParticipantRole): boolean => role === 'OWNER' || role === 'GUARDIAN';
+
+/** A participant row as consent standing sees it. */
+export interface StandingParticipant {
+  id: string;
+  role: ParticipantRole;
+  /**
+   * For a GUARDIAN: the recorded guardianship of the plan's owner holds now. A guardian stands by
+   * it alone, never by a consent kept from when they took part in another role.
+   */
+  guardianshipHolds: boolean;
+}
+
 const NO_CONSENTS: PlanConsents = { participating: new Set(), confidential: new Set(), planConsentLapsed: false };
 const NOTHING: ConsentStanding = { takesPart: false, readsContent: false };
 
@@ -58,20 +75,22 @@ export function statusUnderConsent(status: PlanStatus, consents: PlanConsents | 
 }
 
 /**
- * What consent lets a participant do. The person and their guardian need no consent of their own.
- * The coordinator handling a REQUESTED plan takes part (without content) while the person decides;
+ * What consent lets a participant do. The person needs no consent of their own, nor does their
+ * guardian while the guardianship holds (once it does not, nothing). The coordinator handling a
+ * REQUESTED plan takes part (without content) while the person decides;
  * everyone else takes part only with a current PARTICIPATE consent, and reads content only with
  * CONFIDENTIAL_INFORMATION as well. Once the plan has ended, everyone else keeps that only during
  * the follow-up window (`afterEnd`; without it, not at all) and while the person's consent to the
  * plan stands: then the plan is the person's (and guardians') alone, the record included.
  */
 export function consentStanding(
-  participant: { id: string; role: ParticipantRole },
+  participant: StandingParticipant,
   storedStatus: PlanStatus,
   consents: PlanConsents = NO_CONSENTS,
   afterEnd: AfterEnd | null = null,
 ): ConsentStanding {
-  if (participant.role === 'OWNER' || participant.role === 'GUARDIAN') return { takesPart: true, readsContent: true };
+  if (participant.role === 'GUARDIAN' && !participant.guardianshipHolds) return NOTHING;
+  if (speaksForPerson(participant.role)) return { takesPart: true, readsContent: true };
   if (storedStatus === 'ENDED' && !followUpClosesAt(storedStatus, consents, afterEnd)) return NOTHING;
   const participates = consents.participating.has(participant.id);
   const takesPart = participates || (participant.role === 'COORDINATOR' && storedStatus === 'REQUESTED');

@@ -1,8 +1,9 @@
 import { forbidden } from '../errors/error-codes.js';
 import type { ParticipantRole, PlanKind, PlanStatus } from '../plans/plan.entity.js';
 import { SECTIONS, type SectionKey } from '../documents/document.template.js';
-import { effectiveAccess, type SectionGrantAccess } from '../documents/section-rights.js';
 import type { Actor } from './actor.js';
+import { speaksForPerson } from './consent-rules.js';
+import { sectionAccessIn, type SectionAccess, type SectionGrants } from './section-rules.js';
 
 /**
  * The one permission policy. Every door (GraphQL resolvers, subscription events, the live
@@ -110,7 +111,7 @@ export interface ResourceByAction {
   'plan.editSection': {
     plan: PlanFacts;
     section: SectionKey;
-    grants: Readonly<Partial<Record<SectionKey, SectionGrantAccess>>>;
+    grants: SectionGrants;
     entry: EntryFacts | null;
     /** Who the person chose to read the restricted part; a restricted section also needs `plan.readRestricted`. @default none */
     restrictedReaderIds?: ReadonlySet<string>;
@@ -187,21 +188,18 @@ export function roleIn(actor: Actor, plan: PlanFacts): ParticipantRole | null {
   return plan.participants.find((participant) => participant.personId === actor.personId)?.role ?? null;
 }
 
-/** The person and their legal representative, who consent for the person. */
-const CONSENTERS: readonly ParticipantRole[] = ['OWNER', 'GUARDIAN'];
-
 /** Content needs consent to confidential information and, but for those who consent, a plan the person consented to. */
 const canReadContent = (actor: Actor, plan: PlanFacts) => {
   const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
   if (!participant?.readsContent) return false;
-  return plan.status !== 'REQUESTED' || CONSENTERS.includes(participant.role);
+  return plan.status !== 'REQUESTED' || speaksForPerson(participant.role);
 };
 
 /** The person and their guardians always read the restricted part; anyone else only when the person chose them. */
 const canReadRestricted = (actor: Actor, { plan, restrictedReaderIds }: RestrictedFacts) => {
   const role = roleIn(actor, plan);
   if (role === null || !canReadContent(actor, plan)) return false;
-  return CONSENTERS.includes(role) || restrictedReaderIds.has(actor.personId);
+  return speaksForPerson(role) || restrictedReaderIds.has(actor.personId);
 };
 const NO_READERS: ReadonlySet<string> = new Set();
 
@@ -263,7 +261,7 @@ const rules: { [A in Action]: Rule<A> } = {
   'plan.readContent': canReadContent,
   'consent.give': (actor, plan) => {
     const role = roleIn(actor, plan);
-    return plan.status !== 'ENDED' && role !== null && CONSENTERS.includes(role);
+    return plan.status !== 'ENDED' && role !== null && speaksForPerson(role);
   },
   'consent.withdraw': (actor, { plan, consent }) => {
     const role = roleIn(actor, plan);
@@ -271,7 +269,7 @@ const rules: { [A in Action]: Rule<A> } = {
     // participant's access to the ended plan ends with it.
     if (role === null) return false;
     // Anyone may withdraw their own access; the person's consent to the plan is theirs (or their guardian's) alone.
-    return CONSENTERS.includes(role) || (consent.scope !== 'PLAN' && consent.personId === actor.personId);
+    return speaksForPerson(role) || (consent.scope !== 'PLAN' && consent.personId === actor.personId);
   },
   'plan.manageParticipants': canManageParticipants,
   'plan.appointCoordinator': (actor, plan) => canManageParticipants(actor, plan) || handlesPendingCase(actor, plan),
@@ -281,7 +279,7 @@ const rules: { [A in Action]: Rule<A> } = {
     // Anyone may leave a plan, also one that has ended.
     if (target.personId === actor.personId) return role !== null;
     // Once it has ended nobody manages the work any more: who keeps seeing it is the person's (or guardian's) call alone.
-    if (plan.status === 'ENDED') return role !== null && CONSENTERS.includes(role);
+    if (plan.status === 'ENDED') return role !== null && speaksForPerson(role);
     // Managers may remove others; the unit handling a pending case replaces its coordinator.
     return canManageParticipants(actor, plan) || (target.role === 'COORDINATOR' && handlesPendingCase(actor, plan));
   },
@@ -291,10 +289,11 @@ const rules: { [A in Action]: Rule<A> } = {
   'plan.editSection': (actor, { plan, section, grants, entry, restrictedReaderIds }) => {
     const participant = plan.participants.find((candidate) => candidate.personId === actor.personId);
     // A coordinator-only case has no plan document: the person declined a plan.
-    if (!participant || plan.status === 'ENDED' || plan.kind === 'COORDINATOR_ONLY' || !canReadContent(actor, plan)) return false;
+    if (!participant || plan.kind === 'COORDINATOR_ONLY' || !canReadContent(actor, plan)) return false;
     // Nobody edits what they may not read: section rights apply within the person's choice.
     if (SECTIONS[section].restricted && !canReadRestricted(actor, { plan, restrictedReaderIds: restrictedReaderIds ?? NO_READERS })) return false;
-    const access = effectiveAccess(participant.role, section, grants);
+    // Nothing once the plan has ended (`sectionAccessIn`).
+    const access = sectionAccessIn(plan.status, participant.role, section, grants);
     if (access === 'ALL') return true;
     // Entry-level rights never let someone hand an entry to themselves.
     if (access === 'NONE' || !entry || entry.changesOwner) return false;
@@ -305,7 +304,7 @@ const rules: { [A in Action]: Rule<A> } = {
   'plan.manageRestrictedAccess': (actor, { plan, target, grant }) => {
     const role = roleIn(actor, plan);
     // The person and their guardians read it always: nobody grants or takes it from them, themselves included.
-    if (role === null || !CONSENTERS.includes(role) || CONSENTERS.includes(target.role)) return false;
+    if (role === null || !speaksForPerson(role) || speaksForPerson(target.role)) return false;
     // Taking access back works on an ended plan too; widening it does not.
     return !grant || plan.status !== 'ENDED';
   },
@@ -316,7 +315,7 @@ const rules: { [A in Action]: Rule<A> } = {
   // Also after the plan has ended: the person may always see who has been in their plan.
   'plan.readAccessLog': (actor, plan) => {
     const role = roleIn(actor, plan);
-    return role !== null && CONSENTERS.includes(role);
+    return role !== null && speaksForPerson(role);
   },
   'plan.manageSectionRights': (actor, { plan, target }) => {
     const role = roleIn(actor, plan);
@@ -361,6 +360,16 @@ export function mayRecordGuardianships(actor: Actor): boolean {
     actor.isAdmin ||
     actor.memberships.some((membership) => membership.organizationKind === 'COORDINATING_UNIT' && membership.municipality !== null)
   );
+}
+
+/**
+ * How far the actor may edit `section` now, as a section shows it (`PlanSection.access`): their
+ * role's default or their grant, nothing once the plan has ended, nothing for someone not taking part.
+ * `can(…, 'plan.editSection', …)` decides each change within it.
+ */
+export function sectionAccess(actor: Actor, plan: PlanFacts, section: SectionKey, grants: SectionGrants): SectionAccess {
+  const role = roleIn(actor, plan);
+  return role === null ? 'NONE' : sectionAccessIn(plan.status, role, section, grants);
 }
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceByAction[A]): boolean {

@@ -21,7 +21,7 @@ export function registerRequestDeadlines(scheduler: DeadlineScheduler, logger: L
       const request = await em.findOne(ServiceRequest, deadline.requestId);
       // Decided or withdrawn: nothing is owed.
       if (!request || request.status !== 'RECEIVED') return;
-      const promised = request.interimNoticeSentAt ? request.interimNoticeExpectedDate : null;
+      const promised = request.interimNoticeSentAt ? (request.interimNoticeExpectedDate ?? null) : null;
       await recordRequestEvent(em, request, 'INTERIM_NOTICE_DUE', now, null, {
         dueAt: deadline.dueAt.toISOString(),
         // Set when the date a previous notice promised is what has passed.

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { EntitySchema, type Ref } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { startsNull, uuidPrimaryKey } from '../db/entity-properties.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Person } from '../people/person.entity.js';
 import { Plan } from '../plans/plan.entity.js';
@@ -14,90 +14,41 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /**
  * A request for a plan and/or a coordinator (henvendelse, søknad, or health personnel's notice of
  * need), received by the coordinating unit of the person's municipality and decided there.
+ * `createdAt` and `updatedAt` start as `receivedAt`.
  */
-export class ServiceRequest {
-  id: string = randomUUID();
-  unit: Ref<Organization>;
-  /** Whom the request is for. */
-  person: Ref<Person>;
-  submittedBy: Ref<Person>;
-  source: RequestSource;
-  /** How a relative who is not the legal representative may act for the person. */
-  powerOfAttorney: string | null;
-  wants: RequestWants;
-  /** `YYYY-MM-DD`; only for a child coordinator. */
-  childBirthDate: string | null;
-  /** Title for the plan a grant opens; null for the default. */
-  title: string | null;
-  status: RequestStatus = 'RECEIVED';
-  receivedAt: Date;
-  /** One calendar month after receipt. */
-  decisionDueAt: Date;
-  decidedAt: Date | null = null;
-  decidedBy: Ref<Person> | null = null;
-  decisionReason: string | null = null;
-  interimNoticeSentAt: Date | null = null;
-  interimNoticeReason: string | null = null;
-  /** `YYYY-MM-DD`. */
-  interimNoticeExpectedDate: string | null = null;
-  interimNoticeRecordedBy: Ref<Person> | null = null;
-  /** The plan the grant opened. */
-  plan: Ref<Plan> | null = null;
-  createdAt: Date;
-  updatedAt: Date;
-
-  constructor(init: {
-    unit: Ref<Organization>;
-    person: Ref<Person>;
-    submittedBy: Ref<Person>;
-    source: RequestSource;
-    powerOfAttorney: string | null;
-    wants: RequestWants;
-    childBirthDate: string | null;
-    title: string | null;
-    receivedAt: Date;
-    decisionDueAt: Date;
-  }) {
-    this.unit = init.unit;
-    this.person = init.person;
-    this.submittedBy = init.submittedBy;
-    this.source = init.source;
-    this.powerOfAttorney = init.powerOfAttorney;
-    this.wants = init.wants;
-    this.childBirthDate = init.childBirthDate;
-    this.title = init.title;
-    this.receivedAt = init.receivedAt;
-    this.decisionDueAt = init.decisionDueAt;
-    this.createdAt = init.receivedAt;
-    this.updatedAt = init.receivedAt;
-  }
-}
-
-export const ServiceRequestSchema = new EntitySchema<ServiceRequest>({
-  class: ServiceRequest,
+export const ServiceRequest = defineEntity({
+  name: 'ServiceRequest',
   tableName: 'service_request',
   properties: {
-    id: { type: 'uuid', primary: true },
-    unit: { kind: 'm:1', entity: () => Organization, ref: true },
-    person: { kind: 'm:1', entity: () => Person, ref: true },
-    submittedBy: { kind: 'm:1', entity: () => Person, ref: true },
-    source: { type: 'text' },
-    powerOfAttorney: { type: 'text', nullable: true },
-    wants: { type: 'text' },
-    childBirthDate: { type: 'date', nullable: true },
-    title: { type: 'text', nullable: true },
-    status: { type: 'text' },
-    receivedAt: { type: 'datetime' },
-    decisionDueAt: { type: 'datetime' },
-    decidedAt: { type: 'datetime', nullable: true },
-    decidedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
-    decisionReason: { type: 'text', nullable: true },
-    interimNoticeSentAt: { type: 'datetime', nullable: true },
-    interimNoticeReason: { type: 'text', nullable: true },
-    interimNoticeExpectedDate: { type: 'date', nullable: true },
-    interimNoticeRecordedBy: { kind: 'm:1', entity: () => Person, ref: true, nullable: true },
-    plan: { kind: 'm:1', entity: () => Plan, ref: true, nullable: true },
-    createdAt: { type: 'datetime' },
-    updatedAt: { type: 'datetime' },
+    id: uuidPrimaryKey(),
+    unit: p.manyToOne(Organization).ref(),
+    /** Whom the request is for. */
+    person: p.manyToOne(Person).ref(),
+    submittedBy: p.manyToOne(Person).ref(),
+    source: p.text().$type<RequestSource>(),
+    /** How a relative who is not the legal representative may act for the person. */
+    powerOfAttorney: startsNull(p.text().nullable()),
+    wants: p.text().$type<RequestWants>(),
+    /** `YYYY-MM-DD`; only for a child coordinator. */
+    childBirthDate: startsNull(p.date().nullable()),
+    /** Title for the plan a grant opens; null for the default. */
+    title: startsNull(p.text().nullable()),
+    status: p.text().$type<RequestStatus>().onCreate(() => 'RECEIVED'),
+    receivedAt: p.type('datetime'),
+    /** One calendar month after receipt. */
+    decisionDueAt: p.type('datetime'),
+    decidedAt: startsNull(p.type('datetime').nullable()),
+    decidedBy: startsNull(p.manyToOne(Person).ref().nullable()),
+    decisionReason: startsNull(p.text().nullable()),
+    interimNoticeSentAt: startsNull(p.type('datetime').nullable()),
+    interimNoticeReason: startsNull(p.text().nullable()),
+    /** `YYYY-MM-DD`. */
+    interimNoticeExpectedDate: startsNull(p.date().nullable()),
+    interimNoticeRecordedBy: startsNull(p.manyToOne(Person).ref().nullable()),
+    /** The plan the grant opened. */
+    plan: startsNull(p.manyToOne(Plan).ref().nullable()),
+    createdAt: p.type('datetime'),
+    updatedAt: p.type('datetime'),
   },
 });
+export type ServiceRequest = InferEntity<typeof ServiceRequest>;

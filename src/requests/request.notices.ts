@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent, type CaseEventKind } from '../casework/case-event.js';
 import { enqueueNotification, type NotificationKind } from '../notifications/notification.outbox.js';
 import type { ServiceRequest } from './request.entity.js';
-import { staffIdsOf } from './intake.queries.js';
+import { staffIdsOf } from '../organizations/organization.directory.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 
 export const requestLink = (requestId: string) => `/requests/${requestId}`;
 
@@ -44,7 +45,7 @@ export async function notifyAbout(
 
 /** Notifies every staff member of the request's unit. */
 export async function notifyUnitStaff(em: EntityManager, request: ServiceRequest, kind: NotificationKind, occasion: string, now: Date): Promise<void> {
-  const recipientIds = await staffIdsOf(em, request.unit.id);
+  const recipientIds = await staffIdsOf(withoutTransaction(em), request.unit.id);
   await notifyAbout(em, { recipientIds, kind, link: requestLink(request.id), occasion }, now);
 }
 

@@ -1,17 +1,16 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
 import { badInput, notFound } from '../errors/error-codes.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Person } from '../people/person.entity.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
 import { openRequestedPlan } from '../plans/plan.opening.js';
-import { Plan, type PlanKind } from '../plans/plan.entity.js';
+import type { PlanKind } from '../plans/plan.entity.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, type IntakeCaseFacts, type RequestSource } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { addCalendarMonth, ageAt, daysBefore, endOfPlanDate, parseCalendarDate, todayInOslo } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
-import { coordinatingUnitIdOf } from './intake.queries.js';
+import { coordinatingUnitIdOf } from '../organizations/organization.directory.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
 import { notifyAbout, notifyOfInterimNotice, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
 
@@ -115,15 +114,15 @@ export class RequestService {
       guardianIdsOfPerson: await this.deps.people.guardianIdsOf(person.id),
       hasPowerOfAttorney: Boolean(powerOfAttorney),
     });
-    const unitId = await coordinatingUnitIdOf(this.em, municipality);
+    const unitId = await coordinatingUnitIdOf(withoutTransaction(this.em), municipality);
     if (!unitId) throw badInput(`Municipality ${municipality} has no coordinating unit in Samplan`);
 
     const decisionDueAt = addCalendarMonth(now);
     const request = await this.em.transactional(async (em) => {
-      const request = new ServiceRequest({
-        unit: em.getReference(Organization, unitId, { wrapped: true }),
-        person: em.getReference(Person, person.id, { wrapped: true }),
-        submittedBy: em.getReference(Person, this.actor.personId, { wrapped: true }),
+      const request = em.create(ServiceRequest, {
+        unit: unitId,
+        person: person.id,
+        submittedBy: this.actor.personId,
         source: input.source,
         powerOfAttorney,
         wants: input.wants,
@@ -131,8 +130,10 @@ export class RequestService {
         title,
         receivedAt: now,
         decisionDueAt,
+        createdAt: now,
+        updatedAt: now,
       });
-      await em.persist(request).flush();
+      await em.flush();
       await setDeadline(em, {
         key: decisionKey(request.id),
         kind: 'DECISION',
@@ -191,10 +192,10 @@ export class RequestService {
             now,
           });
           if (!plan) return null;
-          locked.plan = em.getReference(Plan, plan.id, { wrapped: true });
+          em.assign(locked, { plan: plan.id });
         }
         Object.assign(locked, { status: input.decision, decidedAt: now, decisionReason: reason, updatedAt: now });
-        locked.decidedBy = em.getReference(Person, this.actor.personId, { wrapped: true });
+        em.assign(locked, { decidedBy: this.actor.personId });
         await em.flush();
         await resolveDeadline(em, decisionKey(locked.id), now);
         await recordRequestEvent(em, locked, 'REQUEST_DECIDED', now, this.actor.personId, { status: input.decision });
@@ -228,7 +229,7 @@ export class RequestService {
     await this.em.transactional(async (em) => {
       const locked = await this.lockReceived(em, request.id);
       Object.assign(locked, { interimNoticeSentAt: now, interimNoticeReason: reason, interimNoticeExpectedDate: expected, updatedAt: now });
-      locked.interimNoticeRecordedBy = em.getReference(Person, this.actor.personId, { wrapped: true });
+      em.assign(locked, { interimNoticeRecordedBy: this.actor.personId });
       await em.flush();
       // The person was told when to expect the decision: that date is the deadline now, and if it
       // passes undecided, another notice is owed.
