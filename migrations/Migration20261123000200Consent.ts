@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Consent (DOMAIN.md rules 2 and h): the person's consent to the plan, and per participant to take
+ * Consent (docs/domain.md rules 2 and h): the person's consent to the plan, and per participant to take
  * part and to see confidential information. Rows are never deleted: withdrawal and expiry are dated.
  */
 export class Migration20261123000200Consent extends Migration {

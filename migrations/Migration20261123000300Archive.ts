@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Evaluations of a plan (DOMAIN.md rule 9) and archive records of its state (rule 10). */
+/** Evaluations of a plan (docs/domain.md rule 9) and archive records of its state (rule 10). */
 export class Migration20261123000300Archive extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "evaluation" (

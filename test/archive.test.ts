@@ -33,8 +33,9 @@ beforeAll(async () => {
   coordinator = await seed.staff('kim', unit.id);
   provider = await seed.staff('pia', homeCare.id);
   plan = await seed.plan().withOwner(person).withRelative(relative).withProvider(provider, homeCare.id).withCoordinator(coordinator, unit.id).create();
-  // A plan the person made is overseen by a unit once the unit takes it on; no API sets that yet.
-  await db('update "plan" set "unit_id" = ? where "id" = ?', [unit.id, plan.id]);
+  // A coordinator from the coordinating unit brings the plan under that unit (docs/requests-and-complaints.md).
+  const overseen = await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id } } }', { id: plan.id }, person.token);
+  expect(overseen.data!.plan.coordinatingUnit).toEqual({ id: unit.id });
 
   for (const response of [
     await addEntry(person.token, 'goals', { text: SCRIPT }),

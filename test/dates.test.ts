@@ -37,7 +37,9 @@ beforeAll(async () => {
   person = await seed.citizen('per');
   coordinator = await seed.staff('kim', unit.id);
   plan = await seed.plan().withOwner(person).withCoordinator(coordinator, unit.id).create();
-  await t.app.orm.em.fork().execute('update "plan" set "unit_id" = ? where "id" = ?', [unit.id, plan.id]);
+  // A coordinator from the coordinating unit brings the plan under that unit (docs/requests-and-complaints.md).
+  const overseen = await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id } } }', { id: plan.id }, person.token);
+  expect(overseen.data!.plan.coordinatingUnit).toEqual({ id: unit.id });
 });
 
 afterAll(async () => {

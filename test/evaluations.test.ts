@@ -25,8 +25,9 @@ beforeAll(async () => {
   stranger = await seed.citizen('sven');
   coordinator = await seed.staff('kim', unit.id);
   plan = await seed.plan().withOwner(person).withRelative(relative).withCoordinator(coordinator, unit.id).create();
-  // A plan the person made is overseen by a unit once the unit takes it on; no API sets that yet.
-  await db('update "plan" set "unit_id" = ? where "id" = ?', [unit.id, plan.id]);
+  // A coordinator from the coordinating unit brings the plan under that unit (docs/requests-and-complaints.md).
+  const overseen = await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id } } }', { id: plan.id }, person.token);
+  expect(overseen.data!.plan.coordinatingUnit).toEqual({ id: unit.id });
 });
 
 afterAll(async () => {

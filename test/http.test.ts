@@ -60,11 +60,13 @@ describe('graceful shutdown', () => {
     let raw = '';
     socket.on('data', (chunk) => (raw += chunk.toString()));
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // The server has read the headers once it emits 'request' (the body is still on its way).
+    const received = new Promise<void>((resolve) => t.app.server.once('request', () => resolve()));
     socket.write(
       `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100)); // let the server read the headers
+    await received;
 
     let disposed = false;
     const disposing = t.close().then(() => (disposed = true));

@@ -6,7 +6,7 @@ import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
- * The interim notice (fvl § 11 a, DOMAIN.md rule 7) is written to the person: recording it tells
+ * The interim notice (fvl § 11 a, docs/domain.md rule 7) is written to the person: recording it tells
  * the person, their guardians and whoever asked for them, without content. The date it promises
  * is a deadline of its own: when it passes undecided, the unit is told another notice is owed.
  */

@@ -93,7 +93,10 @@ describe('subscriptions over graphql-ws', () => {
     const subscription = subscribe(client, plan.id);
     await vi.waitFor(() => expect(subscription.errors.length).toBe(1));
     expect(JSON.stringify(subscription.errors[0])).toContain('NOT_FOUND');
-    await addRelative(owner, plan.id, await seed.citizen('someone'));
+    // The barrier: the owner, subscribed on the same server, hears the plan's change; had the
+    // snoop's subscription been live, the same event would have reached it by then.
+    const witness = subscribe(connect({ token: owner.token }).client, plan.id);
+    await addUntilHeard(owner, plan.id, witness);
     expect(subscription.events).toEqual([]);
   });
 

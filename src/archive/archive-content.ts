@@ -11,7 +11,7 @@ import { PERSON_NAMES_SQL } from '../people/person.read-model.js';
 import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 
 /**
- * The archive record (DOMAIN.md rule 10): the complete plan at one moment, as plain JSON. It is
+ * The archive record (docs/domain.md rule 10): the complete plan at one moment, as plain JSON. It is
  * stored whole in `archive_record.record`, and the HTML and PDF downloads are rendered from it, so
  * every format shows the same plan as it was when archived.
  */

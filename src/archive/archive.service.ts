@@ -23,7 +23,7 @@ export class ArchiveService {
     private readonly deps: ArchiveDeps,
   ) {}
 
-  /** Makes an INTERIM record of the plan as it is committed now (DOMAIN.md rule 10). */
+  /** Makes an INTERIM record of the plan as it is committed now (docs/domain.md rule 10). */
   async archive(planId: string): Promise<ArchiveRecord> {
     const plan = await this.deps.plans.get(planId);
     assertCan(this.actor, 'plan.archive', await this.deps.plans.facts(plan));

@@ -19,7 +19,7 @@ export interface FinalArchiverDeps {
 }
 
 /**
- * Saves the CLOSED version and then the FINAL archive record of every plan that ends (DOMAIN.md
+ * Saves the CLOSED version and then the FINAL archive record of every plan that ends (docs/domain.md
  * rule 10), so the record lists the version that holds the plan as it ended. It listens for
  * `planEnded`; since that event lives only in memory, a server that stops between ending a plan
  * and writing the record would lose it, so `start` also archives every ENDED plan that has no

@@ -1,9 +1,6 @@
-import { forbidden } from '../errors/error-codes.js';
-import { cancellable } from '../events/cancellable.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
-import type { CaseEvent } from './case-event.js';
-
-type CaseEventPayload = { caseEvents: CaseEvent | { accessLost: true } };
+import type { GraphQLContext } from '../graphql/context.js';
+import { guardedSubscription, onlyWhere } from '../graphql/guarded-subscription.js';
 
 export const caseworkResolvers: Resolvers = {
   Query: {
@@ -34,25 +31,14 @@ export const caseworkResolvers: Resolvers = {
     actor: (event, _args, ctx) => (event.actorId ? ctx.freshServices().documents.person(event.actorId) : null),
   },
   Subscription: {
-    caseEvents: {
-      // The client completing or going away aborts `signal`, which ends the loop at once.
-      subscribe: (_parent, { unitId }, ctx) => cancellable(async function* (signal) {
-        // Refused at once (NOT_FOUND) for anyone but the unit's staff.
-        const unit = await ctx.services().casework.assertCanView(unitId);
-        for await (const event of ctx.events.subscribe('caseEvent', signal)) {
-          if (event.unitId !== unit.id) continue;
-          // Every event re-checks membership: someone who left the unit hears nothing more.
-          if (!(await ctx.freshServices().casework.stillStaffOf(unit.id))) {
-            yield { caseEvents: { accessLost: true } };
-            return;
-          }
-          yield { caseEvents: event };
-        }
-      }),
-      resolve: (payload: CaseEventPayload) => {
-        if ('accessLost' in payload.caseEvents) throw forbidden('You are no longer staff of this unit');
-        return payload.caseEvents;
-      },
-    },
+    caseEvents: guardedSubscription('caseEvents', 'You are no longer staff of this unit', async ({ unitId }: { unitId: string }, ctx: GraphQLContext, signal) => {
+      // Refused at once (NOT_FOUND) for anyone but the unit's staff.
+      const unit = await ctx.services().casework.assertCanView(unitId);
+      return {
+        events: onlyWhere(ctx.events.subscribe('caseEvent', signal), (event) => event.unitId === unit.id),
+        // Every event re-checks membership: someone who left the unit hears nothing more.
+        stillAllowed: () => ctx.freshServices().casework.stillStaffOf(unit.id),
+      };
+    }),
   },
 };

@@ -4,7 +4,7 @@ import { Person } from '../people/person.entity.js';
 import { Participant, Plan } from '../plans/plan.entity.js';
 
 /**
- * What a consent covers (DOMAIN.md rules 2 and h).
+ * What a consent covers (docs/domain.md rules 2 and h).
  * - PLAN: the person's consent to making the plan, and to a coordinator.
  * - PARTICIPATE: this participant takes part (sees the plan's metadata and participants, is notified).
  * - CONFIDENTIAL_INFORMATION: this participant may see the plan's content.

@@ -25,7 +25,7 @@ export type WithdrawConsentResult =
   | { __typename: 'ConsentNotCurrent'; message: string; consent: Consent };
 
 /**
- * Consent to the plan and to each participant's access (DOMAIN.md rules 2 and h). Who may give and
+ * Consent to the plan and to each participant's access (docs/domain.md rules 2 and h). Who may give and
  * withdraw is the policy's; every change re-checks open connections through `participantsChanged`.
  */
 export class ConsentService {

@@ -2,10 +2,11 @@ import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { forbidden } from '../errors/error-codes.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { watchAccess } from '../consent/access-watch.js';
-import { cancellable } from '../events/cancellable.js';
 import { versionWhat } from '../access-log/access-log.js';
 import { coalescePlanChanges } from './plan-changed.js';
 import type { PlanChangedModel } from './document.service.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { guardedSubscription } from '../graphql/guarded-subscription.js';
 
 export const documentResolvers: Resolvers = {
   JSON: GraphQLJSON,
@@ -29,39 +30,24 @@ export const documentResolvers: Resolvers = {
     revokeRestrictedAccess: (_parent, { participantId }, ctx) => ctx.services().documents.restricted.revoke(participantId),
   },
   Subscription: {
-    planChanged: {
-      // The client completing or going away aborts `signal`, which ends the loop at once.
-      subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
-        // Refused at once (NOT_FOUND) when the subscriber cannot read the plan.
-        const plan = await ctx.services().plans.get(planId);
-        const check = () => ctx.freshServices().consents.contentAccess(plan.id);
-        const canRead = async () => (await check()).allowed;
-        const first = await check();
-        if (!first.allowed) throw forbidden('Your consent does not cover the content of this plan');
-        // Consent withdrawn, expired (at its validUntil, by a timer) or the subscriber removed: end now, not at the next change.
-        const watch = watchAccess(ctx, plan.id, check, first, signal);
-        try {
-          const changes = ctx.events.subscribe('documentChanged', watch.signal);
-          for await (const event of coalescePlanChanges(changes, plan.id)) {
-            // Every event re-checks access: someone removed from the plan hears nothing more.
-            if (!(await canRead())) {
-              yield { planChanged: { accessLost: true } };
-              return;
-            }
-            // Changes of the restricted part reach only those the person chose (asked again each time).
-            if (event.restricted && !(await ctx.freshServices().documents.restricted.viewerReads(plan.id))) continue;
-            yield { planChanged: event };
-          }
-          if (watch.lost()) yield { planChanged: { accessLost: true } };
-        } finally {
-          watch.stop();
-        }
-      }),
-      resolve: (payload: { planChanged: PlanChangedModel | { accessLost: true } }) => {
-        if ('accessLost' in payload.planChanged) throw forbidden('You no longer take part in this plan');
-        return payload.planChanged;
-      },
-    },
+    planChanged: guardedSubscription('planChanged', 'You no longer take part in this plan', async ({ planId }: { planId: string }, ctx: GraphQLContext, signal) => {
+      // Refused at once (NOT_FOUND) when the subscriber cannot read the plan.
+      const plan = await ctx.services().plans.get(planId);
+      const check = () => ctx.freshServices().consents.contentAccess(plan.id);
+      const first = await check();
+      if (!first.allowed) throw forbidden('Your consent does not cover the content of this plan');
+      // Consent withdrawn, expired (at its validUntil, by a timer) or the subscriber removed: end now, not at the next change.
+      const watch = watchAccess(ctx, plan.id, check, first, signal);
+      return {
+        events: coalescePlanChanges(ctx.events.subscribe('documentChanged', watch.signal), plan.id),
+        // Every event re-checks access: someone removed from the plan hears nothing more.
+        stillAllowed: async () => (await check()).allowed,
+        // Changes of the restricted part reach only those the person chose (asked again each time).
+        delivers: async (event: PlanChangedModel) => !event.restricted || ctx.freshServices().documents.restricted.viewerReads(plan.id),
+        lost: watch.lost,
+        stop: watch.stop,
+      };
+    }),
   },
   Plan: {
     sections: (plan, _args, ctx) => ctx.services().documents.sections(plan),

@@ -4,7 +4,7 @@ import { Person } from '../people/person.entity.js';
 import { Plan } from '../plans/plan.entity.js';
 import { PlanVersion } from '../documents/document.entity.js';
 
-/** A recorded evaluation of a plan (DOMAIN.md rule 9): when, who took part, what came of it. */
+/** A recorded evaluation of a plan (docs/domain.md rule 9): when, who took part, what came of it. */
 export const Evaluation = defineEntity({
   name: 'Evaluation',
   tableName: 'evaluation',

@@ -37,7 +37,7 @@ const MAX_OUTCOME = 10_000;
 const MAX_PARTICIPANTS = 100;
 
 /**
- * Evaluations of a plan (DOMAIN.md rule 9). Recording one is a change of the `evaluations`
+ * Evaluations of a plan (docs/domain.md rule 9). Recording one is a change of the `evaluations`
  * section: it is allowed exactly to those who may edit that section, it adds an entry to the live
  * document (editors see it at once), and that entry makes the document's automatic EVALUATION
  * version, which the evaluation row links to.

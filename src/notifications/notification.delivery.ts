@@ -2,7 +2,7 @@ import type { NotificationKind } from './notification.outbox.js';
 
 /**
  * What leaves Samplan about one notification: ids, the kind and a link, never plan content
- * (DOMAIN.md rule 11). The recipient is named by the identity provider's issuer and subject so
+ * (docs/domain.md rule 11). The recipient is named by the identity provider's issuer and subject so
  * the receiver can look up how to reach them.
  */
 export interface OutgoingNotification {

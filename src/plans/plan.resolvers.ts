@@ -1,8 +1,8 @@
-import { forbidden } from '../errors/error-codes.js';
 import { watchAccess } from '../consent/access-watch.js';
-import { cancellable } from '../events/cancellable.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { guardedSubscription, onlyWhere } from '../graphql/guarded-subscription.js';
 
 /** Services return union results tagged with their GraphQL type name. */
 function byTypename<Name extends string>(result: { __typename?: Name }): Name {
@@ -33,34 +33,20 @@ export const planResolvers: Resolvers = {
     },
   },
   Subscription: {
-    participantsChanged: {
-      // The client completing or going away aborts `signal`, which ends the loop at once.
-      subscribe: (_parent, { planId }, ctx) => cancellable(async function* (signal) {
-        // Refuse at once when the subscriber cannot read the plan (NOT_FOUND, like a query).
-        const plan = await ctx.services().plans.get(planId);
-        const check = () => ctx.freshServices().plans.readAccess(plan.id);
-        // Participation that ends by date ends the subscription at that instant, by a timer.
-        const watch = watchAccess(ctx, plan.id, check, await check(), signal);
-        try {
-          for await (const event of ctx.events.subscribe('participantsChanged', watch.signal)) {
-            if (event.planId !== plan.id) continue;
-            // Every event re-checks access: someone removed from the plan hears nothing more.
-            if (!(await ctx.freshServices().plans.find(plan.id))) {
-              yield { participantsChanged: { accessLost: true } };
-              return;
-            }
-            yield { participantsChanged: event };
-          }
-          if (watch.lost()) yield { participantsChanged: { accessLost: true } };
-        } finally {
-          watch.stop();
-        }
-      }),
-      resolve: (payload: { participantsChanged: ParticipantsChangedEvent | { accessLost: true } }) => {
-        if ('accessLost' in payload.participantsChanged) throw forbidden('You no longer take part in this plan');
-        return payload.participantsChanged;
-      },
-    },
+    participantsChanged: guardedSubscription('participantsChanged', 'You no longer take part in this plan', async ({ planId }: { planId: string }, ctx: GraphQLContext, signal) => {
+      // Refuse at once when the subscriber cannot read the plan (NOT_FOUND, like a query).
+      const plan = await ctx.services().plans.get(planId);
+      const check = () => ctx.freshServices().plans.readAccess(plan.id);
+      // Participation that ends by date ends the subscription at that instant, by a timer.
+      const watch = watchAccess(ctx, plan.id, check, await check(), signal);
+      return {
+        events: onlyWhere(ctx.events.subscribe('participantsChanged', watch.signal), (event: ParticipantsChangedEvent) => event.planId === plan.id),
+        // Every event re-checks access: someone removed from the plan hears nothing more.
+        stillAllowed: async () => Boolean(await ctx.freshServices().plans.find(plan.id)),
+        lost: watch.lost,
+        stop: watch.stop,
+      };
+    }),
   },
   CreatePlanResult: { __resolveType: byTypename },
   AddParticipantResult: { __resolveType: byTypename },

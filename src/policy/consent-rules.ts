@@ -2,7 +2,7 @@ import type { ParticipantRole, PlanStatus } from '../plans/plan.entity.js';
 import { daysAfter } from '../shared/dates.js';
 
 /*
- * What consent does to access (DOMAIN.md, consent): pure rules beside the policy, which plan facts
+ * What consent does to access (docs/domain.md, consent): pure rules beside the policy, which plan facts
  * are built with. The data they read comes from src/consent/consent.standing.ts.
  */
 

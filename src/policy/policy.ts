@@ -265,7 +265,7 @@ const rules: { [A in Action]: Rule<A> } = {
   },
   'consent.withdraw': (actor, { plan, consent }) => {
     const role = roleIn(actor, plan);
-    // Also after the end: consent can be withdrawn at any time (DOMAIN.md rule 2), and a former
+    // Also after the end: consent can be withdrawn at any time (docs/domain.md rule 2), and a former
     // participant's access to the ended plan ends with it.
     if (role === null) return false;
     // Anyone may withdraw their own access; the person's consent to the plan is theirs (or their guardian's) alone.

@@ -144,7 +144,7 @@ export type ArchiveKind =
   | 'INTERIM';
 
 /**
- * The complete plan at one moment (DOMAIN.md rule 10): content by section, participants, coordinator,
+ * The complete plan at one moment (docs/domain.md rule 10): content by section, participants, coordinator,
  * consents, measures, evaluations, versions and end reason, as JSON, a printable HTML page and a PDF.
  */
 export type ArchiveRecord = {
@@ -460,7 +460,7 @@ export type EndPlanInput = {
 export type EndPlanResult = PlanEnded | VersionConflict;
 
 /**
- * An evaluation of the plan (DOMAIN.md rule 9): when it took place, who took part, what came of it.
+ * An evaluation of the plan (docs/domain.md rule 9): when it took place, who took part, what came of it.
  * Recording one adds an entry to the document's `evaluations` section and saves an EVALUATION version.
  */
 export type Evaluation = {
