@@ -9,6 +9,7 @@ import { EVALUATIONS_SQL } from '../evaluations/evaluation.read-model.js';
 import { ORGANIZATIONS_SQL } from '../organizations/organization.read-model.js';
 import { PERSON_NAMES_SQL } from '../people/person.read-model.js';
 import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /**
  * The archive record (docs/domain.md rule 10): the complete plan at one moment, as plain JSON. It is
@@ -283,7 +284,7 @@ async function readOrganizationNames(em: EntityManager, measures: unknown): Prom
   if (!ids.length) return new Map();
   const rows = await em.execute<Row[]>(
     `select organization_id as id, name from (${ORGANIZATIONS_SQL}) o where organization_id = any(?::uuid[])`,
-    [`{${[...new Set(ids)].join(',')}}`],
+    [sqlArray([...new Set(ids)])],
   );
   return new Map(rows.map((row) => [str(row, 'id'), str(row, 'name')]));
 }

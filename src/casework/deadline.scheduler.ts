@@ -2,7 +2,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { Poller } from '../shared/poller.js';
-import { toTextArray, type DeadlineKind } from './deadline.js';
+import type { DeadlineKind } from './deadline.js';
+import { sqlArray } from '../db/sql-array.js';
 
 export interface Deadline {
   key: string;
@@ -86,7 +87,7 @@ export class DeadlineScheduler {
                and ("due_at" <= ? or ("warn_at" <= ? and "warned_at" is null))
                and not ("key" = any(?::text[]))
              order by "due_at" limit 1 for update skip locked`,
-            [now, now, toTextArray(failed)],
+            [now, now, sqlArray(failed)],
           );
           if (!row) return null;
           const deadline = fromRow(row);
@@ -119,7 +120,7 @@ export class DeadlineScheduler {
       `select "key" from "deadline" where "resolved_at" is null and "fired_at" is null
          and ("due_at" <= ? or ("warn_at" <= ? and "warned_at" is null)) and not ("key" = any(?::text[]))
        order by "due_at" limit 1`,
-      [now, now, toTextArray(skip)],
+      [now, now, sqlArray(skip)],
     );
   }
 }

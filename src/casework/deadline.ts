@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitOfWork } from '../db/unit-of-work.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** Every dated obligation the scheduler watches (src/casework/deadline.scheduler.ts). */
 export const DEADLINE_KINDS = [
@@ -69,12 +70,9 @@ export async function resolveDeadlinesExcept(em: EntityManager, prefix: string, 
   await em.execute(
     `update "deadline" set "resolved_at" = ?, "updated_at" = ?
      where "key" like ? and "resolved_at" is null and not ("key" = any(?::text[]))`,
-    [now, now, `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, toTextArray(keep)],
+    [now, now, `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, sqlArray(keep)],
   );
 }
-
-/** A PostgreSQL text[] literal, each element quoted (for `= any(?::text[])`). */
-export const toTextArray = (values: readonly string[]) => `{${values.map((value) => `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 
 /** Longest entry id a deadline key or a measure gap is kept for: honest clients write uuids, and a key must fit a btree index. */
 const MAX_TRACKED_ENTRY_ID = 200;

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ORGANIZATIONS_SQL } from '../organizations/organization.read-model.js';
 import { PLANS_SQL } from '../plans/plan.read-model.js';
 import { isCalendarDate } from '../shared/dates.js';
-import { isTrackableEntryId, toTextArray } from './deadline.js';
+import { isTrackableEntryId } from './deadline.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** What rule 9 asks of every measure, and a measure may still lack while it is being written. */
 export const MEASURE_GAPS = ['RESPONSIBLE_UNIT', 'EVALUATE_BY'] as const;
@@ -51,7 +52,7 @@ export async function knownOrganizations(em: EntityManager, ids: readonly string
   if (!ids.length) return new Set();
   const rows = await em.execute<Array<{ id: string }>>(
     `select "organization_id" as "id" from (${ORGANIZATIONS_SQL}) "o" where "organization_id" = any(?::uuid[])`,
-    [`{${ids.join(',')}}`],
+    [sqlArray(ids)],
   );
   return new Set(rows.map((row) => row.id.toLowerCase()));
 }
@@ -66,10 +67,10 @@ export async function recordMeasureGaps(em: EntityManager, planId: string, gaps:
     await em.execute(
       `insert into "measure_gap" ("plan_id", "measure_id", "missing", "since", "updated_at") values (?, ?, ?::text[], ?, ?)
        on conflict ("plan_id", "measure_id") do update set "missing" = excluded."missing", "updated_at" = excluded."updated_at"`,
-      [planId, gap.measureId, `{${gap.missing.join(',')}}`, now, now],
+      [planId, gap.measureId, sqlArray(gap.missing), now, now],
     );
   }
-  await em.execute('delete from "measure_gap" where "plan_id" = ? and not ("measure_id" = any(?::text[]))', [planId, toTextArray(gaps.map((gap) => gap.measureId))]);
+  await em.execute('delete from "measure_gap" where "plan_id" = ? and not ("measure_id" = any(?::text[]))', [planId, sqlArray(gaps.map((gap) => gap.measureId))]);
 }
 
 /** One incomplete measure as the unit's dashboard lists it: no content, only what is missing. */

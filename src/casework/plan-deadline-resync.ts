@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** Plans read per turn; each turn holds its rows locked, so servers starting together share the queue. */
 const BATCH = 10;
@@ -25,7 +26,7 @@ export async function resyncQueuedPlans(deps: {
       const rows = await em.execute<Array<{ plan_id: string }>>(
         `select "plan_id" from "plan_deadline_resync" where not ("plan_id" = any(?::uuid[]))
          order by "queued_at", "plan_id" limit ? for update skip locked`,
-        [`{${failed.join(',')}}`, BATCH],
+        [sqlArray(failed), BATCH],
       );
       const read: string[] = [];
       for (const { plan_id: planId } of rows) {
@@ -38,7 +39,7 @@ export async function resyncQueuedPlans(deps: {
           deps.logger.error({ event: 'deadlines.resync_failed', planId, err: error });
         }
       }
-      if (read.length) await em.execute('delete from "plan_deadline_resync" where "plan_id" = any(?::uuid[])', [`{${read.join(',')}}`]);
+      if (read.length) await em.execute('delete from "plan_deadline_resync" where "plan_id" = any(?::uuid[])', [sqlArray(read)]);
       return { locked: rows.length, read: read.length };
     });
     if (turn.locked === 0) break;

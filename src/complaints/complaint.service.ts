@@ -12,6 +12,7 @@ import { requestById } from '../requests/request.directory.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { Complaint, OPEN_COMPLAINT_STATUSES, type ComplaintAbout, type ComplaintStatus } from './complaint.entity.js';
+import { readableById } from '../shared/readable-by-id.js';
 
 export interface ComplaintDeps {
   clock: Clock;
@@ -50,15 +51,19 @@ export class ComplaintService {
     private readonly deps: ComplaintDeps,
   ) {}
 
-  async get(id: string): Promise<Complaint> {
-    const complaint = await this.find(id);
-    if (!complaint) throw notFound('Complaint');
-    return complaint;
+  readonly #byId = readableById(
+    'Complaint',
+    (id) => this.em.findOne(Complaint, id),
+    async (complaint) => can(this.actor, 'complaint.read', await this.facts(complaint)),
+  );
+
+  /** The complaint if the viewer may see it; NOT_FOUND otherwise, so ids reveal nothing. */
+  get(id: string): Promise<Complaint> {
+    return this.#byId.get(id);
   }
 
-  async find(id: string): Promise<Complaint | null> {
-    const complaint = await this.em.findOne(Complaint, parseId(id, 'Complaint'));
-    return complaint && can(this.actor, 'complaint.read', await this.facts(complaint)) ? complaint : null;
+  find(id: string): Promise<Complaint | null> {
+    return this.#byId.find(id);
   }
 
   /** Complaints the viewer filed or that are on their behalf, newest first. */

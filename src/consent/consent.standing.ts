@@ -3,6 +3,7 @@ import { CURRENT_GUARDIANSHIP_SQL, GUARDIANSHIPS_SQL } from '../people/guardians
 import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import { PLAN_TIME_ZONE } from '../shared/dates.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** SQL for "this consent row is current at the bound time" (binds `now` twice), in one place. */
 export const CURRENT_CONSENT_SQL = `c."withdrawn_at" is null and c."expired_at" is null and c."given_at" <= ? and (c."valid_until" is null or c."valid_until" > ?)`;
@@ -15,7 +16,7 @@ export async function loadPlanConsents(em: EntityManager, planIds: readonly stri
   const rows = await em.execute<Array<{ plan_id: string; participant_id: string | null; scope: string; current: boolean }>>(
     `select c."plan_id", c."participant_id", c."scope", (${CURRENT_CONSENT_SQL}) as "current"
      from "consent" c where c."plan_id" = any(?::uuid[]) and (c."scope" = 'PLAN' or (${CURRENT_CONSENT_SQL}))`,
-    [now, now, `{${planIds.join(',')}}`, now, now],
+    [now, now, sqlArray(planIds), now, now],
   );
   for (const row of rows) {
     const plan = byPlan.get(row.plan_id);

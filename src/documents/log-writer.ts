@@ -3,6 +3,7 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { DocumentPart } from './document.template.js';
 import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** One document's batch waiting to be appended to its log. */
 export interface AppendRequest {
@@ -115,7 +116,7 @@ async function appendAll(
     `select pg_advisory_xact_lock(?, k.key) from (
        select hashtext(id) as key, id from unnest(?::text[]) as id order by 1, 2 offset 0
      ) as k`,
-    [COMMIT_LOCK, toTextArray(ids)],
+    [COMMIT_LOCK, sqlArray(ids)],
   );
   const documents = requests.map((request) => parseDocumentId(request.documentId));
   // A separate statement: in READ COMMITTED it sees every commit made before the locks were granted.
@@ -124,7 +125,7 @@ async function appendAll(
        (select max(seq) from plan_update where plan_id = d.id::uuid and part = d.part),
        (select max(seq) from plan_snapshot where plan_id = d.id::uuid and part = d.part)) as head
      from unnest(?::text[], ?::text[]) as d(id, part)`,
-    [toTextArray(documents.map((document) => document.planId)), toTextArray(documents.map((document) => document.part))],
+    [sqlArray(documents.map((document) => document.planId)), sqlArray(documents.map((document) => document.part))],
   );
   const headOf = new Map(heads.map((row) => [`${row.id}/${row.part}`, Number(row.head ?? 0)]));
   const results: AppendResult[] = [];
@@ -144,7 +145,7 @@ async function appendAll(
   const statements = [
     {
       sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params: numbered.flatMap((entry) => [entry.planId, entry.part, entry.seq, entry.authorId, toTextArray(entry.sections), Buffer.from(entry.update), entry.at]),
+      params: numbered.flatMap((entry) => [entry.planId, entry.part, entry.seq, entry.authorId, sqlArray(entry.sections), Buffer.from(entry.update), entry.at]),
     },
     recordsOfCommits(attributed),
     changesUpsert(attributed),
@@ -200,7 +201,3 @@ function changesUpsert(entries: readonly Numbered[]): { sql: string; params: unk
   };
 }
 
-/** PostgreSQL array literal for a text[] parameter. Plan ids and section keys are plain identifiers. */
-export function toTextArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Guardianship } from './guardianship.entity.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /**
  * SQL for "the guardianship row `g` holds at the bound time" (binds `now` three times), in one
@@ -60,7 +61,7 @@ export async function loadCurrentGuardians(em: EntityManager, wardIds: readonly 
   const rows = await em.execute<PeriodRow[]>(
     `select g."ward_id", g."guardian_id", g."valid_from", g."valid_until", g."revoked_at" from "guardianship" g
      where g."ward_id" = any(?::uuid[]) and (g."valid_until" is null or g."valid_until" > ?) and (g."revoked_at" is null or g."revoked_at" > ?)`,
-    [`{${wardIds.join(',')}}`, now, now],
+    [sqlArray(wardIds), now, now],
   );
   const time = (value: Date | string) => new Date(value).getTime();
   for (const row of rows) {

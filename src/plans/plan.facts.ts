@@ -5,6 +5,7 @@ import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, t
 import type { PlanFacts } from '../policy/policy.js';
 import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
 import { Participant, Plan } from './plan.entity.js';
+import { sqlArray } from '../db/sql-array.js';
 
 /** Participants with access at `now`: not removed, started, and not past their end date. */
 export function activeParticipantFilter(now: Date) {
@@ -66,7 +67,7 @@ export function factsFrom(plan: Plan, participants: readonly Participant[], cont
  */
 export async function loadAccessChangesAt(em: EntityManager, planIds: readonly string[], now: Date): Promise<Map<string, Date>> {
   if (planIds.length === 0) return new Map();
-  const ids = `{${planIds.join(',')}}`;
+  const ids = sqlArray(planIds);
   const rows = await em.execute<Array<{ plan_id: string; at: Date | string }>>(
     `select "plan_id", min("at") as "at" from (
        select c."plan_id", c."valid_until" as "at" from (${STANDING_CONSENTS_SQL}) c

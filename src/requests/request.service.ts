@@ -1,6 +1,6 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
-import { badInput, notFound } from '../errors/error-codes.js';
+import { badInput } from '../errors/error-codes.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
 import { openRequestedPlan } from '../plans/plan.opening.js';
 import type { PlanKind } from '../plans/plan.entity.js';
@@ -8,11 +8,11 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan, can, type IntakeCaseFacts, type RequestSource } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { addCalendarMonth, ageAt, daysBefore, endOfPlanDate, parseCalendarDate, todayInOslo } from '../shared/dates.js';
-import { parseId } from '../shared/ids.js';
 import { coordinatingUnitIdOf } from '../organizations/organization.directory.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
 import { notifyAbout, notifyOfInterimNotice, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
+import { readableById } from '../shared/readable-by-id.js';
 
 export interface RequestDeps {
   clock: Clock;
@@ -66,16 +66,19 @@ export class RequestService {
   ) {}
 
   /** The request if the viewer may see it; NOT_FOUND otherwise, so ids reveal nothing. */
-  async get(id: string): Promise<ServiceRequest> {
-    const request = await this.find(id);
-    if (!request) throw notFound('Request');
-    return request;
+  get(id: string): Promise<ServiceRequest> {
+    return this.#byId.get(id);
   }
 
-  async find(id: string): Promise<ServiceRequest | null> {
-    const request = await this.em.findOne(ServiceRequest, parseId(id, 'Request'));
-    return request && can(this.actor, 'request.read', await this.facts(request)) ? request : null;
+  find(id: string): Promise<ServiceRequest | null> {
+    return this.#byId.find(id);
   }
+
+  readonly #byId = readableById(
+    'Request',
+    (id) => this.em.findOne(ServiceRequest, id),
+    async (request) => can(this.actor, 'request.read', await this.facts(request)),
+  );
 
   /** Requests the viewer submitted or that are about them, newest first. */
   async mine(): Promise<ServiceRequest[]> {
