@@ -3,6 +3,7 @@ import { consentFor, subscribeTo } from './helpers/consent.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /*
  * A consent's validUntil is when access ends, at every door, to within a second (docs/consent.md):
@@ -30,7 +31,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const code = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => response.errors?.[0]?.extensions?.code;
+const code = errorCode;
 
 describe('a consent that runs out while the participant is connected', () => {
   it('serves no content after validUntil: reads, archive downloads, the live document and subscriptions all end', async () => {

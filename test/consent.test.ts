@@ -5,6 +5,7 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const PARTICIPANTS_CHANGED = 'subscription($planId: ID!) { participantsChanged(planId: $planId) { change participantId } }';
 const PLAN_CHANGED = 'subscription($planId: ID!) { planChanged(planId: $planId) { seq sections } }';
@@ -37,7 +38,7 @@ const open = (planId: string, who: SeededPerson) => {
   editors.push(editor);
   return editor;
 };
-const code = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => response.errors?.[0]?.extensions?.code;
+const code = errorCode;
 const days = (n: number) => new Date(clock.now().getTime() + n * 24 * 60 * 60 * 1000).toISOString();
 
 describe('a participant the coordinator adds', () => {

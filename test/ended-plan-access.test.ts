@@ -4,6 +4,7 @@ import { connectEditor, type Editor } from './helpers/editor.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /*
  * After a plan has ended (docs/consent.md, "After the plan has ended"): consent can still be
@@ -28,7 +29,7 @@ let unit: { id: string };
 const editors: Editor[] = [];
 const clients: Array<{ client: { dispose(): void | Promise<void> } }> = [];
 
-const code = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => response.errors?.[0]?.extensions?.code;
+const code = errorCode;
 const download = (path: string, who: SeededPerson) => fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${who.token}` } });
 const open = (planId: string, who: SeededPerson) => {
   const editor = connectEditor(t, planId, who.token);

@@ -23,11 +23,7 @@ let berit: SeededPerson;
 let nurse: SeededPerson;
 
 const text = 'Nobody has followed up the plan since the spring';
-const createOwnPlan = async (who: SeededPerson): Promise<string> => {
-  const created = await t.gql('mutation { createPlan(input: { title: "Min plan" }) { ... on CreatePlanSuccess { plan { id } } } }', {}, who.token);
-  expect(created.errors).toBeUndefined();
-  return created.data!.createPlan.plan.id as string;
-};
+const createOwnPlan = async (who: SeededPerson): Promise<string> => (await seed.plan().withOwner(who).create()).id;
 const addParticipant = (who: SeededPerson, input: Record<string, unknown>) =>
   t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on ParticipantAdded { participant { id } } } }', { input }, who.token);
 const casesOf = async (who: SeededPerson, unitId: string) => {

@@ -18,8 +18,9 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { recordingLogger } from './helpers/recording-logger.js';
 import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
-import { ADMIN, startTestApp, type GraphQLResponse, type TestApp } from './helpers/test-app.js';
+import { ADMIN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { documentStorage } from '../src/app/document-wiring.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * Attacks on the plan's restricted part (docs/document-model.md, "The restricted part"): every way
@@ -28,7 +29,7 @@ import { documentStorage } from '../src/app/document-wiring.js';
  */
 
 const NEEDS = 'Needs help at night since the stroke';
-const code = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
+const code = errorCode;
 const holds = (bytes: Uint8Array | Buffer, secret: string) => Buffer.from(bytes).includes(Buffer.from(secret));
 
 /** y-websocket messages, as bytes. */

@@ -9,6 +9,7 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { documentStorage } from '../src/app/document-wiring.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * The plan's restricted part (docs/document-model.md): the person's situation lives in a second
@@ -32,7 +33,7 @@ const open = (who: SeededPerson, part: 'main' | 'restricted' = 'main') => {
   return editor;
 };
 const gql = (who: SeededPerson, query: string, variables: Record<string, unknown> = {}) => t.gql(query, { id: plan.id, ...variables }, who.token);
-const code = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => response.errors?.[0]?.extensions?.code;
+const code = errorCode;
 const choose = (who: SeededPerson, mutation: 'grantRestrictedAccess' | 'revokeRestrictedAccess', target: SeededPerson) =>
   t.gql(`mutation($p: ID!) { ${mutation}(participantId: $p) { readsRestricted } }`, { p: plan.participantIds[target.sub] }, who.token);
 async function addGoal(goal: string): Promise<void> {
