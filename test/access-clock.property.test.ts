@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdsTakingPart } from '../src/consent/consent.standing.js';
+import { withoutTransaction } from '../src/db/unit-of-work.js';
 import { loadPlanFacts } from '../src/plans/plan.facts.js';
 import type { PlanFacts } from '../src/policy/policy.js';
 import { CLOCKS, FAR_MS, FIRST, LAST, store, timeline, type Stored, type Timeline } from './helpers/plan-timeline.js';
@@ -63,12 +64,12 @@ const isActive = (row: Stored['rows'][number], t: number) =>
 
 async function observe(em: EntityManager, stored: Stored, t: number, readDays: number): Promise<Observation> {
   const now = new Date(t);
-  const facts = await loadPlanFacts(em.fork(), stored.planId, now, readDays);
+  const facts = await loadPlanFacts(withoutTransaction(em.fork()), stored.planId, now, readDays);
   if (!facts) throw new Error('plan not found');
   const people = [...new Set(stored.rows.map((row) => row.personId))];
   const listed: string[] = [];
   for (const personId of people) {
-    const ids = new Set(await participantIdsTakingPart(em.fork(), personId, now, readDays));
+    const ids = new Set(await participantIdsTakingPart(withoutTransaction(em.fork()), personId, now, readDays));
     if (stored.rows.some((row) => row.personId === personId && ids.has(row.id) && isActive(row, t))) listed.push(stored.names.get(personId)!);
   }
   const rules = standingAt(stored.asStored, now, readDays);

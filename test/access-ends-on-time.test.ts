@@ -31,8 +31,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const code = errorCode;
-
 describe('a consent that runs out while the participant is connected', () => {
   it('serves no content after validUntil: reads, archive downloads, the live document and subscriptions all end', async () => {
     const seed = seedFor(t);
@@ -85,7 +83,7 @@ describe('a consent that runs out while the participant is connected', () => {
           fetch(archiveUrl, { headers: { authorization: `Bearer ${nurse.token}` } }),
         ]);
         probes.push({ door: 'graphql', startedAt, served: Boolean(read.data?.plan?.sections) });
-        if (!read.data?.plan) expect(code(read)).toMatch(/^(NOT_FOUND|FORBIDDEN)$/);
+        if (!read.data?.plan) expect(errorCode(read)).toMatch(/^(NOT_FOUND|FORBIDDEN)$/);
         probes.push({ door: 'archive', startedAt, served: download.status === 200 });
         await download.arrayBuffer();
       }
@@ -115,11 +113,11 @@ describe('a consent that runs out while the participant is connected', () => {
     // Subscriptions: both ended with FORBIDDEN, by the clock, with no event after the deadline.
     for (const subscription of [planChanged, participantsChanged]) {
       await vi.waitFor(() => expect(subscription.isDone()).toBe(true));
-      expect(subscription.events.at(-1).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(errorCode(subscription.events.at(-1))).toBe('FORBIDDEN');
     }
 
     // The person still reads everything; the nurse comes back only with a new consent.
     expect((await t.gql(SECTIONS, { id: plan.id }, owner.token)).data?.plan.sections.length).toBeGreaterThan(0);
-    expect(code(await t.gql(SECTIONS, { id: plan.id }, nurse.token))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(SECTIONS, { id: plan.id }, nurse.token))).toBe('NOT_FOUND');
   });
 });

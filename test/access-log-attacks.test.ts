@@ -11,6 +11,7 @@ import { openOrm } from '../src/db/orm.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { runVerifyAccessLog } from './helpers/verify-access-log.js';
 import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /*
  * The attacker's pass over the access log (docs/access-log.md): a raw PostgreSQL client logged in
@@ -206,13 +207,12 @@ describe('search_path: objects in public never run inside the log’s trigger or
   it('an operator planted in public (PostgreSQL before 15 let everyone create there) does not run as the owner', async () => {
     const db = await database();
     const planter = await role();
-    const app = await startOn({ DATABASE_URL: db.url, DATABASE_APP_URL: withUser(db.url, planter.name, planter.password) });
     const planterUrl = withUser(db.url, planter.name, planter.password);
+    const served = await startTestApp({ DATABASE_APP_URL: planterUrl }, {}, db);
     try {
-      const [owner] = await query<{ id: string }>(db.url, `insert into person (id, issuer, subject, display_name, kind, created_at)
-        values (gen_random_uuid(), 'urn:test', 'planted', 'Planted', 'CITIZEN', now()) returning id`);
-      const [plan] = await query<{ id: string }>(db.url, `insert into plan (id, owner_id, title, status, created_at, updated_at)
-        values (gen_random_uuid(), $1, 'Planted', 'ACTIVE', now(), now()) returning id`, [owner!.id]);
+      // The person and their plan come in through the server (serving as the planter's role), as any would.
+      const seed = seedFor(served);
+      const { id: planId, owner } = await seed.plan().withOwner(await seed.citizen('planted')).create();
       // A DBA later opens schema public to everyone, as PostgreSQL before 15 did by default.
       await query(db.url, `grant create on schema public to ${planter.name}`);
       await query(planterUrl, `create table public.ran_as (who text)`);
@@ -222,16 +222,16 @@ describe('search_path: objects in public never run inside the log’s trigger or
         begin insert into public.ran_as values (current_user); return $1 * $2::numeric; end $$`);
       await query(planterUrl, 'create operator public.* (leftarg = numeric, rightarg = integer, function = public.planted_mul)');
       await query(planterUrl, `insert into access_log (plan_id, person_id, at, action, what, door) values ($1, $2, now(), 'READ', 'sections', 'GRAPHQL')`,
-        [plan!.id, owner!.id]);
+        [planId, owner.id]);
       const ownerOrm = await openOrm(db.url);
       try {
-        expect(await checkAccessLogChain(ownerOrm.em.fork(), plan!.id)).toMatchObject({ intact: true, checkedEntries: 1 });
+        expect(await checkAccessLogChain(ownerOrm.em.fork(), planId)).toMatchObject({ intact: true, checkedEntries: 1 });
       } finally {
         await ownerOrm.close();
       }
       expect(await query(db.url, 'select who from public.ran_as')).toEqual([]);
     } finally {
-      await app.dispose();
+      await served.close();
     }
   });
 });
@@ -315,7 +315,7 @@ describe('what the owner does past the triggers shows', () => {
     const asOwner = await t.gql(integrity, { id: middle!.id }, middle!.owner.token);
     expect(asOwner.data?.plan).toEqual({ accessLogIntegrity: { intact: false, firstBrokenAt: 3, problem: 'ENTRIES_MISSING' } });
     const asRelative = await t.gql(integrity, { id: plans[0]!.id }, relative.token);
-    expect(asRelative.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(asRelative)).toBe('FORBIDDEN');
   });
 });
 

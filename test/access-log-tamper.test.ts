@@ -4,6 +4,7 @@ import { recordAccess } from '../src/access-log/access-log.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { runVerifyAccessLog } from './helpers/verify-access-log.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /*
  * The access log cannot be emptied by the server, and what someone with the owner's rights does
@@ -131,9 +132,9 @@ describe('what the owner does to the log shows', () => {
     // Asking is not itself a read of content: no row.
     expect(await integrity(plans[0]!.id)).toMatchObject({ checkedEntries: Number(count) });
     const asRelative = await t.gql(INTEGRITY, { id: plans[0]!.id }, relative.token);
-    expect(asRelative.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(asRelative)).toBe('FORBIDDEN');
     const asStranger = await t.gql(INTEGRITY, { id: plans[0]!.id }, stranger.token);
-    expect(asStranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(asStranger)).toBe('NOT_FOUND');
   });
 
   it('a removed, a changed and a cut-off entry each break the chain where they were', async () => {

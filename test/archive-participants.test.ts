@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consentFor } from './helpers/consent.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /*
  * The archive record names as participants only those who took part by consent, with their
@@ -52,7 +54,7 @@ beforeAll(async () => {
   // Added by the person: that is their consent. The coordinator's invitations wait for hers.
   plan = await seed.plan().withOwner(owner).withRelative(relative).withCoordinator(coordinator, unit.id).create();
   for (const who of [nurse, neverAsked, withdrawnAtOnce]) {
-    const added = await consent.add(coordinator.token, { planId: plan.id, role: 'PROVIDER', organizationId: homeCare.id, person: { id: who.id } });
+    const added = await plansFor(t).addParticipant(coordinator, { planId: plan.id, role: 'PROVIDER', organizationId: homeCare.id, person: { id: who.id } });
     expect(added.data?.addParticipant.participant.pendingConsent).toBe(true);
     plan.participantIds[who.sub] = added.data!.addParticipant.participant.id;
   }
@@ -118,7 +120,7 @@ describe('the FINAL record', () => {
   it('an invitee who never took part cannot download the record that names them (attacker)', async () => {
     for (const who of [neverAsked, withdrawnAtOnce]) {
       for (const path of Object.values(final.urls)) expect((await download(path, who)).status).toBe(404);
-      expect((await t.gql(RECORDS, { id: plan.id }, who.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(errorCode(await t.gql(RECORDS, { id: plan.id }, who.token))).toBe('NOT_FOUND');
     }
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor } from './helpers/editor.js';
 import { startFakeIssuer, type FakeIssuer } from './helpers/fake-issuer.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const CITIZEN_ISSUER = 'https://idporten.test';
 const PERSONNEL_ISSUER = 'https://helseid.test';
@@ -88,7 +89,7 @@ describe('identity', () => {
   it('asks for a token when none is sent', async () => {
     const response = await t.gql('{ me { isAdmin } }');
     expect(response.status).toBe(401);
-    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(errorCode(response)).toBe('UNAUTHENTICATED');
   });
 
   it('mints development tokens that pass the same verification', async () => {

@@ -6,6 +6,7 @@ import { parseConfig } from '../src/config/config.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const clock = new ManualClock('2026-03-02T09:00:00Z');
 let t: TestApp;
@@ -36,22 +37,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The unit's staff open a plan for a citizen: the unit oversees it, and the staff member coordinates. */
-async function planFor(sub: string): Promise<{ planId: string; person: SeededPerson }> {
-  const person = await seed.citizen(sub);
-  const created = await t.gql(
-    'mutation($input: CreatePlanInput!) { createPlan(input: $input) { ... on CreatePlanSuccess { plan { id } } } }',
-    { input: { owner: { id: person.id }, title: 'Plan' } },
-    coordinator.token,
-  );
-  expect(created.errors).toBeUndefined();
-  const planId = created.data!.createPlan.plan.id as string;
-  // No plan content and no coordinator without the person's consent.
-  const consent = await t.gql('mutation($input: GiveConsentInput!) { giveConsent(input: $input) { __typename } }', { input: { planId, scope: 'PLAN' } }, person.token);
-  expect(consent.errors).toBeUndefined();
-  return { planId, person };
-}
-
 function subscribeCaseEvents(url: string, token: string, unit = unitId) {
   const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0 });
   clients.push(client);
@@ -76,16 +61,16 @@ const addMeasure = (planId: string, evaluateBy: string) =>
 
 describe('the coordinating unit dashboard', () => {
   it('is for the unit’s own staff only', async () => {
-    expect((await dashboard({}, otherUnitStaff.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(await dashboard({}, otherUnitStaff.token))).toBe('NOT_FOUND');
     const citizen = await seed.citizen('curious');
-    expect((await dashboard({}, citizen.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await t.gql(DASHBOARD, { unit: 'not-an-id' }, coordinator.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(await dashboard({}, citizen.token))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(DASHBOARD, { unit: 'not-an-id' }, coordinator.token))).toBe('NOT_FOUND');
     const refused = subscribeCaseEvents(t.wsUrl, otherUnitStaff.token);
     await vi.waitFor(() => expect(refused.errors.length).toBe(1));
   });
 
   it('turns a measure’s evaluate-by date into reminders, then an overdue count, each fired once', async () => {
-    const { planId } = await planFor('ingrid');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('ingrid')).openedBy(coordinator).withConsent().create();
     const live = subscribeCaseEvents(t.wsUrl, coordinator.token);
     // Live once it hears something: a case event the test causes, with no deadline involved.
     const measure = await addMeasure(planId, '2026-03-20');
@@ -131,7 +116,7 @@ describe('the coordinating unit dashboard', () => {
   });
 
   it('counts revision dates coming up, and hears the plan end', async () => {
-    const { planId } = await planFor('per');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('per')).openedBy(coordinator).withConsent().create();
     const live = subscribeCaseEvents(t.wsUrl, coordinator.token);
     const period = await t.gql(
       'mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }',
@@ -152,7 +137,7 @@ describe('the coordinating unit dashboard', () => {
   });
 
   it('pages through the caseload and filters by coordinator; refuses bad arguments', async () => {
-    await planFor('anna');
+    await seed.plan().withOwner(await seed.citizen('anna')).openedBy(coordinator).withConsent().create();
     const all = await dashboard({ first: 100 });
     const total = all.data!.unitDashboard.cases.totalCount as number;
     expect(total).toBeGreaterThanOrEqual(3);
@@ -169,9 +154,9 @@ describe('the coordinating unit dashboard', () => {
     expect(mine.data!.unitDashboard.cases.edges.every((edge: any) => edge.node.coordinator?.id === coordinator.id)).toBe(true);
     expect((await dashboard({ filter: { coordinatorId: otherUnitStaff.id } })).data!.unitDashboard.cases.totalCount).toBe(0);
 
-    expect((await dashboard({ after: 'garbage' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await dashboard({ first: 0 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await dashboard({ filter: { dueWithinDays: -1 } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(await dashboard({ after: 'garbage' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await dashboard({ first: 0 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await dashboard({ filter: { dueWithinDays: -1 } }))).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -187,7 +172,7 @@ describe('two servers on one database', () => {
   afterAll(() => second?.dispose());
 
   it('fire each deadline and its notification once, and both servers hear the event', async () => {
-    const { planId } = await planFor('sara');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('sara')).openedBy(coordinator).withConsent().create();
     const onFirst = subscribeCaseEvents(t.wsUrl, coordinator.token);
     // Each server has its own development signing key: the coordinator signs in to the second one anew.
     const minted = await fetch(`${second.url}/auth/dev-token`, {

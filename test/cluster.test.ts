@@ -9,6 +9,7 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { encodeDocumentMessage } from '../src/cluster/cluster-messages.js';
 import { openOrm } from '../src/db/orm.js';
 import { DocumentStore } from '../src/documents/document.store.js';
+import { plansFor } from './helpers/plans.js';
 import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
@@ -160,14 +161,14 @@ describe("two servers on one database and the machine's Redis", { timeout: 60_00
 
     const seed = seedFor(a.client);
     const removedLater = await seed.citizen(`relative-${Date.now()}`);
-    const added = await a.client.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { ... on ParticipantAdded { participant { id } } } }',
-      { input: { planId: cluster.plan.id, role: 'RELATIVE', person: { id: removedLater.id } } }, cluster.owner.token);
-    const participantId = (added.data as { addParticipant: { participant: { id: string } } }).addParticipant.participant.id;
+    const plans = plansFor(a.client);
+    const added = await plans.addParticipant(cluster.owner, { planId: cluster.plan.id, role: 'RELATIVE', person: { id: removedLater.id } });
+    const participantId = added.data!.addParticipant.participant.id as string;
     await vi.waitFor(() => expect(heard.participantsChanged.length).toBeGreaterThan(0));
 
     // Removed through A, their live connection on B is closed by B.
     const removedOnB = await cluster.open(b, removedLater);
-    const removed = await a.client.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename } }', { id: participantId }, cluster.owner.token);
+    const removed = await plans.removeParticipant(cluster.owner, participantId);
     expect(removed.errors).toBeUndefined();
     await vi.waitFor(() => expect(removedOnB.closes.map((close) => close.code)).toContain(4403));
     removedOnB.provider.disconnect();

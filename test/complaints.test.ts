@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, intakeFor } from './helpers/intake.js';
+import { errorCode } from './helpers/graphql.js';
+import { intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -19,20 +20,13 @@ async function refusedRequestFor(person: SeededPerson): Promise<string> {
   return request.id as string;
 }
 
-/** A plan the unit granted: REQUESTED, overseen by the unit. */
-async function grantedPlanFor(person: SeededPerson): Promise<string> {
-  const request = (await intake.submit(person, { source: 'PERSON', wants: 'PLAN_AND_COORDINATOR' })).data!.submitRequest;
-  await intake.decide(kari, { requestId: request.id, decision: 'GRANTED' });
-  return (await intake.request(person, request.id)).data!.request.plan.id as string;
-}
-
 beforeAll(async () => {
   clock = new ManualClock('2026-09-01T08:00:00.000Z');
   t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000' }, { clock });
   seed = seedFor(t);
   intake = intakeFor(t);
   unit = await seed.organization('Koordinerende enhet', 'COORDINATING_UNIT');
-  const other = await intake.organizationIn('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
+  const other = await seed.organization('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
   kari = await seed.staff('kari', unit.id);
   outsider = await seed.staff('berit', other.id);
 });
@@ -78,7 +72,8 @@ describe('complaints', () => {
 
   it('complaints about a plan: by the person, a guardian, or someone holding a power of attorney', async () => {
     const nina = await seed.citizen('nina');
-    const planId = await grantedPlanFor(nina);
+    // A plan the unit granted: REQUESTED, overseen by the unit.
+    const { id: planId } = await seed.plan().withOwner(nina).grantedBy(kari).create();
     const friend = await seed.citizen('friend');
     const text = 'Nobody has followed up the plan since spring';
     // Someone else's plan: without a power of attorney it is as if it did not exist.

@@ -14,6 +14,7 @@ import { recordingLogger } from './helpers/recording-logger.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startServerProcess } from './helpers/server-process.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /** The close code of a raw WebSocket that the server closes (or -1 if it stays open for 10 s). */
 function closeCodeOf(url: string, options: { protocol?: string; send?: string } = {}): Promise<number> {
@@ -118,7 +119,7 @@ describe('PostgreSQL stops while people type', () => {
 
       const graphql = await t.gql(ME, {}, owner.token);
       expect(graphql.status).toBe(503);
-      expect(graphql.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(errorCode(graphql)).toBe('SERVICE_UNAVAILABLE');
       expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
       expect(await collabCloseCode(t, plan.id, owner.token)).toBe(1013);
@@ -218,7 +219,7 @@ describe("an identity provider's key set is unreachable", () => {
     const token = await sign();
     const response = await t.gql(ME, {}, token);
     expect(response.status).toBe(503);
-    expect(response.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(errorCode(response)).toBe('SERVICE_UNAVAILABLE');
     // A signature we cannot check is not known to be forged: it too is "try again later".
     expect((await t.gql(ME, {}, await sign({ key: issuer.otherKey }))).status).toBe(503);
     const somePlan = '00000000-0000-4000-8000-000000000000';

@@ -6,6 +6,7 @@ import { recordingLogger } from './helpers/recording-logger.js';
 import { seedFor } from './helpers/seed.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -189,7 +190,7 @@ describe('durable plan documents', () => {
     expect(editor.provider.synced).toBe(false);
     expect(editor.section('goals')).toEqual([]);
     const read = await t.gql('query($id: ID!) { plan(id: $id) { sections { key content } } }', { id: plan.id }, token);
-    expect(read.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorCode(read)).toBe('INTERNAL_SERVER_ERROR');
     // Nothing was written over what is stored.
     const { rows } = await db.query('select seq from plan_update where plan_id = $1', [plan.id]);
     expect(rows).toEqual([]);

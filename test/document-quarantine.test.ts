@@ -11,6 +11,7 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { documentStorage } from '../src/app/document-wiring.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * Defence in depth at load: a stored log or snapshot that does not form a complete document (as
@@ -229,7 +230,7 @@ describe('quarantine at load', () => {
     await t.asOwner('alter table plan_document_quarantine rename to plan_document_quarantine_away');
     try {
       const refused = await t.gql('query($id: ID!) { plan(id: $id) { section(key: goals) { content } } }', { id: planId }, owner.token);
-      expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(errorCode(refused)).toBe('INTERNAL_SERVER_ERROR');
       // The bad bytes were not compacted away before being kept.
       expect((await sql<{ seq: string }>('select seq from plan_update where plan_id = ? order by seq', [planId])).map((row) => Number(row.seq))).toEqual([1, 2]);
       expect(await sql('select seq from plan_snapshot where plan_id = ?', [planId])).toEqual([]);

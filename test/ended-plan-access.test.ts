@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consentFor, subscribeTo } from './helpers/consent.js';
 import { connectEditor, type Editor } from './helpers/editor.js';
+import { errorCode } from './helpers/graphql.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { errorCode } from './helpers/graphql.js';
 
 /*
  * After a plan has ended (docs/consent.md, "After the plan has ended"): consent can still be
@@ -17,19 +18,18 @@ const READ_DAYS = 30;
 const SECTIONS = 'query($id: ID!) { plan(id: $id) { status sections { key content } } }';
 const CONSENTS = 'query($id: ID!) { plan(id: $id) { consents { id scope current person { id } } participants { id person { id } } } }';
 const RECORDS = 'query($id: ID!) { plan(id: $id) { archiveRecords { kind urls { json pdf } } } }';
-const REMOVE = 'mutation($input: RemoveParticipantInput!) { removeParticipant(input: $input) { __typename ... on ParticipantRemoved { participantId plan { id } } } }';
 const PARTICIPANTS_CHANGED = 'subscription($planId: ID!) { participantsChanged(planId: $planId) { change participantId } }';
 
 const clock = new ManualClock('2027-03-01T09:00:00Z');
 let t: TestApp;
 let seed: ReturnType<typeof seedFor>;
 let consent: ReturnType<typeof consentFor>;
+let plans: ReturnType<typeof plansFor>;
 let homeCare: { id: string };
 let unit: { id: string };
 const editors: Editor[] = [];
 const clients: Array<{ client: { dispose(): void | Promise<void> } }> = [];
 
-const code = errorCode;
 const download = (path: string, who: SeededPerson) => fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${who.token}` } });
 const open = (planId: string, who: SeededPerson) => {
   const editor = connectEditor(t, planId, who.token);
@@ -44,7 +44,7 @@ const subscribe = (who: SeededPerson, query: string, planId: string) => {
 /** Reads the plan's content as `who`: the sections, or the refusal's code. */
 const readContent = async (planId: string, who: SeededPerson) => {
   const response = await t.gql(SECTIONS, { id: planId }, who.token);
-  return response.data?.plan?.sections ? 'content' : code(response);
+  return response.data?.plan?.sections ? 'content' : errorCode(response);
 };
 const consentOf = async (planId: string, scope: string, personId: string, viewer: SeededPerson) => {
   const read = await t.gql(CONSENTS, { id: planId }, viewer.token);
@@ -71,6 +71,7 @@ beforeAll(async () => {
   t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000', ENDED_PLAN_READ_DAYS: String(READ_DAYS) }, { clock });
   seed = seedFor(t);
   consent = consentFor(t);
+  plans = plansFor(t);
   homeCare = await seed.organization('Home care');
   unit = await seed.organization('Coordinating unit', 'COORDINATING_UNIT');
 });
@@ -112,7 +113,7 @@ describe('an ended plan, during the follow-up window', () => {
     }
 
     // Removal works on the ended plan; the nurse's subscription hears of it (so it is live).
-    const removed = await t.gql(REMOVE, { input: { participantId: plan.participantIds[relative.sub] } }, owner.token);
+    const removed = await plans.removeParticipant(owner, plan.participantIds[relative.sub]!);
     expect(removed.errors).toBeUndefined();
     expect(removed.data!.removeParticipant).toMatchObject({ __typename: 'ParticipantRemoved', plan: { id: plan.id } });
     await vi.waitFor(() => expect(participants.events).toContainEqual({ data: { participantsChanged: { change: 'REMOVED', participantId: plan.participantIds[relative.sub] } } }));
@@ -128,7 +129,7 @@ describe('an ended plan, during the follow-up window', () => {
     expect(withdrawn.data!.withdrawConsent).toMatchObject({ __typename: 'ConsentWithdrawn', consent: { current: false }, plan: { id: plan.id } });
     await vi.waitFor(() => expect(nurseEditor.closes.map((close) => close.code)).toContain(4403));
     await vi.waitFor(() => expect(participants.isDone()).toBe(true));
-    expect(participants.events.at(-1).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(errorCode(participants.events.at(-1))).toBe('FORBIDDEN');
     expect(await readContent(plan.id, nurse)).toBe('NOT_FOUND');
     expect((await download(finalJson, nurse)).status).toBe(404);
     expect((await t.gql('{ plans(first: 10) { totalCount } }', {}, nurse.token)).data?.plans.totalCount).toBe(0);
@@ -137,27 +138,27 @@ describe('an ended plan, during the follow-up window', () => {
 
   it('attackers: a provider withdraws the plan\'s consent or another\'s; nobody gives consent, invites, or (but the person) removes after the end', async () => {
     const planConsent = await consentOf(plan.id, 'PLAN', owner.id, owner);
-    expect(code(await consent.withdraw(physio.token, planConsent))).toBe('FORBIDDEN');
-    expect(code(await consent.withdraw(coordinator.token, planConsent))).toBe('FORBIDDEN');
+    expect(errorCode(await consent.withdraw(physio.token, planConsent))).toBe('FORBIDDEN');
+    expect(errorCode(await consent.withdraw(coordinator.token, planConsent))).toBe('FORBIDDEN');
     const coordinatorConsent = await consentOf(plan.id, 'PARTICIPATE', coordinator.id, owner);
-    expect(code(await consent.withdraw(physio.token, coordinatorConsent))).toBe('FORBIDDEN');
+    expect(errorCode(await consent.withdraw(physio.token, coordinatorConsent))).toBe('FORBIDDEN');
     const stranger = await seed.citizen('stranger-after-end');
-    expect(code(await consent.withdraw(stranger.token, planConsent))).toBe('NOT_FOUND');
+    expect(errorCode(await consent.withdraw(stranger.token, planConsent))).toBe('NOT_FOUND');
 
     // Giving and inviting stay closed, for the person too.
-    expect(code(await consent.give(owner.token, { participantId: plan.participantIds[nurse.sub], scope: 'PARTICIPATE' }))).toBe('FORBIDDEN');
-    expect(code(await consent.give(owner.token, { planId: plan.id, scope: 'PLAN' }))).toBe('FORBIDDEN');
-    expect(code(await consent.add(owner.token, { planId: plan.id, role: 'RELATIVE', person: { id: stranger.id } }))).toBe('FORBIDDEN');
-    expect(code(await consent.add(coordinator.token, { planId: plan.id, role: 'PROVIDER', organizationId: homeCare.id, person: { id: nurse.id } }))).toBe('FORBIDDEN');
+    expect(errorCode(await consent.give(owner.token, { participantId: plan.participantIds[nurse.sub], scope: 'PARTICIPATE' }))).toBe('FORBIDDEN');
+    expect(errorCode(await consent.give(owner.token, { planId: plan.id, scope: 'PLAN' }))).toBe('FORBIDDEN');
+    expect(errorCode(await plans.addParticipant(owner, { planId: plan.id, role: 'RELATIVE', person: { id: stranger.id } }))).toBe('FORBIDDEN');
+    expect(errorCode(await plans.addParticipant(coordinator, { planId: plan.id, role: 'PROVIDER', organizationId: homeCare.id, person: { id: nurse.id } }))).toBe('FORBIDDEN');
     // The coordinator manages the work no more: removing someone is the person's call now.
-    expect(code(await t.gql(REMOVE, { input: { participantId: plan.participantIds[physio.sub] } }, coordinator.token))).toBe('FORBIDDEN');
-    expect(code(await t.gql(REMOVE, { input: { participantId: plan.participantIds[owner.sub] } }, owner.token))).toBe('FORBIDDEN');
+    expect(errorCode(await plans.removeParticipant(coordinator, plan.participantIds[physio.sub]!))).toBe('FORBIDDEN');
+    expect(errorCode(await plans.removeParticipant(owner, plan.participantIds[owner.sub]!))).toBe('FORBIDDEN');
     // Nothing changed for the one they tried to remove.
     expect(await readContent(plan.id, physio)).toBe('content');
   });
 
   it('the coordinator leaves the ended plan, and sees it no more', async () => {
-    const left = await t.gql(REMOVE, { input: { participantId: plan.participantIds[coordinator.sub] } }, coordinator.token);
+    const left = await plans.removeParticipant(coordinator, plan.participantIds[coordinator.sub]!);
     expect(left.errors).toBeUndefined();
     expect(left.data!.removeParticipant).toEqual({ __typename: 'ParticipantRemoved', participantId: plan.participantIds[coordinator.sub], plan: null });
     expect(await readContent(plan.id, coordinator)).toBe('NOT_FOUND');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * An evaluation's entry in the plan document and its row commit in one transaction
@@ -49,7 +50,7 @@ describe('an evaluation commits with its entry or not at all', () => {
   it('keeps neither the entry nor the row when the row is refused, and both when it is not', async () => {
     const watching = await openEditor();
     const refused = await t.gql(RECORD, { input: { planId: plan.id, date: '2025-06-02', participantIds: [person.id], outcome: REFUSED_OUTCOME } }, coordinator.token);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(errorCode(refused)).toBe('INTERNAL_SERVER_ERROR');
     expect(await db('select id from "evaluation" where "plan_id" = ?', [plan.id])).toEqual([]);
 
     // The same plan takes the next evaluation: it is committed, row and entry, and the version links.

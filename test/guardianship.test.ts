@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ISSUERS } from '../src/config/config.js';
-import { errorCode, intakeFor } from './helpers/intake.js';
+import { errorCode } from './helpers/graphql.js';
+import { intakeFor } from './helpers/intake.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -49,7 +51,7 @@ beforeAll(async () => {
   intake = intakeFor(t);
   admin = await t.token(ADMIN.subject, 'personnel', 'Admin');
   unitA = await seed.organization('Koordinerende enhet Oslo', 'COORDINATING_UNIT'); // 0301
-  unitB = await intake.organizationIn('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
+  unitB = await seed.organization('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
   staffA = await seed.staff('staff-a', unitA.id);
   staffB = await seed.staff('staff-b', unitB.id);
   colleagueB = await seed.staff('colleague-b', unitB.id);
@@ -196,8 +198,7 @@ describe('holes the policy table found (src/policy/policy.boundaries.test.ts), t
     // The same grant to someone else is the coordinator's to make.
     expect((await setRight(coordinator, plan.participantIds[relative.sub]!)).errors).toBeUndefined();
 
-    const changeRole = (who: SeededPerson, participantId: string, role: string) =>
-      t.gql('mutation($input: ChangeParticipantRoleInput!) { changeParticipantRole(input: $input) { __typename } }', { input: { participantId, role } }, who.token);
+    const { changeRole } = plansFor(t);
     expect(errorCode(await changeRole(coordinator, plan.participantIds[coordinator.sub]!, 'GUARDIAN'))).toBe('FORBIDDEN');
     expect(errorCode(await changeRole(coordinator, plan.participantIds[coordinator.sub]!, 'RELATIVE'))).toBe('FORBIDDEN');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subscribeTo } from './helpers/consent.js';
-import { errorCode, intakeFor } from './helpers/intake.js';
+import { errorCode } from './helpers/graphql.js';
+import { intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -52,7 +53,7 @@ describe('the interim notice reaches the person', () => {
     const nora = await seed.citizen('nora');
     const gro = await seed.citizen('gro');
     const sven = await seed.citizen('sven');
-    await intake.recordGuardian('admin', gro, nora);
+    await seed.guardianship(gro, nora);
     const submitted = await intake.submit(sven, { person: { id: nora.id }, source: 'RELATIVE', powerOfAttorney: 'Signed by Nora', wants: 'PLAN_AND_COORDINATOR' });
     expect(submitted.errors).toBeUndefined();
     const requestId = submitted.data!.submitRequest.id as string;

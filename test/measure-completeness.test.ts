@@ -4,7 +4,7 @@ import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js'
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { unitPlanFor } from './helpers/unit-plan.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * Rule 9: every measure has a responsible unit and an evaluate-by date. Live editing builds a
@@ -40,8 +40,6 @@ async function seen(planId: string) {
   };
 }
 
-const planFor = (sub: string) => unitPlanFor(t, seed, kari, sub);
-
 async function editorFor(planId: string): Promise<Editor> {
   const editor = connectEditor(t, planId, kari.token);
   editors.push(editor);
@@ -68,7 +66,7 @@ afterAll(async () => {
 
 describe('a measure without a responsible unit or an evaluate-by date', () => {
   it('is taken live, shown as incomplete with what it lacks, and drops off once both are filled in', async () => {
-    const { planId, person } = await planFor('ingrid');
+    const { id: planId, owner: person } = await seed.plan().withOwner(await seed.citizen('ingrid')).openedBy(kari).withConsent().create();
     const editor = await editorFor(planId);
 
     // As a live editor writes it: the entry with its title first, nothing else yet.
@@ -105,7 +103,7 @@ describe('a measure without a responsible unit or an evaluate-by date', () => {
   });
 
   it('counts only running measures, and forgets removed ones and ended plans', async () => {
-    const { planId } = await planFor('per');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('per')).openedBy(kari).withConsent().create();
     const editor = await editorFor(planId);
     // In one change: a finished measure lacking both, and a running one lacking its date.
     editor.doc.transact(() => {
@@ -146,13 +144,13 @@ describe('a measure without a responsible unit or an evaluate-by date', () => {
   it('is shown to the unit’s staff only, and refuses a page size out of range', async () => {
     const denied = await dashboard(otherUnitStaff.token);
     expect(denied.data ?? null).toBeNull();
-    expect(denied.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(denied)).toBe('NOT_FOUND');
     for (const first of [0, 201, -1]) {
-      expect((await dashboard(kari.token, first)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(errorCode(await dashboard(kari.token, first))).toBe('BAD_USER_INPUT');
     }
   });
   it('is read again at start for plans queued when incomplete measures came in, and the queue empties', async () => {
-    const { planId } = await planFor('olga');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('olga')).openedBy(kari).withConsent().create();
     const added = await t.gql(
       'mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { entryId } }',
       { input: { planId, section: 'measures', fields: { title: 'Day centre', organizationId: homeCareId, status: 'ONGOING' } } },

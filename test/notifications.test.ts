@@ -6,8 +6,10 @@ import { createApp, type App } from '../src/app/create-app.js';
 import { DEV_ISSUERS, parseConfig } from '../src/config/config.js';
 import { enqueueNotification } from '../src/notifications/notification.outbox.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const SECRET = 'test-webhook-secret-that-is-long-enough';
 const PUBLIC_URL = 'https://samplan.example.no/app';
@@ -89,17 +91,14 @@ describe('notification delivery over a signed webhook, and the inbox', () => {
     t = await startTestApp({ ...deliveryEnv(receiver), PUBLIC_URL });
     seed = seedFor(t);
     owner = await seed.citizen('ingrid');
-    const created = await t.gql('mutation { createPlan(input: { title: "Ingrids plan: secret goals" }) { ... on CreatePlanSuccess { plan { id } } } }', {}, owner.token);
-    planId = created.data?.createPlan.plan.id;
+    planId = (await seed.plan().withOwner(owner).titled('Ingrids plan: secret goals').create()).id;
   });
   afterAll(async () => {
     await t?.close();
     await receiver?.close();
   });
 
-  const invite = (who: SeededPerson) =>
-    t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { ... on ParticipantAdded { participant { id } } } }',
-      { input: { planId, role: 'RELATIVE', person: { id: who.id } } }, owner.token);
+  const invite = (who: SeededPerson) => plansFor(t).addParticipant(owner, { planId, role: 'RELATIVE', person: { id: who.id } });
 
   it('pushes a PLAN_INVITATION signed, with an absolute link and no plan content', async () => {
     const erik = await seed.citizen('erik');
@@ -168,8 +167,8 @@ describe('notification delivery over a signed webhook, and the inbox', () => {
     expect((await t.gql(INBOX, {}, stranger.token)).data?.notifications).toMatchObject({ totalCount: 0, unreadCount: 0, edges: [] });
 
     const refused = await t.gql(MARK_READ, { id: erikId }, stranger.token);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await t.gql(MARK_READ, { id: '00000000-0000-4000-8000-000000000000' }, stranger.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(refused)).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(MARK_READ, { id: '00000000-0000-4000-8000-000000000000' }, stranger.token))).toBe('NOT_FOUND');
     expect((await t.gql(INBOX, {}, erik.token)).data?.notifications.unreadCount).toBe(1);
 
     const marked = await t.gql(MARK_READ, { id: erikId }, erik.token);
@@ -185,7 +184,7 @@ describe('notification delivery over a signed webhook, and the inbox', () => {
     expect(second).toMatchObject({ pageInfo: { hasNextPage: false } });
     const ids = [...first.edges, ...second.edges].map((edge: { node: { id: string } }) => edge.node.id);
     expect(new Set(ids).size).toBe(3);
-    expect((await t.gql(INBOX, { after: 'not-a-cursor' }, owner.token)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(INBOX, { after: 'not-a-cursor' }, owner.token))).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 let t: TestApp;
 let plan: SeededPlan;
@@ -31,7 +32,7 @@ afterAll(async () => {
 describe('ending a plan', () => {
   it('is refused to a relative', async () => {
     const response = await t.gql(END, { input: { planId: plan.id, reason: 'I think so' } }, relative.token);
-    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(response)).toBe('FORBIDDEN');
   });
 
   it('freezes the live document and saves a CLOSED version', async () => {
@@ -56,7 +57,7 @@ describe('ending a plan', () => {
       { input: { planId: plan.id, section: 'goals', fields: { text: 'One more' } } },
       person.token,
     );
-    expect(add.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(add)).toBe('FORBIDDEN');
 
     await vi.waitFor(async () => {
       const read = await t.gql(
@@ -69,6 +70,6 @@ describe('ending a plan', () => {
       expect(read.data!.plan.sections.find((section: { key: string }) => section.key === 'situation').content).toEqual({});
     });
     const again = await t.gql(END, { input: { planId: plan.id, reason: 'Again' } }, coordinator.token);
-    expect(again.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(again)).toBe('FORBIDDEN');
   });
 });

@@ -3,8 +3,10 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 /**
  * The whole life of one person's plan, as a municipality would run it: a relative with a power of
@@ -78,7 +80,7 @@ describe('the life of a plan', () => {
       { input: { person: { id: ingrid.id }, municipality: '0301', source: 'RELATIVE', wants: 'PLAN_AND_COORDINATOR' } },
       erik.token,
     );
-    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
 
     const data = await ok(
       'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id status decisionDueAt unit { id } } }',
@@ -104,7 +106,7 @@ describe('the life of a plan', () => {
     await hears('REQUEST_DECIDED');
     expect((await caseOnDashboard()).node).toMatchObject({ id: planId, status: 'AWAITING_CONSENT' });
     // No content before she consents: not even her brother who asked for it sees the plan.
-    expect((await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: planId }, erik.token)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: planId }, erik.token))).toBe('NOT_FOUND');
   });
 
   it('3. she consents, and invites her coordinator, her brother and the home care nurse', async () => {
@@ -113,12 +115,9 @@ describe('the life of a plan', () => {
     await hears('CONSENT_GIVEN');
     expect((await caseOnDashboard()).counts.plansWithoutCoordinator).toBe(1);
 
-    const add = (who: SeededPerson, role: string, organizationId?: string) =>
-      ok(
-        'mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }',
-        { input: { planId, role, organizationId, person: { id: who.id } } },
-        ingrid,
-      );
+    const plans = plansFor(t);
+    const add = async (who: SeededPerson, role: string, organizationId?: string) =>
+      expect((await plans.addParticipant(ingrid, { planId, role, organizationId, person: { id: who.id } })).data?.addParticipant.__typename).toBe('ParticipantAdded');
     await add(kari, 'COORDINATOR', unitId);
     await add(erik, 'RELATIVE');
     await add(ola, 'PROVIDER', homeCareId);

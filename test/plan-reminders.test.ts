@@ -3,7 +3,6 @@ import { subscribeTo } from './helpers/consent.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { unitPlanFor } from './helpers/unit-plan.js';
 
 /**
  * Rule 9: reminders go out before revision dates and measures' evaluate-by dates fall due. Each
@@ -20,8 +19,6 @@ let live: ReturnType<typeof subscribeTo>;
 
 const CASE_EVENTS = 'subscription($u: ID!) { caseEvents(unitId: $u) { kind planId detail } }';
 const REMINDER_KINDS = ['REVISION_DUE', 'EVALUATION_DUE', 'EVALUATION_OVERDUE'];
-
-const planFor = async (sub: string) => (await unitPlanFor(t, seed, kari, sub)).planId;
 
 /** A revision date on 15 December and a measure to evaluate by 20 December, over GraphQL. */
 async function datePlan(planId: string): Promise<string> {
@@ -66,8 +63,8 @@ afterAll(async () => {
 
 describe('revision and evaluate-by reminders', () => {
   it('come up 14 days before, fall due after, each once, and not for an ended plan', async () => {
-    const running = await planFor('anna');
-    const ended = await planFor('tor');
+    const { id: running } = await seed.plan().withOwner(await seed.citizen('anna')).openedBy(kari).withConsent().create();
+    const { id: ended } = await seed.plan().withOwner(await seed.citizen('tor')).openedBy(kari).withConsent().create();
     const measureId = await datePlan(running);
     await datePlan(ended);
     await vi.waitFor(async () => {
@@ -124,7 +121,7 @@ describe('revision and evaluate-by reminders', () => {
   });
 
   it('a date of an ended plan that comes up anyway (re-armed as the plan ended) fires nothing', async () => {
-    const planId = await planFor('liv');
+    const { id: planId } = await seed.plan().withOwner(await seed.citizen('liv')).openedBy(kari).withConsent().create();
     await datePlan(planId);
     await vi.waitFor(async () => expect(await openDeadlines(planId)).toHaveLength(2));
     const end = await t.gql('mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId, reason: 'Moved away' } }, kari.token);

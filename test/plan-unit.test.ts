@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261205000400PlanUnit } from '../migrations/Migration20261205000400PlanUnit.js';
-import { errorCode, intakeFor } from './helpers/intake.js';
+import { sqlArray } from '../src/db/sql-array.js';
+import { errorCode } from './helpers/graphql.js';
+import { intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -14,6 +17,7 @@ import { startTestApp, type TestApp } from './helpers/test-app.js';
 let t: TestApp;
 let intake: ReturnType<typeof intakeFor>;
 let seed: ReturnType<typeof seedFor>;
+let plans: ReturnType<typeof plansFor>;
 let unit: { id: string };
 let bergen: { id: string };
 let homeCare: { id: string };
@@ -23,9 +27,6 @@ let berit: SeededPerson;
 let nurse: SeededPerson;
 
 const text = 'Nobody has followed up the plan since the spring';
-const createOwnPlan = async (who: SeededPerson): Promise<string> => (await seed.plan().withOwner(who).create()).id;
-const addParticipant = (who: SeededPerson, input: Record<string, unknown>) =>
-  t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on ParticipantAdded { participant { id } } } }', { input }, who.token);
 const casesOf = async (who: SeededPerson, unitId: string) => {
   const read = await t.gql(
     'query($u: ID!) { unitDashboard(unitId: $u) { counts { openComplaints } cases(first: 100) { edges { node { planId status coordinator { id } } } } } }',
@@ -41,9 +42,10 @@ beforeAll(async () => {
   const clock = new ManualClock('2026-10-05T08:00:00.000Z');
   t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000' }, { clock });
   seed = seedFor(t);
+  plans = plansFor(t);
   intake = intakeFor(t);
   unit = await seed.organization('Koordinerende enhet Oslo', 'COORDINATING_UNIT');
-  bergen = await intake.organizationIn('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
+  bergen = await seed.organization('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
   homeCare = await seed.organization('Hjemmetjenesten');
   kari = await seed.staff('kari', unit.id);
   jon = await seed.staff('jon', unit.id);
@@ -58,7 +60,7 @@ describe('the unit a plan answers to', () => {
     // Anne once asked Oslo's unit for a plan, then withdrew: her municipality is known.
     const request = (await intake.submit(anne, { source: 'PERSON', wants: 'PLAN_AND_COORDINATOR' })).data!.submitRequest;
     await intake.withdraw(anne, request.id);
-    const planId = await createOwnPlan(anne);
+    const { id: planId } = await seed.plan().withOwner(anne).create();
     expect((await intake.planRow(planId))?.unit_id).toBe(unit.id);
     // The person sees which unit that is: where a complaint about the plan goes.
     const shown = await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id kind } } }', { id: planId }, anne.token);
@@ -75,7 +77,7 @@ describe('the unit a plan answers to', () => {
 
   it('a plan with no unit comes under the unit its coordinator acts for: on the dashboard, and complaints reach it', async () => {
     const solo = await seed.citizen('solo');
-    const planId = await createOwnPlan(solo);
+    const { id: planId } = await seed.plan().withOwner(solo).create();
     expect((await intake.planRow(planId))?.unit_id).toBeNull();
     expect((await t.gql('query($id: ID!) { plan(id: $id) { coordinatingUnit { id } } }', { id: planId }, solo.token)).data!.plan.coordinatingUnit).toBeNull();
     expect(await planIdsOnDashboard(kari, unit.id)).not.toContain(planId);
@@ -86,12 +88,12 @@ describe('the unit a plan answers to', () => {
     expect(unrouted.errors![0]!.message).toMatch(/no coordinating unit yet: name .* in unitId/);
 
     // A home-care coordinator does not make it a unit's case; Kari from the coordinating unit does.
-    const byNurse = await addParticipant(solo, { planId, role: 'COORDINATOR', organizationId: homeCare.id, person: { id: nurse.id } });
+    const byNurse = await plans.addParticipant(solo, { planId, role: 'COORDINATOR', organizationId: homeCare.id, person: { id: nurse.id } });
     expect(byNurse.data!.addParticipant.__typename).toBe('ParticipantAdded');
     expect((await intake.planRow(planId))?.unit_id).toBeNull();
     const nurseRow = byNurse.data!.addParticipant.participant.id as string;
-    await t.gql('mutation($input: RemoveParticipantInput!) { removeParticipant(input: $input) { __typename } }', { input: { participantId: nurseRow } }, solo.token);
-    const byKari = await addParticipant(solo, { planId, role: 'COORDINATOR', organizationId: unit.id, person: { id: kari.id } });
+    expect((await plans.removeParticipant(solo, nurseRow)).errors).toBeUndefined();
+    const byKari = await plans.addParticipant(solo, { planId, role: 'COORDINATOR', organizationId: unit.id, person: { id: kari.id } });
     expect(byKari.data!.addParticipant.__typename).toBe('ParticipantAdded');
     expect((await intake.planRow(planId))?.unit_id).toBe(unit.id);
     const kinds = (await intake.caseEvents({ planId })).map((event) => [event.kind, event.detail]);
@@ -114,15 +116,11 @@ describe('the unit a plan answers to', () => {
 
   it('a coordinator from a unit named by a change of role brings the plan under that unit', async () => {
     const siv = await seed.citizen('siv');
-    const planId = await createOwnPlan(siv);
-    const added = await addParticipant(siv, { planId, role: 'PROVIDER', organizationId: unit.id, person: { id: jon.id } });
+    const { id: planId } = await seed.plan().withOwner(siv).create();
+    const added = await plans.addParticipant(siv, { planId, role: 'PROVIDER', organizationId: unit.id, person: { id: jon.id } });
     const participantId = added.data!.addParticipant.participant.id as string;
     expect((await intake.planRow(planId))?.unit_id).toBeNull();
-    const changed = await t.gql(
-      'mutation($input: ChangeParticipantRoleInput!) { changeParticipantRole(input: $input) { __typename } }',
-      { input: { participantId, role: 'COORDINATOR', organizationId: unit.id } },
-      siv.token,
-    );
+    const changed = await plans.changeRole(siv, participantId, 'COORDINATOR', unit.id);
     expect(changed.errors).toBeUndefined();
     expect((await intake.planRow(planId))?.unit_id).toBe(unit.id);
     expect((await intake.caseEvents({ planId })).map((event) => event.kind)).toEqual(expect.arrayContaining(['PLAN_UNIT_ASSIGNED', 'COORDINATOR_APPOINTED']));
@@ -130,7 +128,7 @@ describe('the unit a plan answers to', () => {
 
   it('until a plan has a unit, the complainant routes the complaint; that does not hand the plan to the unit', async () => {
     const tor = await seed.citizen('tor');
-    const planId = await createOwnPlan(tor);
+    const { id: planId } = await seed.plan().withOwner(tor).create();
     // Anything but a coordinating unit is refused, malformed or unknown ids included.
     for (const unitId of [homeCare.id, 'not-an-id', '00000000-0000-4000-8000-000000000000']) {
       expect(errorCode(await intake.fileComplaint(tor, { about: 'MISSING_CONTENT', planId, text, unitId }))).toBe('BAD_USER_INPUT');
@@ -156,16 +154,16 @@ describe('the unit a plan answers to', () => {
     const sql = <T>(query: string, params: unknown[] = []) => t.app.orm.em.fork().execute<T[]>(query, params);
     // Plans from before: made by the person, with a unit coordinator or a known municipality, and no unit on record.
     const withCoordinator = await seed.citizen('legacy-coordinated');
-    const coordinatedPlan = await createOwnPlan(withCoordinator);
-    await addParticipant(withCoordinator, { planId: coordinatedPlan, role: 'COORDINATOR', organizationId: unit.id, person: { id: jon.id } });
+    const { id: coordinatedPlan } = await seed.plan().withOwner(withCoordinator).withCoordinator(jon, unit.id).create();
     const withRequest = await seed.citizen('legacy-asked');
     const request = (await intake.submit(withRequest, { source: 'PERSON', wants: 'PLAN_AND_COORDINATOR', municipality: '4601' })).data!.submitRequest;
     await intake.withdraw(withRequest, request.id);
-    const askedPlan = await createOwnPlan(withRequest);
+    const { id: askedPlan } = await seed.plan().withOwner(withRequest).create();
     const unknown = await seed.citizen('legacy-unknown');
-    const unknownPlan = await createOwnPlan(unknown);
-    await addParticipant(unknown, { planId: unknownPlan, role: 'COORDINATOR', organizationId: homeCare.id, person: { id: nurse.id } });
-    await sql('update "plan" set "unit_id" = null where "id" = any(?::uuid[])', [`{${[coordinatedPlan, askedPlan, unknownPlan].join(',')}}`]);
+    const { id: unknownPlan } = await seed.plan().withOwner(unknown).withCoordinator(nurse, homeCare.id).create();
+    // The API records the unit as it learns it, so no door leaves these plans without one: only SQL
+    // can put the rows back as they stood before the migration added the column.
+    await sql('update "plan" set "unit_id" = null where "id" = any(?::uuid[])', [sqlArray([coordinatedPlan, askedPlan, unknownPlan])]);
 
     const orm = t.app.orm;
     const migration = new Migration20261205000400PlanUnit(orm.em.getDriver(), orm.config);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ISSUERS } from '../src/config/config.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 const PLAN_FIELDS = 'id title status version viewerRole viewerCanManageParticipants participants { id role person { id } organization { id } viewerCanRemove viewerCanChangeRole }';
 
@@ -41,7 +42,7 @@ describe('plans and participants', () => {
     const childRef = { issuer: DEV_ISSUERS.citizen, subject: 'child' };
 
     const refused = await createPlan(neighbour.token, childRef);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(refused)).toBe('FORBIDDEN');
     expect(refused.status).toBe(403);
 
     // The child has no case in any municipality yet, so the administrator records the parent (docs/guardianship.md).
@@ -75,18 +76,18 @@ describe('plans and participants', () => {
     expect(stale.data?.addParticipant).toEqual({ __typename: 'VersionConflict', currentVersion: 2 });
 
     const noOrganization = await addParticipant(owner.token, { planId: plan.id, role: 'PROVIDER', person: { id: nurse.id } });
-    expect(noOrganization.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(noOrganization)).toBe('BAD_USER_INPUT');
     const wrongOrganization = await addParticipant(owner.token, { planId: plan.id, role: 'PROVIDER', organizationId: unit.id, person: { id: nurse.id } });
     expect(wrongOrganization.errors?.[0]?.message).toMatch(/not staff/);
     const notGuardian = await addParticipant(owner.token, { planId: plan.id, role: 'GUARDIAN', person: { id: nurse.id } });
-    expect(notGuardian.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(notGuardian)).toBe('BAD_USER_INPUT');
 
     const provider = await addParticipant(owner.token, { planId: plan.id, role: 'PROVIDER', organizationId: homeCare.id, person: { id: nurse.id } });
     const providerId = provider.data?.addParticipant.participant.id;
 
     // A relative may not invite anyone.
     const byRelative = await addParticipant(relative.token, { planId: plan.id, role: 'RELATIVE', person: { issuer: DEV_ISSUERS.citizen, subject: 'cousin', displayName: 'Cousin' } });
-    expect(byRelative.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(byRelative)).toBe('FORBIDDEN');
 
     const promoted = await t.gql('mutation($input: ChangeParticipantRoleInput!) { changeParticipantRole(input: $input) { __typename ... on ParticipantRoleChanged { participant { role organization { id } } plan { version } } } }',
       { input: { participantId: providerId, role: 'COORDINATOR', organizationId: homeCare.id } }, owner.token);
@@ -94,13 +95,13 @@ describe('plans and participants', () => {
 
     const ownerRow = plan.participantIds['owner-1'];
     const removeOwner = await t.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename } }', { id: ownerRow }, nurse.token);
-    expect(removeOwner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(removeOwner)).toBe('FORBIDDEN');
 
     const relativeRow = added.data?.addParticipant.participant.id;
     const left = await t.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename ... on ParticipantRemoved { participantId plan { id } } } }', { id: relativeRow }, relative.token);
     expect(left.data?.removeParticipant).toEqual({ __typename: 'ParticipantRemoved', participantId: relativeRow, plan: null });
     const afterLeaving = await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: plan.id }, relative.token);
-    expect(afterLeaving.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(afterLeaving)).toBe('NOT_FOUND');
   });
 
   describe('someone who takes no part in a plan', () => {
@@ -119,22 +120,22 @@ describe('plans and participants', () => {
     it('cannot read it, whatever id they try', async () => {
       for (const id of [planId, planId.toUpperCase(), '00000000-0000-0000-0000-000000000000']) {
         const response = await t.gql(`query($id: ID!) { plan(id: $id) { ${PLAN_FIELDS} } }`, { id }, stranger.token);
-        expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        expect(errorCode(response)).toBe('NOT_FOUND');
         expect(response.data?.plan ?? null).toBeNull();
       }
       const malformed = await t.gql('query { plan(id: "1 or 1=1") { id } }', {}, stranger.token);
-      expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
       const list = await t.gql('{ plans { totalCount edges { node { id } } } }', {}, stranger.token);
       expect(list.data?.plans).toEqual({ totalCount: 0, edges: [] });
     });
 
     it('cannot change it: not add themselves, not remove or re-role anyone', async () => {
       const join = await addParticipant(stranger.token, { planId, role: 'RELATIVE', person: { id: stranger.id } });
-      expect(join.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(errorCode(join)).toBe('NOT_FOUND');
       const remove = await t.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename } }', { id: ownerParticipantId }, stranger.token);
-      expect(remove.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(errorCode(remove)).toBe('NOT_FOUND');
       const change = await t.gql('mutation($id: ID!) { changeParticipantRole(input: { participantId: $id, role: RELATIVE }) { __typename } }', { id: ownerParticipantId }, stranger.token);
-      expect(change.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(errorCode(change)).toBe('NOT_FOUND');
     });
   });
 
@@ -160,17 +161,17 @@ describe('plans and participants', () => {
     expect(seen).toEqual([...created].reverse());
 
     const tooMany = await t.gql('{ plans(first: 1000) { totalCount } }', {}, lead.token);
-    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
     const badCursor = await t.gql('{ plans(first: 2, after: "garbage") { totalCount } }', {}, lead.token);
-    expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(badCursor)).toBe('BAD_USER_INPUT');
   });
 
   it('only lets administrators and unit leads manage organizations and staff', async () => {
     const citizen = await seed.citizen('curious');
     const create = await t.gql('mutation { createOrganization(input: { name: "Fake", kind: NAV }) { id } }', {}, citizen.token);
-    expect(create.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(create)).toBe('FORBIDDEN');
     const members = await t.gql('query($id: ID!) { memberships(organizationId: $id) { id } }', { id: homeCare.id }, citizen.token);
-    expect(members.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(members)).toBe('FORBIDDEN');
     const viewer = await t.gql('{ me { isAdmin viewerCanCreateOrganization viewerCanRecordGuardianship } }', {}, citizen.token);
     expect(viewer.data?.me).toEqual({ isAdmin: false, viewerCanCreateOrganization: false, viewerCanRecordGuardianship: false });
   });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, intakeFor } from './helpers/intake.js';
+import { errorCode } from './helpers/graphql.js';
+import { intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -21,7 +23,7 @@ beforeAll(async () => {
   seed = seedFor(t);
   intake = intakeFor(t);
   unit = await seed.organization('Koordinerende enhet Oslo', 'COORDINATING_UNIT');
-  otherUnit = await intake.organizationIn('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
+  otherUnit = await seed.organization('Koordinerende enhet Bergen', 'COORDINATING_UNIT', '4601');
   kari = await seed.staff('kari', unit.id);
   lars = await seed.staff('lars', unit.id, 'UNIT_LEAD');
   outsider = await seed.staff('berit', otherUnit.id);
@@ -91,11 +93,7 @@ describe('the whole intake', () => {
     const plan = (await intake.request(nina, request.id)).data!.request.plan;
     expect(plan).toMatchObject({ kind: 'COORDINATOR_ONLY', title: 'Koordinator', status: 'REQUESTED' });
 
-    const appointed = await t.gql(
-      'mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }',
-      { input: { planId: plan.id, role: 'COORDINATOR', organizationId: unit.id, person: { id: kari.id } } },
-      nina.token,
-    );
+    const appointed = await plansFor(t).addParticipant(nina, { planId: plan.id, role: 'COORDINATOR', organizationId: unit.id, person: { id: kari.id } });
     expect(appointed.data!.addParticipant.__typename).toBe('ParticipantAdded');
     expect(await intake.caseEvents({ planId: plan.id })).toContainEqual(
       expect.objectContaining({ kind: 'COORDINATOR_APPOINTED', actor_id: nina.id, person_id: nina.id, detail: { coordinatorId: kari.id } }),
@@ -176,7 +174,7 @@ describe('who may ask', () => {
     const child = await seed.citizen('child');
     const parent = await seed.citizen('parent');
     // The child has no case in any municipality yet: the administrator records the parent.
-    await intake.recordGuardian('admin', parent, child);
+    await seed.guardianship(parent, child);
     const child17 = { person: { id: child.id }, source: 'GUARDIAN', wants: 'CHILD_COORDINATOR', childBirthDate: '2008-06-01' };
     expect(errorCode(await intake.submit(parent, { ...child17, childBirthDate: '2008-03-01' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await intake.submit(parent, { ...child17, childBirthDate: undefined }))).toBe('BAD_USER_INPUT');

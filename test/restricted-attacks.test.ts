@@ -15,12 +15,13 @@ import { DocumentStore } from '../src/documents/document.store.js';
 import { movedContentUpdate } from '../src/documents/restricted-move.js';
 import { consentFor, subscribeTo } from './helpers/consent.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
+import { errorCode } from './helpers/graphql.js';
+import { plansFor } from './helpers/plans.js';
 import { recordingLogger } from './helpers/recording-logger.js';
 import { startRedisProcess, type RedisProcess } from './helpers/redis-process.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { documentStorage } from '../src/app/document-wiring.js';
-import { errorCode } from './helpers/graphql.js';
 
 /**
  * Attacks on the plan's restricted part (docs/document-model.md, "The restricted part"): every way
@@ -29,7 +30,6 @@ import { errorCode } from './helpers/graphql.js';
  */
 
 const NEEDS = 'Needs help at night since the stroke';
-const code = errorCode;
 const holds = (bytes: Uint8Array | Buffer, secret: string) => Buffer.from(bytes).includes(Buffer.from(secret));
 
 /** y-websocket messages, as bytes. */
@@ -155,6 +155,7 @@ async function holdLock(databaseUrl: string, table: string) {
 
 let t: TestApp;
 let seed: ReturnType<typeof seedFor>;
+let plans: ReturnType<typeof plansFor>;
 const recording = recordingLogger('debug');
 const editors: Editor[] = [];
 let owner: SeededPerson;
@@ -185,6 +186,7 @@ beforeAll(async () => {
   // Documents nobody uses unload quickly, so a test can catch one loading.
   t = await startTestApp({ DOC_IDLE_UNLOAD_MS: '200' }, { logger: recording.logger });
   seed = seedFor(t);
+  plans = plansFor(t);
   homeCareId = (await seed.organization('Home care')).id;
   physiotherapyId = (await seed.organization('Physiotherapy', 'PHYSIOTHERAPY')).id;
   unitId = (await seed.organization('Coordinating unit', 'COORDINATING_UNIT')).id;
@@ -245,7 +247,7 @@ describe('holes found (each failed before its fix)', () => {
   it('updatePlanEntry answers a guess at content the caller may not read exactly like a wrong guess', async () => {
     const probe = async (who: SeededPerson, planId: string, section: string, fields: Record<string, unknown>) => {
       const response = await t.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }', { input: { planId, section, fields } }, who.token);
-      return { code: code(response), message: response.errors?.[0]?.message };
+      return { code: errorCode(response), message: response.errors?.[0]?.message };
     };
     // The coordinator reads the content, but the person has not chosen them for the situation.
     const hit = await probe(coordinator, plan.id, 'situation', { needs: NEEDS });
@@ -254,7 +256,7 @@ describe('holes found (each failed before its fix)', () => {
 
     // A relative who takes part without consent to the content probes the main document the same way.
     const relative = await seed.citizen('probing-relative');
-    const added = await consentFor(t).add(owner.token, { planId: plan.id, role: 'RELATIVE', person: { id: relative.id }, consent: { confidentialInformation: false } });
+    const added = await plans.addParticipant(owner, { planId: plan.id, role: 'RELATIVE', person: { id: relative.id }, consent: { confidentialInformation: false } });
     expect(added.data?.addParticipant.__typename).toBe('ParticipantAdded');
     const period = await t.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }',
       { input: { planId: plan.id, section: 'period', fields: { start: '2027-03-01' } } }, coordinator.token);
@@ -352,7 +354,7 @@ describe('doors that hold', () => {
       'mutation($id: ID!) { updatePlanEntry(input: { planId: $id, section: situation, entryId: "e", fields: {} }) { seq } }',
       'mutation($id: ID!) { removePlanEntry(input: { planId: $id, section: situation, entryId: "e" }) { seq } }',
     ];
-    for (const query of forbidden) expect(code(await q(physio, query)), query).toBe('FORBIDDEN');
+    for (const query of forbidden) expect(errorCode(await q(physio, query)), query).toBe('FORBIDDEN');
     // Ids that name the restricted document are no ids anywhere but /collab.
     for (const [query, variables] of [
       ['query($id: ID!) { plan(id: $id) { id } }', { id: `${plan.id}/restricted` }],
@@ -361,7 +363,7 @@ describe('doors that hold', () => {
     ] as const) {
       const response = await q(owner, query, variables);
       expect(JSON.stringify(response.data ?? null), query).not.toContain(NEEDS);
-      expect(response.errors?.[0]?.extensions?.code ?? 'null', query).toMatch(/BAD_USER_INPUT|NOT_FOUND|null/);
+      expect(errorCode(response) ?? 'null', query).toMatch(/BAD_USER_INPUT|NOT_FOUND|null/);
     }
     const everything = await q(physio, `query($id: ID!, $v: ID!) { plan(id: $id) {
       sections { key content } restrictedDocumentSeq viewerReadsRestricted documentSeq
@@ -428,29 +430,28 @@ describe('doors that hold', () => {
       ['a made-up participant id', person, crypto.randomUUID(), 'NOT_FOUND'],
       ['not an id', person, 'restricted', 'BAD_USER_INPUT'],
     ];
-    for (const [what, who, participantId, expected] of table) expect(code(await grant(who, participantId)), what).toBe(expected);
-    expect(code(await grant(person, local.participantIds[nurse.sub]!))).toBeUndefined();
+    for (const [what, who, participantId, expected] of table) expect(errorCode(await grant(who, participantId)), what).toBe(expected);
+    expect(errorCode(await grant(person, local.participantIds[nurse.sub]!))).toBeUndefined();
     // A reader the person chose cannot pass it on.
-    expect(code(await grant(nurse, local.participantIds[physio.sub]!))).toBe('FORBIDDEN');
+    expect(errorCode(await grant(nurse, local.participantIds[physio.sub]!))).toBe('FORBIDDEN');
     const physioReads = await t.gql('query($id: ID!) { plan(id: $id) { viewerReadsRestricted } }', { id: local.id }, physio.token);
     expect(physioReads.data!.plan.viewerReadsRestricted).toBe(false);
 
     // Chosen while their consent covers only taking part: still nothing of the situation.
-    const added = await consentFor(t).add(person.token, { planId: local.id, role: 'RELATIVE', person: { id: relative.id }, consent: { confidentialInformation: false } });
+    const added = await plans.addParticipant(person, { planId: local.id, role: 'RELATIVE', person: { id: relative.id }, consent: { confidentialInformation: false } });
     const relativeParticipant = added.data!.addParticipant.participant.id as string;
-    expect(code(await grant(person, relativeParticipant))).toBeUndefined();
-    expect(code(await situationOf(relative, local.id))).toBe('FORBIDDEN');
+    expect(errorCode(await grant(person, relativeParticipant))).toBeUndefined();
+    expect(errorCode(await situationOf(relative, local.id))).toBe('FORBIDDEN');
     expect((await raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(relative.token)}`, [syncStep1()]).outcome).close).toBe(4403);
 
     // Removed while connected: closed at once; the choice does not come back with them.
     const reader = raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(nurse.token)}`, [syncStep1()]);
     await vi.waitFor(() => expect(reader.leaked(NEEDS)).toBe(true));
-    const removed = await t.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename } }', { id: local.participantIds[nurse.sub] }, person.token);
+    const removed = await plans.removeParticipant(person, local.participantIds[nurse.sub]!);
     expect(removed.errors).toBeUndefined();
     expect(await reader.outcome).toEqual({ status: 101, close: 4403 });
-    expect(code(await grant(person, local.participantIds[nurse.sub]!))).toBe('NOT_FOUND');
-    const again = await t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { ... on ParticipantAdded { participant { id readsRestricted } } } }',
-      { input: { planId: local.id, role: 'PROVIDER', organizationId: homeCareId, person: { id: nurse.id } } }, person.token);
+    expect(errorCode(await grant(person, local.participantIds[nurse.sub]!))).toBe('NOT_FOUND');
+    const again = await plans.addParticipant(person, { planId: local.id, role: 'PROVIDER', organizationId: homeCareId, person: { id: nurse.id } });
     expect(again.data!.addParticipant.participant.readsRestricted).toBe(false);
     expect((await raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(nurse.token)}`, [syncStep1()]).outcome).close).toBe(4403);
   });
@@ -461,7 +462,7 @@ describe('doors that hold', () => {
     const local = await seed.plan().withOwner(person).withProvider(nurse, homeCareId).create();
     await setSituation(person, local.id, { needs: NEEDS });
     const nurseParticipant = local.participantIds[nurse.sub]!;
-    expect(code(await choose(person, 'grantRestrictedAccess', nurseParticipant))).toBeUndefined();
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', nurseParticipant))).toBeUndefined();
     const consents = consentFor(t);
     const reader = raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(nurse.token)}`, [syncStep1()]);
     await vi.waitFor(() => expect(reader.leaked(NEEDS)).toBe(true));
@@ -470,33 +471,33 @@ describe('doors that hold', () => {
       .find((participant) => participant.id === nurseParticipant)!.consents.find((consent) => consent.scope === 'CONFIDENTIAL_INFORMATION' && consent.current)!;
     expect((await consents.withdraw(nurse.token, content.id)).data?.withdrawConsent.__typename).toBe('ConsentWithdrawn');
     expect(await reader.outcome).toEqual({ status: 101, close: 4403 });
-    expect(code(await situationOf(nurse, local.id))).toBe('FORBIDDEN');
+    expect(errorCode(await situationOf(nurse, local.id))).toBe('FORBIDDEN');
     expect((await raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(nurse.token)}`, [syncStep1()]).outcome).close).toBe(4403);
     expect((await consents.give(person.token, { participantId: nurseParticipant, scope: 'CONFIDENTIAL_INFORMATION' })).errors).toBeUndefined();
     expect((await situationOf(nurse, local.id)).data!.plan.section.content).toEqual({ needs: NEEDS });
 
     // Consent that ends by the clock: the restricted connection closes at validUntil.
     const validUntil = new Date(Date.now() + 2_500).toISOString();
-    const added = await consents.add(person.token, { planId: local.id, role: 'RELATIVE', person: { id: friend.id }, consent: { validUntil } });
-    expect(code(await choose(person, 'grantRestrictedAccess', added.data!.addParticipant.participant.id))).toBeUndefined();
+    const added = await plans.addParticipant(person, { planId: local.id, role: 'RELATIVE', person: { id: friend.id }, consent: { validUntil } });
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', added.data!.addParticipant.participant.id))).toBeUndefined();
     const friendReader = raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(friend.token)}`, [syncStep1()]);
     await vi.waitFor(() => expect(friendReader.leaked(NEEDS)).toBe(true));
     expect(await friendReader.outcome).toEqual({ status: 101, close: 4403 });
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(validUntil));
     // Their consent to take part ended with it: they no longer take part.
-    expect(code(await situationOf(friend, local.id))).toBe('NOT_FOUND');
+    expect(errorCode(await situationOf(friend, local.id))).toBe('NOT_FOUND');
   });
 
   it('a reader revoked while connected is closed before anything written after the revocation reaches them', async () => {
     const person = await seed.citizen('revoking-owner');
     const local = await seed.plan().withOwner(person).withProvider(nurse, homeCareId).create();
     await setSituation(person, local.id, { needs: NEEDS });
-    expect(code(await choose(person, 'grantRestrictedAccess', local.participantIds[nurse.sub]!))).toBeUndefined();
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', local.participantIds[nurse.sub]!))).toBeUndefined();
     const own = open(person, local.id, 'restricted');
     await own.synced();
     const reader = raw(t.url, `/collab/${local.id}/restricted?token=${encodeURIComponent(nurse.token)}`, [syncStep1()]);
     await vi.waitFor(() => expect(reader.leaked(NEEDS)).toBe(true));
-    expect(code(await choose(person, 'revokeRestrictedAccess', local.participantIds[nurse.sub]!))).toBeUndefined();
+    expect(errorCode(await choose(person, 'revokeRestrictedAccess', local.participantIds[nurse.sub]!))).toBeUndefined();
     // Written the moment the revocation has answered, live and over GraphQL.
     (own.doc.getMap('situation').get('needs') as Y.Text).insert(0, 'Typed after: ');
     await setSituation(person, local.id, { resources: 'Written after' });
@@ -674,7 +675,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
     const AFTER = 'Written on A after the revocation';
     const written = await b.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }', { input: { planId: shared.id, section: 'situation', fields: { needs: NEEDS } } }, bToken(person));
     expect(written.errors).toBeUndefined();
-    expect(code(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
     await vi.waitFor(async () => expect((await b.gql('query($id: ID!) { plan(id: $id) { viewerReadsRestricted } }', { id: shared.id }, bToken(reader))).data!.plan.viewerReadsRestricted).toBe(true));
     const nurseOnB = raw(b.url, `/collab/${shared.id}/restricted?token=${encodeURIComponent(bToken(reader))}`, [syncStep1()]);
     await vi.waitFor(() => expect(nurseOnB.leaked(NEEDS)).toBe(true));
@@ -684,7 +685,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
     const lock = await holdLock(a.databaseUrl, 'section_grant');
     try {
       expect(await lock.waiting()).toBe(0);
-      expect(code(await choose(person, 'revokeRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
+      expect(errorCode(await choose(person, 'revokeRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
       await vi.waitFor(async () => expect(await lock.waiting()).toBeGreaterThan(0));
       // A change A commits after the revocation, and the message A sends the other servers about it.
       const orm = await openOrm(a.databaseUrl);
@@ -719,7 +720,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
     const AFTER = 'Written after the link came back';
     const write = (fields: Record<string, string>) => b.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }', { input: { planId: shared.id, section: 'situation', fields } }, bToken(person));
     expect((await write({ needs: NEEDS })).errors).toBeUndefined();
-    expect(code(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
     await vi.waitFor(async () => expect((await b.gql('query($id: ID!) { plan(id: $id) { viewerReadsRestricted } }', { id: shared.id }, bToken(reader))).data!.plan.viewerReadsRestricted).toBe(true));
     const nurseOnB = raw(b.url, `/collab/${shared.id}/restricted?token=${encodeURIComponent(bToken(reader))}`, [syncStep1()]);
     await vi.waitFor(() => expect(nurseOnB.leaked(NEEDS)).toBe(true));
@@ -730,7 +731,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
     await redis.stop();
     await vi.waitFor(() => expect(count('cluster.redis_disconnected')).toBeGreaterThan(lost));
     // Revoked through A while B cannot hear it.
-    expect(code(await choose(person, 'revokeRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
+    expect(errorCode(await choose(person, 'revokeRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
     await redis.start();
     await vi.waitFor(() => expect(count('cluster.resynced')).toBeGreaterThan(resynced), { timeout: 15_000 });
     // Written through B right after it caught up.
@@ -778,7 +779,7 @@ describe('two servers on one database, with a Redis of their own', { timeout: 60
 
   it('holds: a restricted change made on A reaches the chosen reader on B, and nobody\'s main connection there; presence stays in its document', async () => {
     const { person, reader, other, plan: shared } = await planOnBoth('spread');
-    expect(code(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', shared.participantIds[reader.sub]!, a))).toBeUndefined();
     const ownerOnA = await openOn(a, person.token, `${shared.id}/restricted`);
     const readerOnB = await openOn(b, bToken(reader), `${shared.id}/restricted`);
     const mainOnB = await openOn(b, bToken(other), shared.id);

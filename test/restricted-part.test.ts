@@ -33,7 +33,6 @@ const open = (who: SeededPerson, part: 'main' | 'restricted' = 'main') => {
   return editor;
 };
 const gql = (who: SeededPerson, query: string, variables: Record<string, unknown> = {}) => t.gql(query, { id: plan.id, ...variables }, who.token);
-const code = errorCode;
 const choose = (who: SeededPerson, mutation: 'grantRestrictedAccess' | 'revokeRestrictedAccess', target: SeededPerson) =>
   t.gql(`mutation($p: ID!) { ${mutation}(participantId: $p) { readsRestricted } }`, { p: plan.participantIds[target.sub] }, who.token);
 async function addGoal(goal: string): Promise<void> {
@@ -92,10 +91,8 @@ beforeAll(async () => {
   coordinator = await seed.staff('coordinator', unit.id);
   await seed.guardianship(guardian, person);
   // Everyone added by the person has consent to the content (CONFIDENTIAL_INFORMATION).
-  plan = await seed.plan().withOwner(person).withProvider(nurse, homeCare.id).withProvider(physio, physiotherapy.id).withCoordinator(coordinator, unit.id).create();
-  const added = await t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }',
-    { input: { planId: plan.id, role: 'GUARDIAN', person: { id: guardian.id } } }, person.token);
-  expect(added.data?.addParticipant.__typename).toBe('ParticipantAdded');
+  plan = await seed.plan().withOwner(person).withProvider(nurse, homeCare.id).withProvider(physio, physiotherapy.id).withCoordinator(coordinator, unit.id)
+    .withGuardian(guardian).create();
 });
 
 afterAll(async () => {
@@ -113,7 +110,7 @@ describe('the restricted document', () => {
 
     // The coordinator and the providers take part and read the content, but not this part.
     for (const who of [coordinator, nurse, physio]) {
-      expect(code(await situationOf(who))).toBe('FORBIDDEN');
+      expect(errorCode(await situationOf(who))).toBe('FORBIDDEN');
       expect(await sectionKeys(who)).not.toContain('situation');
       const refused = open(who, 'restricted');
       await vi.waitFor(() => expect(refused.closes).toEqual([expect.objectContaining({ code: 4403 })]));
@@ -162,7 +159,7 @@ describe('the restricted document', () => {
     const read = await gql(physio, 'query($id: ID!) { plan(id: $id) { restrictedDocumentSeq viewerReadsRestricted history(first: 100) { edges { node { section } } } } }');
     expect(read.data!.plan).toMatchObject({ restrictedDocumentSeq: null, viewerReadsRestricted: false });
     expect(read.data!.plan.history.edges.map((edge: { node: { section: string } }) => edge.node.section)).not.toContain('situation');
-    expect(code(await gql(physio, 'query($id: ID!) { plan(id: $id) { history(first: 5, section: situation) { edges { cursor } } } }'))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(physio, 'query($id: ID!) { plan(id: $id) { history(first: 5, section: situation) { edges { cursor } } } }'))).toBe('FORBIDDEN');
     expect((await gql(nurse, 'query($id: ID!) { plan(id: $id) { history(first: 5, section: situation) { edges { node { by { id } } } } } }')).data!.plan.history.edges)
       .toContainEqual({ node: { by: { id: nurse.id } } });
 
@@ -206,21 +203,21 @@ describe('the restricted document', () => {
     const restricted = open(nurse, 'restricted');
     const main = open(nurse);
     await Promise.all([restricted.synced(), main.synced()]);
-    expect(code(await choose(physio, 'revokeRestrictedAccess', nurse))).toBe('FORBIDDEN');
+    expect(errorCode(await choose(physio, 'revokeRestrictedAccess', nurse))).toBe('FORBIDDEN');
     expect((await choose(person, 'revokeRestrictedAccess', nurse)).data?.revokeRestrictedAccess).toEqual({ readsRestricted: false });
     await vi.waitFor(() => expect(restricted.closes).toEqual([expect.objectContaining({ code: 4403 })]));
     // Barrier for the main connection: a change made after the revocation still reaches it.
     await addGoal('After revoking');
     await vi.waitFor(() => expect(main.section<Array<{ text: string }>>('goals').map((goal) => goal.text)).toContain('After revoking'));
     expect(main.closes).toEqual([]);
-    expect(code(await situationOf(nurse))).toBe('FORBIDDEN');
+    expect(errorCode(await situationOf(nurse))).toBe('FORBIDDEN');
   });
 
   it('is chosen only by the person or their guardian, for others than themselves', async () => {
-    expect(code(await choose(coordinator, 'grantRestrictedAccess', physio))).toBe('FORBIDDEN');
-    expect(code(await choose(physio, 'grantRestrictedAccess', physio))).toBe('FORBIDDEN');
-    expect(code(await choose(person, 'grantRestrictedAccess', person))).toBe('BAD_USER_INPUT');
-    expect(code(await choose(guardian, 'revokeRestrictedAccess', guardian))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await choose(coordinator, 'grantRestrictedAccess', physio))).toBe('FORBIDDEN');
+    expect(errorCode(await choose(physio, 'grantRestrictedAccess', physio))).toBe('FORBIDDEN');
+    expect(errorCode(await choose(person, 'grantRestrictedAccess', person))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await choose(guardian, 'revokeRestrictedAccess', guardian))).toBe('BAD_USER_INPUT');
     expect((await choose(guardian, 'grantRestrictedAccess', coordinator)).data?.grantRestrictedAccess).toEqual({ readsRestricted: true });
     // The coordinator's default rights include the situation: chosen, they read and edit it.
     const edited = await t.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq section { content } } }',
@@ -229,7 +226,7 @@ describe('the restricted document', () => {
     expect(edited.data!.updatePlanEntry.section.content.resources).toBe('A daughter nearby; a neighbour');
     const refused = await t.gql('mutation($input: UpdatePlanEntryInput!) { updatePlanEntry(input: $input) { seq } }',
       { input: { planId: plan.id, section: 'situation', fields: { resources: 'Nothing' } } }, physio.token);
-    expect(code(refused)).toBe('FORBIDDEN');
+    expect(errorCode(refused)).toBe('FORBIDDEN');
   });
 });
 

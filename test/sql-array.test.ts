@@ -40,4 +40,10 @@ describe('sqlArray', () => {
     const rows = await orm.em.fork().execute<Array<{ found: boolean }>>('select ?::uuid = any(?::uuid[]) as found', [ids[1], sqlArray(ids)]);
     expect(rows).toEqual([{ found: true }]);
   });
+
+  it('is needed: a JS array given as it is reaches PostgreSQL as a comma list, not one array', async () => {
+    // Should this ever pass the array whole, bind JS arrays directly and remove sqlArray.
+    await expect(orm.em.fork().execute('select ?::text[] as value', [['a', 'b']])).rejects.toThrow(/malformed array literal/);
+    await expect(orm.em.fork().execute('select ?::text[] as value', [[]])).rejects.toThrow(/syntax error/);
+  });
 });

@@ -1,6 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { errorCode } from './helpers/graphql.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -9,11 +11,13 @@ const SUBSCRIPTION = 'subscription($planId: ID!) { participantsChanged(planId: $
 describe('subscriptions over graphql-ws', () => {
   let t: TestApp;
   let seed: ReturnType<typeof seedFor>;
+  let plans: ReturnType<typeof plansFor>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
     seed = seedFor(t);
+    plans = plansFor(t);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
@@ -53,17 +57,13 @@ describe('subscriptions over graphql-ws', () => {
     await vi.waitFor(async () => {
       if (!subscription.events.length) {
         const who = await seed.citizen(`relative-${Math.random().toString(36).slice(2)}`);
-        await addRelative(owner, planId, who);
+        await plans.addParticipant(owner, { planId, role: 'RELATIVE', person: { id: who.id } });
         added.push(who.id);
       }
       expect(subscription.events.length).toBeGreaterThan(0);
     }, { timeout: 10_000, interval: 200 });
     return added;
   }
-
-  const addRelative = (owner: SeededPerson, planId: string, who: SeededPerson) =>
-    t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on ParticipantAdded { participant { id } } } }',
-      { input: { planId, role: 'RELATIVE', person: { id: who.id } } }, owner.token);
 
   it('delivers a participant change made over HTTP to a subscriber with a valid token', async () => {
     const owner = await seed.citizen('sub-owner');
@@ -108,12 +108,11 @@ describe('subscriptions over graphql-ws', () => {
     const subscription = subscribe(client, plan.id);
     await addUntilHeard(owner, plan.id, subscription);
 
-    const removed = await t.gql('mutation($id: ID!) { removeParticipant(input: { participantId: $id }) { __typename } }',
-      { id: plan.participantIds['removed-relative'] }, owner.token);
+    const removed = await plans.removeParticipant(owner, plan.participantIds[relative.sub]!);
     expect(removed.data?.removeParticipant.__typename).toBe('ParticipantRemoved');
     await vi.waitFor(() => expect(subscription.isComplete()).toBe(true));
     const last = subscription.events.at(-1);
-    expect(last.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(errorCode(last)).toBe('FORBIDDEN');
     expect(last.data).toBeNull();
   });
 });

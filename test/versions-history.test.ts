@@ -2,8 +2,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
+import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { errorCode } from './helpers/graphql.js';
 
 let t: TestApp;
 let plan: SeededPlan;
@@ -70,7 +72,7 @@ describe('versions', () => {
     const stranger = await t.gql('query($id: ID!) { version(id: $id) { content } }', { id: version.id }, outsider.token);
     expect(stranger.data!.version).toBeNull();
     const badLabel = await t.gql('mutation($input: CreateVersionInput!) { createVersion(input: $input) { id } }', { input: { planId: plan.id, label: '  ' } }, person.token);
-    expect(badLabel.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(badLabel)).toBe('BAD_USER_INPUT');
   });
 
   it('restores a version as a new change by the restorer, seen at once by live editors; refused to those who may not edit it', async () => {
@@ -90,9 +92,9 @@ describe('versions', () => {
 
     // The relative may not edit goals, so may not restore a version that changes them.
     const refused = await t.gql('mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) { seq } }', { input: { versionId } }, relative.token);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(errorCode(refused)).toBe('FORBIDDEN');
     const unknown = await t.gql('mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) { seq } }', { input: { versionId } }, outsider.token);
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
 
     const restored = await t.gql(
       'mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) { sections seq plan { documentSeq } } }',
@@ -152,9 +154,9 @@ describe('history', () => {
     expect(seen).toEqual(expect.arrayContaining([`contributions/${relative.id}`, `goals/${person.id}`, `evaluations/${coordinator.id}`]));
 
     const badCursor = await t.gql(query, { id: plan.id, after: 'not-a-cursor' }, person.token);
-    expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorCode(badCursor)).toBe('BAD_USER_INPUT');
     const stranger = await t.gql(query, { id: plan.id }, outsider.token);
-    expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errorCode(stranger)).toBe('NOT_FOUND');
   });
 });
 
@@ -200,11 +202,7 @@ describe('planChanged', () => {
       if (!subscription.events.length) await addGoal(person, `ping ${Math.random()}`);
       expect(subscription.events.length).toBeGreaterThan(0);
     }, { timeout: 10_000, interval: 400 });
-    const removed = await t.gql(
-      'mutation($input: RemoveParticipantInput!) { removeParticipant(input: $input) { __typename } }',
-      { input: { participantId: plan.participantIds[relative.sub] } },
-      person.token,
-    );
+    const removed = await plansFor(t).removeParticipant(person, plan.participantIds[relative.sub]!);
     expect(removed.errors).toBeUndefined();
     const heard = subscription.events.length;
     await addGoal(person, 'After Erik left');

@@ -3,6 +3,7 @@ import { contentOfState } from '../documents/content-edits.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { SECTIONS, SECTION_KEYS, partOf, type SectionKey } from '../documents/document.template.js';
 import { loadCurrentGuardians } from '../people/guardianship.current.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { CONSENTS_SQL } from '../consent/consent.read-model.js';
 import { VERSIONS_SQL } from '../documents/version.store.js';
 import { EVALUATIONS_SQL } from '../evaluations/evaluation.read-model.js';
@@ -226,7 +227,7 @@ async function readParticipants(em: EntityManager, planId: string, at: Date): Pr
     [planId, at, at],
   );
   const ownerId = rows.find((row) => row['role'] === 'OWNER')?.['person_id'];
-  const guardianIds = typeof ownerId === 'string' ? ((await loadCurrentGuardians(em, [ownerId], at)).get(ownerId)?.guardianIds ?? new Set<string>()) : new Set<string>();
+  const guardianIds = typeof ownerId === 'string' ? ((await loadCurrentGuardians(withoutTransaction(em), [ownerId], at)).get(ownerId)?.guardianIds ?? new Set<string>()) : new Set<string>();
   // Each consent given by `at`, and when it stopped counting: its end, withdrawal or expiry, whichever came first.
   const consents = await em.execute<Row[]>(
     `select c.participant_id, c.scope, c.given_at, least(c.valid_until, c.withdrawn_at, c.expired_at) as ended_at

@@ -4,6 +4,7 @@ import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
 import type { Logger } from '../logging/logger.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { loadPlanFacts } from '../plans/plan.facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
@@ -62,7 +63,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       const recordId = parseIdOrNull(match[1]!);
       const em = deps.orm.em.fork();
       const now = deps.clock.now();
-      const facts = planId && recordId ? await loadPlanFacts(em, planId, now, deps.endedPlanReadDays) : null;
+      const facts = planId && recordId ? await loadPlanFacts(withoutTransaction(em), planId, now, deps.endedPlanReadDays) : null;
       if (!facts || !can(actor, 'plan.downloadArchive', facts)) return fail(res, 'NOT_FOUND', 'Archive record not found');
       const [row] = await em.execute<Array<{ record: ArchiveContent; kind: string }>>(
         `select "record", "kind" from "archive_record" where "id" = ? and "plan_id" = ?`,

@@ -1,10 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import type { EventBus } from '../events/event-bus.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
 import type { Plan } from '../plans/plan.entity.js';
 import { markAccessChanged, ownerParticipantId, participantsInRole, planById } from '../plans/plan.records.js';
-import { unitOfWorkIn } from '../db/unit-of-work.js';
+import { unitOfWorkIn, type UnitOfWork } from '../db/unit-of-work.js';
 import { Consent, isCurrent } from './consent.entity.js';
 import { expireConsentRow, tellUnit } from './consent.records.js';
 
@@ -21,18 +20,19 @@ export function registerConsentExpiry(scheduler: DeadlineScheduler, events: Even
       const consentId = consentIdOf(deadline.key);
       const consent = consentId ? await em.findOne(Consent, consentId) : null;
       if (!consent || !isCurrent(consent, now)) return;
-      const plan = await planById(unitOfWorkIn(em), consent.plan.id);
+      const uow = unitOfWorkIn(em);
+      const plan = await planById(uow, consent.plan.id);
       if (!plan) return;
-      await tellUnit(em, plan, consent, 'CONSENT_EXPIRING', null, now);
-      for (const recipientId of await consentersOf(em, plan)) {
+      await tellUnit(uow, plan, consent, 'CONSENT_EXPIRING', null, now);
+      for (const recipientId of await consentersOf(uow, plan)) {
         await enqueueNotification(em, { recipientId, kind: 'CONSENT_EXPIRING', link: `/plans/${plan.id}`, dedupeKey: expiringKey(consent, recipientId) }, now);
       }
     },
     async onDue(em, deadline, { now, afterCommit }) {
       const consentId = consentIdOf(deadline.key);
-      const consent = consentId ? await expireConsentRow(em, consentId, now) : null;
-      if (!consent) return;
       const uow = unitOfWorkIn(em);
+      const consent = consentId ? await expireConsentRow(uow, consentId, now) : null;
+      if (!consent) return;
       const plan = await planById(uow, consent.plan.id);
       if (!plan) return;
       markAccessChanged(uow, plan, now);
@@ -53,7 +53,7 @@ const expiringKey = (consent: Consent, recipientId: string) =>
   `consent-expiring:${consent.participant?.id ?? consent.plan.id}:${consent.validUntil?.toISOString() ?? ''}:${recipientId}`;
 
 /** The person and their guardians in the plan: those who consent, and so renew. */
-async function consentersOf(em: EntityManager, plan: Plan): Promise<string[]> {
-  const guardians = await participantsInRole(unitOfWorkIn(em), plan.id, 'GUARDIAN');
+async function consentersOf(uow: UnitOfWork, plan: Plan): Promise<string[]> {
+  const guardians = await participantsInRole(uow, plan.id, 'GUARDIAN');
   return [plan.owner.id, ...guardians.map((guardian) => guardian.person.id)];
 }

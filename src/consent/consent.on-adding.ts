@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import { badInput } from '../errors/error-codes.js';
 import type { Plan } from '../plans/plan.entity.js';
 import { recordConsent } from './consent.records.js';
@@ -24,7 +24,7 @@ export function checkConsentOnAdding(input: ConsentOnAddingInput | null | undefi
  * else's invitation waits for the person's consent (`giveConsent`).
  */
 export async function recordConsentOnAdding(
-  em: EntityManager,
+  uow: UnitOfWork,
   input: {
     plan: Plan;
     participant: { id: string; personId: string };
@@ -37,6 +37,6 @@ export async function recordConsentOnAdding(
 ): Promise<void> {
   if (!input.byConsenter) return;
   const given = { plan: input.plan, participant: input.participant, givenById: input.givenById, validUntil: input.consent?.validUntil ?? input.activeTo };
-  await recordConsent(em, { ...given, scope: 'PARTICIPATE' }, now);
-  if (input.consent?.confidentialInformation !== false) await recordConsent(em, { ...given, scope: 'CONFIDENTIAL_INFORMATION' }, now);
+  await recordConsent(uow, { ...given, scope: 'PARTICIPATE' }, now);
+  if (input.consent?.confidentialInformation !== false) await recordConsent(uow, { ...given, scope: 'CONFIDENTIAL_INFORMATION' }, now);
 }

@@ -1,10 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent, type CaseEventKind } from '../casework/case-event.js';
 import { resolveDeadline, setDeadline } from '../casework/deadline.js';
 import { enqueueNotification } from '../notifications/notification.outbox.js';
 import type { Plan } from '../plans/plan.entity.js';
 import { awaitConsentAgain as planAwaitsConsent, planById } from '../plans/plan.records.js';
-import { unitOfWorkIn } from '../db/unit-of-work.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import { daysBefore } from '../shared/dates.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
 
@@ -27,7 +26,8 @@ export interface NewConsent {
  * Records a consent in the caller's transaction: replaces a current one of the same scope for the
  * same participant (a renewal), arms its expiry, and tells the plan's unit. Returns the new row.
  */
-export async function recordConsent(em: EntityManager, input: NewConsent, now: Date): Promise<Consent> {
+export async function recordConsent(uow: UnitOfWork, input: NewConsent, now: Date): Promise<Consent> {
+  const { em } = uow;
   const participantId = input.participant?.id ?? null;
   const replaced = await em.find(Consent, { plan: input.plan.id, participant: participantId, scope: input.scope, withdrawnAt: null, expiredAt: null });
   for (const old of replaced) {
@@ -67,12 +67,13 @@ export async function recordConsent(em: EntityManager, input: NewConsent, now: D
     const invitation = { recipientId: input.participant.personId, kind: 'PLAN_INVITATION', link: `/plans/${input.plan.id}`, dedupeKey: `invite:${input.participant.id}` } as const;
     await enqueueNotification(em, invitation, now);
   }
-  await tellUnit(em, input.plan, consent, 'CONSENT_GIVEN', input.givenById, now);
+  await tellUnit(uow, input.plan, consent, 'CONSENT_GIVEN', input.givenById, now);
   return consent;
 }
 
 /** Withdraws a consent (and, with participation, the participant's access to content) in the caller's transaction. */
-export async function withdrawConsentRow(em: EntityManager, consent: Consent, byId: string, now: Date): Promise<void> {
+export async function withdrawConsentRow(uow: UnitOfWork, consent: Consent, byId: string, now: Date): Promise<void> {
+  const { em } = uow;
   const withdrawn = [consent];
   if (consent.scope === 'PARTICIPATE' && consent.participant) {
     // Who no longer takes part sees no content either, and regains it only by a new consent.
@@ -82,28 +83,29 @@ export async function withdrawConsentRow(em: EntityManager, consent: Consent, by
     em.assign(row, { withdrawnAt: now, withdrawnBy: byId });
     await resolveDeadline(em, consentDeadlineKey(row.id), now);
   }
-  const plan = await planOf(em, consent);
+  const plan = await planOf(uow, consent);
   await em.flush();
-  if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
-  await tellUnit(em, plan, consent, 'CONSENT_WITHDRAWN', byId, now);
+  if (consent.scope === 'PLAN') await awaitConsentAgain(uow, plan, now);
+  await tellUnit(uow, plan, consent, 'CONSENT_WITHDRAWN', byId, now);
 }
 
 /** Records that a consent ran out, if it still stands; returns whether it did. */
-export async function expireConsentRow(em: EntityManager, consentId: string, now: Date): Promise<Consent | null> {
+export async function expireConsentRow(uow: UnitOfWork, consentId: string, now: Date): Promise<Consent | null> {
+  const { em } = uow;
   const consent = await em.findOne(Consent, consentId);
   if (!consent || consent.withdrawnAt || consent.expiredAt || !consent.validUntil || consent.validUntil > now) return null;
   consent.expiredAt = now;
-  const plan = await planOf(em, consent);
+  const plan = await planOf(uow, consent);
   await em.flush();
-  if (consent.scope === 'PLAN') await awaitConsentAgain(em, plan, now);
-  await tellUnit(em, plan, consent, 'CONSENT_EXPIRED', null, now);
+  if (consent.scope === 'PLAN') await awaitConsentAgain(uow, plan, now);
+  await tellUnit(uow, plan, consent, 'CONSENT_EXPIRED', null, now);
   return consent;
 }
 
 /** Tells the plan's coordinating unit (if it has one) about a consent, without content. */
-export async function tellUnit(em: EntityManager, plan: Plan, consent: Consent, kind: CaseEventKind, actorId: string | null, at: Date): Promise<void> {
+export async function tellUnit(uow: UnitOfWork, plan: Plan, consent: Consent, kind: CaseEventKind, actorId: string | null, at: Date): Promise<void> {
   if (!plan.unit) return;
-  await recordCaseEvent(em, {
+  await recordCaseEvent(uow.em, {
     unitId: plan.unit.id,
     kind,
     at,
@@ -115,16 +117,16 @@ export async function tellUnit(em: EntityManager, plan: Plan, consent: Consent, 
 }
 
 /** Without a standing consent to the plan, it waits for the person's consent again. */
-async function awaitConsentAgain(em: EntityManager, plan: Plan, now: Date): Promise<void> {
-  const standing = await em.find(Consent, { plan: plan.id, scope: 'PLAN', withdrawnAt: null, expiredAt: null });
+async function awaitConsentAgain(uow: UnitOfWork, plan: Plan, now: Date): Promise<void> {
+  const standing = await uow.em.find(Consent, { plan: plan.id, scope: 'PLAN', withdrawnAt: null, expiredAt: null });
   if (standing.some((consent) => isCurrent(consent, now))) return;
-  planAwaitsConsent(unitOfWorkIn(em), plan, now);
-  await em.flush();
+  planAwaitsConsent(uow, plan, now);
+  await uow.em.flush();
 }
 
 /** The consent's plan, through the plans module, in the caller's transaction. */
-async function planOf(em: EntityManager, consent: Consent): Promise<Plan> {
-  const plan = await planById(unitOfWorkIn(em), consent.plan.id);
+async function planOf(uow: UnitOfWork, consent: Consent): Promise<Plan> {
+  const plan = await planById(uow, consent.plan.id);
   if (!plan) throw new Error(`consent ${consent.id}: its plan ${consent.plan.id} is gone`);
   return plan;
 }

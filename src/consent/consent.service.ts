@@ -46,13 +46,13 @@ export class ConsentService {
       const locked = await lockPlan(uow, plan.id);
       if (locked.status === 'ENDED') throw badInput('The plan has ended');
       const given = { plan: locked, givenById: this.actor.personId, validUntil: input.validUntil ?? null };
-      const consent = await recordConsent(em, { ...given, scope: input.scope, participant }, now);
+      const consent = await recordConsent(uow, { ...given, scope: input.scope, participant }, now);
       if (input.scope === 'PLAN') {
         // The person's consent to the plan is also consent to its coordinator.
         const coordinators = await participantsInRole(uow, locked.id, 'COORDINATOR');
         for (const coordinator of coordinators) {
           for (const scope of ['PARTICIPATE', 'CONFIDENTIAL_INFORMATION'] as const) {
-            await recordConsent(em, { ...given, scope, participant: { id: coordinator.id, personId: coordinator.person.id } }, now);
+            await recordConsent(uow, { ...given, scope, participant: { id: coordinator.id, personId: coordinator.person.id } }, now);
           }
         }
         activateOnConsent(uow, locked);
@@ -79,7 +79,7 @@ export class ConsentService {
       // Also on an ended plan: withdrawal ends what is left of the participant's access (docs/consent.md).
       const locked = await lockPlan(uow, plan.id);
       const row = await em.findOneOrFail(Consent, consent.id);
-      await withdrawConsentRow(em, row, this.actor.personId, now);
+      await withdrawConsentRow(uow, row, this.actor.personId, now);
       markAccessChanged(uow, locked, now);
       await em.flush();
       return { participantId: row.participant?.id ?? (await ownerParticipantId(uow, locked.id)), planVersion: locked.version };

@@ -1,19 +1,19 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { CURRENT_GUARDIANSHIP_SQL, GUARDIANSHIPS_SQL } from '../people/guardianship.current.js';
 import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import { PLAN_TIME_ZONE } from '../shared/dates.js';
 import { sqlArray } from '../db/sql-array.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** SQL for "this consent row is current at the bound time" (binds `now` twice), in one place. */
 export const CURRENT_CONSENT_SQL = `c."withdrawn_at" is null and c."expired_at" is null and c."given_at" <= ? and (c."valid_until" is null or c."valid_until" > ?)`;
 
-/** Current consents of each plan at `now` (one query for many plans). */
-export async function loadPlanConsents(em: EntityManager, planIds: readonly string[], now: Date): Promise<Map<string, PlanConsents>> {
+/** Current consents of each plan at `now` (one query for many plans); in the caller's transaction, if it has one. */
+export async function loadPlanConsents(uow: UnitOfWork, planIds: readonly string[], now: Date): Promise<Map<string, PlanConsents>> {
   const byPlan = new Map<string, { participating: Set<string>; confidential: Set<string>; planConsents: number; currentPlanConsents: number }>();
   for (const planId of planIds) byPlan.set(planId, { participating: new Set(), confidential: new Set(), planConsents: 0, currentPlanConsents: 0 });
   if (planIds.length === 0) return new Map();
-  const rows = await em.execute<Array<{ plan_id: string; participant_id: string | null; scope: string; current: boolean }>>(
+  const rows = await uow.em.execute<Array<{ plan_id: string; participant_id: string | null; scope: string; current: boolean }>>(
     `select c."plan_id", c."participant_id", c."scope", (${CURRENT_CONSENT_SQL}) as "current"
      from "consent" c where c."plan_id" = any(?::uuid[]) and (c."scope" = 'PLAN' or (${CURRENT_CONSENT_SQL}))`,
     [now, now, sqlArray(planIds), now, now],
@@ -52,8 +52,8 @@ const FOLLOW_UP_OPEN_SQL = `(pl."status" <> 'ENDED' or (
  * holds) written in SQL, so one query lists them. test/access-clock.property.test.ts holds the two
  * together on random plans; `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
  */
-export async function participantIdsTakingPart(em: EntityManager, personId: string, now: Date, endedPlanReadDays: number): Promise<string[]> {
-  const rows = await em.execute<Array<{ id: string }>>(
+export async function participantIdsTakingPart(uow: UnitOfWork, personId: string, now: Date, endedPlanReadDays: number): Promise<string[]> {
+  const rows = await uow.em.execute<Array<{ id: string }>>(
     `select p."participant_id" as "id" from (${PARTICIPANTS_SQL}) p join (${PLANS_SQL}) pl on pl."plan_id" = p."plan_id"
      where p."person_id" = ? and p."removed_at" is null and (
        p."role" = 'OWNER'

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { notFound } from '../errors/error-codes.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { loadPlanFacts } from '../plans/plan.facts.js';
 import type { Clock } from '../shared/clock.js';
 import { isSectionKey, type SectionKey } from './document.template.js';
@@ -14,7 +15,7 @@ import type { SectionGrantAccess } from '../policy/section-rules.js';
 export function planAccessLoader(deps: { orm: MikroORM; clock: Clock; endedPlanReadDays: number }): (planId: string) => Promise<PlanAccess> {
   return async (planId) => {
     const em = deps.orm.em.fork();
-    const plan = await loadPlanFacts(em, planId, deps.clock.now(), deps.endedPlanReadDays);
+    const plan = await loadPlanFacts(withoutTransaction(em), planId, deps.clock.now(), deps.endedPlanReadDays);
     if (!plan) throw notFound('Plan');
     const rows = await em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>(
       'select person_id, section, access from section_grant where plan_id = ?',

@@ -1,6 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Guardianship } from './guardianship.entity.js';
 import { sqlArray } from '../db/sql-array.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /**
  * SQL for "the guardianship row `g` holds at the bound time" (binds `now` three times), in one
@@ -53,12 +53,15 @@ const guardiansAt = (periods: readonly Period[], t: number) => new Set(periods.f
 
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((id) => b.has(id));
 
-/** The guardians of each ward at `now`, and when that changes by itself (one query for many wards). */
-export async function loadCurrentGuardians(em: EntityManager, wardIds: readonly string[], now: Date): Promise<Map<string, CurrentGuardians>> {
+/**
+ * The guardians of each ward at `now`, and when that changes by itself (one query for many wards),
+ * read through the caller's unit of work (inside its transaction when it has one).
+ */
+export async function loadCurrentGuardians(uow: UnitOfWork, wardIds: readonly string[], now: Date): Promise<Map<string, CurrentGuardians>> {
   const periods = new Map<string, Period[]>(wardIds.map((wardId) => [wardId, []]));
   if (wardIds.length === 0) return new Map();
   // Rows that hold now or may yet: those already over stay over, whatever the clock does.
-  const rows = await em.execute<PeriodRow[]>(
+  const rows = await uow.em.execute<PeriodRow[]>(
     `select g."ward_id", g."guardian_id", g."valid_from", g."valid_until", g."revoked_at" from "guardianship" g
      where g."ward_id" = any(?::uuid[]) and (g."valid_until" is null or g."valid_until" > ?) and (g."revoked_at" is null or g."revoked_at" > ?)`,
     [sqlArray(wardIds), now, now],

@@ -1,5 +1,6 @@
 import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import type { EventBus } from '../events/event-bus.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { loadCurrentGuardians } from './guardianship.current.js';
 import { Guardianship } from './guardianship.entity.js';
 import { guardianParticipations, guardianshipIdOfEndKey, publishParticipations, tellOfGuardianship } from './guardianship.trail.js';
@@ -17,7 +18,7 @@ export function registerGuardianshipEnd(scheduler: DeadlineScheduler, events: Ev
       const guardianship = id ? await em.findOne(Guardianship, id) : null;
       // Revoked meanwhile (its own events were told then), or not over after all.
       if (!guardianship || guardianship.revokedAt || !guardianship.validUntil || guardianship.validUntil > now) return;
-      const current = (await loadCurrentGuardians(em, [guardianship.ward.id], now)).get(guardianship.ward.id);
+      const current = (await loadCurrentGuardians(withoutTransaction(em), [guardianship.ward.id], now)).get(guardianship.ward.id);
       const otherGuardianIds = [...(current?.guardianIds ?? [])].filter((guardianId) => guardianId !== guardianship.guardian.id);
       await tellOfGuardianship(em, { guardianship, change: 'ENDED', actorId: null, otherGuardianIds, now });
       const changes = await guardianParticipations(em, guardianship);

@@ -8,6 +8,7 @@ import { assertCan, mayRecordGuardianships } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { daysAfter, startOfPlanDate } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
+import { unitOfWorkIn, withoutTransaction } from '../db/unit-of-work.js';
 import { isCurrentGuardianship, loadCurrentGuardians } from './guardianship.current.js';
 import { GUARDIANSHIP_BASES, Guardianship, type GuardianshipBasis } from './guardianship.entity.js';
 import {
@@ -118,7 +119,7 @@ export class GuardianshipService {
         await tellOfGuardianship(em, { guardianship, change: 'RECORDED', actorId: this.actor.personId, otherGuardianIds: await this.#otherGuardians(em, guardianship, now), now });
         await scheduleGuardianshipEnd(em, guardianship, now);
         // One yet to begin brings nobody in: a GUARDIAN role needs a guardianship that holds now.
-        const added = isCurrentGuardianship(guardianship, now) ? await addGuardianToOpenCases(em, ward.id, guardian.id, now, { addedById: this.actor.personId }) : [];
+        const added = isCurrentGuardianship(guardianship, now) ? await addGuardianToOpenCases(unitOfWorkIn(em), ward.id, guardian.id, now, { addedById: this.actor.personId }) : [];
         const touched = new Set(added.map((change) => change.planId));
         changes = [...added, ...(await guardianParticipations(em, guardianship)).filter((change) => !touched.has(change.planId))];
         return guardianship.id;
@@ -180,7 +181,7 @@ export class GuardianshipService {
   }
 
   async #otherGuardians(em: EntityManager, guardianship: Guardianship, now: Date): Promise<string[]> {
-    const current = (await loadCurrentGuardians(em, [guardianship.ward.id], now)).get(guardianship.ward.id);
+    const current = (await loadCurrentGuardians(withoutTransaction(em), [guardianship.ward.id], now)).get(guardianship.ward.id);
     return [...(current?.guardianIds ?? [])].filter((id) => id !== guardianship.guardian.id);
   }
 }

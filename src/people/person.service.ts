@@ -4,6 +4,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import { parseId } from '../shared/ids.js';
+import { withoutTransaction } from '../db/unit-of-work.js';
 import { loadCurrentGuardians } from './guardianship.current.js';
 import { GuardianshipService } from './guardianship.service.js';
 import { coordinatingUnitsOf } from './guardianship.trail.js';
@@ -82,7 +83,7 @@ export class PersonService implements PersonResolver {
    * not revoked). Every power a guardian has outside a plan is asked with these.
    */
   async guardianIdsOf(personId: string): Promise<string[]> {
-    const current = await loadCurrentGuardians(this.em, [personId], this.deps.clock.now());
+    const current = await loadCurrentGuardians(withoutTransaction(this.em), [personId], this.deps.clock.now());
     return [...(current.get(personId)?.guardianIds ?? [])];
   }
 

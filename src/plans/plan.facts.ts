@@ -6,6 +6,7 @@ import type { PlanFacts } from '../policy/policy.js';
 import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
 import { Participant, Plan } from './plan.entity.js';
 import { sqlArray } from '../db/sql-array.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** Participants with access at `now`: not removed, started, and not past their end date. */
 export function activeParticipantFilter(now: Date) {
@@ -89,16 +90,18 @@ export async function loadAccessChangesAt(em: EntityManager, planIds: readonly s
 
 /**
  * The policy's facts about a plan as of `now`, for doors without a request (the live document,
- * archive downloads); `endedPlanReadDays` is config `ENDED_PLAN_READ_DAYS`.
+ * archive downloads), read through the caller's unit of work; `endedPlanReadDays` is config
+ * `ENDED_PLAN_READ_DAYS`.
  */
-export async function loadPlanFacts(em: EntityManager, planId: string, now: Date, endedPlanReadDays: number): Promise<PlanFacts | null> {
+export async function loadPlanFacts(uow: UnitOfWork, planId: string, now: Date, endedPlanReadDays: number): Promise<PlanFacts | null> {
+  const { em } = uow;
   const plan = await em.findOne(Plan, planId);
   if (!plan) return null;
   const [participants, consents, changesAt, guardians] = await Promise.all([
     em.find(Participant, { plan: planId, ...activeParticipantFilter(now) }),
-    loadPlanConsents(em, [planId], now),
+    loadPlanConsents(uow, [planId], now),
     loadAccessChangesAt(em, [planId], now),
-    loadCurrentGuardians(em, [plan.owner.id], now),
+    loadCurrentGuardians(uow, [plan.owner.id], now),
   ]);
   return factsFrom(plan, participants, {
     consents: consents.get(planId),

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordCaseEvent } from '../casework/case-event.js';
 import { moveOpenDeadlinesToUnit } from '../casework/deadline.js';
-import { withoutTransaction, unitOfWorkIn } from '../db/unit-of-work.js';
+import { withoutTransaction, unitOfWorkIn, type UnitOfWork } from '../db/unit-of-work.js';
 import { coordinatingUnitIdOf, unitById } from '../organizations/organization.directory.js';
 import { Participant, Plan, type ParticipantRole, type PlanKind } from './plan.entity.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
@@ -79,9 +79,10 @@ function participantRow(em: EntityManager, input: { planId: string; personId: st
  * that has not ended (one plan per person).
  */
 export async function openRequestedPlan(
-  em: EntityManager,
+  uow: UnitOfWork,
   input: { ownerId: string; unitId: string; title: string; kind: PlanKind; addedById: string; guardianIds: readonly string[]; now: Date },
 ): Promise<Plan | null> {
+  const { em } = uow;
   if (await em.count(Plan, { owner: input.ownerId, status: { $ne: 'ENDED' } })) return null;
   const plan = em.create(Plan, {
     owner: input.ownerId,
@@ -113,12 +114,13 @@ export async function openRequestedPlan(
  * Returns the `participantsChanged` events to publish once the transaction has committed.
  */
 export async function addGuardianToOpenCases(
-  em: EntityManager,
+  uow: UnitOfWork,
   wardId: string,
   guardianId: string,
   now: Date,
   options: { addedById?: string | null } = {},
 ): Promise<ParticipantsChangedEvent[]> {
+  const { em } = uow;
   if (guardianId === wardId) return [];
   const changes: ParticipantsChangedEvent[] = [];
   for (const plan of await em.find(Plan, { owner: wardId, status: { $ne: 'ENDED' } })) {

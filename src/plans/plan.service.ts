@@ -11,6 +11,7 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId, parseIdOrNull } from '../shared/ids.js';
+import { unitOfWorkIn, withoutTransaction } from '../db/unit-of-work.js';
 import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
 import { checkConsentOnAdding, recordConsentOnAdding, type ConsentOnAddingInput } from '../consent/consent.on-adding.js';
 import { recordConsent } from '../consent/consent.records.js';
@@ -93,11 +94,11 @@ export class PlanService {
       return planIds.map((planId) => rows.filter((row) => row.plan.id === planId));
     });
     this.#consents = new DataLoader(async (planIds) => {
-      const consents = await loadPlanConsents(this.em, planIds, this.deps.clock.now());
+      const consents = await loadPlanConsents(withoutTransaction(this.em), planIds, this.deps.clock.now());
       return planIds.map((planId) => consents.get(planId));
     });
     this.#guardians = new DataLoader(async (ownerIds) => {
-      const guardians = await loadCurrentGuardians(this.em, ownerIds, this.deps.clock.now());
+      const guardians = await loadCurrentGuardians(withoutTransaction(this.em), ownerIds, this.deps.clock.now());
       return ownerIds.map((ownerId) => guardians.get(ownerId));
     });
     this.#accessChangesAt = new DataLoader(async (planIds) => {
@@ -195,7 +196,7 @@ export class PlanService {
         person: this.actor.personId,
         ...activeParticipantFilter(this.deps.clock.now()),
         // Invited without the person's consent yet: not listed.
-        id: { $in: await participantIdsTakingPart(this.em, this.actor.personId, this.deps.clock.now(), this.deps.endedPlanReadDays) },
+        id: { $in: await participantIdsTakingPart(withoutTransaction(this.em), this.actor.personId, this.deps.clock.now(), this.deps.endedPlanReadDays) },
       },
     };
     if (args.after && !isPlanCursor(args.after)) throw badInput('after is not a valid cursor');
@@ -248,7 +249,7 @@ export class PlanService {
         const otherGuardianIds = creatorRole ? guardianIds.filter((guardianId) => guardianId !== this.actor.personId) : [];
         for (const guardianId of otherGuardianIds) add(guardianId, 'GUARDIAN');
         if (creatorRole !== 'COORDINATOR') {
-          await recordConsent(em, { plan, participant: null, scope: 'PLAN', givenById: this.actor.personId, validUntil: null }, this.deps.clock.now());
+          await recordConsent(unitOfWorkIn(em), { plan, participant: null, scope: 'PLAN', givenById: this.actor.personId, validUntil: null }, this.deps.clock.now());
         }
         await em.flush();
         // Made by the person or guardian: under the unit of the person's municipality, when known.
@@ -313,7 +314,7 @@ export class PlanService {
       await assignUnitOfCoordinator(em, locked, { role: input.role, organizationId }, this.actor.personId, now);
       await recordCoordinatorAppointed(em, locked, input.role, person.id, this.actor.personId, now);
       const consent = { byConsenter, givenById: this.actor.personId, consent: input.consent, activeTo: input.activeTo ?? null };
-      await recordConsentOnAdding(em, { plan: locked, participant: { id: participant.id, personId: person.id }, ...consent }, now);
+      await recordConsentOnAdding(unitOfWorkIn(em), { plan: locked, participant: { id: participant.id, personId: person.id }, ...consent }, now);
       // The invitation goes out with the consent to take part (src/consent/consent.records.ts): at once
       // when the person adds someone, once they consent when the coordinator does.
       return { participantId: participant.id, change: 'ADDED' as const };

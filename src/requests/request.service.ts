@@ -9,7 +9,7 @@ import { assertCan, can, type IntakeCaseFacts, type RequestSource } from '../pol
 import type { Clock } from '../shared/clock.js';
 import { addCalendarMonth, ageAt, daysBefore, endOfPlanDate, parseCalendarDate, todayInOslo } from '../shared/dates.js';
 import { coordinatingUnitIdOf } from '../organizations/organization.directory.js';
-import { withoutTransaction } from '../db/unit-of-work.js';
+import { unitOfWorkIn, withoutTransaction } from '../db/unit-of-work.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
 import { notifyAbout, notifyOfInterimNotice, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
 import { readableById } from '../shared/readable-by-id.js';
@@ -183,7 +183,7 @@ export class RequestService {
         const locked = await this.lockReceived(em, request.id);
         if (input.decision === 'GRANTED') {
           const kind = KIND_BY_WANTS[locked.wants];
-          const plan = await openRequestedPlan(em, {
+          const plan = await openRequestedPlan(unitOfWorkIn(em), {
             ownerId: locked.person.id,
             unitId: locked.unit.id,
             title: title ?? locked.title ?? DEFAULT_TITLES[kind],

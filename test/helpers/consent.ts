@@ -15,12 +15,6 @@ export function consentFor(t: TestApp) {
         { id: consentId },
         token,
       ),
-    add: (token: string, input: Record<string, unknown>) =>
-      t.gql(
-        'mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on ParticipantAdded { participant { id pendingConsent } } } }',
-        { input },
-        token,
-      ),
     /** The plan's participants with their consents, as the viewer sees them. */
     participants: (token: string, planId: string) =>
       t.gql(

@@ -3,3 +3,9 @@ export const errorCode = (response: { errors?: ReadonlyArray<{ extensions?: { co
   const code = response.errors?.[0]?.extensions?.code;
   return typeof code === 'string' ? code : undefined;
 };
+
+/** The data of an answer that must have succeeded, for arranging a test (a failed step throws, naming `what`). */
+export function expectData<T>(response: { data?: T | null; errors?: unknown }, what: string): T {
+  if (!response.data || response.errors) throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
+  return response.data;
+}

@@ -1,5 +1,4 @@
-import { DEV_ISSUERS } from '../../src/config/config.js';
-import { ADMIN, type GraphQLResponse, type TestApp } from './test-app.js';
+import type { TestApp } from './test-app.js';
 import type { SeededPerson } from './seed.js';
 
 export const REQUEST_FIELDS = `id status source wants powerOfAttorney childBirthDate title receivedAt decisionDueAt decidedAt decisionReason
@@ -9,32 +8,11 @@ export const REQUEST_FIELDS = `id status source wants powerOfAttorney childBirth
 export const COMPLAINT_FIELDS = `id about text status open filedAt forwardedAt decidedAt powerOfAttorney viewerCanChangeStatusTo
   unit { id } person { id } filedBy { id } plan { id } request { id status }`;
 
-/** The code of the first error, for attacker tests. */
-export const errorCode = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
-
 /** Requests and complaints through the public API, plus reads of what the dashboard sees in SQL. */
 export function intakeFor(t: TestApp) {
   const sql = <T>(query: string, params: unknown[] = []) => t.app.orm.em.fork().execute<T[]>(query, params);
 
   return {
-    async organizationIn(name: string, kind: string, municipality: string): Promise<{ id: string }> {
-      const response = await t.gql<{ createOrganization: { id: string } }>(
-        'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
-        { input: { name, kind, municipality } },
-        await t.token(ADMIN.subject, 'personnel', 'Admin'),
-      );
-      if (!response.data) throw new Error(`createOrganization failed: ${JSON.stringify(response.errors)}`);
-      return response.data.createOrganization;
-    },
-    /** Records a guardianship as `by` (unit staff, or the administrator when the ward has no case yet), with a parent's basis. */
-    async recordGuardian(by: SeededPerson | 'admin', guardian: SeededPerson, ward: SeededPerson): Promise<void> {
-      const response = await t.gql(
-        'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
-        { input: { guardian: { id: guardian.id }, ward: { id: ward.id }, basis: 'PARENT', basisReference: 'Birth certificate seen' } },
-        by === 'admin' ? await t.token(ADMIN.subject, 'personnel', 'Admin') : by.token,
-      );
-      if (response.errors) throw new Error(`recordGuardianship failed: ${JSON.stringify(response.errors)}`);
-    },
     submit: (who: SeededPerson, input: Record<string, unknown>) =>
       t.gql(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { ${REQUEST_FIELDS} } }`, { input: { municipality: '0301', ...input } }, who.token),
     decide: (who: SeededPerson, input: Record<string, unknown>) =>
@@ -73,6 +51,5 @@ export function intakeFor(t: TestApp) {
         `select 1 from "service_request" where "id" = ? and "status" = 'RECEIVED' and "decision_due_at" < ? and "interim_notice_sent_at" is null`,
         [requestId, now],
       )).length === 1,
-    personnelRef: (sub: string) => ({ issuer: DEV_ISSUERS.personnel, subject: sub, displayName: `${sub} name` }),
   };
 }

@@ -1,4 +1,6 @@
 import { DEV_ISSUERS } from '../../src/config/config.js';
+import { expectData } from './graphql.js';
+import { planBuilder } from './plan-builder.js';
 import { ADMIN, type TestApp } from './test-app.js';
 
 export interface SeededPerson {
@@ -8,17 +10,7 @@ export interface SeededPerson {
   kind: 'citizen' | 'personnel';
 }
 
-export interface SeededPlan {
-  id: string;
-  owner: SeededPerson;
-  /** Participant ids by person sub. */
-  participantIds: Record<string, string>;
-}
-
-function expectData<T>(response: { data?: T | null; errors?: unknown }, what: string): T {
-  if (!response.data || response.errors) throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
-  return response.data;
-}
+export type { SeededPlan } from './plan-builder.js';
 
 /** Seed helpers that read like the domain, all going through the public API. */
 export function seedFor(t: TestApp) {
@@ -30,11 +22,12 @@ export function seedFor(t: TestApp) {
     return { sub, id: data.me.person.id, token, kind };
   }
 
-  async function organization(name: string, kind = 'HOME_CARE'): Promise<{ id: string; name: string }> {
+  /** An organization of a municipality (kommunenummer): a COORDINATING_UNIT receives that municipality's requests. */
+  async function organization(name: string, kind = 'HOME_CARE', municipality = '0301'): Promise<{ id: string; name: string }> {
     const data = expectData(
       await t.gql<{ createOrganization: { id: string } }>(
         'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }',
-        { input: { name, kind, municipality: '0301' } },
+        { input: { name, kind, municipality } },
         await adminToken(),
       ),
       'createOrganization',
@@ -54,62 +47,16 @@ export function seedFor(t: TestApp) {
     return person(sub, 'personnel');
   }
 
-  function plan() {
-    let owner: SeededPerson | undefined;
-    const invites: Array<{ who: SeededPerson; role: string; organizationId?: string }> = [];
-    const builder = {
-      withOwner(who: SeededPerson) {
-        owner = who;
-        return builder;
-      },
-      withRelative(who: SeededPerson) {
-        invites.push({ who, role: 'RELATIVE' });
-        return builder;
-      },
-      withProvider(who: SeededPerson, organizationId: string) {
-        invites.push({ who, role: 'PROVIDER', organizationId });
-        return builder;
-      },
-      withCoordinator(who: SeededPerson, organizationId: string) {
-        invites.push({ who, role: 'COORDINATOR', organizationId });
-        return builder;
-      },
-      async create(): Promise<SeededPlan> {
-        if (!owner) throw new Error('a plan needs withOwner()');
-        const created = expectData(
-          await t.gql<{ createPlan: { plan: { id: string; participants: Array<{ id: string }> } } }>(
-            'mutation { createPlan(input: { title: "Test plan" }) { ... on CreatePlanSuccess { plan { id participants { id } } } } }',
-            {},
-            owner.token,
-          ),
-          'createPlan',
-        );
-        const planId = created.createPlan.plan.id;
-        const participantIds: Record<string, string> = { [owner.sub]: created.createPlan.plan.participants[0]!.id };
-        for (const invite of invites) {
-          const added = expectData(
-            await t.gql<{ addParticipant: { participant: { id: string } } }>(
-              `mutation($input: AddParticipantInput!) { addParticipant(input: $input) { ... on ParticipantAdded { participant { id } } } }`,
-              { input: { planId, role: invite.role, organizationId: invite.organizationId, person: { id: invite.who.id } } },
-              owner.token,
-            ),
-            'addParticipant',
-          );
-          participantIds[invite.who.sub] = added.addParticipant.participant.id;
-        }
-        return { id: planId, owner, participantIds };
-      },
-    };
-    return builder;
-  }
-
-  /** Records `guardian` as `ward`'s parent, as the administrator (who may, whether or not the ward has a case yet). */
-  async function guardianship(guardian: SeededPerson, ward: SeededPerson): Promise<void> {
+  /**
+   * Records `guardian` as `ward`'s parent, as `by`: staff of the ward's unit, or by default the
+   * administrator (who may, whether or not the ward has a case yet).
+   */
+  async function guardianship(guardian: SeededPerson, ward: SeededPerson, by?: SeededPerson): Promise<void> {
     expectData(
       await t.gql(
         'mutation($input: RecordGuardianshipInput!) { recordGuardianship(input: $input) { id } }',
         { input: { guardian: { id: guardian.id }, ward: { id: ward.id }, basis: 'PARENT', basisReference: 'Birth certificate seen' } },
-        await adminToken(),
+        by ? by.token : await adminToken(),
       ),
       'recordGuardianship',
     );
@@ -120,7 +67,8 @@ export function seedFor(t: TestApp) {
     personnel: (sub: string) => person(sub, 'personnel'),
     organization,
     staff,
-    plan,
+    /** A plan in the state the test needs: see `planBuilder`. */
+    plan: planBuilder(t),
     guardianship,
   };
 }

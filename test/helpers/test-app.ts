@@ -33,8 +33,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
 /** Creates an empty database on the run's PostgreSQL server. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `samplan_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -54,9 +59,16 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/** Starts the real app on a free port against a database of its own. */
-export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Starts the real app on a free port against a database of its own: a new one, or `database` when
+ * the test has prepared one (roles, grants); either is dropped on close.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+  database?: TestDatabase,
+): Promise<TestApp> {
+  database ??= await createTestDatabase();
   const config = parseConfig({
     NODE_ENV: 'test',
     PORT: '0',
