@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (`-- --quick` for a short run, `-- --only=live,graphql` for some workloads):
+ * `npm run bench` (`-- --quick` for a short run, `-- --only=live,graphql` for some workloads: floor, live,
+ * graphql, memory, section-check, update-inspection, cold-load, cross-server, dashboard, join-storm):
  * Samplan measured side by side with the systems people would pick instead, in one invocation on
  * one machine. See bench/README.md.
  */
@@ -10,6 +11,9 @@ import * as progress from './lib/progress.js';
 import { BenchReport } from './lib/results.js';
 import { createPlans } from './lib/samplan-plans.js';
 import { runColdLoad } from './workloads/cold-load.js';
+import { runCommitFloor, type CommitFloor } from './workloads/commit-floor.js';
+import { runDashboard } from './workloads/dashboard.js';
+import { runJoinStorm } from './workloads/join-storm.js';
 import { runCrossServer } from './workloads/cross-server.js';
 import { runGraphql } from './workloads/graphql.js';
 import { compareLiveEditing } from './workloads/live-comparison.js';
@@ -22,13 +26,15 @@ const wanted = (name: string) => options.only.length === 0 || options.only.inclu
 const report = new BenchReport(options.quick, options.only.length > 0);
 const database = await openBenchDatabase();
 try {
+  // First: the live targets are stated in commits of this machine's PostgreSQL.
+  const floor: CommitFloor | null = wanted('floor') || wanted('live') ? await runCommitFloor(report, options, database.url) : null;
   if (wanted('live') || wanted('graphql') || wanted('memory')) {
     const samplan = await startSamplan(database.url);
     try {
       progress.phase(`setup: ${options.live.plans} Samplan plans × ${options.live.editorsPerPlan} participants through GraphQL (not measured)`);
       const plans = await createPlans(samplan.url, 'live', options.live.plans, options.live.editorsPerPlan, (done) => progress.status(`${done}/${options.live.plans} plans`));
       progress.done();
-      if (wanted('live')) await compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'));
+      if (wanted('live')) await compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'), floor);
       if (wanted('graphql')) await runGraphql(report, options, samplan, plans);
       await samplan.stop();
       if (wanted('memory')) await runMemory(report, options, database.url, plans);
@@ -40,6 +46,8 @@ try {
   if (wanted('update-inspection')) await runUpdateInspection(report);
   if (wanted('cold-load')) await runColdLoad(report, options, await database.create('cold'));
   if (wanted('cross-server')) await runCrossServer(report, options, await database.create('cluster'));
+  if (wanted('dashboard')) await runDashboard(report, options, await database.create('dashboard'));
+  if (wanted('join-storm')) await runJoinStorm(report, options, await database.create('storm'));
   report.printTargets();
   const file = await report.write();
   process.stdout.write(`\nResults written to ${file}\n`);

@@ -32,11 +32,18 @@ export interface LeanClientOptions {
   senderId: number;
   /** Called for every marker from another sender found in a live update, with the receive time. */
   onEdit?: (senderId: number, sentAtMs: number, receivedAtMs: number) => void;
+  /**
+   * false: the sync answer is counted but not applied to this client's Y.Doc (a join storm's
+   * clients only open the plan; applying 200 copies of a 5 MB state would measure the generator).
+   */
+  applySync?: boolean;
 }
 
 export class LeanClient {
   readonly doc = new Y.Doc();
   synced = false;
+  /** Bytes of the sync answer (sync step 2) this client received. */
+  syncBytes = 0;
   closed: { code: number; reason: string } | null = null;
   #socket: WebSocket;
   #text: Y.Text | null = null;
@@ -82,6 +89,12 @@ export class LeanClient {
     const sentAt = performance.now();
     this.#text.insert(this.#text.length, `~${this.options.senderId}.${Math.round(sentAt * 1000)}~`);
     return sentAt;
+  }
+
+  /** Appends `text` to this editor's entry in one update (setting up a large plan). */
+  append(text: string): void {
+    if (!this.#text) throw new Error('createEntry first');
+    this.#text.insert(this.#text.length, text);
   }
 
   get open(): boolean {
@@ -131,7 +144,8 @@ export class LeanClient {
     if (subtype === syncProtocol.messageYjsSyncStep1) {
       this.#send((encoder) => syncProtocol.writeSyncStep2(encoder, this.doc, payload));
     } else if (subtype === syncProtocol.messageYjsSyncStep2) {
-      Y.applyUpdate(this.doc, payload, REMOTE);
+      this.syncBytes += payload.byteLength;
+      if (this.options.applySync !== false) Y.applyUpdate(this.doc, payload, REMOTE);
       if (!this.synced) {
         this.synced = true;
         for (const resolve of this.#onSynced.splice(0)) resolve();

@@ -1,7 +1,11 @@
 /** Sizes of every workload; `--quick` (or BENCH_QUICK=1) shrinks them for development. */
 export interface BenchOptions {
   quick: boolean;
-  live: { plans: number; editorsPerPlan: number; warmupSeconds: number; seconds: number };
+  /** `plans` × `editorsPerPlan` is the largest step; each of `steps` (connections) runs on the first plans. */
+  live: { plans: number; editorsPerPlan: number; steps: number[]; warmupSeconds: number; seconds: number };
+  floor: { commits: number };
+  dashboard: { cases: number; connections: number; seconds: number };
+  joinStorm: { clients: number; planBytes: number };
   sectionCheck: { documentEdits: number; measuredEdits: number };
   coldLoad: { edits: number; writers: number; opens: number };
   graphql: { connections: number; seconds: number };
@@ -17,7 +21,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : [];
   return {
     quick,
-    live: quick ? { plans: 50, editorsPerPlan: 4, warmupSeconds: 2, seconds: 10 } : { plans: 500, editorsPerPlan: 4, warmupSeconds: 5, seconds: 30 },
+    live: quick
+      ? { plans: 50, editorsPerPlan: 4, steps: [100, 200], warmupSeconds: 2, seconds: 8 }
+      : { plans: 500, editorsPerPlan: 4, steps: [250, 500, 1_000, 2_000], warmupSeconds: 3, seconds: 20 },
+    floor: { commits: quick ? 500 : 2_000 },
+    dashboard: quick ? { cases: 300, connections: 20, seconds: 5 } : { cases: 2_000, connections: 20, seconds: 15 },
+    joinStorm: quick ? { clients: 50, planBytes: 1_000_000 } : { clients: 200, planBytes: 5_000_000 },
     sectionCheck: quick ? { documentEdits: 20_000, measuredEdits: 1_000 } : { documentEdits: 20_000, measuredEdits: 5_000 },
     coldLoad: quick ? { edits: 2_000, writers: 10, opens: 3 } : { edits: 10_000, writers: 20, opens: 5 },
     graphql: quick ? { connections: 20, seconds: 5 } : { connections: 50, seconds: 15 },

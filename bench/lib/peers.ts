@@ -1,16 +1,31 @@
 import { findFreePort } from '../../src/db/embedded-postgres.js';
-import { startChild, type ServerChild } from './processes.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, startChild, type ServerChild } from './processes.js';
 
-/** y-websocket 1.5.4's own server (`bin/server.js`): checks nothing, stores nothing (no YPERSISTENCE). */
-export async function startYWebsocketReference(): Promise<ServerChild> {
+/** y-websocket's own server (`bin/server.js`, installed as y-websocket-server): checks nothing, stores nothing (no YPERSISTENCE). */
+export async function startYWebsocketReference(version: string): Promise<ServerChild> {
   const port = await findFreePort();
-  return startChild('y-websocket 1.5.4', ['node_modules/y-websocket-server/bin/server.js'], { HOST: '127.0.0.1', PORT: String(port) }, /running at/, port);
+  return startChild(`y-websocket ${version}`, ['node_modules/y-websocket-server/bin/server.js'], { HOST: '127.0.0.1', PORT: String(port) }, /running at/, port);
 }
 
-/** @hocuspocus/server 3.4.4 with the database extension on its own table (bench/servers/hocuspocus.ts). */
-export async function startHocuspocus(databaseUrl: string): Promise<ServerChild> {
+/** The installed version of a package, read from its package.json (peers are named by what runs). */
+export function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * @hocuspocus/server with the database extension on its own table (bench/servers/hocuspocus.ts):
+ * as shipped (debounced stores), or storing on every change.
+ */
+export async function startHocuspocus(databaseUrl: string, mode: 'as shipped' | 'store every change' = 'as shipped'): Promise<ServerChild> {
   const port = await findFreePort();
-  return startChild('hocuspocus 3.4.4', ['--import', 'tsx', 'bench/servers/hocuspocus.ts'], { PORT: String(port), DATABASE_URL: databaseUrl }, /hocuspocus ready/, port);
+  const name = `hocuspocus ${installedVersion('@hocuspocus/server')}${mode === 'as shipped' ? '' : ', store every change'}`;
+  return startChild(name, ['--import', 'tsx', 'bench/servers/hocuspocus.ts'], {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    HOCUSPOCUS_STORE_EVERY_CHANGE: mode === 'as shipped' ? '0' : '1',
+  }, /hocuspocus ready/, port);
 }
 
 /** A bare Apollo Server answering a constant (bench/servers/bare-apollo.ts). */

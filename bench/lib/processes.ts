@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../src/db/embedded-postgres.js';
@@ -107,6 +107,51 @@ export function cpuMeter(pid: number) {
       if (sampler) clearInterval(sampler);
       const seconds = (performance.now() - at) / 1000;
       return { cores: (cpuSeconds(pid) - cpu) / seconds, cpuSeconds: cpuSeconds(pid) - cpu, peakRssBytes: Math.max(peakRss, rssBytes(pid)) };
+    },
+  };
+}
+
+/** The command name of a process (`/proc/<pid>/comm`), or null when it is gone. */
+function commandOf(pid: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Cumulative CPU seconds of every PostgreSQL process on the machine (backends, WAL writer,
+ * checkpointer: every process named `postgres`), for counting the database's work with the server
+ * that asks for it. Processes that ended between two readings take their seconds with them, so a
+ * window's figure is a slight undercount when backends come and go; the servers here keep pools.
+ */
+export function postgresCpuSeconds(): number {
+  let seconds = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || commandOf(pid) !== 'postgres') continue;
+    try {
+      seconds += cpuSeconds(Number(pid));
+    } catch {
+      // ended while we read
+    }
+  }
+  return seconds;
+}
+
+/** PostgreSQL's CPU over a window, in cores: call `start()` then `stop()`. */
+export function postgresCpuMeter() {
+  let cpu = 0;
+  let at = 0;
+  return {
+    start() {
+      cpu = postgresCpuSeconds();
+      at = performance.now();
+    },
+    stop() {
+      const seconds = (performance.now() - at) / 1000;
+      const used = postgresCpuSeconds() - cpu;
+      return { cores: used / seconds, cpuSeconds: used };
     },
   };
 }

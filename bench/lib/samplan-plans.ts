@@ -14,11 +14,11 @@ export interface BenchPlan {
   editors: BenchEditor[];
 }
 
-export async function mintToken(baseUrl: string, sub: string): Promise<string> {
+export async function mintToken(baseUrl: string, sub: string, kind: 'citizen' | 'personnel' = 'citizen'): Promise<string> {
   const response = await fetch(`${baseUrl}/auth/dev-token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sub, name: `Bench ${sub}`, kind: 'citizen' }),
+    body: JSON.stringify({ sub, name: `Bench ${sub}`, kind }),
   });
   if (!response.ok) throw new Error(`dev-token failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;

@@ -1,5 +1,5 @@
 import type { LeanClient } from '../lib/lean-client.js';
-import { cpuMeter, type ServerChild } from '../lib/processes.js';
+import { cpuMeter, postgresCpuMeter, type ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
 import { inParallel, round, sleep, summarize, type LatencySummary } from '../lib/stats.js';
 
@@ -26,7 +26,12 @@ export interface LiveResult {
   /** Deliveries seen over deliveries expected (each edit to every other editor of its plan). */
   delivered: number;
   latencyMs: LatencySummary;
+  /** The server process's CPU over the window, in cores. */
   cpuCores: number;
+  /** Every PostgreSQL process's CPU over the same window: the database work the server asked for. */
+  postgresCpuCores: number;
+  /** Server and PostgreSQL CPU per delivered update, in µs: the cost of one edit reaching one editor. */
+  cpuPerDeliveryUs: number;
   /** CPU of this process (the load generator) over the same window: near 1 core, it adds to every latency. */
   generatorCpuCores: number;
   peakRssMb: number;
@@ -86,7 +91,9 @@ export async function runLiveEditing(target: LiveTarget, options: { warmupSecond
     await sleep(1_000);
   }
   const meter = cpuMeter(target.server.child.pid!);
+  const database = postgresCpuMeter();
   meter.start();
+  database.start();
   const generatorCpu = process.cpuUsage();
   windowStart = performance.now();
   windowEnd = windowStart + options.seconds * 1_000;
@@ -96,6 +103,7 @@ export async function runLiveEditing(target: LiveTarget, options: { warmupSecond
     progress.status(`measuring: ${sentInWindow} edits, ${latencies.length} deliveries, p99 so far ${round(sorted[Math.floor(sorted.length * 0.99)] ?? Number.NaN)} ms`);
   }
   const usage = meter.stop();
+  const databaseUsage = database.stop();
   const generator = process.cpuUsage(generatorCpu);
   for (const timer of timers) clearTimeout(timer);
   await sleep(2_000); // let the window's last edits arrive
@@ -113,6 +121,8 @@ export async function runLiveEditing(target: LiveTarget, options: { warmupSecond
     delivered: round(expected ? latencies.length / expected : Number.NaN, 4),
     latencyMs: summarize(latencies),
     cpuCores: round(usage.cores, 2),
+    postgresCpuCores: round(databaseUsage.cores, 2),
+    cpuPerDeliveryUs: round(latencies.length ? ((usage.cpuSeconds + databaseUsage.cpuSeconds) * 1e6) / latencies.length : Number.NaN),
     generatorCpuCores: round((generator.user + generator.system) / 1e6 / options.seconds, 2),
     peakRssMb: round(usage.peakRssBytes / 1024 / 1024),
     closedEarly,

@@ -47,9 +47,10 @@ interface CaseRow {
 export const MAX_CASE_PAGE = 100;
 
 /**
- * Every case of a unit in one query: requests that have not (yet) become a plan, and the plans
- * the unit oversees, each with its coordinator and earliest open deadline (a lateral join, so a
- * page costs one round trip however many deadlines there are).
+ * Every case of a unit: requests that have not (yet) become a plan, and the plans the unit
+ * oversees, each with its coordinator. A page is one statement and its count another, however
+ * many cases or deadlines there are; only the cases on the page are dated (`datedFrom`), unless
+ * a filter asks about deadlines.
  */
 const CASES_SQL = `
   with ${UNIT_DASHBOARD_RELATIONS}, "cases" as (
@@ -65,13 +66,21 @@ const CASES_SQL = `
            (select pa."person_id" from "current_coordinators" pa where pa."plan_id" = p."plan_id" limit 1),
            case when p."status" = 'ENDED' then 0 else (select count(*) from "measure_gap" g where g."plan_id" = p."plan_id")::int end
       from "unit_plans" p
-  ), "dated" as (
-    select c.*, d."kind" as "deadline_kind", d."due_at" as "deadline_due_at"
-      from "cases" c left join lateral (
-        select d."kind", d."due_at" from "deadline" d
-         where d."resolved_at" is null and (d."plan_id" = c."plan_id" or d."request_id" = c."request_id")
-         order by d."due_at" limit 1) d on true
   )`;
+
+/**
+ * Each case with its earliest open deadline, found by its plan or by its request: two lookups on
+ * the partial indexes `deadline_plan_pending_idx` and `deadline_request_pending_idx` (one `or`
+ * condition would scan every open deadline for every case). `source` is the cases to date.
+ */
+const datedFrom = (source: string) => `
+    select c.*, d."kind" as "deadline_kind", d."due_at" as "deadline_due_at"
+      from ${source} c left join lateral (
+        select x."kind", x."due_at" from (
+          (select d."kind", d."due_at" from "deadline" d where d."resolved_at" is null and d."plan_id" = c."plan_id" order by d."due_at" limit 1)
+          union all
+          (select d."kind", d."due_at" from "deadline" d where d."resolved_at" is null and d."request_id" = c."request_id" order by d."due_at" limit 1)
+        ) x order by x."due_at" limit 1) d on true`;
 
 function encodeCursor(row: { opened_at: Date; id: string }): string {
   return Buffer.from(JSON.stringify([new Date(row.opened_at).toISOString(), row.id])).toString('base64url');
@@ -113,6 +122,8 @@ export async function listCases(
     where.push('"deadline_due_at" <= :horizon');
     params['horizon'] = daysAfter(input.now, filter.dueWithinDays);
   }
+  // Filters on the deadline need every case dated first; the others narrow the cases, and only the page is dated.
+  const byDeadline = Boolean(filter.overdue) || filter.dueWithinDays != null;
   const filtered = where.length ? `where ${where.join(' and ')}` : '';
   const page = [...where];
   if (input.after) {
@@ -121,8 +132,16 @@ export async function listCases(
     Object.assign(params, { afterAt: new Date(openedAt), afterId: id });
   }
   const knex = em.getKnex();
-  const rows = (await knex.raw(`${CASES_SQL} select * from "dated" ${page.length ? `where ${page.join(' and ')}` : ''} order by "opened_at" desc, "id" desc limit ${first + 1}`, params as never)).rows as CaseRow[];
-  const [{ count }] = (await knex.raw(`${CASES_SQL} select count(*)::int as "count" from "dated" ${filtered}`, params as never)).rows as [{ count: number }];
+  const pageWhere = page.length ? `where ${page.join(' and ')}` : '';
+  const order = `order by "opened_at" desc, "id" desc limit ${first + 1}`;
+  const pageSql = byDeadline
+    ? `${CASES_SQL} select * from (${datedFrom('"cases"')}) dated ${pageWhere} ${order}`
+    : `${CASES_SQL}, "page" as (select * from "cases" ${pageWhere} ${order}) select * from (${datedFrom('"page"')}) dated ${order}`;
+  const countSql = `${CASES_SQL} select count(*)::int as "count" from ${byDeadline ? `(${datedFrom('"cases"')}) dated` : '"cases"'} ${filtered}`;
+  const [rows, [{ count }]] = await Promise.all([
+    knex.raw(pageSql, params as never).then((result) => result.rows as CaseRow[]),
+    knex.raw(countSql, params as never).then((result) => result.rows as [{ count: number }]),
+  ]);
   const visible = rows.slice(0, first);
   const cursors = visible.map(encodeCursor);
   return {
