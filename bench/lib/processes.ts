@@ -121,36 +121,42 @@ function commandOf(pid: string): string | null {
 }
 
 /**
- * Cumulative CPU seconds of every PostgreSQL process on the machine (backends, WAL writer,
- * checkpointer: every process named `postgres`), for counting the database's work with the server
- * that asks for it. Processes that ended between two readings take their seconds with them, so a
- * window's figure is a slight undercount when backends come and go; the servers here keep pools.
+ * PostgreSQL's CPU over a window, in cores: call `start()` then `stop()`. Backends come and go
+ * (pools close idle connections), so each process is sampled twice a second and counted from its
+ * first sighting: one that starts in the window counts from zero, one that ends keeps what was
+ * last seen of it, and a sum over processes never goes backwards.
  */
-export function postgresCpuSeconds(): number {
-  let seconds = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || commandOf(pid) !== 'postgres') continue;
-    try {
-      seconds += cpuSeconds(Number(pid));
-    } catch {
-      // ended while we read
-    }
-  }
-  return seconds;
-}
-
-/** PostgreSQL's CPU over a window, in cores: call `start()` then `stop()`. */
 export function postgresCpuMeter() {
-  let cpu = 0;
+  const seen = new Map<string, { first: number; last: number }>();
   let at = 0;
+  let sampler: NodeJS.Timeout | null = null;
+  const sample = (initial: boolean) => {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || commandOf(pid) !== 'postgres') continue;
+      let seconds: number;
+      try {
+        seconds = cpuSeconds(Number(pid));
+      } catch {
+        continue; // ended while we read
+      }
+      const known = seen.get(pid);
+      if (known) known.last = seconds;
+      else seen.set(pid, { first: initial ? seconds : 0, last: seconds });
+    }
+  };
   return {
     start() {
-      cpu = postgresCpuSeconds();
+      seen.clear();
+      sample(true);
       at = performance.now();
+      sampler = setInterval(() => sample(false), 500);
     },
     stop() {
+      if (sampler) clearInterval(sampler);
+      sample(false);
       const seconds = (performance.now() - at) / 1000;
-      const used = postgresCpuSeconds() - cpu;
+      let used = 0;
+      for (const { first, last } of seen.values()) used += last - first;
       return { cores: used / seconds, cpuSeconds: used };
     },
   };

@@ -8,7 +8,8 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
-import { recordAccess, type AccessAction, type AccessDoor } from './access-log.js';
+import type { AccessAction, AccessDoor } from './access-log.js';
+import type { AccessLogWriter } from './access-log-writer.js';
 import { checkAccessLogChain, type AccessLogIntegrity } from './access-log-chain.js';
 
 /** One row of a plan's access log, as GraphQL shows it. */
@@ -28,6 +29,8 @@ export interface AccessLogPage {
 
 export interface AccessLogDeps {
   clock: Clock;
+  /** Commits this operation's rows together with other operations' (src/access-log/access-log-writer.ts). */
+  writer: AccessLogWriter;
   plans: PlanService;
   people: PersonService;
 }
@@ -117,7 +120,7 @@ export class AccessLogService {
   }
 
   #record(planId: string, action: AccessAction, what: string): Promise<void> {
-    return recordAccess(this.em, { planId, personId: this.actor.personId, action, what, door: 'GRAPHQL', at: this.deps.clock.now() });
+    return this.deps.writer.append({ planId, personId: this.actor.personId, action, what, door: 'GRAPHQL', at: this.deps.clock.now() });
   }
 }
 

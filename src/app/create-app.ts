@@ -11,6 +11,8 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { openOrm, type MikroORM } from '../db/orm.js';
 import { prepareDatabase } from '../db/prepare-database.js';
 import { EventBus } from '../events/event-bus.js';
+import { ActorCache } from '../auth/actor-cache.js';
+import { AccessLogWriter } from '../access-log/access-log-writer.js';
 import { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { registerRequestDeadlines } from '../requests/request.deadlines.js';
 import { registerConsentExpiry } from '../consent/consent.expiry.js';
@@ -145,8 +147,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       bootstrapAdmin: config.bootstrapAdmin,
       endedPlanReadDays: config.endedPlanReadDays,
       evaluationVersions,
+      accessLogWriter: new AccessLogWriter(orm),
     };
-    const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger);
+    const actors = new ActorCache(events);
+    undo.push({ step: 'actor-cache', run: async () => actors.dispose() });
+    const authenticator = createAuthenticator(orm, createTokenVerifier(trusted), deps, logger, actors);
     const schema = buildSchema();
     const limits = createGraphQLLimits(config.graphql, { production });
     const rateLimit = await createGraphQLRateLimit({ ...config.graphql.rateLimit, redisUrl: config.cluster.redisUrl, keyPrefix: config.cluster.channelPrefix });

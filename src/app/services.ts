@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessLogService } from '../access-log/access-log.service.js';
+import type { AccessLogWriter } from '../access-log/access-log-writer.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import { DocumentService } from '../documents/document.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -25,6 +26,8 @@ export interface ServiceDeps extends PeopleDeps {
   endedPlanReadDays: number;
   /** Saves the automatic version of each added evaluation (src/evaluations/evaluation-versions.ts). */
   evaluationVersions: EvaluationVersions;
+  /** The group commit every operation's access-log rows go through. */
+  accessLogWriter: AccessLogWriter;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */
@@ -45,9 +48,9 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps, em: EntityManager, actor: Actor): Services {
   const people = new PersonService(em, actor, deps);
-  const organizations = new OrganizationService(em, actor, people);
+  const organizations = new OrganizationService(em, actor, people, (personId) => deps.events.publish('actorChanged', { personId }));
   const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations, endedPlanReadDays: deps.endedPlanReadDays });
-  const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans, people });
+  const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans, people, writer: deps.accessLogWriter });
   const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, people, accessLog });
   const casework = new CaseworkService(em, actor, { clock: deps.clock, organizations });
   const notifications = new NotificationService(em, actor, { clock: deps.clock });

@@ -4,6 +4,7 @@ import { unauthenticated } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from '../people/person-ref.js';
+import type { ActorCache } from './actor-cache.js';
 import { identifyActor } from './identify-actor.js';
 import type { Actor } from '../policy/actor.js';
 import { IssuerUnavailable, type TokenVerifier } from './token-verifier.js';
@@ -20,7 +21,7 @@ export interface Authenticator {
   actorFromAuthorization(header: string | undefined): Promise<Actor | null>;
 }
 
-export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger): Authenticator {
+export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
   const outage = (error: unknown): unknown => {
     const dependency = error instanceof IssuerUnavailable ? 'identity-provider' : isDatabaseUnavailable(error) ? 'database' : null;
     if (!dependency) return error;
@@ -30,9 +31,13 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
   const actorFromToken = async (token: string | null | undefined) => {
     if (token === null || token === undefined || token === '') return null;
     if (typeof token !== 'string') throw unauthenticated('Token must be a string');
+    const known = actors.get(token);
+    if (known) return known;
     try {
       const identity = await verifier.verify(token);
-      return await identifyActor(orm.em.fork(), identity, deps);
+      const actor = await identifyActor(orm.em.fork(), identity, deps);
+      actors.set(token, actor);
+      return actor;
     } catch (error) {
       throw outage(error);
     }

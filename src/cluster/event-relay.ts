@@ -4,7 +4,7 @@ import type { EventBus, EventMap } from '../events/event-bus.js';
  * The EventBus topics other servers must hear. documentChanged travels with the update itself
  * (src/cluster/cluster.ts), and caseEvent already comes from PostgreSQL LISTEN/NOTIFY.
  */
-const RELAYED = ['participantsChanged', 'sectionRightsChanged', 'planEnded'] as const;
+const RELAYED = ['participantsChanged', 'sectionRightsChanged', 'planEnded', 'actorChanged'] as const;
 type RelayedTopic = (typeof RELAYED)[number];
 
 /** JSON turns dates into strings; these put them back. */
@@ -12,6 +12,7 @@ const REVIVE: { [T in RelayedTopic]: (event: EventMap[T]) => EventMap[T] } = {
   participantsChanged: (event) => event,
   sectionRightsChanged: (event) => event,
   planEnded: (event) => ({ ...event, at: new Date(event.at) }),
+  actorChanged: (event) => event,
 };
 
 interface RelayedEvent {

@@ -10,6 +10,9 @@ import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 
+/** Sync step 2 messages by the answer they carry (answers are shared: src/documents/sync-answers.ts). */
+const framedAnswers = new WeakMap<Uint8Array, Uint8Array>();
+
 /** y-websocket's message types and y-protocols' sync and auth sub-types. */
 const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 const SYNC = { step1: 0, step2: 1, update: 2 } as const;
@@ -198,10 +201,16 @@ export class CollabConnection implements DocumentPeer {
     }
     // Only what is committed is sent: nobody receives a change that a crash could still lose.
     const missing = await document.missingFor(stateVector);
-    this.#send(this.#message(MESSAGE.sync, (encoder) => {
-      encoding.writeVarUint(encoder, SYNC.step2);
-      encoding.writeVarUint8Array(encoder, missing);
-    }));
+    // Joiners with the same state vector share one answer, so they share its framed message too.
+    let message = framedAnswers.get(missing);
+    if (!message) {
+      message = this.#message(MESSAGE.sync, (encoder) => {
+        encoding.writeVarUint(encoder, SYNC.step2);
+        encoding.writeVarUint8Array(encoder, missing);
+      });
+      framedAnswers.set(missing, message);
+    }
+    this.#send(message);
   }
 
   #message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -9,6 +9,7 @@ import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { PeerGate } from './peer-gate.js';
 import { Presence } from './presence.js';
+import { SyncAnswers } from './sync-answers.js';
 import { isMoveOutOfMain } from './restricted-move.js';
 import { inspectUpdate } from './update-inspector.js';
 
@@ -42,6 +43,8 @@ export class LiveDocument {
   /** Everything bound for peers passes here, so it can wait while access is re-read (src/documents/peer-gate.ts). */
   readonly gate: PeerGate;
   readonly #peers = new Set<DocumentPeer>();
+  /** Sync answers computed once per distinct state vector while the document stays as it is. */
+  readonly syncAnswers = new SyncAnswers(this.doc);
   #closed = false;
 
   #durableSeq: number;
@@ -242,9 +245,12 @@ export class LiveDocument {
     return this.#committed(() => read(this));
   }
 
-  /** The state a connection is missing, once everything in memory is committed. */
+  /**
+   * The state a connection is missing, once everything in memory is committed. Connections with
+   * the same state vector get the same array (src/documents/sync-answers.ts): do not modify it.
+   */
   missingFor(stateVector: Uint8Array): Promise<Uint8Array> {
-    return this.#committed(() => Y.encodeStateAsUpdate(this.doc, stateVector));
+    return this.#committed(() => this.syncAnswers.missingFor(stateVector));
   }
 
   /** The whole document as committed, with the sequence it corresponds to. */
@@ -281,6 +287,7 @@ export class LiveDocument {
   close(): void {
     this.#closed = true;
     this.presence.destroy();
+    this.syncAnswers.dispose();
     this.doc.destroy();
   }
 

@@ -12,6 +12,8 @@ export interface EventMap {
   planEnded: PlanEndedEvent;
   /** A committed case event of any server (src/casework/case-event.listener.ts). */
   caseEvent: CaseEvent;
+  /** What the policy knows of a person as an actor (memberships, administrator) changed and committed. */
+  actorChanged: { personId: string };
 }
 
 /**

@@ -12,6 +12,8 @@ export class OrganizationService {
     private readonly em: EntityManager,
     private readonly actor: Actor,
     private readonly people: PersonResolver,
+    /** Told after a membership change commits: whoever caches actors drops that person's (src/auth/actor-cache.ts). */
+    private readonly actorChanged: (personId: string) => void,
   ) {}
 
   /** Organizations are public facts (names and kinds of service units), visible to anyone signed in. */
@@ -66,10 +68,12 @@ export class OrganizationService {
     if (existing) {
       existing.role = input.role;
       await this.em.flush();
+      this.actorChanged(person.id);
       return existing;
     }
     const membership = this.em.create(Membership, { organization: organization.id, person: person.id, role: input.role });
     await this.em.flush();
+    this.actorChanged(person.id);
     return membership;
   }
 
@@ -78,6 +82,7 @@ export class OrganizationService {
     if (!membership) throw notFound('Membership');
     assertCan(this.actor, 'organization.manageMembers', { organizationId: membership.organization.id });
     await this.em.remove(membership).flush();
+    this.actorChanged(membership.person.id);
     return true;
   }
 

@@ -100,6 +100,7 @@ export class PersonService implements PersonResolver {
     const person = await this.byId(personId);
     person.isAdmin = true;
     await this.em.flush();
+    this.deps.events.publish('actorChanged', { personId: person.id });
     return person;
   }
 }

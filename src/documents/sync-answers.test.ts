@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SyncAnswers } from './sync-answers.js';
+
+/** A document typed into by a few clients; returns the doc and the state vectors seen along the way. */
+function typedDocument(steps: Array<{ client: number; text: string }>) {
+  const server = new Y.Doc();
+  const clients = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+  const vectors: Uint8Array[] = [new Uint8Array([0])];
+  for (const { client, text } of steps) {
+    const doc = clients[client]!;
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+    doc.getText('t').insert(0, text);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
+    vectors.push(Y.encodeStateVector(server), Y.encodeStateVector(doc));
+  }
+  return { server, vectors };
+}
+
+describe('SyncAnswers', () => {
+  it('answers exactly what Yjs would, for any document and any state vector seen', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ client: fc.integer({ min: 0, max: 2 }), text: fc.string({ minLength: 1, maxLength: 5 }) }), { minLength: 1, maxLength: 12 }),
+      (steps) => {
+        const { server, vectors } = typedDocument(steps);
+        const answers = new SyncAnswers(server);
+        for (const vector of [...vectors, ...vectors]) expect(answers.missingFor(vector)).toEqual(Y.encodeStateAsUpdate(server, vector));
+        answers.dispose();
+      },
+    ), { numRuns: 100 });
+  });
+
+  it('encodes once per distinct state vector, and again after the document changes', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'a large plan');
+    const answers = new SyncAnswers(doc);
+    const empty = new Uint8Array([0]);
+    const first = answers.missingFor(empty);
+    for (let joiner = 0; joiner < 200; joiner += 1) expect(answers.missingFor(empty)).toBe(first);
+    expect(answers.encoded).toBe(1);
+    const partial = Y.encodeStateVector(doc);
+    answers.missingFor(partial);
+    expect(answers.encoded).toBe(2);
+
+    doc.getText('t').insert(0, 'more: ');
+    const after = answers.missingFor(empty);
+    expect(answers.encoded).toBe(3);
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, after);
+    expect(reader.getText('t').toString()).toBe('more: a large plan');
+  });
+});
