@@ -15,6 +15,7 @@ export const TABLE_OWNERS = Object.freeze({
   consent: 'consent',
   plan_update: 'documents',
   plan_snapshot: 'documents',
+  plan_log_head: 'documents',
   plan_change: 'documents',
   plan_version: 'documents',
   plan_document_quarantine: 'documents',

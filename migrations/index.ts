@@ -15,6 +15,7 @@ import { Migration20261205000600GuardiansInOpenCases } from './Migration20261205
 import { Migration20261205000700AccessLogHardening } from './Migration20261205000700AccessLogHardening.js';
 import { Migration20261205000800PlanDeadlineResync } from './Migration20261205000800PlanDeadlineResync.js';
 import { Migration20261206000100CaseloadIndexes } from './Migration20261206000100CaseloadIndexes.js';
+import { Migration20261206000200PlanLogHead } from './Migration20261206000200PlanLogHead.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261205000700AccessLogHardening', class: Migration20261205000700AccessLogHardening },
   { name: 'Migration20261205000800PlanDeadlineResync', class: Migration20261205000800PlanDeadlineResync },
   { name: 'Migration20261206000100CaseloadIndexes', class: Migration20261206000100CaseloadIndexes },
+  { name: 'Migration20261206000200PlanLogHead', class: Migration20261206000200PlanLogHead },
 ];

@@ -5,7 +5,7 @@ import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { QuarantinedPart, StoredPart } from './document-load.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
-import { COMMIT_LOCK, GroupCommit, type RecordsOfCommits } from './log-writer.js';
+import { GroupCommit, type RecordsOfCommits } from './log-writer.js';
 
 export type { AppendResult, CommitEntry, LoggedUpdate, LogSince, WrittenWithCommit } from './document-log.js';
 
@@ -20,11 +20,12 @@ export interface StoredDocument {
 }
 
 /**
- * Advisory-lock namespaces (the first key of the two-key form); the second key is the hash of the
- * document's id (src/documents/document-id.ts: a main document's id is its plan's). Collisions of
- * the hash only make two documents wait for each other, never mix their logs.
+ * Advisory-lock namespace of compaction (the first key of the two-key form); the second key is the
+ * hash of the document's id (src/documents/document-id.ts: a main document's id is its plan's).
+ * Collisions of the hash only make two documents wait for each other. Appends need no advisory
+ * lock: the head row they bump is their lock (src/documents/log-writer.ts).
  */
-const LOCK = { commit: COMMIT_LOCK, snapshot: 0x5a02 } as const;
+const LOCK = { snapshot: 0x5a02 } as const;
 
 /** What the store is handed by the app (src/app/document-wiring.ts): the core names no other module's tables. */
 export interface DocumentStoreOptions {
@@ -54,7 +55,12 @@ export class DocumentStore {
   #quarantined = 0;
 
   constructor(private readonly orm: MikroORM, private readonly options: DocumentStoreOptions) {
-    this.#groupCommit = new GroupCommit((work) => inUnitOfWork(this.em(), work), readSince, options.recordsOfCommits);
+    this.#groupCommit = new GroupCommit({
+      transaction: (work) => inUnitOfWork(this.em(), work),
+      execute: (sql, params) => this.em().execute(sql, params),
+      since: (id, afterSeq) => this.since(id, afterSeq),
+      recordsOfCommits: options.recordsOfCommits,
+    });
   }
 
   private em(): EntityManager {
@@ -123,9 +129,10 @@ export class DocumentStore {
   /**
    * Commits a batch of updates, their attribution and their access-log rows in one transaction:
    * a committed change always has its log rows, and a change that failed to commit has none.
-   * Several servers may hold the same plan, so the batch is numbered under a per-plan lock from
-   * the log's head, and whatever others committed after `knownHead` comes back to be applied.
-   * Batches of many plans share a transaction (src/documents/log-writer.ts).
+   * Several servers may hold the same plan, so the batch is numbered from the document's head row
+   * (`plan_log_head`, locked by the statement that bumps it), and whatever others committed after
+   * `knownHead` comes back to be applied. Batches of many plans share one statement
+   * (src/documents/log-writer.ts).
    */
   append(id: DocumentId, entries: readonly CommitEntry[], knownHead: number): Promise<AppendResult> {
     return this.#groupCommit.append({ documentId: id, entries, knownHead });

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { DocumentPart } from './document.template.js';
@@ -14,24 +13,34 @@ export interface AppendRequest {
   knownHead: number;
 }
 
-/** Advisory-lock namespace of a document's log (the first key of the two-key form); the second is its id's hash. */
-export const COMMIT_LOCK = 0x5a01;
-
 /**
- * At most this many entries go into one transaction. Its one write statement takes up to
- * 7 + 15 × 8 sections = 127 parameters an entry, and PostgreSQL at most 65,535 a statement.
+ * At most this many entries go into one statement. It takes 8 parameters an entry for the log row,
+ * and per section touched (8 at most) up to 6 for an access-log row and 10 for attribution: 136
+ * an entry, and PostgreSQL takes at most 65,535 parameters a statement.
  */
 const MAX_ENTRIES_PER_TRANSACTION = 400;
-/** Transactions appending at once, of the pool's 10 connections: the rest serve reads and GraphQL. */
+/** Statements appending at once, of the pool's 10 connections: the rest serve reads and GraphQL. */
 const MAX_CONCURRENT_TRANSACTIONS = 2;
+
+/** How the group commit reaches the database (src/documents/document.store.ts). */
+export interface GroupCommitDeps {
+  /** Runs `work` in a transaction: for groups carrying rows another module writes with a change. */
+  transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  /** Runs one statement on its own (autocommit: durable when it returns). */
+  execute<T>(sql: string, params: unknown[]): Promise<T[]>;
+  /** What the log holds after `afterSeq`, read in one snapshot. */
+  since(id: DocumentId, afterSeq: number): Promise<LogSince>;
+  recordsOfCommits: RecordsOfCommits;
+}
 
 /**
  * Group commit across plans. Every plan document commits its own accepted changes in order, one
  * batch at a time; with hundreds of plans being edited, one transaction per plan per batch makes
  * PostgreSQL round trips the limit (and the pool's queue the latency). So appends that arrive
- * while the transactions in flight run wait for the next one, which writes them all with a few
- * multi-row statements. Each plan still gets a gapless sequence under its own lock, taken in a fixed order
- * so that two servers never deadlock.
+ * while the statements in flight run wait for the next one, which numbers and writes them all in
+ * one statement (`appendStatement`): one round trip, committed on its own. Each document still
+ * gets a gapless sequence from its head row in `plan_log_head`, locked in one fixed order so that
+ * two servers never deadlock.
  */
 type Waiting = AppendRequest & { resolve(result: AppendResult): void; reject(error: unknown): void };
 
@@ -39,11 +48,7 @@ export class GroupCommit {
   #waiting: Waiting[] = [];
   #inFlight = 0;
 
-  constructor(
-    private readonly transaction: <T>(work: (uow: UnitOfWork) => Promise<T>) => Promise<T>,
-    private readonly readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
-    private readonly recordsOfCommits: RecordsOfCommits,
-  ) {}
+  constructor(private readonly deps: GroupCommitDeps) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -52,7 +57,7 @@ export class GroupCommit {
     });
   }
 
-  /** Starts transactions while fewer than the limit run; what waits meanwhile goes in the next. */
+  /** Starts statements while fewer than the limit run; what waits meanwhile goes in the next. */
   #pump(): void {
     while (this.#inFlight < MAX_CONCURRENT_TRANSACTIONS && this.#waiting.length) {
       const group = this.#takeGroup();
@@ -65,9 +70,9 @@ export class GroupCommit {
   }
 
   async #commit(group: Waiting[]): Promise<void> {
+    let results: AppendResult[];
     try {
-      const results = await this.transaction((uow) => appendAll(uow, group, this.readSince, this.recordsOfCommits));
-      group.forEach((request, index) => request.resolve(results[index]!));
+      results = await appendAll(group, this.deps);
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error);
@@ -76,16 +81,18 @@ export class GroupCommit {
       // One plan's failure must not fail the others: each tries again on its own.
       await Promise.all(group.map(async (request) => {
         try {
-          const [result] = await this.transaction((uow) => appendAll(uow, [request], this.readSince, this.recordsOfCommits));
+          const [result] = await appendAll([request], this.deps);
           request.resolve(result!);
         } catch (alone) {
           request.reject(alone);
         }
       }));
+      return;
     }
+    group.forEach((request, index) => request.resolve(results[index]!));
   }
 
-  /** The next transaction's requests: in arrival order, one per document (its next batch waits its turn), within the size limit. */
+  /** The next statement's requests: in arrival order, one per document (its next batch waits its turn), within the size limit. */
   #takeGroup(): Waiting[] {
     const group: Waiting[] = [];
     const documents = new Set<string>();
@@ -102,67 +109,95 @@ export class GroupCommit {
   }
 }
 
-/** Appends every request's entries in the caller's transaction; results in the requests' order. */
-async function appendAll(
-  uow: UnitOfWork,
-  requests: readonly AppendRequest[],
-  readSince: (em: EntityManager, id: DocumentId, afterSeq: number) => Promise<LogSince>,
-  recordsOfCommits: RecordsOfCommits,
-): Promise<AppendResult[]> {
-  const { em } = uow;
-  const ids = requests.map((request) => request.documentId);
-  // Locks in one fixed order (the lock key, then the id) on every server: no deadlock between them.
-  await em.execute(
-    `select pg_advisory_xact_lock(?, k.key) from (
-       select hashtext(id) as key, id from unnest(?::text[]) as id order by 1, 2 offset 0
-     ) as k`,
-    [COMMIT_LOCK, sqlArray(ids)],
-  );
+/** A commit entry with the document it belongs to (its place in the log is numbered in SQL). */
+export type DocumentEntry = CommitEntry & { planId: string; part: DocumentPart };
+
+/**
+ * Appends every request's entries; results in the requests' order. One statement, on its own, or
+ * in a transaction with what other modules write with a change (`withCommit`, given each entry's
+ * `seq`). Whatever another server committed between a request's `knownHead` and its batch is read
+ * back afterwards: those rows were committed before this statement could lock the head row.
+ */
+async function appendAll(requests: readonly AppendRequest[], deps: GroupCommitDeps): Promise<AppendResult[]> {
   const documents = requests.map((request) => parseDocumentId(request.documentId));
-  // A separate statement: in READ COMMITTED it sees every commit made before the locks were granted.
-  const heads = await em.execute<Array<{ id: string; part: string; head: string | null }>>(
-    `select d.id, d.part, greatest(
-       (select max(seq) from plan_update where plan_id = d.id::uuid and part = d.part),
-       (select max(seq) from plan_snapshot where plan_id = d.id::uuid and part = d.part)) as head
-     from unnest(?::text[], ?::text[]) as d(id, part)`,
-    [sqlArray(documents.map((document) => document.planId)), sqlArray(documents.map((document) => document.part))],
-  );
-  const headOf = new Map(heads.map((row) => [`${row.id}/${row.part}`, Number(row.head ?? 0)]));
-  const results: AppendResult[] = [];
-  const numbered: Numbered[] = [];
-  for (const [index, request] of requests.entries()) {
-    const { planId, part } = documents[index]!;
-    const head = headOf.get(`${planId}/${part}`) ?? 0;
+  const statement = appendStatement(requests, documents, deps.recordsOfCommits);
+  const hooks = requests.some((request) => request.entries.some((entry) => entry.withCommit));
+  const heads = hooks
+    ? await deps.transaction(async (uow) => {
+      const rows = await uow.em.execute<HeadRow[]>(statement.sql, statement.params);
+      const headOf = headsByDocument(rows);
+      // What another module writes with a change (an evaluation's row with its entry) commits with it or not at all.
+      for (const [index, request] of requests.entries()) {
+        const first = firstSeqOf(headOf, documents[index]!, request.entries.length);
+        for (const [offset, entry] of request.entries.entries()) await entry.withCommit?.(uow, first + offset);
+      }
+      return headOf;
+    })
+    : headsByDocument(await deps.execute<HeadRow>(statement.sql, statement.params));
+  return Promise.all(requests.map(async (request, index) => {
+    const firstSeq = firstSeqOf(heads, documents[index]!, request.entries.length);
+    if (firstSeq - 1 <= request.knownHead) return { firstSeq, missed: { snapshot: null, updates: [] } };
     // Another server committed since this copy last looked (rare: plans edited through two servers).
-    const missed = head > request.knownHead ? await readSince(em, request.documentId, request.knownHead) : { snapshot: null, updates: [] };
-    results.push({ firstSeq: head + 1, missed });
-    request.entries.forEach((entry, offset) => numbered.push({ ...entry, planId, part, seq: head + 1 + offset }));
-  }
-  if (numbered.length === 0) return results;
+    const since = await deps.since(request.documentId, request.knownHead);
+    return { firstSeq, missed: { snapshot: since.snapshot, updates: since.updates.filter((update) => update.seq < firstSeq) } };
+  }));
+}
+
+interface HeadRow {
+  plan_id: string;
+  part: string;
+  head: string;
+}
+
+const headsByDocument = (rows: readonly HeadRow[]) => new Map(rows.map((row) => [`${row.plan_id}/${row.part}`, Number(row.head)]));
+
+function firstSeqOf(heads: ReadonlyMap<string, number>, document: { planId: string; part: string }, count: number): number {
+  const head = heads.get(`${document.planId}/${document.part}`);
+  if (head === undefined) throw new Error(`plan ${document.planId}/${document.part}: no log head returned`);
+  return head - count + 1;
+}
+
+/**
+ * The one statement of a group: it bumps each document's head row by its batch's size (an upsert,
+ * in plan and part order, so concurrent groups on any server lock heads in the same order and
+ * wait for each other, and in READ COMMITTED each sees the head the one before it left), writes
+ * the log rows numbered from the head it got, their access-log rows and their attribution, and
+ * returns the new heads. The main query reads the heads, so their locks are taken before anything
+ * else is written.
+ */
+export function appendStatement(requests: readonly AppendRequest[], documents: ReadonlyArray<{ planId: string; part: DocumentPart }>, recordsOfCommits: RecordsOfCommits): SqlStatement {
+  const batches = requests.map((request, index) => ({ ...documents[index]!, entries: request.entries }));
+  const order = [...batches].sort((a, b) => (a.planId === b.planId ? (a.part < b.part ? -1 : a.part > b.part ? 1 : 0) : a.planId < b.planId ? -1 : 1));
+  const heads: SqlStatement = {
+    sql: `insert into plan_log_head as h (plan_id, part, head)
+      select d.plan_id, d.part, d.n from unnest(?::uuid[], ?::text[], ?::bigint[]) with ordinality as d(plan_id, part, n, position) order by d.position
+      on conflict (plan_id, part) do update set head = h.head + excluded.head
+      returning h.plan_id, h.part, h.head`,
+    params: [sqlArray(order.map((batch) => batch.planId)), sqlArray(order.map((batch) => batch.part)), sqlArray(order.map((batch) => String(batch.entries.length)))],
+  };
+  const rows = batches.flatMap((batch) => batch.entries.map((entry, offset) => ({ ...entry, planId: batch.planId, part: batch.part, n: batch.entries.length, offset: offset + 1 })));
+  const log: SqlStatement = {
+    sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at)
+      select v.plan_id, v.part, h.head - v.n + v.off, v.author_id, v.sections, v.update, v.created_at
+      from (values ${rows.map(() => '(?::uuid, ?::text, ?::bigint, ?::bigint, ?::uuid, ?::text[], ?::bytea, ?::timestamptz)').join(', ')})
+        as v(plan_id, part, n, off, author_id, sections, update, created_at)
+      join "heads" h on h.plan_id = v.plan_id and h.part = v.part`,
+    params: rows.flatMap((row) => [row.planId, row.part, row.n, row.offset, row.authorId, sqlArray(row.sections), Buffer.from(row.update), row.at]),
+  };
   // Changes the server made itself are no one's access and no one's work (src/documents/restricted-move.ts).
-  const attributed = numbered.filter((entry) => !entry.system);
-  // The log rows, their access-log rows and their attribution in one statement: one round trip.
-  const statements = [
-    {
-      sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at) values ${numbered.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params: numbered.flatMap((entry) => [entry.planId, entry.part, entry.seq, entry.authorId, sqlArray(entry.sections), Buffer.from(entry.update), entry.at]),
-    },
-    recordsOfCommits(attributed),
-    changesUpsert(attributed),
-  ].filter((statement) => statement !== null);
-  const last = statements.pop()!;
-  const prefix = statements.length ? `with ${statements.map((statement, index) => `written_${index} as (${statement.sql})`).join(', ')} ` : '';
-  await em.execute(`${prefix}${last.sql}`, [...statements.flatMap((statement) => statement.params), ...last.params]);
-  // What another module writes with a change (an evaluation's row with its entry) commits with it or not at all.
-  for (const entry of numbered) await entry.withCommit?.(uow, entry.seq);
-  return results;
+  const attributed = rows.filter((row) => !row.system);
+  const records = recordsOfCommits(attributed);
+  const changes = changesUpsert(attributed);
+  const written = [log, records, changes].filter((statement): statement is SqlStatement => statement !== null);
+  return {
+    sql: `with "heads" as (${heads.sql}), ${written.map((statement, index) => `"written_${index}" as (${statement.sql})`).join(', ')}
+      select plan_id::text as plan_id, part, head::text as head from "heads"`,
+    params: [...heads.params, ...written.flatMap((statement) => statement.params)],
+  };
 }
 
 const minuteOf = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000);
 
-/** A commit entry with its place in its document's log. */
-export type NumberedEntry = CommitEntry & { planId: string; part: DocumentPart; seq: number };
-type Numbered = NumberedEntry;
 
 /** One SQL statement with its parameters. */
 export interface SqlStatement {
@@ -174,30 +209,36 @@ export interface SqlStatement {
  * The rows another module keeps of each (attributed) commit, as one INSERT the commit's own
  * statement carries (a data-modifying CTE): null when there are none.
  */
-export type RecordsOfCommits = (entries: readonly NumberedEntry[]) => SqlStatement | null;
+export type RecordsOfCommits = (entries: readonly DocumentEntry[]) => SqlStatement | null;
 
-/** Per-minute attribution of committed entries (of any documents), never compacted; null for none. */
-function changesUpsert(entries: readonly Numbered[]): { sql: string; params: unknown[] } | null {
-  const changes = new Map<string, { planId: string; part: DocumentPart; section: string; personId: string; minute: Date; count: number; first: number; last: number; at: Date }>();
+/**
+ * Per-minute attribution of committed entries (of any documents), never compacted; null for none.
+ * Entries are numbered in the same statement, so first and last are offsets into the document's
+ * batch, made sequence numbers from the head row the statement locked (`"heads"`).
+ */
+function changesUpsert(entries: ReadonlyArray<DocumentEntry & { n: number; offset: number }>): SqlStatement | null {
+  const changes = new Map<string, { planId: string; part: DocumentPart; section: string; personId: string; minute: Date; count: number; n: number; first: number; last: number; at: Date }>();
   for (const entry of entries) {
     const minute = minuteOf(entry.at);
     for (const section of entry.sections) {
       const key = `${entry.planId}/${entry.part}/${section}/${entry.authorId}/${minute.getTime()}`;
       const change = changes.get(key);
-      if (change) Object.assign(change, { count: change.count + 1, last: entry.seq, at: entry.at });
-      else changes.set(key, { planId: entry.planId, part: entry.part, section, personId: entry.authorId, minute, count: 1, first: entry.seq, last: entry.seq, at: entry.at });
+      if (change) Object.assign(change, { count: change.count + 1, last: entry.offset, at: entry.at });
+      else changes.set(key, { planId: entry.planId, part: entry.part, section, personId: entry.authorId, minute, count: 1, n: entry.n, first: entry.offset, last: entry.offset, at: entry.at });
     }
   }
   if (changes.size === 0) return null;
   const rows = [...changes.values()];
   return {
     sql: `insert into plan_change (plan_id, part, section, person_id, minute, changes, first_seq, last_seq, last_at)
-     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     select c.plan_id, c.part, c.section, c.person_id, c.minute, c.changes, h.head - c.n + c.first_off, h.head - c.n + c.last_off, c.last_at
+     from (values ${rows.map(() => '(?::uuid, ?::text, ?::text, ?::uuid, ?::timestamptz, ?::int, ?::bigint, ?::bigint, ?::bigint, ?::timestamptz)').join(', ')})
+       as c(plan_id, part, section, person_id, minute, changes, n, first_off, last_off, last_at)
+     join "heads" h on h.plan_id = c.plan_id and h.part = c.part
      on conflict (plan_id, part, section, person_id, minute) do update set
        changes = plan_change.changes + excluded.changes,
        last_seq = greatest(plan_change.last_seq, excluded.last_seq),
        last_at = greatest(plan_change.last_at, excluded.last_at)`,
-    params: rows.flatMap((row) => [row.planId, row.part, row.section, row.personId, row.minute, row.count, row.first, row.last, row.at]),
+    params: rows.flatMap((row) => [row.planId, row.part, row.section, row.personId, row.minute, row.count, row.n, row.first, row.last, row.at]),
   };
 }
-
