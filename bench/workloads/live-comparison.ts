@@ -1,7 +1,7 @@
 import { LeanClient } from '../lib/lean-client.js';
 import type { BenchOptions } from '../lib/options.js';
 import { installedVersion, startHocuspocus, startYWebsocketReference } from '../lib/peers.js';
-import type { ServerChild } from '../lib/processes.js';
+import { postgresScopeOf, type ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
 import type { BenchReport } from '../lib/results.js';
 import { collabUrl, type BenchPlan } from '../lib/samplan-plans.js';
@@ -14,6 +14,8 @@ interface LiveSeries {
   /** Peers the targets compare with (the durable Hocuspocus variant is shown, not compared). */
   comparedWith: boolean;
   steps: LiveResult[];
+  /** Hocuspocus only: stores its database extension made over all steps (warm-ups included), printed by the server as it stops. */
+  stores?: number;
 }
 
 /** Steps up to this many connections hold Samplan to the median and tail bounds; above, to the tail alone. */
@@ -29,12 +31,15 @@ export async function compareLiveEditing(report: BenchReport, options: BenchOpti
   const { editorsPerPlan, steps } = options.live;
   const plansAt = (connections: number) => Math.min(plans.length, Math.ceil(connections / editorsPerPlan));
   const series: LiveSeries[] = [];
+  // Every server here uses the one PostgreSQL (Samplan its database, Hocuspocus another on the same server).
+  const postgres = await postgresScopeOf(peerDatabaseUrl);
 
   const samplanSteps: LiveResult[] = [];
   for (const connections of steps) {
     samplanSteps.push(await runLiveEditing({
       name: samplan.name,
       server: samplan,
+      postgres,
       plans: plansAt(connections),
       editorsPerPlan,
       connect: (plan, editor, senderId, onEdit) =>
@@ -47,11 +52,17 @@ export async function compareLiveEditing(report: BenchReport, options: BenchOpti
   /** A peer gets the same loads; its editors need no participants, and its documents are named per plan. */
   const runPeer = async (server: ServerChild, comparedWith: boolean, client: (plan: number, senderId: number, onEdit: LeanClientEdit) => LeanClient) => {
     const results: LiveResult[] = [];
+    let stores: number | undefined;
+    const stopListening = server.onOutput((chunk) => {
+      const match = /hocuspocus stores: (\d+)/.exec(chunk);
+      if (match) stores = Number(match[1]);
+    });
     try {
       for (const connections of steps) {
         results.push(await runLiveEditing({
           name: server.name,
           server,
+          postgres,
           plans: plansAt(connections),
           editorsPerPlan,
           connect: (plan, _editor, senderId, onEdit) => client(plan, senderId, onEdit),
@@ -60,8 +71,14 @@ export async function compareLiveEditing(report: BenchReport, options: BenchOpti
       }
     } finally {
       await server.stop();
+      stopListening();
     }
-    series.push({ server: server.name, comparedWith, steps: results });
+    series.push({ server: server.name, comparedWith, steps: results, ...(stores === undefined ? {} : { stores }) });
+    if (stores !== undefined) {
+      // Edits sent over every step's measured window; warm-ups and entry creation add more, so every-change storing shows stores ≥ this.
+      const measuredEdits = results.reduce((sum, result) => sum + result.editsPerSecond * result.seconds, 0);
+      report.note(`${server.name}: ${stores} stores for ${Math.round(measuredEdits)} edits sent in the measured windows (${(stores / measuredEdits).toFixed(2)} per edit)`);
+    }
   };
   const reference = await startYWebsocketReference(installedVersion('y-websocket-server'));
   await runPeer(reference, true, (plan, senderId, onEdit) =>

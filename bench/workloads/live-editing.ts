@@ -1,5 +1,5 @@
 import type { LeanClient } from '../lib/lean-client.js';
-import { cpuMeter, postgresCpuMeter, type ServerChild } from '../lib/processes.js';
+import { cpuMeter, postgresCpuMeter, type PostgresScope, type ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
 import { inParallel, round, sleep, summarize, type LatencySummary } from '../lib/stats.js';
 
@@ -14,6 +14,8 @@ export interface LiveTarget {
   entryFor(plan: number, editor: number): { section: string; personId: string | null };
   /** Sorts deliveries into groups reported apart (say, across servers), by sender and receiver slot. */
   group?(senderSlot: number, receiverSlot: number): string;
+  /** The PostgreSQL whose CPU counts with the server's; every process named `postgres` when absent. */
+  postgres?: PostgresScope;
 }
 export type LeanClientEdit = (senderId: number, sentAtMs: number, receivedAtMs: number) => void;
 
@@ -91,7 +93,7 @@ export async function runLiveEditing(target: LiveTarget, options: { warmupSecond
     await sleep(1_000);
   }
   const meter = cpuMeter(target.server.child.pid!);
-  const database = postgresCpuMeter();
+  const database = postgresCpuMeter(target.postgres);
   meter.start();
   database.start();
   const generatorCpu = process.cpuUsage();
