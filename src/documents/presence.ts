@@ -23,7 +23,8 @@ export const PRESENCE_LIMITS = {
  * connection's presence is refused.
  */
 export class Presence {
-  readonly #awareness: awarenessProtocol.Awareness;
+  /** Made when someone is first present: most loaded plans never need one. */
+  #awareness: awarenessProtocol.Awareness | null = null;
   /** Which connection introduced each client id. */
   readonly #owners = new Map<number, DocumentPeer>();
   readonly #idsOf = new Map<DocumentPeer, Set<number>>();
@@ -33,17 +34,30 @@ export class Presence {
    * server's own connections made to the other servers (each server checks its own connections).
    * Timeouts are not forwarded: every server times out a silent client on its own.
    */
-  constructor(doc: Y.Doc, broadcast: (update: Uint8Array) => void, forward: (update: Uint8Array) => void = () => undefined) {
-    this.#awareness = new awarenessProtocol.Awareness(doc);
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly broadcast: (update: Uint8Array) => void,
+    private readonly forward: (update: Uint8Array) => void = () => undefined,
+  ) {}
+
+  #awarenessToUse(): awarenessProtocol.Awareness {
+    if (this.#awareness) return this.#awareness;
+    const awareness = new awarenessProtocol.Awareness(this.doc);
     // The server itself is not present.
-    this.#awareness.setLocalState(null);
-    this.#awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
+    awareness.setLocalState(null);
+    // One sweep times out silent clients of every document here (see sweepAll), not a timer each.
+    clearInterval(awareness._checkInterval);
+    awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
       if (!changed.length) return;
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.#awareness, changed);
-      broadcast(update);
-      if (origin !== REMOTE && origin !== 'timeout') forward(update);
+      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+      this.broadcast(update);
+      if (origin !== REMOTE && origin !== 'timeout') this.forward(update);
     });
+    this.#awareness = awareness;
+    swept.add(awareness);
+    sweepTimer ??= setInterval(sweepAll, SWEEP_INTERVAL_MS).unref();
+    return awareness;
   }
 
   /**
@@ -51,11 +65,12 @@ export class Presence {
    * dead server's entries go through the normal awareness timeout.
    */
   applyRemote(update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.#awareness, update, REMOTE);
+    awarenessProtocol.applyAwarenessUpdate(this.#awarenessToUse(), update, REMOTE);
   }
 
   /** Everyone present now, for a connection that just joined; null when nobody is. */
   current(): Uint8Array | null {
+    if (!this.#awareness) return null;
     const clients = [...this.#awareness.getStates().keys()];
     return clients.length ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, clients) : null;
   }
@@ -93,14 +108,17 @@ export class Presence {
       encoding.writeVarUint(encoder, clock);
       encoding.writeVarString(encoder, JSON.stringify(state === null ? null : { ...state, user: peer.presence }));
     }
-    awarenessProtocol.applyAwarenessUpdate(this.#awareness, encoding.toUint8Array(encoder), peer);
+    awarenessProtocol.applyAwarenessUpdate(this.#awarenessToUse(), encoding.toUint8Array(encoder), peer);
     return null;
   }
 
   /** The rule y-protocols applies: a newer clock, or a removal at the same clock. */
   #wouldChange({ clientId, clock, state }: { clientId: number; clock: number; state: unknown }): boolean {
-    const current = this.#awareness.meta.get(clientId)?.clock ?? 0;
-    return current < clock || (current === clock && state === null && this.#awareness.states.has(clientId));
+    const awareness = this.#awareness;
+    // Without one, what a fresh Awareness holds: only the server's own client id, cleared at clock 1.
+    if (!awareness) return clock > (clientId === this.doc.clientID ? 1 : 0);
+    const current = awareness.meta.get(clientId)?.clock ?? 0;
+    return current < clock || (current === clock && state === null && awareness.states.has(clientId));
   }
 
   /** Clears a connection's presence when it leaves. */
@@ -109,11 +127,37 @@ export class Presence {
     this.#idsOf.delete(peer);
     if (!ids) return;
     for (const id of ids) this.#owners.delete(id);
-    awarenessProtocol.removeAwarenessStates(this.#awareness, [...ids], null);
+    if (this.#awareness) awarenessProtocol.removeAwarenessStates(this.#awareness, [...ids], null);
   }
 
   destroy(): void {
+    if (!this.#awareness) return;
+    swept.delete(this.#awareness);
+    if (swept.size === 0 && sweepTimer) {
+      clearInterval(sweepTimer);
+      sweepTimer = null;
+    }
     this.#awareness.destroy();
+  }
+}
+
+/** As often as y-protocols checks each Awareness on its own timer. */
+const SWEEP_INTERVAL_MS = awarenessProtocol.outdatedTimeout / 10;
+const swept = new Set<awarenessProtocol.Awareness>();
+let sweepTimer: NodeJS.Timeout | null = null;
+
+/**
+ * What each Awareness's own timer does (the server has no local state to renew): states not
+ * renewed within the timeout are removed, with origin 'timeout'.
+ */
+function sweepAll(): void {
+  const now = Date.now();
+  for (const awareness of swept) {
+    const outdated: number[] = [];
+    awareness.meta.forEach((meta, clientId) => {
+      if (clientId !== awareness.clientID && awarenessProtocol.outdatedTimeout <= now - meta.lastUpdated && awareness.states.has(clientId)) outdated.push(clientId);
+    });
+    if (outdated.length > 0) awarenessProtocol.removeAwarenessStates(awareness, outdated, 'timeout');
   }
 }
 

@@ -191,7 +191,7 @@ class Inspector {
       throw new Refusal(`"${top.key ?? '(list item)'}" is not a field of ${spec.key}`, spec.key);
     }
     if (location.chain.length === 1) this.checkFieldContent(spec, top.key, top.item);
-    this.touch(spec.key, null, null);
+    this.touch(spec, null);
   }
 
   private checkListInsert(spec: SectionSpec, location: Location): void {
@@ -217,7 +217,7 @@ class Inspector {
     const changesOwner = !entry.isNew && location.chain.length === 2 && field?.key === spec.ownerField;
     const changesId = !entry.isNew && location.chain.length === 2 && field?.key === ENTRY_ID_FIELD;
     if (changesId) throw new Refusal(`the id of an entry in ${spec.key} cannot change`, spec.key);
-    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry), changesOwner, entry.isNew);
+    this.touch(spec, entry, changesOwner, entry.isNew);
   }
 
   /** A field's holder must be of the template's kind: a Y.Text for text, a valid plain value otherwise. */
@@ -265,39 +265,41 @@ class Inspector {
   private touchDeleted(location: Location | null): void {
     if (!location) return;
     const spec = this.sectionOf(location.root);
-    if (spec.kind === 'record') return this.touch(spec.key, null, null);
-    const entry = location.chain[0]!;
-    this.touch(spec.key, entry.item, () => this.entryFacts(spec, entry));
+    if (spec.kind === 'record') return this.touch(spec, null);
+    this.touch(spec, location.chain[0]!);
   }
 
-  /** Records a touch once per section or entry; entry facts are read once per entry. */
+  /**
+   * Records a touch once per section or entry; entry facts are read once per entry. This path runs
+   * for every keystroke, so it builds no closures: under tsx (keepNames) each named closure costs a
+   * defineProperty per call, which the profile showed as the inspector's largest single cost.
+   */
   private touch(
-    section: SectionKey,
-    entryItem: Y.Item | null,
-    facts: (() => Omit<EntryFacts, 'changesOwner'>) | null,
+    spec: SectionSpec,
+    entry: { item: Y.Item; isNew: boolean } | null,
     changesOwner = false,
     isNewEntry = false,
   ): void {
-    const entryKey = entryItem ? idKey(entryItem.id) : null;
-    const key = `${section}/${entryKey ?? ''}`;
+    const entryKey = entry ? idKey(entry.item.id) : null;
+    const key = entryKey === null ? spec.key : `${spec.key}/${entryKey}`;
     const existing = this.#touches.get(key);
     if (existing) {
       if (existing.entry) existing.entry.changesOwner ||= changesOwner;
       return;
     }
-    const entry = facts ? { ...facts(), changesOwner } : null;
-    this.#touches.set(key, { section, entryKey, entry, isNewEntry });
+    const facts: EntryFacts | null = entry
+      ? {
+          ownerPersonId: spec.ownerField === 'personId' ? this.entryString(entry, 'personId') : null,
+          organizationId: spec.ownerField === 'organizationId' ? this.entryString(entry, 'organizationId') : null,
+          changesOwner,
+        }
+      : null;
+    this.#touches.set(key, { section: spec.key, entryKey, entry: facts, isNewEntry });
   }
 
-  private entryFacts(spec: SectionSpec, entry: { item: Y.Item; isNew: boolean }): Omit<EntryFacts, 'changesOwner'> {
-    const value = (field: string) => {
-      const raw = entry.isNew ? this.newEntryValue(entry.item, field) : liveEntryValue(entry.item, field);
-      return typeof raw === 'string' ? raw : null;
-    };
-    return {
-      ownerPersonId: spec.ownerField === 'personId' ? value('personId') : null,
-      organizationId: spec.ownerField === 'organizationId' ? value('organizationId') : null,
-    };
+  private entryString(entry: { item: Y.Item; isNew: boolean }, field: string): string | null {
+    const raw = entry.isNew ? this.newEntryValue(entry.item, field) : liveEntryValue(entry.item, field);
+    return typeof raw === 'string' ? raw : null;
   }
 
   /** The value a new entry gets for `key` in this same update. */
@@ -362,15 +364,14 @@ class Inspector {
   }
 
   private locateNew(item: Y.Item, depth: number): Location | null {
-    const self = (key: string | null) => ({ item, key, isNew: true });
-    if (typeof item.parent === 'string') return { root: item.parent, chain: [self(item.parentSub)] };
+    if (typeof item.parent === 'string') return { root: item.parent, chain: [{ item, key: item.parentSub, isNew: true }] };
     if (item.parent instanceof Y.ID) {
       const parent = this.lookup(item.parent, item);
       // A collected parent, or one already deleted (Yjs finds no type in it): Yjs integrates the item as garbage.
       if (!parent || parent.item.content instanceof Y.ContentDeleted) return null;
       if (!(parent.item.content instanceof Y.ContentType)) throw new Refusal('update nests content under a plain value');
       const above = this.locate(parent.item, depth + 1);
-      return above && { root: above.root, chain: [...above.chain, self(item.parentSub)] };
+      return above && { root: above.root, chain: [...above.chain, { item, key: item.parentSub, isNew: true }] };
     }
     // No parent info: the item sits beside its origin (or right origin) and shares its parent.
     const neighbourId = item.origin ?? item.rightOrigin;
@@ -381,7 +382,8 @@ class Inspector {
     if (!beside) return null;
     if (item.origin && item.rightOrigin) this.checkRightNeighbour(item, item.rightOrigin, neighbour.item, beside, depth);
     const chain = beside.chain.slice(0, -1);
-    return { root: beside.root, chain: [...chain, self(beside.chain[beside.chain.length - 1]!.key)] };
+    chain.push({ item, key: beside.chain[beside.chain.length - 1]!.key, isNew: true });
+    return { root: beside.root, chain };
   }
 
   /**
@@ -400,8 +402,6 @@ class Inspector {
     }
     const beside = right && this.locate(right.item, depth + 1);
     if (!beside) return this.needsTrial('the right neighbour of an item is collected');
-    const parentOf = (location: Location) => location.chain[location.chain.length - 2]?.item ?? location.root;
-    const keyOf = (location: Location) => location.chain[location.chain.length - 1]!.key;
     if (beside.root !== left.root || parentOf(beside) !== parentOf(left) || keyOf(beside) !== keyOf(left)) {
       this.needsTrial('the neighbours of an item disagree about its parent');
     }
@@ -416,7 +416,17 @@ class Inspector {
   }
 }
 
-const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+function idKey(id: Y.ID): string {
+  return `${id.client}:${id.clock}`;
+}
+
+function parentOf(location: Location): Y.Item | string {
+  return location.chain[location.chain.length - 2]?.item ?? location.root;
+}
+
+function keyOf(location: Location): string | null {
+  return location.chain[location.chain.length - 1]!.key;
+}
 
 function liveEntryValue(entryItem: Y.Item, key: string): unknown {
   const content = entryItem.content;

@@ -43,13 +43,7 @@ export function nonCanonicalReason(doc: Y.Doc, update: Uint8Array, structs: Read
  */
 function integratesInOrder(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC>): boolean {
   // The usual update names only what the document already has (or its own client's earlier structs).
-  const known = (id: Y.ID | null, own: number) => id === null || id.client === own || id.clock < Y.getState(doc.store, id.client);
-  const namesOnlyKnown = structs.every(
-    (struct) =>
-      !(struct instanceof Y.Item) ||
-      (known(struct.origin, struct.id.client) && known(struct.rightOrigin, struct.id.client) && (!(struct.parent instanceof Y.ID) || known(struct.parent, struct.id.client))),
-  );
-  if (namesOnlyKnown) return true;
+  if (namesOnlyKnown(doc, structs)) return true;
   const queues = new Map<number, Array<Y.Item | Y.GC>>();
   const state = new Map<number, number>();
   for (const struct of structs) {
@@ -96,6 +90,21 @@ function integratesInOrder(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC>): b
     while (heap && heap.size > 0 && heap.peekClock() < state.get(client)!) work.push(heap.pop());
   }
   return [...queues].every(([client, queue]) => next.get(client) === queue.length);
+}
+
+/** Whether every struct names only what the document already has, or its own client's earlier structs. */
+function namesOnlyKnown(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC>): boolean {
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const own = struct.id.client;
+    if (!isKnown(doc, struct.origin, own) || !isKnown(doc, struct.rightOrigin, own)) return false;
+    if (struct.parent instanceof Y.ID && !isKnown(doc, struct.parent, own)) return false;
+  }
+  return true;
+}
+
+function isKnown(doc: Y.Doc, id: Y.ID | null, own: number): boolean {
+  return id === null || id.client === own || id.clock < Y.getState(doc.store, id.client);
 }
 
 /** Clients waiting on one client, by the clock they need it to pass; smallest first. */
