@@ -142,6 +142,10 @@ describe('GraphQL limits at both doors', () => {
       const refused = await run(HISTORY, { id: plan.id, n: 100_000 });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'GRAPHQL_MAX_COST' });
       await expectOnlyTheHonestReadLogged(before, run);
+      // The same document again, variables alternating: each verdict is its variables' own (Apollo keeps them per document and variables).
+      expect((await run(HISTORY, { id: plan.id, n: 5 })).errors).toBeUndefined();
+      expect((await run(HISTORY, { id: plan.id, n: 100_000 })).errors?.[0]?.extensions).toMatchObject({ limit: 'GRAPHQL_MAX_COST' });
+      expect((await run(HISTORY, { id: plan.id, n: 5 })).errors).toBeUndefined();
     });
 
     it(`answers suggestions and introspection outside production over ${door}`, async () => {

@@ -55,13 +55,43 @@ const outageStatus: ApolloServerPlugin = {
   },
 };
 
+/** Cost verdicts kept per parsed document, for variables written in at most this many characters. */
+const MAX_CACHED_VARIABLES_LENGTH = 1_000;
+/** Verdicts kept per document at most (one per distinct operation name and variables); the oldest goes first. */
+const MAX_VERDICTS_PER_DOCUMENT = 256;
+
+/**
+ * The cost check, remembered per document, operation name and variables. Weighing walks the whole
+ * document with a validation context, which the profile of the plan query showed costing more CPU
+ * than the rest of Apollo's work on it; the verdict depends on nothing else (the schema is fixed for
+ * the server's life), and Apollo's document store hands back the same parsed document for the same
+ * query text, so a repeated operation is weighed once. Large variables are weighed every time rather
+ * than kept as keys.
+ */
+function cachedCostError(limits: GraphQLLimits): GraphQLLimits['costError'] {
+  const verdicts = new WeakMap<object, Map<string, GraphQLError | null>>();
+  return (args) => {
+    const variables = JSON.stringify(args.variables ?? null);
+    if (variables.length > MAX_CACHED_VARIABLES_LENGTH) return limits.costError(args);
+    const key = `${args.operationName ?? ''}\u0000${variables}`;
+    let ofDocument = verdicts.get(args.document);
+    if (!ofDocument) verdicts.set(args.document, (ofDocument = new Map()));
+    if (ofDocument.has(key)) return ofDocument.get(key)!;
+    const verdict = limits.costError(args);
+    ofDocument.set(key, verdict);
+    if (ofDocument.size > MAX_VERDICTS_PER_DOCUMENT) ofDocument.delete(ofDocument.keys().next().value!);
+    return verdict;
+  };
+}
+
 /** The checks that need the variables (cost) run once the operation is known, before any resolver. */
 function enforceLimits(limits: GraphQLLimits): ApolloServerPlugin {
+  const costError = cachedCostError(limits);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
-          const refused = limits.costError({ schema, document, operationName, variables: request.variables });
+          const refused = costError({ schema, document, operationName, variables: request.variables });
           if (refused) throw new GraphQLError(refused.message, { extensions: { ...refused.extensions, http: { status: ERROR_TABLE.BAD_USER_INPUT.httpStatus } } });
         },
       };
