@@ -25,32 +25,48 @@ const options = parseOptions(process.argv.slice(2), process.env);
 const wanted = (name: string) => options.only.length === 0 || options.only.includes(name);
 const report = new BenchReport(options.quick, options.only.length > 0);
 const database = await openBenchDatabase();
+const failed: string[] = [];
+/** Runs one workload; a failure is reported and the others still run, so one broken workload does not cost the run. */
+async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+  try {
+    return await run();
+  } catch (error) {
+    failed.push(name);
+    progress.done(`${name} failed`);
+    report.note(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
 try {
   // First: the live targets are stated in commits of this machine's PostgreSQL.
-  const floor: CommitFloor | null = wanted('floor') || wanted('live') ? await runCommitFloor(report, options, database.url) : null;
+  const floor: CommitFloor | null = wanted('floor') || wanted('live') ? await attempt('floor', () => runCommitFloor(report, options, database.url)) : null;
   if (wanted('live') || wanted('graphql') || wanted('memory')) {
     const samplan = await startSamplan(database.url);
     try {
       progress.phase(`setup: ${options.live.plans} Samplan plans × ${options.live.editorsPerPlan} participants through GraphQL (not measured)`);
       const plans = await createPlans(samplan.url, 'live', options.live.plans, options.live.editorsPerPlan, (done) => progress.status(`${done}/${options.live.plans} plans`));
       progress.done();
-      if (wanted('live')) await compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'), floor);
-      if (wanted('graphql')) await runGraphql(report, options, samplan, plans);
+      if (wanted('live')) await attempt('live', async () => compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'), floor));
+      if (wanted('graphql')) await attempt('graphql', () => runGraphql(report, options, samplan, plans));
       await samplan.stop();
-      if (wanted('memory')) await runMemory(report, options, database.url, plans);
+      if (wanted('memory')) await attempt('memory', () => runMemory(report, options, database.url, plans));
     } finally {
       await samplan.stop();
     }
   }
-  if (wanted('section-check')) await runSectionCheck(report, options);
-  if (wanted('update-inspection')) await runUpdateInspection(report);
-  if (wanted('cold-load')) await runColdLoad(report, options, await database.create('cold'));
-  if (wanted('cross-server')) await runCrossServer(report, options, await database.create('cluster'));
-  if (wanted('dashboard')) await runDashboard(report, options, await database.create('dashboard'));
-  if (wanted('join-storm')) await runJoinStorm(report, options, await database.create('storm'));
+  if (wanted('section-check')) await attempt('section-check', () => runSectionCheck(report, options));
+  if (wanted('update-inspection')) await attempt('update-inspection', () => runUpdateInspection(report));
+  if (wanted('cold-load')) await attempt('cold-load', async () => runColdLoad(report, options, await database.create('cold')));
+  if (wanted('cross-server')) await attempt('cross-server', async () => runCrossServer(report, options, await database.create('cluster')));
+  if (wanted('dashboard')) await attempt('dashboard', async () => runDashboard(report, options, await database.create('dashboard')));
+  if (wanted('join-storm')) await attempt('join-storm', async () => runJoinStorm(report, options, await database.create('storm')));
   report.printTargets();
   const file = await report.write();
   process.stdout.write(`\nResults written to ${file}\n`);
+  if (failed.length) {
+    process.stderr.write(`\nWorkloads that failed: ${failed.join(', ')} (see the notes)\n`);
+    process.exitCode = 1;
+  }
 } finally {
   await database.dispose();
 }
