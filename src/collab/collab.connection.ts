@@ -12,6 +12,8 @@ import type { Actor } from '../policy/actor.js';
 
 /** Sync step 2 messages by the answer they carry (answers are shared: src/documents/sync-answers.ts). */
 const framedAnswers = new WeakMap<Uint8Array, Uint8Array>();
+/** Update messages by the update they carry: a committed update goes to every peer of its document as the same bytes, framed once. */
+const framedUpdates = new WeakMap<Uint8Array, Uint8Array>();
 
 /** y-websocket's message types and y-protocols' sync and auth sub-types. */
 const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -31,10 +33,15 @@ export const CONNECTION_LIMITS = {
 
 /**
  * Sync requests are the expensive message (each answer encodes the document's difference), so
- * they have their own small budget; everything else shares a generous one.
+ * they have their own small budget; everything else shares a generous one (`MESSAGE_BUDGET`).
  */
 const syncRequests = new RateLimiterMemory({ points: 10, duration: 10 });
-const messages = new RateLimiterMemory({ points: 600, duration: 10 });
+/**
+ * Messages of any kind one connection may send in a window. Counted by the connection itself, at
+ * once: every keystroke passes here, and a shared limiter cost a promise and a timer per window
+ * and connection.
+ */
+const MESSAGE_BUDGET = { points: 600, windowMs: 10_000 };
 
 /** A protocol violation: answered with the close code of `code`. */
 class ProtocolError extends Error {
@@ -56,6 +63,8 @@ export class CollabConnection implements DocumentPeer {
   #queue: Uint8Array[] = [];
   #working = false;
   #closed = false;
+  #budgetWindowStart = Number.NEGATIVE_INFINITY;
+  #budgetUsed = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -67,8 +76,7 @@ export class CollabConnection implements DocumentPeer {
     socket.on('close', () => {
       this.#closed = true;
       this.#queue = [];
-      // The budgets are this connection's alone (keyed by its id); each holds a timer until it expires.
-      void messages.delete(this.id);
+      // The sync budget is this connection's alone (keyed by its id) and holds a timer until it expires.
       void syncRequests.delete(this.id);
     });
   }
@@ -99,10 +107,15 @@ export class CollabConnection implements DocumentPeer {
     // Before `start` the client has not been sent anything; its sync request after start brings it
     // everything committed, this update included. Nothing goes out before the access log has the read.
     if (!this.#document) return;
-    this.#send(this.#message(MESSAGE.sync, (encoder) => {
-      encoding.writeVarUint(encoder, SYNC.update);
-      encoding.writeVarUint8Array(encoder, update);
-    }));
+    let message = framedUpdates.get(update);
+    if (!message) {
+      message = this.#message(MESSAGE.sync, (encoder) => {
+        encoding.writeVarUint(encoder, SYNC.update);
+        encoding.writeVarUint8Array(encoder, update);
+      });
+      framedUpdates.set(update, message);
+    }
+    this.#send(message);
   }
 
   sendAwareness(update: Uint8Array): void {
@@ -138,11 +151,10 @@ export class CollabConnection implements DocumentPeer {
   }
 
   async #handle(data: Uint8Array): Promise<void> {
+    if (!this.#withinBudget()) return this.close('TOO_MANY_REQUESTS', 'Too many messages');
     try {
-      await messages.consume(this.id);
       await this.#dispatch(decoding.createDecoder(data));
     } catch (error) {
-      if (error instanceof RateLimiterRes) return this.close('TOO_MANY_REQUESTS', 'Too many messages');
       if (error instanceof ProtocolError) return this.close(error.code, error.message);
       if (this.#closed) return;
       // The hub dropped the document (its commit failed) and closes its peers itself, saying why.
@@ -155,6 +167,17 @@ export class CollabConnection implements DocumentPeer {
       this.logger.error({ event: 'collab.message_failed', planId: this.#document?.planId, err: error });
       this.close('INTERNAL_SERVER_ERROR', 'Could not handle the message; reconnect to resync');
     }
+  }
+
+  /** Counts one message against the connection's budget for the current window. */
+  #withinBudget(): boolean {
+    const now = performance.now();
+    if (now - this.#budgetWindowStart >= MESSAGE_BUDGET.windowMs) {
+      this.#budgetWindowStart = now;
+      this.#budgetUsed = 0;
+    }
+    this.#budgetUsed += 1;
+    return this.#budgetUsed <= MESSAGE_BUDGET.points;
   }
 
   async #dispatch(decoder: decoding.Decoder): Promise<void> {

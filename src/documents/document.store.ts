@@ -1,6 +1,7 @@
 import { IsolationLevel, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { notFound } from '../errors/error-codes.js';
 import pLimit from 'p-limit';
+import { PreparedStatements } from '../db/prepared-statements.js';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { QuarantinedPart, StoredPart } from './document-load.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
@@ -52,12 +53,15 @@ const SNAPSHOT_CONCURRENCY = 2;
 export class DocumentStore {
   readonly #groupCommit: GroupCommit;
   readonly #snapshotSlot = pLimit(SNAPSHOT_CONCURRENCY);
+  /** The group commit's statement: bound parameters, prepared once per connection. */
+  readonly #statements: PreparedStatements;
   #quarantined = 0;
 
   constructor(private readonly orm: MikroORM, private readonly options: DocumentStoreOptions) {
+    this.#statements = new PreparedStatements(orm, 'samplan_document_append');
     this.#groupCommit = new GroupCommit({
       transaction: (work) => inUnitOfWork(this.em(), work),
-      execute: (sql, params) => this.em().execute(sql, params),
+      execute: (sql, params) => this.#statements.query(sql, params),
       since: (id, afterSeq) => this.since(id, afterSeq),
       recordsOfCommits: options.recordsOfCommits,
     });

@@ -176,13 +176,23 @@ export function appendStatement(requests: readonly AppendRequest[], documents: R
     params: [sqlArray(order.map((batch) => batch.planId)), sqlArray(order.map((batch) => batch.part)), sqlArray(order.map((batch) => String(batch.entries.length)))],
   };
   const rows = batches.flatMap((batch) => batch.entries.map((entry, offset) => ({ ...entry, planId: batch.planId, part: batch.part, n: batch.entries.length, offset: offset + 1 })));
+  // Rows go as one array per column, so the text stays the same for any number of rows (prepared once: src/db/prepared-statements.ts).
   const log: SqlStatement = {
     sql: `insert into plan_update (plan_id, part, seq, author_id, sections, update, created_at)
-      select v.plan_id, v.part, h.head - v.n + v.off, v.author_id, v.sections, v.update, v.created_at
-      from (values ${rows.map(() => '(?::uuid, ?::text, ?::bigint, ?::bigint, ?::uuid, ?::text[], ?::bytea, ?::timestamptz)').join(', ')})
+      select v.plan_id, v.part, h.head - v.n + v.off, v.author_id, v.sections::text[], v.update, v.created_at
+      from unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::uuid[], ?::text[], ?::bytea[], ?::timestamptz[])
         as v(plan_id, part, n, off, author_id, sections, update, created_at)
       join "heads" h on h.plan_id = v.plan_id and h.part = v.part`,
-    params: rows.flatMap((row) => [row.planId, row.part, row.n, row.offset, row.authorId, sqlArray(row.sections), Buffer.from(row.update), row.at]),
+    params: [
+      sqlArray(rows.map((row) => row.planId)),
+      sqlArray(rows.map((row) => row.part)),
+      sqlArray(rows.map((row) => String(row.n))),
+      sqlArray(rows.map((row) => String(row.offset))),
+      sqlArray(rows.map((row) => row.authorId)),
+      sqlArray(rows.map((row) => sqlArray(row.sections))),
+      sqlArray(rows.map((row) => `\\x${Buffer.from(row.update.buffer, row.update.byteOffset, row.update.byteLength).toString('hex')}`)),
+      sqlArray(rows.map((row) => row.at.toISOString())),
+    ],
   };
   // Changes the server made itself are no one's access and no one's work (src/documents/restricted-move.ts).
   const attributed = rows.filter((row) => !row.system);
@@ -232,13 +242,24 @@ function changesUpsert(entries: ReadonlyArray<DocumentEntry & { n: number; offse
   return {
     sql: `insert into plan_change (plan_id, part, section, person_id, minute, changes, first_seq, last_seq, last_at)
      select c.plan_id, c.part, c.section, c.person_id, c.minute, c.changes, h.head - c.n + c.first_off, h.head - c.n + c.last_off, c.last_at
-     from (values ${rows.map(() => '(?::uuid, ?::text, ?::text, ?::uuid, ?::timestamptz, ?::int, ?::bigint, ?::bigint, ?::bigint, ?::timestamptz)').join(', ')})
+     from unnest(?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[])
        as c(plan_id, part, section, person_id, minute, changes, n, first_off, last_off, last_at)
      join "heads" h on h.plan_id = c.plan_id and h.part = c.part
      on conflict (plan_id, part, section, person_id, minute) do update set
        changes = plan_change.changes + excluded.changes,
        last_seq = greatest(plan_change.last_seq, excluded.last_seq),
        last_at = greatest(plan_change.last_at, excluded.last_at)`,
-    params: rows.flatMap((row) => [row.planId, row.part, row.section, row.personId, row.minute, row.count, row.n, row.first, row.last, row.at]),
+    params: [
+      sqlArray(rows.map((row) => row.planId)),
+      sqlArray(rows.map((row) => row.part)),
+      sqlArray(rows.map((row) => row.section)),
+      sqlArray(rows.map((row) => row.personId)),
+      sqlArray(rows.map((row) => row.minute.toISOString())),
+      sqlArray(rows.map((row) => String(row.count))),
+      sqlArray(rows.map((row) => String(row.n))),
+      sqlArray(rows.map((row) => String(row.first))),
+      sqlArray(rows.map((row) => String(row.last))),
+      sqlArray(rows.map((row) => row.at.toISOString())),
+    ],
   };
 }
