@@ -69,7 +69,7 @@ const entityImportsAtTheEdges = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'src/graphql/generated/'] },
+  { ignores: ['node_modules/', '.data/', 'src/graphql/generated/', 'examples/typed-client/src/gql/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,8 @@ import { Migration20261205000700AccessLogHardening } from './Migration2026120500
 import { Migration20261205000800PlanDeadlineResync } from './Migration20261205000800PlanDeadlineResync.js';
 import { Migration20261206000100CaseloadIndexes } from './Migration20261206000100CaseloadIndexes.js';
 import { Migration20261206000200PlanLogHead } from './Migration20261206000200PlanLogHead.js';
+import { Migration20261207000100PersonNationalIdentity } from './Migration20261207000100PersonNationalIdentity.js';
+import { Migration20261208000100PlanDeadlinesReread } from './Migration20261208000100PlanDeadlinesReread.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -37,4 +39,6 @@ export const migrationsList = [
   { name: 'Migration20261205000800PlanDeadlineResync', class: Migration20261205000800PlanDeadlineResync },
   { name: 'Migration20261206000100CaseloadIndexes', class: Migration20261206000100CaseloadIndexes },
   { name: 'Migration20261206000200PlanLogHead', class: Migration20261206000200PlanLogHead },
+  { name: 'Migration20261207000100PersonNationalIdentity', class: Migration20261207000100PersonNationalIdentity },
+  { name: 'Migration20261208000100PlanDeadlinesReread', class: Migration20261208000100PlanDeadlinesReread },
 ];

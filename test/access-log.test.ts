@@ -121,7 +121,7 @@ describe('access log', () => {
     ok(await t.gql('query($id: ID!) { plan(id: $id) { history(first: 5) { edges { node { section } } } } }', { id: plan.id }, relative.token));
     expectLogged(relative, 'READ', 'history', 'GRAPHQL', at);
     at = step();
-    ok(await t.gql('query($id: ID!) { plan(id: $id) { versions { id label } } }', { id: plan.id }, relative.token));
+    ok(await t.gql('query($id: ID!) { plan(id: $id) { versions { edges { node { id label } } } } }', { id: plan.id }, relative.token));
     expectLogged(relative, 'READ', 'versions', 'GRAPHQL', at);
     at = step();
     ok(await t.gql('query($id: ID!) { version(id: $id) { label content } }', { id: versionId }, relative.token));

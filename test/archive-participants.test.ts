@@ -4,7 +4,7 @@ import { ManualClock } from './helpers/manual-clock.js';
 import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { errorCode } from './helpers/graphql.js';
+import { errorCode, nodesOf } from './helpers/graphql.js';
 
 /*
  * The archive record names as participants only those who took part by consent, with their
@@ -12,9 +12,11 @@ import { errorCode } from './helpers/graphql.js';
  * (docs/archive.md, "Participants and pending invitations").
  */
 
-const RECORDS = 'query($id: ID!) { plan(id: $id) { archiveRecords { id kind urls { json html pdf } } } }';
-const CONSENTS = 'query($id: ID!) { plan(id: $id) { consents { id scope current person { id } } } }';
+const RECORDS = 'query($id: ID!) { plan(id: $id) { archiveRecords { edges { node { id kind urls { json html pdf } } } } } }';
+const CONSENTS = 'query($id: ID!) { plan(id: $id) { consents(first: 100) { edges { node { id scope current person { id } } } } } }';
 
+/** The record's headings (src/archive/render-text.ts): the regulation's b) and h), then the invitations. */
+const HEADINGS = { participants: 'b) Hvem som deltar i arbeidet med planen', consents: 'h) Samtykke', pending: 'Ventende invitasjoner' } as const;
 const clock = new ManualClock('2027-02-01T09:00:00Z');
 let t: TestApp;
 let consent: ReturnType<typeof consentFor>;
@@ -32,7 +34,7 @@ const download = (path: string, who: SeededPerson) => fetch(`${t.url}${path}`, {
 const db = <T>(sql: string, params: unknown[] = []) => t.app.orm.em.fork().execute<T[]>(sql, params);
 const expectOk = (response: { errors?: unknown }) => expect(response.errors).toBeUndefined();
 const participateConsentOf = async (personId: string) => {
-  const consents = (await t.gql(CONSENTS, { id: plan.id }, owner.token)).data!.plan.consents;
+  const consents = nodesOf((await t.gql(CONSENTS, { id: plan.id }, owner.token)).data!.plan.consents);
   return consents.find((row: { scope: string; current: boolean; person: { id: string } }) => row.scope === 'PARTICIPATE' && row.current && row.person.id === personId).id as string;
 };
 /** The HTML page's sections by heading. */
@@ -67,7 +69,7 @@ beforeAll(async () => {
 
   expectOk(await t.gql('mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId: plan.id, reason: 'The need has ended' } }, owner.token));
   final = await vi.waitFor(async () => {
-    const records = (await t.gql(RECORDS, { id: plan.id }, owner.token)).data!.plan.archiveRecords;
+    const records = nodesOf((await t.gql(RECORDS, { id: plan.id }, owner.token)).data!.plan.archiveRecords);
     const record = records.find((candidate: { kind: string }) => candidate.kind === 'FINAL');
     expect(record).toBeDefined();
     return record;
@@ -100,20 +102,23 @@ describe('the FINAL record', () => {
     expect(record.consents.filter((row: { person: { id: string } }) => row.person.id === withdrawnAtOnce.id)).toHaveLength(1);
   });
 
-  it('HTML shows consent periods under Participants and the invitations under their own heading, marked as not taking part', async () => {
+  it('HTML names the participants under b), their consent periods under h) and the invitations under their own heading, marked as not taking part', async () => {
     const response = await download(final.urls.html, owner);
     expect(response.status).toBe(200);
     const sections = sectionsOf(await response.text());
-    const participants = sections.get('Participants')!;
+    const participants = sections.get(HEADINGS.participants)!;
     expect(participants).toContain('nina name');
-    expect(participants).toContain('from 2027-02-01 10:00 Oslo time to 2027-02-02 10:00 Oslo time, without the content');
-    expect(participants).toContain('None needed (the person or their guardian)');
     for (const pending of ['pia name', 'per name']) expect(participants).not.toContain(pending);
-    const invitations = sections.get('Pending invitations')!;
+    const consents = sections.get(HEADINGS.consents)!;
+    expect(consents).toContain('nina name');
+    expect(consents).toContain('fra 2027-02-01 10:00 til 2027-02-02 10:00, uten innsyn i innholdet');
+    expect(consents).toContain('Trengs ikke (personen selv eller verge)');
+    for (const pending of ['pia name', 'per name']) expect(consents).not.toContain(pending);
+    const invitations = sections.get(HEADINGS.pending)!;
     expect(invitations).toContain('pia name');
-    expect(invitations).toContain('Pending: the person never consented; did not take part');
+    expect(invitations).toContain('Venter: personen har aldri samtykket; deltok ikke');
     expect(invitations).toContain('per name');
-    expect(invitations).toContain('Pending: consent withdrawn before it started; did not take part');
+    expect(invitations).toContain('Venter: samtykket ble trukket før det trådte i kraft; deltok ikke');
     expect((await download(final.urls.pdf, owner)).status).toBe(200);
   });
 
@@ -133,9 +138,9 @@ describe('the FINAL record', () => {
     const response = await download(final.urls.html, owner);
     expect(response.status).toBe(200);
     const sections = sectionsOf(await response.text());
-    expect(sections.get('Participants')).toContain('nina name');
-    expect(sections.get('Participants')).not.toContain('Consent');
-    expect(sections.has('Pending invitations')).toBe(false);
+    expect(sections.get(HEADINGS.participants)).toContain('nina name');
+    expect(sections.get(HEADINGS.consents)).toContain('Ikke registrert i denne utskriften.');
+    expect(sections.has(HEADINGS.pending)).toBe(false);
     expect((await download(final.urls.pdf, owner)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { errorCode } from './helpers/graphql.js';
+import { errorCode, nodesOf } from './helpers/graphql.js';
 
 let t: TestApp;
 let plan: SeededPlan;
@@ -15,7 +15,7 @@ let unit: { id: string; name: string };
 let interimUrls: { json: string; html: string; pdf: string };
 
 const SCRIPT = '<script>alert("x")</script> Walk to the shop';
-const RECORDS = 'query($id: ID!) { plan(id: $id) { archivedAt archiveRecords { id kind createdAt createdBy { id } documentSeq urls { json html pdf } } } }';
+const RECORDS = 'query($id: ID!) { plan(id: $id) { archivedAt archiveRecords { edges { node { id kind createdAt createdBy { id } documentSeq urls { json html pdf } } } } } }';
 const ARCHIVE = 'mutation($id: ID!) { archivePlan(planId: $id) { id kind createdBy { id } documentSeq urls { json html pdf } } }';
 
 const db = <T>(sql: string, params: unknown[] = []) => t.app.orm.em.fork().execute<T[]>(sql, params);
@@ -71,7 +71,7 @@ describe('interim archive', () => {
     interimUrls = record.urls;
     expect(interimUrls.json).toBe(`/plans/${plan.id}/archive/${record.id}.json`);
     const listed = await t.gql(RECORDS, { id: plan.id }, person.token);
-    expect(listed.data!.plan.archiveRecords).toEqual([expect.objectContaining({ id: record.id, kind: 'INTERIM' })]);
+    expect(nodesOf(listed.data!.plan.archiveRecords)).toEqual([expect.objectContaining({ id: record.id, kind: 'INTERIM' })]);
     expect(listed.data!.plan.archivedAt).toBeNull();
   });
 });
@@ -142,7 +142,7 @@ describe('ending the plan', () => {
     expect(ended.errors).toBeUndefined();
     const final = await vi.waitFor(async () => {
       const read = await t.gql(RECORDS, { id: plan.id }, person.token);
-      const record = read.data!.plan.archiveRecords.find((candidate: { kind: string }) => candidate.kind === 'FINAL');
+      const record = nodesOf(read.data!.plan.archiveRecords).find((candidate: { kind: string }) => candidate.kind === 'FINAL');
       expect(record).toBeDefined();
       expect(read.data!.plan.archivedAt).not.toBeNull();
       return record;

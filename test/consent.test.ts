@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_ISSUERS } from '../src/config/config.js';
 import { consentFor, subscribeTo } from './helpers/consent.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
-import { errorCode } from './helpers/graphql.js';
+import { errorCode, nodesOf } from './helpers/graphql.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
@@ -100,7 +100,7 @@ describe('a participant the coordinator adds', () => {
     expect(added.data?.addParticipant.participant.pendingConsent).toBe(false);
     expect((await consent.participants(friend.token, plan.id)).data?.plan.participants).toHaveLength(2);
     expect(errorCode(await consent.sections(friend.token, plan.id))).toBe('FORBIDDEN');
-    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { versions { id } } }', { id: plan.id }, friend.token))).toBe('FORBIDDEN');
+    expect(errorCode(await t.gql('query($id: ID!) { plan(id: $id) { versions { edges { node { id } } } } }', { id: plan.id }, friend.token))).toBe('FORBIDDEN');
     const refusedPast = await plans.addParticipant(owner, { planId: plan.id, role: 'RELATIVE', person: { id: (await seed.citizen('late')).id }, consent: { validUntil: days(-2) } });
     expect(errorCode(refusedPast)).toBe('BAD_USER_INPUT');
   });
@@ -175,7 +175,7 @@ describe('withdrawing consent', () => {
     expect(nursePlanChanged.isDone()).toBe(false);
 
     // A participant may withdraw their own participation.
-    const nurseConsents = (await consent.participants(nurse.token, plan.id)).data!.plan.consents;
+    const nurseConsents = nodesOf((await consent.participants(nurse.token, plan.id)).data!.plan.consents);
     const own = nurseConsents.find((c: { scope: string; current: boolean; person: { id: string } }) => c.scope === 'PARTICIPATE' && c.current && c.person.id === nurse.id);
     const left = await consent.withdraw(nurse.token, own.id);
     expect(left.data?.withdrawConsent).toMatchObject({ __typename: 'ConsentWithdrawn', plan: null });
@@ -207,7 +207,7 @@ describe('consent that runs out', () => {
     await t.app.scheduler.runDue();
     const kinds = await consent.caseEventKinds(planId);
     expect(kinds.indexOf('CONSENT_EXPIRING')).toBeLessThan(kinds.indexOf('CONSENT_EXPIRED'));
-    const consents = (await consent.participants(owner.token, planId)).data!.plan.consents;
+    const consents = nodesOf((await consent.participants(owner.token, planId)).data!.plan.consents);
     const relativeConsents = consents.filter((c: { person: { id: string } }) => c.person.id === relative.id);
     expect(relativeConsents).toHaveLength(2);
     for (const row of relativeConsents) expect(row).toMatchObject({ current: false, expiredAt: expect.any(String) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consentFor, subscribeTo } from './helpers/consent.js';
 import { connectEditor, type Editor } from './helpers/editor.js';
-import { errorCode } from './helpers/graphql.js';
+import { errorCode, nodesOf } from './helpers/graphql.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
@@ -16,8 +16,8 @@ import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 const READ_DAYS = 30;
 const SECTIONS = 'query($id: ID!) { plan(id: $id) { status sections { key content } } }';
-const CONSENTS = 'query($id: ID!) { plan(id: $id) { consents { id scope current person { id } } participants { id person { id } } } }';
-const RECORDS = 'query($id: ID!) { plan(id: $id) { archiveRecords { kind urls { json pdf } } } }';
+const CONSENTS = 'query($id: ID!) { plan(id: $id) { consents(first: 100) { edges { node { id scope current person { id } } } } participants { id person { id } } } }';
+const RECORDS = 'query($id: ID!) { plan(id: $id) { archiveRecords { edges { node { kind urls { json pdf } } } } } }';
 const PARTICIPANTS_CHANGED = 'subscription($planId: ID!) { participantsChanged(planId: $planId) { change participantId } }';
 
 const clock = new ManualClock('2027-03-01T09:00:00Z');
@@ -48,7 +48,7 @@ const readContent = async (planId: string, who: SeededPerson) => {
 };
 const consentOf = async (planId: string, scope: string, personId: string, viewer: SeededPerson) => {
   const read = await t.gql(CONSENTS, { id: planId }, viewer.token);
-  const found = read.data!.plan.consents.find((row: { scope: string; current: boolean; person: { id: string } }) => row.scope === scope && row.current && row.person.id === personId);
+  const found = nodesOf(read.data!.plan.consents).find((row: { scope: string; current: boolean; person: { id: string } }) => row.scope === scope && row.current && row.person.id === personId);
   expect(found).toBeDefined();
   return found.id as string;
 };
@@ -60,7 +60,7 @@ async function endedPlan(plan: SeededPlan): Promise<string> {
   const ended = await t.gql('mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId: plan.id, reason: 'The need has ended' } }, plan.owner.token);
   expect(ended.data?.endPlan.__typename).toBe('PlanEnded');
   return vi.waitFor(async () => {
-    const records = (await t.gql(RECORDS, { id: plan.id }, plan.owner.token)).data!.plan.archiveRecords;
+    const records = nodesOf((await t.gql(RECORDS, { id: plan.id }, plan.owner.token)).data!.plan.archiveRecords);
     const final = records.find((record: { kind: string }) => record.kind === 'FINAL');
     expect(final).toBeDefined();
     return final.urls.json as string;
@@ -183,7 +183,7 @@ describe('an ended plan, during the follow-up window', () => {
     expect(await readContent(plan.id, owner)).toBe('content');
     expect((await download(finalJson, owner)).status).toBe(200);
     // Their consent still stands on record: the window, not a withdrawal, ended their access.
-    const consents = (await t.gql(CONSENTS, { id: plan.id }, owner.token)).data!.plan.consents;
+    const consents = nodesOf((await t.gql(CONSENTS, { id: plan.id }, owner.token)).data!.plan.consents);
     expect(consents).toContainEqual(expect.objectContaining({ scope: 'PARTICIPATE', current: true, person: { id: physio.id } }));
   });
 });

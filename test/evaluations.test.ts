@@ -62,10 +62,10 @@ describe('recording an evaluation', () => {
     );
     expect(row).toEqual({ participant_ids: [person.id, coordinator.id], version_id: evaluation.version.id, recorded_by_id: coordinator.id, date: '2025-06-02' });
 
-    const read = await t.gql('query($id: ID!) { plan(id: $id) { evaluations { id } versions { id kind } } }', { id: plan.id }, person.token);
+    const read = await t.gql('query($id: ID!) { plan(id: $id) { evaluations { id } versions { edges { node { id kind } } } } }', { id: plan.id }, person.token);
     expect(read.data!.plan.evaluations).toEqual([{ id: evaluation.id }]);
     // The entry made exactly one automatic version, the one the row points at.
-    expect(read.data!.plan.versions.filter((version: { kind: string }) => version.kind === 'EVALUATION')).toEqual([{ id: evaluation.version.id, kind: 'EVALUATION' }]);
+    expect(read.data!.plan.versions.edges.map((edge: { node: { kind: string } }) => edge.node).filter((version: { kind: string }) => version.kind === 'EVALUATION')).toEqual([{ id: evaluation.version.id, kind: 'EVALUATION' }]);
     const events = await db<{ kind: string }>(`select kind from case_event where plan_id = ? and kind = 'EVALUATION_RECORDED'`, [plan.id]);
     expect(events).toHaveLength(1);
   });

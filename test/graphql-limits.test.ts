@@ -24,8 +24,8 @@ const nest = (levels: number, open: (i: number) => string, leaf: string) =>
 
 /** The attacks of finding 4, each carrying the section read that would have logged a row had it run. */
 const ATTACKS = {
-  // 61 levels: version { plan { versions { plan … } } }, reached from a plan.
-  deep: `query($id: ID!) { plan(id: $id) { sections { content } ${nest(60, (i) => (i % 2 ? 'plan' : 'versions'), 'id')} } }`,
+  // 61 levels: versions { edges { node { plan { versions … } } } }, reached from a plan.
+  deep: `query($id: ID!) { plan(id: $id) { sections { content } ${nest(60, (i) => ['versions', 'edges', 'node', 'plan'][i % 4]!, 'id')} } }`,
   // Six levels of participants { consents { participant { consents … } } }: each list multiplies the rest.
   costly: `query($id: ID!) { plan(id: $id) { sections { content } participants { ${nest(6, (i) => (i % 2 ? 'participant' : 'consents'), 'id')} } } }`,
   wide: `query($id: ID!) { ${Array.from({ length: 40 }, (_, i) => `a${i}: ${SECTIONS}`).join(' ')} }`,

@@ -61,11 +61,11 @@ describe('ending a plan', () => {
 
     await vi.waitFor(async () => {
       const read = await t.gql(
-        'query($id: ID!) { plan(id: $id) { sections { key canEdit access content } versions { kind author { id } } } }',
+        'query($id: ID!) { plan(id: $id) { sections { key canEdit access content } versions { edges { node { kind author { id } } } } } }',
         { id: plan.id },
         person.token,
       );
-      expect(read.data!.plan.versions).toContainEqual({ kind: 'CLOSED', author: { id: coordinator.id } });
+      expect(read.data!.plan.versions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ kind: 'CLOSED', author: { id: coordinator.id } });
       for (const section of read.data!.plan.sections) expect(section).toMatchObject({ canEdit: false, access: 'NONE' });
       expect(read.data!.plan.sections.find((section: { key: string }) => section.key === 'situation').content).toEqual({});
     });

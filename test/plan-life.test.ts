@@ -6,7 +6,7 @@ import { ManualClock } from './helpers/manual-clock.js';
 import { plansFor } from './helpers/plans.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { errorCode } from './helpers/graphql.js';
+import { errorCode, nodesOf } from './helpers/graphql.js';
 
 /**
  * The whole life of one person's plan, as a municipality would run it: a relative with a power of
@@ -169,9 +169,9 @@ describe('the life of a plan', () => {
     expect(ended.endPlan.__typename).toBe('PlanEnded');
     await hears('PLAN_ENDED');
     await hears('PLAN_ARCHIVED');
-    const plan = await ok('query($id: ID!) { plan(id: $id) { status archivedAt archiveRecords { kind urls { json pdf } } } }', { id: planId }, erik);
+    const plan = await ok('query($id: ID!) { plan(id: $id) { status archivedAt archiveRecords { edges { node { kind urls { json pdf } } } } } }', { id: planId }, erik);
     expect(plan.plan.status).toBe('ENDED');
-    const final = plan.plan.archiveRecords.find((record: { kind: string }) => record.kind === 'FINAL');
+    const final = nodesOf(plan.plan.archiveRecords).find((record: { kind: string }) => record.kind === 'FINAL');
     expect(final).toBeDefined();
 
     const json = await fetch(new URL(final.urls.json, t.url), { headers: { authorization: `Bearer ${erik.token}` } });

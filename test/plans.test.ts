@@ -21,7 +21,7 @@ describe('plans and participants', () => {
   afterAll(() => t?.close());
 
   const createPlan = (token: string, owner?: Record<string, unknown>) =>
-    t.gql(`mutation($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on CreatePlanSuccess { plan { ${PLAN_FIELDS} } } ... on PlanAlreadyExists { message } } }`, { input: { owner } }, token);
+    t.gql(`mutation($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on CreatePlanSuccess { plan { ${PLAN_FIELDS} } } ... on PlanAlreadyExists { message existingPlan { id } } } }`, { input: { owner } }, token);
   const addParticipant = (token: string, input: Record<string, unknown>) =>
     t.gql(`mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on ParticipantAdded { participant { id role } plan { version } } ... on AlreadyParticipant { message } ... on VersionConflict { currentVersion } } }`, { input }, token);
 
@@ -31,7 +31,8 @@ describe('plans and participants', () => {
     expect(first.data?.createPlan.__typename).toBe('CreatePlanSuccess');
     expect(first.data?.createPlan.plan).toMatchObject({ status: 'ACTIVE', version: 1, viewerRole: 'OWNER', viewerCanManageParticipants: true });
     const second = await createPlan(anna.token);
-    expect(second.data?.createPlan).toEqual({ __typename: 'PlanAlreadyExists', message: expect.any(String) });
+    // Her own plan comes with the answer, so a client (or the README's shell) carries on with it.
+    expect(second.data?.createPlan).toEqual({ __typename: 'PlanAlreadyExists', message: expect.any(String), existingPlan: { id: first.data?.createPlan.plan.id } });
   });
 
   it('lets a recorded guardian or coordinating-unit staff create a plan for someone, and nobody else', async () => {
@@ -43,7 +44,8 @@ describe('plans and participants', () => {
 
     const refused = await createPlan(neighbour.token, childRef);
     expect(errorCode(refused)).toBe('FORBIDDEN');
-    expect(refused.status).toBe(403);
+    // GraphQL over HTTP: an executed operation answers 200, its refusal in `errors` (src/graphql/http-status.ts).
+    expect(refused.status).toBe(200);
 
     // The child has no case in any municipality yet, so the administrator records the parent (docs/guardianship.md).
     await seed.guardianship(parent, child);
@@ -151,8 +153,11 @@ describe('plans and participants', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const response: any = await t.gql('query($after: String) { plans(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', { after }, lead.token);
+      const response: any = await t.gql('query($after: String) { plans(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }', { after }, lead.token);
       expect(response.data.plans.totalCount).toBe(5);
+      // Relay's full PageInfo: paging forward, there are earlier edges exactly when we passed `after`.
+      const { edges, pageInfo } = response.data.plans;
+      expect(pageInfo).toMatchObject({ hasPreviousPage: after !== null, startCursor: edges[0].cursor, endCursor: edges.at(-1).cursor });
       seen.push(...response.data.plans.edges.map((edge: any) => edge.node.id));
       after = response.data.plans.pageInfo.hasNextPage ? response.data.plans.pageInfo.endCursor : null;
       pages += 1;

@@ -48,8 +48,8 @@ describe('the whole intake', () => {
       expect.arrayContaining([{ recipient_id: kari.id, kind: 'REQUEST_RECEIVED' }, { recipient_id: lars.id, kind: 'REQUEST_RECEIVED' }]),
     );
     expect(await intake.deadline(`decision:${request.id}`)).toEqual({ dueAt: '2026-04-02T08:00:00.000Z', resolved: false });
-    const mine = await t.gql('{ myRequests { id } }', {}, ola.token);
-    expect(mine.data!.myRequests).toEqual([{ id: request.id }]);
+    const mine = await t.gql('{ myRequests { totalCount edges { node { id } } } }', {}, ola.token);
+    expect(mine.data!.myRequests).toMatchObject({ totalCount: 1, edges: [{ node: { id: request.id } }] });
 
     clock.advanceDays(3);
     const granted = await intake.decide(kari, { requestId: request.id, decision: 'GRANTED' });

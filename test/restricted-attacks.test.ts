@@ -368,7 +368,7 @@ describe('doors that hold', () => {
     const everything = await q(physio, `query($id: ID!, $v: ID!) { plan(id: $id) {
       sections { key content } restrictedDocumentSeq viewerReadsRestricted documentSeq
       history(first: 100) { edges { node { section } } }
-      versions { id content } evaluations { outcome version { content } }
+      versions(first: 100) { edges { node { id content } } } evaluations { outcome version { content } }
       participants { readsRestricted sectionRights { section access } } }
       version(id: $v) { content } }`, { v: versionId });
     expect(everything.errors).toBeUndefined();

@@ -66,11 +66,13 @@ describe('versions', () => {
 
     const read = await t.gql('query($id: ID!) { version(id: $id) { seq content } }', { id: version.id }, relative.token);
     expect(goalTexts(read.data!.version.content)).toEqual(['Walk to the shop']);
-    const listed = await t.gql('query($id: ID!) { plan(id: $id) { versions { id label } } }', { id: plan.id }, relative.token);
-    expect(listed.data!.plan.versions).toContainEqual({ id: version.id, label: 'Before the summer' });
+    const listed = await t.gql('query($id: ID!) { plan(id: $id) { versions { edges { node { id label } } } } }', { id: plan.id }, relative.token);
+    expect(listed.data!.plan.versions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ id: version.id, label: 'Before the summer' });
 
     const stranger = await t.gql('query($id: ID!) { version(id: $id) { content } }', { id: version.id }, outsider.token);
+    // The one not-found rule (docs/graphql.md): null for the field, with NOT_FOUND, as for a plan.
     expect(stranger.data!.version).toBeNull();
+    expect(errorCode(stranger)).toBe('NOT_FOUND');
     const badLabel = await t.gql('mutation($input: CreateVersionInput!) { createVersion(input: $input) { id } }', { input: { planId: plan.id, label: '  ' } }, person.token);
     expect(errorCode(badLabel)).toBe('BAD_USER_INPUT');
   });
@@ -121,8 +123,8 @@ describe('versions', () => {
     );
     expect(added.errors).toBeUndefined();
     await vi.waitFor(async () => {
-      const listed = await t.gql('query($id: ID!) { plan(id: $id) { versions { kind author { id } } } }', { id: plan.id }, person.token);
-      expect(listed.data!.plan.versions).toContainEqual({ kind: 'EVALUATION', author: { id: coordinator.id } });
+      const listed = await t.gql('query($id: ID!) { plan(id: $id) { versions { edges { node { kind author { id } } } } } }', { id: plan.id }, person.token);
+      expect(listed.data!.plan.versions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ kind: 'EVALUATION', author: { id: coordinator.id } });
     });
   });
 });

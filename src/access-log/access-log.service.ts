@@ -7,6 +7,7 @@ import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
+import { forwardPageInfo, type PageInfoModel } from '../shared/connection.js';
 import { parseId } from '../shared/ids.js';
 import type { AccessAction, AccessDoor } from './access-log.js';
 import type { AccessLogWriter } from './access-log-writer.js';
@@ -24,7 +25,7 @@ export interface AccessLogEntryModel {
 
 export interface AccessLogPage {
   edges: Array<{ node: AccessLogEntryModel; cursor: string }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfoModel;
 }
 
 export interface AccessLogDeps {
@@ -110,7 +111,7 @@ export class AccessLogService {
       },
       cursor: encodeCursor(String(row.id)),
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: forwardPageInfo(edges.map((edge) => edge.cursor), rows.length > first, args.after) };
   }
 
   /** Checks the plan's log against its hash chain; asked by the same people who may read the log. */

@@ -22,6 +22,8 @@ export const PLAN_CONTENT_FIELDS: Readonly<Record<string, PlanContentField>> = {
   'Plan.versions': { logs: 'versions' },
   'Plan.evaluations': { logs: 'evaluations' },
   'Query.version': { logs: 'version:<id>' },
+  /** Logs as the type's own field does: `version:<id>` for a version, nothing for the others. */
+  'Query.node': { logs: 'version:<id>' },
   'PlanVersion.content': { logs: 'version:<id>' },
 
   'PlanSection.content': 'within',
@@ -37,6 +39,12 @@ export const PLAN_CONTENT_FIELDS: Readonly<Record<string, PlanContentField>> = {
   'PlanChange.changes': 'within',
   'PlanChange.firstSeq': 'within',
   'PlanChange.lastSeq': 'within',
+  // A version cursor holds its time, which is content too.
+  'PlanVersionConnection.edges': 'within',
+  'PlanVersionConnection.pageInfo': 'within',
+  'PlanVersionConnection.totalCount': 'within',
+  'PlanVersionEdge.node': 'within',
+  'PlanVersionEdge.cursor': 'within',
   'PlanVersion.label': 'within',
   'PlanVersion.kind': 'within',
   'PlanVersion.author': 'within',
@@ -70,9 +78,10 @@ export const NOT_PLAN_CONTENT_FIELDS: readonly string[] = [
   'Plan.participants', 'Plan.viewerRole', 'Plan.viewerCanManageParticipants', 'Plan.viewerCanAppointCoordinator', 'Plan.coordinatingUnit', 'Plan.endedAt', 'Plan.endedBy', 'Plan.endReason',
   'Plan.consents', 'Plan.documentSeq', 'Plan.archiveRecords', 'Plan.archivedAt', 'Plan.accessLog', 'Plan.accessLogIntegrity',
   'Plan.viewerReadsRestricted', 'Plan.restrictedDocumentSeq',
+  'PlanAlreadyExists.existingPlan',
 
   'PlanSection.key', 'PlanSection.title', 'PlanSection.kind', 'PlanSection.canEdit', 'PlanSection.access', 'PlanSection.restricted',
-  'PlanChangeConnection.pageInfo', 'PlanChangeEdge.cursor', 'PageInfo.hasNextPage', 'PageInfo.endCursor',
+  'PlanChangeConnection.pageInfo', 'PlanChangeEdge.cursor', 'PageInfo.hasNextPage', 'PageInfo.hasPreviousPage', 'PageInfo.startCursor', 'PageInfo.endCursor',
   'PlanVersion.id', 'PlanVersion.plan', 'Evaluation.id', 'Evaluation.entryId',
 
   'Participant.id', 'Participant.person', 'Participant.role', 'Participant.organization', 'Participant.activeFrom',
@@ -87,6 +96,9 @@ export const NOT_PLAN_CONTENT_FIELDS: readonly string[] = [
 
   'ArchiveRecord.id', 'ArchiveRecord.kind', 'ArchiveRecord.createdAt', 'ArchiveRecord.createdBy', 'ArchiveRecord.documentSeq',
   'ArchiveRecord.urls', 'ArchiveUrls.json', 'ArchiveUrls.html', 'ArchiveUrls.pdf',
+  'ArchiveRecordConnection.edges', 'ArchiveRecordConnection.pageInfo', 'ArchiveRecordConnection.totalCount', 'ArchiveRecordEdge.node', 'ArchiveRecordEdge.cursor',
+  'ConsentConnection.edges', 'ConsentConnection.pageInfo', 'ConsentConnection.totalCount', 'ConsentEdge.node', 'ConsentEdge.cursor',
+  'ServiceRequestConnection.edges', 'ServiceRequestConnection.pageInfo', 'ServiceRequestConnection.totalCount', 'ServiceRequestEdge.node', 'ServiceRequestEdge.cursor',
   'AccessLogConnection.edges', 'AccessLogConnection.pageInfo', 'AccessLogEdge.node', 'AccessLogEdge.cursor',
   'AccessLogEntry.id', 'AccessLogEntry.person', 'AccessLogEntry.at', 'AccessLogEntry.action', 'AccessLogEntry.what',
   'AccessLogEntry.door', 'AccessLogIntegrity.intact', 'AccessLogIntegrity.checkedEntries',

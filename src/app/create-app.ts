@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { createDevIssuer } from '../auth/dev-issuer.js';
 import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifier.js';
+import { proofTargetOf } from '../auth/proof-target.js';
 import type { Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { openOrm, type MikroORM } from '../db/orm.js';
@@ -31,13 +32,15 @@ import { Cluster } from '../cluster/cluster.js';
 import { archiveRoutes } from '../archive/archive.routes.js';
 import { FinalArchiver } from '../archive/final-archiver.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
+import { CORS_PATHS, httpCors } from '../http/cors.js';
+import { graphiqlRoutes } from '../http/graphiql.js';
 import { createApollo } from '../graphql/apollo.js';
 import { createContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { startSubscriptionServer } from '../graphql/subscriptions.js';
 import { createGraphQLLimits } from '../graphql/limits.js';
 import { createGraphQLRateLimit } from '../http/graphql-rate-limit.js';
-import { bodyErrorHandler, devAuthRoutes, healthRoutes } from '../http/routes.js';
+import { bodyErrorHandler, devAuthRoutes, healthRoutes, schemaRoutes } from '../http/routes.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { ServiceDeps } from './services.js';
@@ -51,6 +54,8 @@ export interface App {
   logger: Logger;
   /** Fires deadlines on its own timer; tests driving a manual clock call `runDue()` after moving it. */
   scheduler: DeadlineScheduler;
+  /** Reads at once the plan dates that wait for a burst of document changes to settle (the seed calls it before moving its clock). */
+  settleDeadlines(): Promise<void>;
   /** Pushes the notification outbox; null when no delivery is configured. Tests may call `runDue()`. */
   notificationWorker: NotificationWorker | null;
   /** Stops accepting, drains HTTP and WebSockets, closes the database, stops an embedded PostgreSQL. */
@@ -103,8 +108,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const orm = await openOrm(databaseUrl, logger);
     undo.push({ step: 'database', run: () => orm.close() });
 
-    const devIssuer = config.devAuth ? await createDevIssuer() : null;
-    const trusted = [...config.issuers.map(trustConfiguredIssuer), ...(devIssuer?.trustedIssuers ?? [])];
+    const devIssuer = config.devAuth ? await createDevIssuer({ keyFile: config.devIssuerKeyFile }) : null;
+    const trusted = [...config.issuers.map((issuer) => trustConfiguredIssuer(issuer, logger)), ...(devIssuer?.trustedIssuers ?? [])];
     const clock = options.clock ?? systemClock;
     const events = new EventBus();
     const cluster = config.cluster.redisUrl ? new Cluster({ ...config.cluster, redisUrl: config.cluster.redisUrl, events, logger }) : null;
@@ -216,16 +221,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
     );
     expressApp.use(healthRoutes(orm, logger));
+    expressApp.use(schemaRoutes());
+    expressApp.use(CORS_PATHS, ...httpCors(config.allowedOrigins));
     if (devIssuer) expressApp.use(devAuthRoutes(devIssuer));
+    // Before Apollo: a browser's GET /graphql gets the IDE, everything else GraphQL.
+    if (config.graphqlIde) expressApp.use(graphiqlRoutes());
     expressApp.use(
       '/graphql',
       express.json({ limit: '1mb' }),
       expressMiddleware(apollo, {
         context: async ({ req }) =>
-          createContext(orm, deps, await rateLimit.admit(req.ip, () => authenticator.actorFromAuthorization(req.headers.authorization))),
+          createContext(orm, deps, await rateLimit.admit(req.ip, () => authenticator.actorFromAuthorization(req.headers.authorization, proofTargetOf(req, config.apiUrl)))),
       }),
     );
-    expressApp.use(archiveRoutes({ orm, authenticator, clock, logger, endedPlanReadDays: config.endedPlanReadDays }));
+    expressApp.use(archiveRoutes({ orm, authenticator, clock, logger, endedPlanReadDays: config.endedPlanReadDays, apiUrl: config.apiUrl }));
     expressApp.use(bodyErrorHandler(logger));
 
     await new Promise<void>((resolve, reject) => {
@@ -254,6 +263,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authenticator,
       logger,
       scheduler,
+      settleDeadlines: () => planDeadlines.settle(),
       notificationWorker,
       connectionStats: () => ({ eventListeners: events.listenerCount(), graphqlWs: subscriptions.stats(), collab: collab.stats() }),
       dispose: () =>

@@ -123,6 +123,8 @@ export interface ArchiveContent {
   restrictedSectionsLeftOut?: Array<{ key: SectionKey; title: string }>;
   /** The measures section again, each with the name of the organization responsible. */
   measures: Array<Record<string, unknown> & { organization: NamedRef | null }>;
+  /** Display names of the persons the sections name by id (`personId`); absent in older records. */
+  people?: Record<string, string>;
   evaluations: ArchiveEvaluation[];
   versions: ArchiveVersion[];
 }
@@ -160,6 +162,7 @@ export async function collectArchiveContent(
   if (!plan) throw new Error(`plan ${input.planId} not found`);
   const { participants, pendingInvitations } = await readParticipants(em, input.planId, input.at);
   const organizationNames = await readOrganizationNames(em, content.measures);
+  const people = await readPersonNames(em, content);
   return {
     format: 'samplan.archive/1',
     kind: input.kind,
@@ -188,6 +191,7 @@ export async function collectArchiveContent(
       const organizationId = typeof measure['organizationId'] === 'string' ? measure['organizationId'] : null;
       return { ...measure, organization: organizationId ? { id: organizationId, name: organizationNames.get(organizationId) ?? '' } : null };
     }),
+    people,
     evaluations: await readEvaluations(em, input.planId),
     versions: await readVersions(em, input.planId),
   };
@@ -288,6 +292,20 @@ async function readOrganizationNames(em: EntityManager, measures: unknown): Prom
     [sqlArray([...new Set(ids)])],
   );
   return new Map(rows.map((row) => [str(row, 'id'), str(row, 'name')]));
+}
+
+/** Names of the persons the sections' entries name (`personId`), so the record shows names, not ids. */
+async function readPersonNames(em: EntityManager, content: Record<SectionKey, unknown>): Promise<Record<string, string>> {
+  const ids = Object.values(content)
+    .flatMap((section) => (Array.isArray(section) ? (section as Array<Record<string, unknown>>) : []))
+    .map((entry) => entry['personId'])
+    .filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
+  if (!ids.length) return {};
+  const rows = await em.execute<Row[]>(
+    `select person_id as id, display_name from (${PERSON_NAMES_SQL}) p where person_id = any(?::uuid[])`,
+    [sqlArray([...new Set(ids)])],
+  );
+  return Object.fromEntries(rows.map((row) => [str(row, 'id'), str(row, 'display_name')]));
 }
 
 /** Consents come from another domain's table; a database without it yet gives an empty list. */

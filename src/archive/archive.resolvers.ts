@@ -5,7 +5,7 @@ export const archiveResolvers: Resolvers = {
     archivePlan: (_parent, { planId }, ctx) => ctx.services().archive.archive(planId),
   },
   Plan: {
-    archiveRecords: (plan, _args, ctx) => ctx.services().archive.list(plan),
+    archiveRecords: (plan, args, ctx) => ctx.services().archive.list(plan, args),
     archivedAt: (plan) => plan.archivedAt ?? null,
   },
   ArchiveRecord: {

@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordAccess } from '../access-log/access-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { proofTargetOf } from '../auth/proof-target.js';
 import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
 import type { Logger } from '../logging/logger.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
@@ -28,6 +29,8 @@ export interface ArchiveRouteDeps {
   logger: Logger;
   /** Config `ENDED_PLAN_READ_DAYS`: after a plan ends, only the person and guardians download past it. */
   endedPlanReadDays: number;
+  /** The public URL DPoP proofs name, behind a proxy (src/auth/proof-target.ts). */
+  apiUrl: string | null;
 }
 
 const CONTENT_TYPES: Record<ArchiveFormat, string> = {
@@ -52,7 +55,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
   const router = express.Router();
   router.get('/plans/:planId/archive/:file', async (req: Request<{ planId: string; file: string }>, res: Response) => {
     try {
-      const actor = await deps.authenticator.actorFromAuthorization(req.headers.authorization);
+      const actor = await deps.authenticator.actorFromAuthorization(req.headers.authorization, proofTargetOf(req, deps.apiUrl));
       if (!actor) return fail(res, 'UNAUTHENTICATED', 'A valid bearer token is required');
       const match = /^([^.]+)\.([^.]+)$/.exec(req.params.file);
       const format = match?.[2] as ArchiveFormat | undefined;

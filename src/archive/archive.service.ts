@@ -5,9 +5,11 @@ import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
+import { parseId } from '../shared/ids.js';
 import { ArchiveRecord } from './archive.entity.js';
 import { archiveUrl } from './archive.routes.js';
 import { writeArchiveRecord } from './archive.writer.js';
+import { emptyConnection, findPage, type PageArgs } from '../shared/connection.js';
 
 export interface ArchiveDeps {
   clock: Clock;
@@ -32,9 +34,16 @@ export class ArchiveService {
   }
 
   /** The plan's records, newest first; empty for someone who may not download them. */
-  async list(plan: Plan): Promise<ArchiveRecord[]> {
-    if (!can(this.actor, 'plan.downloadArchive', await this.deps.plans.facts(plan))) return [];
-    return this.em.find(ArchiveRecord, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+  async list(plan: Plan, args: PageArgs) {
+    if (!can(this.actor, 'plan.downloadArchive', await this.deps.plans.facts(plan))) return emptyConnection<ArchiveRecord>();
+    return findPage(this.em, ArchiveRecord, { plan: plan.id }, args, { createdAt: 'desc', id: 'desc' });
+  }
+
+  /** A record of a plan the viewer may download records of; null otherwise, so ids reveal nothing. */
+  async find(id: string): Promise<ArchiveRecord | null> {
+    const record = await this.em.findOne(ArchiveRecord, parseId(id, 'ArchiveRecord'));
+    const plan = record && (await this.deps.plans.find(record.plan.id));
+    return plan && can(this.actor, 'plan.downloadArchive', await this.deps.plans.facts(plan)) ? record : null;
   }
 
   urls(record: ArchiveRecord) {

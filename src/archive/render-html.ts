@@ -1,5 +1,5 @@
 import type { ArchiveContent } from './archive-content.js';
-import { archiveBlocks, archiveTitle } from './render-text.js';
+import { archiveBlocks, archiveNote, archiveTitle } from './render-text.js';
 
 /** Every value in the page is plan content someone typed: escape all of it, attributes included. */
 export function escapeHtml(value: string): string {
@@ -45,7 +45,7 @@ export function renderArchiveHtml(record: ArchiveContent): string {
 </head>
 <body>
 <h1>${title}</h1>
-<p class="note">Individuell plan. Archive record ${escapeHtml(record.kind)}, made ${escapeHtml(record.archivedAt)}. Confidential.</p>
+<p class="note">${escapeHtml(archiveNote(record))}</p>
 ${sections}
 </body>
 </html>

@@ -3,7 +3,9 @@ import type { ArchiveContent, ArchiveParticipant, ArchivePendingInvitation, Name
 
 /**
  * The archive record as headed blocks of label/value lines, the one layout both the HTML page and
- * the PDF are drawn from, so the two formats always say the same thing.
+ * the PDF are drawn from, so the two formats always say the same thing. In bokmål, the plan's
+ * content first in the order of the regulation's list a–i (forskrift om individuell plan § 5),
+ * then the record's history: relay log, evaluations, invitations, consents, versions.
  */
 
 export interface Block {
@@ -14,129 +16,198 @@ export interface Block {
   empty?: string;
 }
 
-const name = (ref: NamedRef | null) => (ref ? ref.name || ref.id : '—');
+type Lines = Array<[string, string]>;
+
+const name = (ref: NamedRef | null) => (ref ? ref.name || 'ukjent' : '—');
 const day = displayDate;
-const when = displayDateTime;
+/** An instant in Norwegian time; the shared module says "Oslo time", the record says it in bokmål. */
+const when = (value: string | null) => (value === null ? '—' : displayDateTime(value).replace(/ Oslo time$/, ''));
 
-function participantLine(participant: ArchiveParticipant): Array<[string, string]> {
-  const lines: Array<[string, string]> = [
-    ['Name', participant.person.name],
-    ['Role', participant.role],
-  ];
-  if (participant.organization) lines.push(['Organization', name(participant.organization)]);
-  lines.push(['Takes part', `from ${day(participant.activeFrom)}${participant.activeTo ? ` to ${day(participant.activeTo)}` : ''}`]);
-  // Records made before consent periods were kept say nothing here rather than something wrong.
-  if (participant.consent === null) lines.push(['Consent', 'None needed (the person or their guardian)']);
-  if (participant.consent) {
-    const periods = participant.consent.periods.map((period) => `from ${when(period.from)}${period.until ? ` to ${when(period.until)}` : ''}`);
-    lines.push(['Consent', `${periods.join('; ')}${participant.consent.content ? ', including the content' : ', without the content'}`]);
-  }
-  return lines;
-}
+const word = (words: Record<string, string>, value: string | null | undefined) => (value ? (words[value] ?? value) : '—');
 
-const PENDING_STATUS: Record<ArchivePendingInvitation['status'], string> = {
-  NEVER_CONSENTED: 'Pending: the person never consented; did not take part',
-  WITHDRAWN_BEFORE_START: 'Pending: consent withdrawn before it started; did not take part',
+const ROLE: Record<string, string> = { OWNER: 'Planeier (personen planen gjelder)', GUARDIAN: 'Verge / foresatt', RELATIVE: 'Pårørende', PROVIDER: 'Tjenesteyter', COORDINATOR: 'Koordinator' };
+const PLAN_STATUS: Record<string, string> = { REQUESTED: 'Anmodet', ACTIVE: 'Aktiv', ENDED: 'Avsluttet' };
+const PLAN_KIND: Record<string, string> = { PLAN: 'Individuell plan', COORDINATOR_ONLY: 'Kun koordinator', CHILD_COORDINATOR: 'Barnekoordinator' };
+const CONSENT_SCOPE: Record<string, string> = { PLAN: 'Samtykke til å utarbeide planen', PARTICIPATE: 'Samtykke til å delta', CONFIDENTIAL_INFORMATION: 'Samtykke til innsyn i taushetsbelagte opplysninger' };
+const MEASURE_STATUS: Record<string, string> = { PLANNED: 'Planlagt', ONGOING: 'Pågår', DONE: 'Fullført', STOPPED: 'Avsluttet' };
+const VERSION_KIND: Record<string, string> = { NAMED: 'lagret versjon', EVALUATION: 'evaluering', CLOSED: 'avsluttet plan' };
+const RECORD_KIND: Record<string, string> = { FINAL: 'endelig arkivutskrift', INTERIM: 'arkivutskrift underveis' };
+
+/** Labels for the document's field keys; a key not listed here is shown as it is. */
+const FIELD: Record<string, string> = {
+  text: 'Tekst', personId: 'Skrevet av', title: 'Tiltak', implementation: 'Gjennomføring', extent: 'Omfang',
+  start: 'Start', end: 'Slutt', evaluateBy: 'Evalueres innen', status: 'Status', revisionDates: 'Revideres',
+  note: 'Merknad', agency: 'Instans', at: 'Tidspunkt', date: 'Dato', resources: 'Ressurser', needs: 'Behov for tjenester',
 };
 
-function invitationLines(invitation: ArchivePendingInvitation): Array<[string, string]> {
-  const lines: Array<[string, string]> = [
-    ['Name', invitation.person.name],
-    ['Invited as', invitation.role],
+/** Display names of every person the record knows, so an entry's `personId` shows as a name. */
+function peopleOf(record: ArchiveContent): Map<string, string> {
+  const refs: NamedRef[] = [
+    record.plan.owner, record.archivedBy,
+    ...record.participants.map((participant) => participant.person),
+    ...(record.pendingInvitations ?? []).map((invitation) => invitation.person),
+    ...record.consents.flatMap((consent) => [consent.person, consent.givenBy]),
+    ...record.evaluations.flatMap((evaluation) => [evaluation.recordedBy, ...evaluation.participants]),
+    ...record.versions.map((version) => version.author),
   ];
-  if (invitation.organization) lines.push(['Organization', name(invitation.organization)]);
-  lines.push(['Invited', `${when(invitation.invitedAt)}${invitation.invitedBy ? ` by ${name(invitation.invitedBy)}` : ''}`], ['Status', PENDING_STATUS[invitation.status]]);
-  return lines;
+  const people = new Map(refs.filter((ref) => ref.name).map((ref) => [ref.id, ref.name]));
+  for (const [id, display] of Object.entries(record.people ?? {})) people.set(id, display);
+  return people;
 }
 
 /** A document value as text: strings as they are, lists joined, anything else as JSON. */
 function valueText(value: unknown): string {
-  if (value === null || value === undefined) return '—';
+  if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
   return JSON.stringify(value);
 }
 
-function fieldLines(fields: Record<string, unknown>, skip: readonly string[] = ['id']): Array<[string, string]> {
+function fieldLines(fields: Record<string, unknown>, people: Map<string, string>, skip: readonly string[] = ['id']): Lines {
   return Object.entries(fields)
     .filter(([key]) => !skip.includes(key))
-    .map(([key, value]) => [key, valueText(value)]);
+    .map(([key, value]): [string, string] => {
+      if (key === 'personId') return [FIELD[key]!, typeof value === 'string' ? (people.get(value) ?? 'ukjent person') : '—'];
+      if (key === 'status' && typeof value === 'string') return [FIELD[key]!, word(MEASURE_STATUS, value)];
+      if (key === 'at' && typeof value === 'string') return [FIELD[key]!, when(value)];
+      return [FIELD[key] ?? key, valueText(value)];
+    });
 }
 
-function sectionBlock(section: ArchiveContent['sections'][number], record: ArchiveContent): Block {
-  if (section.key === 'measures') {
-    return {
-      heading: section.title,
-      items: record.measures.map(({ organization, ...measure }) => [...fieldLines(measure, ['id', 'organizationId']), ['responsible', name(organization)]]),
-      empty: 'No measures.',
-    };
-  }
-  if (Array.isArray(section.content)) {
-    return { heading: section.title, items: (section.content as Array<Record<string, unknown>>).map((entry) => fieldLines(entry)), empty: 'Nothing recorded.' };
-  }
-  const fields = fieldLines((section.content ?? {}) as Record<string, unknown>);
-  return { heading: section.title, items: fields.length ? [fields] : [], empty: 'Nothing recorded.' };
+function sectionItems(record: ArchiveContent, key: string, people: Map<string, string>): Lines[] | null {
+  const section = record.sections.find((candidate) => candidate.key === key);
+  if (!section) return null;
+  if (Array.isArray(section.content)) return (section.content as Array<Record<string, unknown>>).map((entry) => fieldLines(entry, people));
+  const fields = fieldLines((section.content ?? {}) as Record<string, unknown>, people);
+  return fields.length ? [fields] : [];
+}
+
+function sectionBlock(record: ArchiveContent, key: string, heading: string, people: Map<string, string>, empty = 'Ikke registrert.'): Block[] {
+  const items = sectionItems(record, key, people);
+  return items === null ? [] : [{ heading, items, empty }];
+}
+
+function participantLines(participant: ArchiveParticipant): Lines {
+  const lines: Lines = [['Navn', participant.person.name], ['Rolle', word(ROLE, participant.role)]];
+  if (participant.organization) lines.push(['Virksomhet', name(participant.organization)]);
+  lines.push(['Deltar', `fra ${day(participant.activeFrom)}${participant.activeTo ? ` til ${day(participant.activeTo)}` : ''}`]);
+  return lines;
+}
+
+/** What h) asks: each participant's consent to take part and to the content. Older records kept none. */
+function consentLines(participant: ArchiveParticipant): Lines | null {
+  if (participant.consent === undefined) return null;
+  if (participant.consent === null) return [['Navn', participant.person.name], ['Samtykke', 'Trengs ikke (personen selv eller verge)']];
+  const periods = participant.consent.periods.map((period) => `fra ${when(period.from)}${period.until ? ` til ${when(period.until)}` : ''}`);
+  return [
+    ['Navn', participant.person.name],
+    ['Samtykke', `${periods.join('; ')}${participant.consent.content ? ', med innsyn i innholdet' : ', uten innsyn i innholdet'}`],
+  ];
+}
+
+/** The restricted part's sections by key, in the words of the regulation's a). */
+const RESTRICTED_TITLE: Record<string, string> = { situation: 'Ressurser og behov for tjenester' };
+
+const PENDING_STATUS: Record<ArchivePendingInvitation['status'], string> = {
+  NEVER_CONSENTED: 'Venter: personen har aldri samtykket; deltok ikke',
+  WITHDRAWN_BEFORE_START: 'Venter: samtykket ble trukket før det trådte i kraft; deltok ikke',
+};
+
+function invitationLines(invitation: ArchivePendingInvitation): Lines {
+  const lines: Lines = [['Navn', invitation.person.name], ['Invitert som', word(ROLE, invitation.role)]];
+  if (invitation.organization) lines.push(['Virksomhet', name(invitation.organization)]);
+  lines.push(['Invitert', `${when(invitation.invitedAt)}${invitation.invitedBy ? ` av ${name(invitation.invitedBy)}` : ''}`], ['Status', PENDING_STATUS[invitation.status]]);
+  return lines;
 }
 
 export function archiveTitle(record: ArchiveContent): string {
-  return `${record.plan.title}: ${record.kind === 'FINAL' ? 'final archive record' : 'interim archive record'} ${day(record.archivedAt)}`;
+  return `${record.plan.title}: ${word(RECORD_KIND, record.kind)} ${day(record.archivedAt)}`;
+}
+
+/** The line under the title: what the document is. */
+export function archiveNote(record: ArchiveContent): string {
+  return `Individuell plan for ${record.plan.owner.name}. ${word(RECORD_KIND, record.kind)[0]!.toUpperCase()}${word(RECORD_KIND, record.kind).slice(1)} laget ${when(record.archivedAt)} (norsk tid). Taushetsbelagt.`;
 }
 
 /** The record as blocks, in reading order. */
 export function archiveBlocks(record: ArchiveContent): Block[] {
   const { plan } = record;
-  const about: Array<[string, string]> = [
-    ['Plan for', plan.owner.name],
-    ['Status', plan.status],
-    ['Kind', plan.kind],
-    ['Created', day(plan.createdAt)],
-    ['Coordinating unit', name(plan.unit)],
-    ['Coordinator', record.coordinator ? `${record.coordinator.person.name}${record.coordinator.organization ? ` (${name(record.coordinator.organization)})` : ''}` : 'None'],
-    ['Archived', `${when(record.archivedAt)} by ${record.archivedBy.name}`],
-    ['Document sequence', String(record.documentSeq)],
+  const people = peopleOf(record);
+  const about: Lines = [
+    ['Planen gjelder', plan.owner.name],
+    ['Plan', `${plan.title} (${plan.id})`],
+    ['Type', word(PLAN_KIND, plan.kind)],
+    ['Status', word(PLAN_STATUS, plan.status)],
+    ['Opprettet', day(plan.createdAt)],
+    ['Koordinerende enhet', name(plan.unit)],
+    ['Arkivert', `${when(record.archivedAt)} av ${record.archivedBy.name}`],
+    ['Dokumentversjon', String(record.documentSeq)],
   ];
-  if (plan.endedAt) about.push(['Ended', `${when(plan.endedAt)} by ${name(plan.endedBy)}`], ['End reason', plan.endReason ?? '—']);
+  if (plan.endedAt) about.push(['Avsluttet', `${when(plan.endedAt)} av ${name(plan.endedBy)}`], ['Grunn', plan.endReason ?? '—']);
+  const measures = record.measures.map(({ organization, implementation: _shownUnderF, ...measure }) => [
+    ...fieldLines(measure, people, ['id', 'organizationId']),
+    ['Ansvarlig', name(organization)] as [string, string],
+  ]);
+  const implementations = record.measures.map((measure): Lines => [['Tiltak', valueText(measure['title'])], ['Gjennomføring', valueText(measure['implementation'])]]);
+  const consents = record.participants.map(consentLines).filter((lines): lines is Lines => lines !== null);
   return [
-    { heading: 'The plan', items: [about] },
-    { heading: 'Participants', items: record.participants.map(participantLine), empty: 'No participants.' },
-    // Never listed as participants: they had no access. Older records did not keep them apart.
-    ...(record.pendingInvitations
-      ? [{ heading: 'Pending invitations', items: record.pendingInvitations.map(invitationLines), empty: 'No pending invitations.' }]
-      : []),
-    {
-      heading: 'Consents',
-      items: record.consents.map((consent) => [
-        ['Scope', consent.scope],
-        ['Person', consent.person.name],
-        ['Given', `${when(consent.givenAt)} by ${consent.givenBy.name}`],
-        ['Valid until', day(consent.validUntil)],
-        ['Withdrawn', day(consent.withdrawnAt)],
-        ['Expired', day(consent.expiredAt)],
-      ]),
-      empty: 'No consents recorded.',
-    },
-    ...record.sections.filter((section) => section.key !== 'evaluations').map((section) => sectionBlock(section, record)),
+    { heading: 'Om planen', items: [about] },
+    ...sectionBlock(record, 'goals', 'a) Personens mål', people, 'Ingen mål registrert.'),
+    ...sectionBlock(record, 'situation', 'a) Ressurser og behov for tjenester', people),
     // A download by someone the person has not chosen for the restricted part says what it leaves out.
     ...(record.restrictedSectionsLeftOut?.length
-      ? [{ heading: 'Restricted sections', items: [record.restrictedSectionsLeftOut.map(({ title }): [string, string] => [title, 'Left out: the person has not given you access'])] }]
+      ? [{ heading: 'Skjermede deler', items: [record.restrictedSectionsLeftOut.map(({ key, title }): [string, string] => [RESTRICTED_TITLE[key] ?? title, 'Utelatt: personen har ikke gitt deg tilgang'])] }]
+      : []),
+    { heading: 'b) Hvem som deltar i arbeidet med planen', items: record.participants.map(participantLines), empty: 'Ingen deltakere.' },
+    {
+      heading: 'c) Koordinator',
+      items: record.coordinator ? [[['Navn', record.coordinator.person.name], ['Virksomhet', name(record.coordinator.organization)]]] : [],
+      empty: 'Ingen koordinator.',
+    },
+    ...sectionBlock(record, 'contributions', 'd) Hva hver enkelt bidrar med', people),
+    { heading: 'e) Tiltak, omfang og ansvar', items: measures, empty: 'Ingen tiltak.' },
+    { heading: 'f) Hvordan tiltakene gjennomføres', items: implementations, empty: 'Ingen tiltak.' },
+    ...sectionBlock(record, 'period', 'g) Planperiode og revisjon', people),
+    {
+      heading: 'h) Samtykke',
+      items: consents,
+      empty: consents.length || record.participants.every((participant) => participant.consent === undefined) ? 'Ikke registrert i denne utskriften.' : 'Ingen samtykker.',
+    },
+    ...sectionBlock(record, 'cooperation', 'i) Samarbeid med andre tjenesteytere, institusjoner og etater', people),
+    ...sectionBlock(record, 'log', 'Stafettlogg', people, 'Ingen oppføringer.'),
+    {
+      heading: 'Evalueringer',
+      items: record.evaluations.map((evaluation) => [
+        ['Dato', evaluation.date],
+        ['Deltok', evaluation.participants.map((person) => person.name).join(', ') || '—'],
+        ['Resultat', evaluation.outcome],
+        ['Registrert av', `${evaluation.recordedBy.name}, ${when(evaluation.recordedAt)}`],
+      ]),
+      empty: 'Ingen evalueringer.',
+    },
+    // Never listed as participants: they had no access. Older records did not keep them apart.
+    ...(record.pendingInvitations
+      ? [{ heading: 'Ventende invitasjoner', items: record.pendingInvitations.map(invitationLines), empty: 'Ingen ventende invitasjoner.' }]
       : []),
     {
-      heading: 'Evaluations',
-      items: record.evaluations.map((evaluation) => [
-        ['Date', evaluation.date],
-        ['Took part', evaluation.participants.map((person) => person.name).join(', ') || '—'],
-        ['Outcome', evaluation.outcome],
-        ['Recorded by', `${evaluation.recordedBy.name}, ${when(evaluation.recordedAt)}`],
+      heading: 'Samtykkehistorikk',
+      items: record.consents.map((consent) => [
+        ['Samtykke', word(CONSENT_SCOPE, consent.scope)],
+        ['Gjelder', consent.person.name],
+        ['Gitt', `${when(consent.givenAt)} av ${consent.givenBy.name}`],
+        ['Gyldig til', day(consent.validUntil)],
+        ['Trukket', day(consent.withdrawnAt)],
+        ['Utløpt', day(consent.expiredAt)],
       ]),
-      empty: 'No evaluations recorded.',
+      empty: 'Ingen samtykker registrert.',
     },
     {
-      heading: 'Versions',
+      heading: 'Versjoner',
       items: record.versions.map((version) => [
-        ['Version', `${version.label} (${version.kind})`],
-        ['Saved', `${when(version.createdAt)} by ${version.author.name}`],
+        ['Versjon', `${version.label} (${word(VERSION_KIND, version.kind)})`],
+        ['Lagret', `${when(version.createdAt)} av ${version.author.name}`],
       ]),
-      empty: 'No saved versions.',
+      empty: 'Ingen lagrede versjoner.',
     },
   ];
 }

@@ -1,54 +1,84 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { decodeJwt } from 'jose';
 import { isDatabaseUnavailable } from '../db/outage.js';
 import { unauthenticated } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from '../people/person-ref.js';
 import type { ActorCache } from './actor-cache.js';
+import { DpopVerifier, type ProofTarget } from './dpop.js';
 import { identifyActor } from './identify-actor.js';
 import type { Actor } from '../policy/actor.js';
-import { IssuerUnavailable, type TokenVerifier } from './token-verifier.js';
+import { IssuerUnavailable, type TokenScheme, type TokenVerifier } from './token-verifier.js';
 
-/** Turns a bearer token into an Actor. Shared by every door: HTTP, graphql-ws and the live document. */
+export type { ProofTarget } from './dpop.js';
+
+/** Turns a token into an Actor. Shared by every door: HTTP, graphql-ws and the live document. */
 export interface Authenticator {
   /**
+   * A token presented bare (the WebSocket doors: `?token=`, `connectionParams.token`), taken as a
+   * bearer token: a DPoP-bound one is refused there (docs/identity.md, "DPoP").
    * `null` for no token; throws `UNAUTHENTICATED` for a token that is present but not acceptable,
    * and `SERVICE_UNAVAILABLE` when the token cannot be checked now (the issuer's keys or the
    * database are unreachable): a client must be able to tell "sign in again" from "try again later".
    */
   actorFromToken(token: string | null | undefined): Promise<Actor | null>;
-  /** Reads an `Authorization: Bearer …` header value. */
-  actorFromAuthorization(header: string | undefined): Promise<Actor | null>;
+  /**
+   * Reads an `Authorization: Bearer …` or `Authorization: DPoP …` header value. DPoP needs the
+   * request (`target`): a door that passes none refuses the DPoP scheme.
+   */
+  actorFromAuthorization(header: string | undefined, target?: ProofTarget): Promise<Actor | null>;
 }
 
 export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
+  const proofs = new DpopVerifier();
   const outage = (error: unknown): unknown => {
     const dependency = error instanceof IssuerUnavailable ? 'identity-provider' : isDatabaseUnavailable(error) ? 'database' : null;
     if (!dependency) return error;
     reportOutage(logger, dependency, error, error instanceof IssuerUnavailable ? { issuer: error.issuer } : {});
     return serviceUnavailable(dependency);
   };
-  const actorFromToken = async (token: string | null | undefined) => {
-    if (token === null || token === undefined || token === '') return null;
-    if (typeof token !== 'string') throw unauthenticated('Token must be a string');
-    const known = actors.get(token);
-    if (known) return known;
+
+  const resolve = async (token: string, scheme: TokenScheme, target?: ProofTarget): Promise<Actor> => {
+    // A proof is for one request: checked every time, before the cache, whatever the cache holds.
+    const proofKey = scheme === 'DPoP' ? await proofs.verify(target!, token) : null;
+    // Apart per scheme: a token that passed with its proof must not pass bare.
+    const cacheKey = scheme === 'DPoP' ? `DPoP ${token}` : token;
+    const known = actors.get(cacheKey);
+    if (known) {
+      // Cached under its scheme, so the token was verified whole: its cnf.jkt can be read as is.
+      if (proofKey && boundKeyOfVerified(token) !== proofKey) throw unauthenticated('DPoP proof is signed by another key than the token is bound to (cnf.jkt)');
+      return known;
+    }
     try {
-      const identity = await verifier.verify(token);
-      const actor = await identifyActor(orm.em.fork(), identity, deps);
-      actors.set(token, actor);
+      const identity = await verifier.verify(token, scheme);
+      if (proofKey && identity.boundKey !== proofKey) throw unauthenticated('DPoP proof is signed by another key than the token is bound to (cnf.jkt)');
+      const actor = await identifyActor(orm.em.fork(), identity, deps, logger);
+      actors.set(cacheKey, actor);
       return actor;
     } catch (error) {
       throw outage(error);
     }
   };
+
   return {
-    actorFromToken,
-    async actorFromAuthorization(header) {
+    async actorFromToken(token) {
+      if (token === null || token === undefined || token === '') return null;
+      if (typeof token !== 'string') throw unauthenticated('Token must be a string');
+      return resolve(token, 'Bearer');
+    },
+    async actorFromAuthorization(header, target) {
       if (!header) return null;
-      const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-      if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-      return actorFromToken(match[1]);
+      const match = /^(Bearer|DPoP)\s+(\S+)$/i.exec(header.trim());
+      if (!match) throw unauthenticated('Authorization header must be "Bearer <token>" or "DPoP <token>"');
+      const scheme: TokenScheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+      if (scheme === 'DPoP' && !target) throw unauthenticated('DPoP is not accepted at this endpoint; present the token as Bearer');
+      return resolve(match[2]!, scheme, target);
     },
   };
+}
+
+function boundKeyOfVerified(token: string): string | null {
+  const cnf = decodeJwt(token)['cnf'] as { jkt?: unknown } | undefined;
+  return typeof cnf?.jkt === 'string' ? cnf.jkt : null;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logging/logger.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
 import { membershipFactsOf } from '../organizations/organization.directory.js';
 import { personOfIdentity } from '../people/person.directory.js';
@@ -10,8 +11,8 @@ import type { Identity } from './token-verifier.js';
  * Turns a verified token into an Actor: the person (the people module finds or creates them) and
  * their memberships (the organizations module's), which is all the policy needs to know.
  */
-export async function identifyActor(em: EntityManager, identity: Identity, deps: PeopleDeps): Promise<Actor> {
-  const person = await personOfIdentity(withoutTransaction(em), identity, deps);
+export async function identifyActor(em: EntityManager, identity: Identity, deps: PeopleDeps, logger?: Logger): Promise<Actor> {
+  const person = await personOfIdentity(withoutTransaction(em), identity, deps, logger);
   return {
     personId: person.id,
     kind: person.kind,

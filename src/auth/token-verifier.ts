@@ -1,78 +1,60 @@
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { IssuerConfig } from '../config/config.js';
 import { unauthenticated } from '../errors/error-codes.js';
+import type { Logger } from '../logging/logger.js';
+import { isNationalIdentityNumber } from '../people/national-identity-number.js';
 import type { PersonKind } from '../people/person.entity.js';
+import { IssuerUnavailable, issuerKeys } from './issuer-keys.js';
+
+export { IssuerUnavailable } from './issuer-keys.js';
 
 /** What a valid token tells us about its bearer. The identity provider vouches; Samplan decides access. */
 export interface Identity {
   issuer: string;
   subject: string;
   kind: PersonKind;
-  displayName: string;
+  /** The token's name; null when it carries none (ID-porten's never do). */
+  displayName: string | null;
   hprNumber: string | null;
+  /** Fødselsnummer or D-nummer, checked; null when the token carries none. Never log it. */
+  nationalIdentityNumber: string | null;
+  /** The thumbprint of the key the token is bound to (`cnf.jkt`, DPoP); null for a bearer token. */
+  boundKey: string | null;
   expiresAt: Date;
 }
+
+/** How the client presented the token: `Authorization: Bearer …` (and every WebSocket door), or `Authorization: DPoP …`. */
+export type TokenScheme = 'Bearer' | 'DPoP';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** An issuer we trust, with the keys its tokens must be signed with. */
 export type TrustedIssuer = DistributiveOmit<IssuerConfig, 'jwksUrl'> & { keys: JWTVerifyGetKey };
 
-/** Real issuers fetch (and cache) their keys from the configured JWKS URL. */
-export function trustConfiguredIssuer(issuer: IssuerConfig): TrustedIssuer {
-  const { jwksUrl, ...rest } = issuer;
-  return { ...rest, keys: remoteKeys(issuer.issuer, new URL(jwksUrl)) };
-}
-
-/** The issuer's key set could not be fetched: its outage, not a bad token (SERVICE_UNAVAILABLE). */
-export class IssuerUnavailable extends Error {
-  constructor(
-    readonly issuer: string,
-    cause: unknown,
-  ) {
-    super(`The key set of ${issuer} could not be fetched`, { cause });
-    this.name = 'IssuerUnavailable';
-  }
-}
-
-/**
- * jose's remote key set, with its failures sorted: a key set that answered but holds no key for
- * the token is the token's fault; a fetch that failed (refused, timed out, not 200, not a key set)
- * says nothing about the token, so it must never be answered as "invalid token".
- */
-function remoteKeys(issuer: string, url: URL): JWTVerifyGetKey {
-  const fetched = createRemoteJWKSet(url);
-  return async (header, token) => {
-    try {
-      return await fetched(header, token);
-    } catch (error) {
-      if (isVerdictOnToken(error)) throw error;
-      throw new IssuerUnavailable(issuer, error);
-    }
-  };
-}
-
-function isVerdictOnToken(error: unknown): boolean {
-  return (
-    error instanceof joseErrors.JWKSNoMatchingKey ||
-    error instanceof joseErrors.JWKSMultipleMatchingKeys ||
-    error instanceof joseErrors.JOSEAlgNotAllowed ||
-    error instanceof joseErrors.JOSENotSupported
-  );
+/** Real issuers fetch (and cache) their keys, from the configured JWKS URL or through discovery. */
+export function trustConfiguredIssuer(issuer: IssuerConfig, logger?: Logger): TrustedIssuer {
+  const { jwksUrl: _jwksUrl, ...rest } = issuer;
+  return { ...rest, keys: issuerKeys(issuer, logger) };
 }
 
 export interface TokenVerifier {
-  /** Resolves the bearer's identity, throws `UNAUTHENTICATED`, or `IssuerUnavailable` when the issuer's keys cannot be fetched. */
-  verify(token: string): Promise<Identity>;
+  /**
+   * Resolves the identity of a token presented with `scheme`, throws `UNAUTHENTICATED`, or
+   * `IssuerUnavailable` when the issuer's keys cannot be fetched. A DPoP token's proof is the
+   * caller's to check against `boundKey` (src/auth/dpop.ts).
+   */
+  verify(token: string, scheme?: TokenScheme): Promise<Identity>;
 }
 
 const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** `typ` headers of an access token (RFC 9068's at+jwt, or the generic JWT); an id token is none of Samplan's business. */
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
 
 export function createTokenVerifier(issuers: readonly TrustedIssuer[]): TokenVerifier {
   const byIssuer = new Map(issuers.map((issuer) => [issuer.issuer, issuer]));
   return {
-    async verify(token) {
+    async verify(token, scheme = 'Bearer') {
       const trusted = byIssuer.get(unverifiedIssuer(token));
       if (!trusted) throw unauthenticated('Token is not from a trusted issuer');
       let payload: JWTPayload;
@@ -88,7 +70,10 @@ export function createTokenVerifier(issuers: readonly TrustedIssuer[]): TokenVer
         if (error instanceof IssuerUnavailable) throw error;
         throw unauthenticated(describeRejection(error));
       }
-      return identityFrom(trusted, payload);
+      assertAccessToken(token, payload);
+      const boundKey = boundKeyOf(payload);
+      assertScheme(trusted, scheme, boundKey);
+      return identityFrom(trusted, payload, boundKey);
     },
   };
 }
@@ -104,6 +89,37 @@ function unverifiedIssuer(token: string): string {
   }
 }
 
+/**
+ * An access token, not the id token the client got beside it: Digdir's id tokens carry `nonce`
+ * (and `at_hash`) and are issued for the client, its access tokens carry `client_id` and are
+ * issued for the API (`aud`, checked above). A `typ` header, when there is one, must say access token.
+ */
+function assertAccessToken(token: string, payload: JWTPayload): void {
+  const typ = decodeProtectedHeader(token).typ;
+  if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw unauthenticated(`Token type "${typ}" is not an access token`);
+  if (payload['nonce'] !== undefined || payload['at_hash'] !== undefined) {
+    throw unauthenticated('An id token is not an access token: send the access token');
+  }
+}
+
+function boundKeyOf(payload: JWTPayload): string | null {
+  const cnf = payload['cnf'];
+  if (cnf === undefined) return null;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>)['jkt'] : undefined;
+  if (typeof jkt !== 'string' || !jkt) throw unauthenticated('Token confirmation (cnf) names no DPoP key (jkt)');
+  return jkt;
+}
+
+function assertScheme(issuer: TrustedIssuer, scheme: TokenScheme, boundKey: string | null): void {
+  if (scheme === 'Bearer') {
+    if (boundKey) throw unauthenticated('Token is bound to a DPoP key: present it as "Authorization: DPoP <token>" with a DPoP proof');
+    if (issuer.dpop === 'required') throw unauthenticated('Tokens of this issuer must be presented with DPoP');
+    return;
+  }
+  if (issuer.dpop === 'off') throw unauthenticated('Tokens of this issuer are not accepted with DPoP');
+  if (!boundKey) throw unauthenticated('Token is not bound to a DPoP key (cnf.jkt): present it as Bearer');
+}
+
 function describeRejection(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'Token has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `Token claim "${error.claim}" is not acceptable`;
@@ -113,12 +129,16 @@ function describeRejection(error: unknown): string {
   return 'Token could not be verified';
 }
 
-function identityFrom(issuer: TrustedIssuer, payload: JWTPayload): Identity {
+function identityFrom(issuer: TrustedIssuer, payload: JWTPayload, boundKey: string | null): Identity {
   const claim = (name: string) => (typeof payload[name] === 'string' ? (payload[name] as string) : null);
+  const pid = claim(issuer.pidClaim);
+  if (pid !== null && !isNationalIdentityNumber(pid)) throw unauthenticated('Token national identity number is not valid');
   const base = {
     issuer: issuer.issuer,
     subject: payload.sub ?? '',
     displayName: displayNameFrom(payload),
+    nationalIdentityNumber: pid,
+    boundKey,
     expiresAt: new Date((payload.exp ?? 0) * 1000),
   };
   if (issuer.kind === 'citizen') {
@@ -130,8 +150,8 @@ function identityFrom(issuer: TrustedIssuer, payload: JWTPayload): Identity {
   return { ...base, kind: 'PERSONNEL', hprNumber: claim(issuer.hprClaim) };
 }
 
-function displayNameFrom(payload: JWTPayload): string {
+function displayNameFrom(payload: JWTPayload): string | null {
   if (typeof payload['name'] === 'string' && payload['name'].trim()) return payload['name'].trim().slice(0, 200);
   const parts = [payload['given_name'], payload['family_name']].filter((part) => typeof part === 'string' && part.trim());
-  return parts.length ? parts.join(' ').slice(0, 200) : 'Unnamed person';
+  return parts.length ? parts.join(' ').slice(0, 200) : null;
 }

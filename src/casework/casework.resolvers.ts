@@ -1,3 +1,4 @@
+import { toConnection } from '../shared/connection.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { guardedSubscription, onlyWhere } from '../graphql/guarded-subscription.js';
@@ -10,11 +11,7 @@ export const caseworkResolvers: Resolvers = {
     counts: (dashboard, { withinDays }, ctx) => ctx.services().casework.counts(dashboard, withinDays),
     cases: async (dashboard, args, ctx) => {
       const page = await ctx.services().casework.cases(dashboard, args);
-      return {
-        edges: page.cases.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-        totalCount: page.totalCount,
-      };
+      return { ...toConnection(page.cases, page.cursors, page.hasNextPage, args.after), totalCount: page.totalCount };
     },
     recentEvents: (dashboard, { first }, ctx) => ctx.services().casework.recentEvents(dashboard, first),
     incompleteMeasures: (dashboard, { first }, ctx) => ctx.services().casework.incompleteMeasures(dashboard, first),

@@ -10,7 +10,7 @@ import { daysBefore, endOfPlanDate } from '../shared/dates.js';
 import { recordCaseEvent } from './case-event.js';
 import { isTrackableEntryId, resolveDeadlinesExcept, setDeadline, type DeadlineInput } from './deadline.js';
 import type { Deadline, DeadlineScheduler, FiringContext } from './deadline.scheduler.js';
-import { resyncQueuedPlans } from './plan-deadline-resync.js';
+import { markPlanStale, resyncQueuedPlans, staleSinceOf, unmarkPlanStale } from './plan-deadline-resync.js';
 import { FINISHED_MEASURES, knownOrganizations, measureGapsOf, namedOrganizationIds, recordMeasureGaps } from './measure-gaps.js';
 
 /** How long before an evaluate-by or revision date the plan's coordinator is reminded. @default 14 days */
@@ -42,9 +42,16 @@ export function planDatesOf(content: { measures: unknown; period: unknown }): Ar
  * EVALUATION_OVERDUE, and the coordinator (or, without one, the person) gets a reminder that
  * carries no content. The same reading keeps `measure_gap`: the running measures that lack a
  * responsible unit or an evaluate-by date (rule 9), which the unit's dashboard shows as incomplete.
+ *
+ * A change to measures or the period marks the plan stale in `plan_deadline_resync` at once, and
+ * the reading follows when the burst settles; the mark goes only once a reading has seen the
+ * change. A reading lost to a stop, a crash or an error is made at the next start, whatever door
+ * the change came through (a live editor, GraphQL, the seed).
  */
 export class PlanDeadlines {
-  readonly #pending = new Map<string, NodeJS.Timeout>();
+  readonly #pending = new Map<string, { timer: NodeJS.Timeout; marked: Promise<void> }>();
+  /** Readings running now, so `settle` and a stop can wait for them. */
+  readonly #running = new Set<Promise<void>>();
   readonly #stop: Array<() => void>;
   #stopped = false;
   #resync: Promise<void> = Promise.resolve();
@@ -66,8 +73,12 @@ export class PlanDeadlines {
     });
   }
 
-  /** Reads the plan's committed document and rewrites its deadlines; resolves with when it is done. */
-  async sync(planId: string): Promise<void> {
+  /**
+   * Reads the plan's committed document and rewrites its deadlines; resolves with when it is done.
+   * `staleSince` is the stale mark this reading covers (read before the document): it is removed
+   * once the reading is written, unless a later change has marked the plan again meanwhile.
+   */
+  async sync(planId: string, staleSince?: string | null): Promise<void> {
     const content = await this.deps.hub.use(planId, (document) =>
       document.readCommitted((live) => ({ measures: sectionContent(live.doc, 'measures'), period: sectionContent(live.doc, 'period') })),
     );
@@ -95,7 +106,23 @@ export class PlanDeadlines {
       await resolveDeadlinesExcept(em, keyPrefix(planId), dates.map((date) => keyPrefix(planId) + date.key), now);
       const gaps = ended ? [] : measureGapsOf(content.measures, await knownOrganizations(em, namedOrganizationIds(content.measures)));
       await recordMeasureGaps(em, planId, gaps, now);
+      if (staleSince) await unmarkPlanStale(em, planId, staleSince);
     });
+  }
+
+  /**
+   * Makes now every reading that waits for a burst to settle, and waits for those running: what
+   * has been written so far is on the dashboard when it resolves. The seed calls it before it
+   * moves its clock; a stop calls it before the documents go.
+   */
+  async settle(): Promise<void> {
+    const waiting = [...this.#pending.entries()];
+    for (const [planId, { timer, marked }] of waiting) {
+      clearTimeout(timer);
+      this.#pending.delete(planId);
+      this.#read(planId, marked);
+    }
+    await Promise.all([...this.#running]);
   }
 
   /** Reads, in the background, the plans queued for it (src/casework/plan-deadline-resync.ts). */
@@ -105,32 +132,63 @@ export class PlanDeadlines {
     );
   }
 
-  /** Stops the background re-reading after the plan in hand (before the documents go away). */
+  /**
+   * Stops the background re-reading after the plan in hand, and makes the readings still waiting
+   * for a burst to settle (before the documents go away).
+   */
   async stopResync(): Promise<void> {
     this.#stopped = true;
     await this.#resync;
+    await this.settle();
   }
 
-  /** Stops listening and lets a plan being re-read finish. */
+  /**
+   * Stops listening and lets readings in hand finish. A change heard after the documents went
+   * (their last commits) is not read now: its stale mark is written, and the next start reads it.
+   */
   async dispose(): Promise<void> {
     for (const stop of this.#stop) stop();
-    for (const timer of this.#pending.values()) clearTimeout(timer);
+    this.#stopped = true;
+    await this.#resync;
+    const marks = [...this.#pending.values()].map(({ timer, marked }) => {
+      clearTimeout(timer);
+      return marked;
+    });
     this.#pending.clear();
-    await this.stopResync();
+    await Promise.all([...marks, ...this.#running]);
   }
 
   #schedule(planId: string): void {
-    clearTimeout(this.#pending.get(planId));
+    const pending = this.#pending.get(planId);
+    clearTimeout(pending?.timer);
+    // Marked once per burst: the mark stays until a reading that began after it is written.
+    const marked = pending?.marked ?? this.#mark(planId);
     const timer = setTimeout(() => {
       this.#pending.delete(planId);
-      this.sync(planId).catch((error: unknown) => this.deps.logger.error({ event: 'deadlines.sync_failed', planId, err: error }));
+      this.#read(planId, marked);
     }, SETTLE_MS);
     timer.unref();
-    this.#pending.set(planId, timer);
+    this.#pending.set(planId, { timer, marked });
+  }
+
+  #mark(planId: string): Promise<void> {
+    return markPlanStale(this.deps.orm.em.fork(), planId).catch((error: unknown) =>
+      this.deps.logger.error({ event: 'deadlines.mark_failed', planId, err: error }),
+    );
+  }
+
+  /** One reading after the burst's mark is written, covering that mark. */
+  #read(planId: string, marked: Promise<void>): void {
+    const reading = marked
+      .then(() => staleSinceOf(this.deps.orm.em.fork(), planId))
+      .then((staleSince) => this.sync(planId, staleSince))
+      .catch((error: unknown) => this.deps.logger.error({ event: 'deadlines.sync_failed', planId, err: error }))
+      .finally(() => this.#running.delete(reading));
+    this.#running.add(reading);
   }
 
   async #closeAll(planId: string): Promise<void> {
-    clearTimeout(this.#pending.get(planId));
+    clearTimeout(this.#pending.get(planId)?.timer);
     try {
       await this.deps.orm.em.fork().transactional(async (em) => {
         const now = this.deps.clock.now();

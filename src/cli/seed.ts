@@ -75,12 +75,17 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
     process.stderr.write('The demo municipality is already there.\n');
     return;
   }
-  const at = (days: number) => clock.set(daysAfter(now, days));
+  // Dates read from plan documents settle half a second after an edit: each is read at the moment
+  // of the story it was written in, before the clock moves on.
+  const at = async (days: number) => {
+    await app.settleDeadlines();
+    clock.set(daysAfter(now, days));
+  };
   const date = (days: number) => dateInOslo(daysAfter(now, days));
   const ref = (who: Who) => ({ issuer: DEV_ISSUERS[who.kind], subject: who.sub, displayName: who.name });
   const sign = (who: Who) => as(who, '{ me { person { id } } }').then((data) => data.me.person.id as string);
 
-  at(-HISTORY_DAYS);
+  await at(-HISTORY_DAYS);
   const organization = async (name: string, kind: string) =>
     (await as(people.admin, 'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }', { input: { name, kind, municipality: MUNICIPALITY } })).createOrganization.id as string;
   const unit = await organization(COORDINATING_UNIT, 'COORDINATING_UNIT');
@@ -122,9 +127,9 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
     person: { id: ids.anna }, source: 'RELATIVE', powerOfAttorney: 'Fullmakt fra Anna Hansen, datert ' + date(-45), wants: 'PLAN_AND_COORDINATOR',
     title: 'Annas plan: bo hjemme og komme tilbake i jobb',
   });
-  at(-35);
+  await at(-35);
   const anna = (await decide(annasRequest, 'GRANTED'))!;
-  at(-34);
+  await at(-34);
   await consent(people.anna, anna);
   await invite(people.anna, anna, ids.kari, 'COORDINATOR', unit);
   await invite(people.anna, anna, ids.bjorn, 'RELATIVE');
@@ -140,11 +145,11 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
   await entry(people.ola, anna, 'log', { text: 'Morgenhjelpen er i gang; Anna ønsker senere oppmøte' });
 
   // Eva was refused and complained; the complaint is on its way to the county governor.
-  at(-30);
+  await at(-30);
   const evasRequest = await submit(people.eva, { source: 'PERSON', wants: 'COORDINATOR_ONLY' });
-  at(-25);
+  await at(-25);
   await decide(evasRequest, 'REFUSED', 'Behovet for langvarige og koordinerte tjenester er ikke dokumentert');
-  at(-20);
+  await at(-20);
   const complaint = await as(people.eva, 'mutation($input: FileComplaintInput!) { fileComplaint(input: $input) { id } }', {
     input: { about: 'REFUSAL', requestId: evasRequest, text: 'Jeg får tjenester fra fire ulike steder og trenger en koordinator.' },
   });
@@ -154,17 +159,17 @@ async function seed(app: App, clock: { set(at: Date): void }, now: Date): Promis
   const tor = (await as(people.kari, 'mutation($input: CreatePlanInput!) { createPlan(input: $input) { ... on CreatePlanSuccess { plan { id } } } }', { input: { owner: { id: ids.tor }, title: 'Tors plan etter operasjonen' } })).createPlan.plan.id as string;
   await consent(people.tor, tor);
   await entry(people.tor, tor, 'goals', { text: 'Gå uten krykker' });
-  at(-10);
+  await at(-10);
   await as(people.kari, 'mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }', { input: { planId: tor, date: date(-10), participantIds: [ids.tor, ids.kari], outcome: 'Målet er nådd.' } });
   await as(people.tor, 'mutation($input: EndPlanInput!) { endPlan(input: $input) { __typename } }', { input: { planId: tor, reason: 'Behovet er dekket' } });
 
   // Lise (9) needs a child coordinator; her mother asked, it is granted, and waits for her mother's consent (she is in the case as guardian).
-  at(-5);
+  await at(-5);
   const lisesRequest = await submit(people.maria, { person: { id: ids.lise }, source: 'GUARDIAN', wants: 'CHILD_COORDINATOR', childBirthDate: date(-9 * 365 - 100) });
   await decide(lisesRequest, 'GRANTED');
 
   // Back to today: whatever fell due while the history played fires now.
-  at(0);
+  await at(0);
   await app.scheduler.runDue();
 
   process.stderr.write(

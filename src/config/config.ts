@@ -15,22 +15,34 @@ const booleanString = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+/** What every issuer has, whatever kind of person it vouches for (docs/identity.md, "Configuration"). */
+const issuerCommon = {
+  /** The issuer identifier, exactly as tokens carry it in `iss`. */
+  issuer: z.string().min(1),
+  /** Where its keys are; unset: found through `<issuer>/.well-known/openid-configuration`. */
+  jwksUrl: z.url().optional(),
+  /** The audience Samplan's access tokens are issued for (ID-porten: the resource indicator asked for). */
+  audience: z.string().min(1),
+  /** DPoP (RFC 9449): `required` refuses plain Bearer, `off` refuses the DPoP scheme. @default allowed */
+  dpop: z.enum(['required', 'allowed', 'off']).default('allowed'),
+};
+
 const issuerSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('citizen'),
-    issuer: z.string().min(1),
-    jwksUrl: z.url(),
-    audience: z.string().min(1),
+    ...issuerCommon,
     /** ID-porten's assurance level claim that a citizen token must carry. */
     requiredAcr: z.string().min(1).default('idporten-loa-high'),
+    /** Claim that holds the national identity number (ID-porten: pid). */
+    pidClaim: z.string().min(1).default('pid'),
   }),
   z.object({
     kind: z.literal('personnel'),
-    issuer: z.string().min(1),
-    jwksUrl: z.url(),
-    audience: z.string().min(1),
+    ...issuerCommon,
     /** Claim that holds the HPR number (HelseID: helseid://claims/hpr/hpr_number). */
     hprClaim: z.string().min(1).default('helseid://claims/hpr/hpr_number'),
+    /** Claim that holds the national identity number (HelseID: helseid://claims/identity/pid). */
+    pidClaim: z.string().min(1).default('helseid://claims/identity/pid'),
   }),
 ]);
 
@@ -64,6 +76,9 @@ const envSchema = z
     EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEV_AUTH: booleanString.optional(),
+    DEV_ISSUER_KEY_FILE: z.string().min(1).default('.data/dev-issuer-key.json'),
+    API_URL: z.url().refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL').optional(),
+    GRAPHQL_IDE: booleanString.optional(),
     OIDC_ISSUERS: jsonIssuers.default([]),
     BOOTSTRAP_ADMIN_ISSUER: z.string().min(1).optional(),
     BOOTSTRAP_ADMIN_SUBJECT: z.string().min(1).optional(),
@@ -149,6 +164,15 @@ export interface Config {
     | { kind: 'embedded'; dataDir: string; port: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   devAuth: boolean;
+  /** Where the development issuer keeps its signing key (mode 0600), so its tokens survive a restart. @default .data/dev-issuer-key.json */
+  devIssuerKeyFile: string;
+  /**
+   * The URL clients reach this server at, for the `htu` of DPoP proofs behind a proxy (docs/identity.md).
+   * @default null: taken from the request's Host header, over http (development only)
+   */
+  apiUrl: string | null;
+  /** GraphiQL, served offline by Samplan itself, at GET /graphql from a browser. @default on outside production */
+  graphqlIde: boolean;
   issuers: IssuerConfig[];
   bootstrapAdmin: { issuer: string; subject: string } | null;
   allowedOrigins: string[];
@@ -248,6 +272,9 @@ export function parseConfig(source: Record<string, string | undefined> = process
       : { kind: 'embedded', dataDir: path.resolve(env.EMBEDDED_PG_DIR), port: env.EMBEDDED_PG_PORT },
     logLevel: env.LOG_LEVEL,
     devAuth: env.DEV_AUTH ?? env.NODE_ENV !== 'production',
+    devIssuerKeyFile: path.resolve(env.DEV_ISSUER_KEY_FILE),
+    apiUrl: env.API_URL ?? null,
+    graphqlIde: env.GRAPHQL_IDE ?? env.NODE_ENV !== 'production',
     issuers: env.OIDC_ISSUERS,
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_ISSUER && env.BOOTSTRAP_ADMIN_SUBJECT

@@ -9,7 +9,7 @@ export const consentResolvers: Resolvers = {
     __resolveType: (result) => ('message' in result ? 'ConsentNotCurrent' : 'ConsentWithdrawn'),
   },
   Plan: {
-    consents: (plan, _args, ctx) => ctx.services().consents.ofPlan(plan),
+    consents: (plan, args, ctx) => ctx.services().consents.ofPlan(plan, args),
   },
   Participant: {
     consents: (participant, _args, ctx) => ctx.services().consents.ofParticipant(participant),

@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock.js';
 import { parseId } from '../shared/ids.js';
 import { Consent, isCurrent, type ConsentScope } from './consent.entity.js';
 import { recordConsent, withdrawConsentRow } from './consent.records.js';
+import { findPage, type PageArgs } from '../shared/connection.js';
 
 export interface ConsentDeps {
   clock: Clock;
@@ -90,9 +91,9 @@ export class ConsentService {
   }
 
   /** Every consent of the plan, newest first: participants only. */
-  async ofPlan(plan: Plan): Promise<Consent[]> {
+  async ofPlan(plan: Plan, args: PageArgs) {
     assertCan(this.actor, 'plan.read', await this.deps.plans.facts(plan));
-    return this.em.find(Consent, { plan: plan.id }, { orderBy: { givenAt: 'desc', id: 'asc' } });
+    return findPage(this.em, Consent, { plan: plan.id }, args, { givenAt: 'desc', id: 'asc' });
   }
 
   async ofParticipant(participant: Participant): Promise<Consent[]> {

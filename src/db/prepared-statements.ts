@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 /** The part of a `pg` client this needs. */
@@ -23,7 +24,9 @@ const MAX_NAMED = 64;
  *
  * Takes SQL with `?` placeholders, as `em.execute` does (no `?` may appear otherwise). Each
  * distinct text gets a name, so a statement whose text repeats (its shape fixed, its rows in
- * array parameters) is parsed and planned once per connection.
+ * array parameters) is parsed and planned once per connection. The name is the text's digest:
+ * `pg` refuses one name for two texts on a connection, and several sets (one per document store)
+ * share the pool's connections.
  */
 export class PreparedStatements {
   readonly #texts = new Map<string, { text: string; name: string | undefined }>();
@@ -52,7 +55,8 @@ export class PreparedStatements {
     if (!prepared) {
       let position = 0;
       const text = sql.replace(/\?/g, () => `$${++position}`);
-      prepared = { text, name: this.#texts.size < MAX_NAMED ? `${this.prefix}_${this.#texts.size}` : undefined };
+      const digest = createHash('sha256').update(text).digest('hex').slice(0, 24);
+      prepared = { text, name: this.#texts.size < MAX_NAMED ? `${this.prefix}_${digest}` : undefined };
       if (prepared.name) this.#texts.set(sql, prepared);
     }
     return prepared;

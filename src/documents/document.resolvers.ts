@@ -1,5 +1,5 @@
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
-import { forbidden } from '../errors/error-codes.js';
+import { forbidden, notFound } from '../errors/error-codes.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { watchAccess } from '../consent/access-watch.js';
 import { versionWhat } from '../access-log/access-log.js';
@@ -8,14 +8,21 @@ import type { PlanChangedModel } from './document.service.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { guardedSubscription } from '../graphql/guarded-subscription.js';
 
+/** A version the viewer may read, its read logged; null otherwise (`version(id:)` and `node(id:)`). */
+export async function readVersion(ctx: GraphQLContext, id: string) {
+  const version = await ctx.services().documents.version(id);
+  // A version's label, author and time are content, as `Plan.versions` is (docs/access-log.md).
+  if (version) await ctx.services().accessLog.read(version.plan.id, versionWhat(version.id));
+  return version;
+}
+
 export const documentResolvers: Resolvers = {
   JSON: GraphQLJSON,
   JSONObject: GraphQLJSONObject,
   Query: {
     version: async (_parent, { id }, ctx) => {
-      const version = await ctx.services().documents.version(id);
-      // A version's label, author and time are content, as `Plan.versions` is (docs/access-log.md).
-      if (version) await ctx.services().accessLog.read(version.plan.id, versionWhat(version.id));
+      const version = await readVersion(ctx, id);
+      if (!version) throw notFound('PlanVersion');
       return version;
     },
   },
@@ -56,7 +63,7 @@ export const documentResolvers: Resolvers = {
     restrictedDocumentSeq: (plan, _args, ctx) => ctx.services().documents.restrictedDocumentSeq(plan),
     history: (plan, args, ctx) => ctx.services().documents.history(plan, args),
     viewerReadsRestricted: (plan, _args, ctx) => ctx.services().documents.restricted.viewerReads(plan.id),
-    versions: (plan, _args, ctx) => ctx.services().documents.versions(plan),
+    versions: (plan, args, ctx) => ctx.services().documents.versions(plan, args),
   },
   PlanSection: {
     lastChange: (section) => section.lastChange,

@@ -8,7 +8,7 @@ import type { Participant, Plan } from '../plans/plan.entity.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, sectionAccess } from '../policy/policy.js';
 import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from '../policy/section-rules.js';
-import { parseId, parseIdOrNull } from '../shared/ids.js';
+import { parseId } from '../shared/ids.js';
 import { addEntry, contentOfState, removeEntry, restoreContent, updateEntry } from './content-edits.js';
 import { PlanChange, PlanVersion, SectionGrant } from './document.entity.js';
 import type { SubmitResult } from './document-peer.js';
@@ -28,6 +28,7 @@ import {
 import type { LiveDocument, PlanAccess } from './live-document.js';
 import type { DocumentDeps } from './document.deps.js';
 import { RestrictedAccessService } from './restricted-access.service.js';
+import { findPage, type PageArgs } from '../shared/connection.js';
 
 export interface SectionChangeModel {
   personId: string;
@@ -174,21 +175,20 @@ export class DocumentService {
     await this.deps.accessLog.read(plan.id, 'history');
     return {
       edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
-      pageInfo: { hasNextPage: cursor.hasNextPage, endCursor: cursor.endCursor },
+      pageInfo: { hasNextPage: cursor.hasNextPage, hasPreviousPage: cursor.hasPrevPage, startCursor: cursor.startCursor, endCursor: cursor.endCursor },
     };
   }
 
-  async versions(plan: Plan): Promise<PlanVersion[]> {
+  async versions(plan: Plan, args: PageArgs) {
     await this.#readableAccess(plan.id);
-    const versions = await this.em.find(PlanVersion, { plan: plan.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    const versions = await findPage(this.em, PlanVersion, { plan: plan.id }, args, { createdAt: 'desc', id: 'desc' });
     await this.deps.accessLog.read(plan.id, 'versions');
     return versions;
   }
 
   /** A version of a plan the viewer takes part in; null otherwise, so ids reveal nothing. */
   async version(id: string): Promise<PlanVersion | null> {
-    const versionId = parseIdOrNull(id);
-    const version = versionId ? await this.em.findOne(PlanVersion, versionId) : null;
+    const version = await this.em.findOne(PlanVersion, parseId(id, 'PlanVersion'));
     if (!version || !(await this.deps.plans.find(version.plan.id))) return null;
     return can(this.actor, 'plan.readContent', (await this.deps.documents.access(version.plan.id)).plan) ? version : null;
   }

@@ -7,6 +7,7 @@ import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { GraphQLContext } from './context.js';
+import { graphqlOverHttpStatus } from './http-status.js';
 import { hideSuggestions, type GraphQLLimits } from './limits.js';
 
 /** Codes Apollo itself sets for malformed requests; they are the client's to see. */
@@ -33,7 +34,7 @@ export function formatError(logger: Logger, production: boolean, limits: GraphQL
     const code = String(formatted.extensions?.['code'] ?? '');
     if ((code in ERROR_TABLE && code !== 'INTERNAL_SERVER_ERROR') || REQUEST_ERROR_CODES.has(code)) return client(formatted);
     if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
-      // The database went away during the operation: an outage, not a bug (status 503: outageStatus).
+      // The database went away during the operation: an outage, not a bug (status 503: graphql/http-status.ts).
       reportOutage(logger, 'database', error, { path: formatted.path });
       const { message, extensions } = serviceUnavailable('database');
       return { message, path: formatted.path, extensions: { code: extensions['code'], dependency: extensions['dependency'] } };
@@ -43,17 +44,6 @@ export function formatError(logger: Logger, production: boolean, limits: GraphQL
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
-
-/** An operation that failed because the database went away answers 503, as context creation does. */
-const outageStatus: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, errors }) {
-        if (errors?.some((error) => errorCodeOf(error) === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
-      },
-    };
-  },
-};
 
 /** Cost verdicts kept per parsed document, for variables written in at most this many characters. */
 const MAX_CACHED_VARIABLES_LENGTH = 1_000;
@@ -133,9 +123,11 @@ export function createApollo(options: {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMillis }),
       drainSubscriptions,
-      outageStatus,
+      // 200 whenever data came back, whatever errors beside it; 503 for an outage (http-status.ts).
+      graphqlOverHttpStatus,
       enforceLimits(options.limits),
-      ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo Sandbox needs the internet; the IDE is GraphiQL, served by Samplan itself (http/graphiql.ts).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

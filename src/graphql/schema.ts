@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
@@ -16,8 +15,10 @@ import { complaintResolvers } from '../complaints/complaint.resolvers.js';
 import { accessLogResolvers } from '../access-log/access-log.resolvers.js';
 import { evaluationResolvers } from '../evaluations/evaluation.resolvers.js';
 import { archiveResolvers } from '../archive/archive.resolvers.js';
+import { nodeResolvers } from './node.resolvers.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+const SCHEMA_DIR = path.join(PACKAGE_ROOT, 'schema');
 
 /** The SDL of every domain, from `schema/*.graphql`. */
 export function loadTypeDefs(): string[] {
@@ -30,6 +31,6 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers, documentResolvers, caseworkResolvers, notificationResolvers, requestResolvers, complaintResolvers, accessLogResolvers, consentResolvers, evaluationResolvers, archiveResolvers],
+    resolvers: [{ DateTime: DateTimeResolver }, peopleResolvers, organizationResolvers, planResolvers, documentResolvers, caseworkResolvers, notificationResolvers, requestResolvers, complaintResolvers, accessLogResolvers, consentResolvers, evaluationResolvers, archiveResolvers, nodeResolvers],
   });
 }

@@ -4,6 +4,7 @@ import { devTokenRequestSchema, type DevIssuer } from '../auth/dev-issuer.js';
 import { isDatabaseUnavailable } from '../db/outage.js';
 import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
+import { sectionsJsonSchema } from '../documents/section-schema.js';
 
 /**
  * `GET /healthz`: the process is up (it stays 200 while the database is down: restarting this
@@ -30,6 +31,16 @@ export function healthRoutes(orm: MikroORM, logger: Logger): Router {
       else logger.warn({ event: 'readyz.failed', err: error });
       res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
     }
+  });
+  return router;
+}
+
+/** `GET /schema/sections.schema.json`: the JSON Schema of sections' content (docs/graphql.md), public like the SDL. */
+export function schemaRoutes(): Router {
+  const router = express.Router();
+  const body = sectionsJsonSchema();
+  router.get('/schema/sections.schema.json', (_req, res) => {
+    res.type('application/schema+json').send(JSON.stringify(body, null, 2));
   });
   return router;
 }

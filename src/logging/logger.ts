@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { maskNationalIdentityNumbers } from '../people/national-identity-number.js';
 
 export type { Logger };
 
@@ -16,7 +17,9 @@ export function createLogger(
     level: config.logLevel,
     base: { service: 'samplan' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['token', '*.token', 'authorization', '*.authorization'], censor: '[redacted]' },
+    redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'nationalIdentityNumber', '*.nationalIdentityNumber', 'pid', '*.pid'], censor: '[redacted]' },
+    // Last line of defence: a national identity number inside a message (a driver error quoting its SQL) is masked too.
+    hooks: { streamWrite: maskNationalIdentityNumbers },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,3 +1,4 @@
+import { toConnection } from '../shared/connection.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 
 export const notificationResolvers: Resolvers = {
@@ -5,8 +6,7 @@ export const notificationResolvers: Resolvers = {
     notifications: async (_parent, args, ctx) => {
       const page = await ctx.services().notifications.inbox(args);
       return {
-        edges: page.notifications.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+        ...toConnection(page.notifications, page.cursors, page.hasNextPage, args.after),
         totalCount: page.totalCount,
         unreadCount: page.unreadCount,
       };

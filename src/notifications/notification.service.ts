@@ -79,6 +79,12 @@ export class NotificationService {
   }
 
   /** Marks one of the viewer's notifications read; the first time counts. Others' ids are NOT_FOUND. */
+  /** One of the viewer's own notifications; null for anyone else's, so ids reveal nothing. */
+  async find(id: string): Promise<InboxNotification | null> {
+    const [row] = await this.em.execute<InboxRow[]>(`select ${COLUMNS} from "notification" where "id" = ?`, [parseId(id, 'Notification')]);
+    return row && can(this.actor, 'notification.read', { recipientId: row.recipient_id }) ? this.visible(row) : null;
+  }
+
   async markRead(id: string): Promise<InboxNotification> {
     const notificationId = parseId(id, 'Notification');
     const [row] = await this.em.execute<InboxRow[]>(`select ${COLUMNS} from "notification" where "id" = ?`, [notificationId]);

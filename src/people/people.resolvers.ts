@@ -9,6 +9,7 @@ export const peopleResolvers: Resolvers = {
     recordGuardianship: (_parent, { input }, ctx) => ctx.services().people.guardianships.record(input),
     revokeGuardianship: (_parent, { id, reason }, ctx) => ctx.services().people.guardianships.revoke(id, reason),
     grantAdministrator: (_parent, { personId }, ctx) => ctx.services().people.grantAdministrator(personId),
+    setMyDisplayName: (_parent, { displayName }, ctx) => ctx.services().people.setMyDisplayName(displayName),
   },
   Viewer: {
     hprNumber: ({ person }) => person.hprNumber ?? null,

@@ -1,11 +1,17 @@
 import type { Clock } from '../shared/clock.js';
 import type { Person, PersonKind } from './person.entity.js';
 
-/** A person named in an input: by id, or by issuer and subject (someone not met yet is created). */
+/**
+ * A person named in an input: by id, by issuer and subject, or by national identity number
+ * (someone not met yet is created, and found again at their first sign-in).
+ */
 export interface PersonRef {
   id?: string | null;
   issuer?: string | null;
   subject?: string | null;
+  nationalIdentityNumber?: string | null;
+  /** With `nationalIdentityNumber`: a citizen (the default) or personnel, who are two persons. */
+  kind?: PersonKind | null;
   displayName?: string | null;
 }
 

@@ -1,7 +1,9 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '../auth/token-verifier.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
+import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from './person-ref.js';
-import { notFound } from '../errors/error-codes.js';
+import { notFound, unauthenticated } from '../errors/error-codes.js';
 import { Person } from './person.entity.js';
 
 /**
@@ -16,32 +18,73 @@ export async function personById(uow: UnitOfWork, id: string): Promise<Person> {
 
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
+/** A person's name until a token or an invitation gives one: ID-porten's tokens carry none (docs/identity.md). */
+export const UNKNOWN_NAME = 'Ukjent navn';
+
 /**
- * The person a verified token names: found, or created on first sign-in; their name kept current,
- * and the configured first administrator promoted.
+ * The person a verified token names, found or created on first sign-in (docs/identity.md, "Who a
+ * person is"): by national identity number when the token carries one, since ID-porten's `sub`
+ * differs per client; else by issuer and subject. A person first known by issuer and subject gets
+ * the number recorded; one invited by number gets the issuer and subject of their first sign-in.
+ * Their name is kept current when the token has one, and the configured first administrator promoted.
  */
-export async function personOfIdentity(uow: UnitOfWork, identity: Identity, deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>): Promise<Person> {
-  const { em } = uow;
+export async function personOfIdentity(
+  uow: UnitOfWork,
+  identity: Identity,
+  deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>,
+  logger?: Logger,
+): Promise<Person> {
+  try {
+    return await findOrCreate(uow.em, identity, deps, logger);
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The same person signing in twice at once (two clients, two tabs): the other request made the row.
+    uow.em.clear();
+    return findOrCreate(uow.em, identity, deps, logger);
+  }
+}
+
+async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>, logger?: Logger): Promise<Person> {
   const now = deps.clock.now();
-  let person = await em.findOne(Person, { issuer: identity.issuer, subject: identity.subject });
-  if (!person) {
-    await em.upsert(
-      Person,
-      // Not persisted: the upsert writes it (or finds it written concurrently).
-      em.create(Person, { issuer: identity.issuer, subject: identity.subject, displayName: identity.displayName, kind: identity.kind }, { persist: false }),
-      { onConflictFields: ['issuer', 'subject'], onConflictAction: 'ignore' },
-    );
-    person = await em.findOneOrFail(Person, { issuer: identity.issuer, subject: identity.subject });
+  const { issuer, subject, nationalIdentityNumber: number } = identity;
+  const bySubject = await em.findOne(Person, { issuer, subject });
+  const byNumber = number ? await em.findOne(Person, { kind: identity.kind, nationalIdentityNumber: number }) : null;
+  let person: Person;
+  if (byNumber) {
+    person = byNumber;
+    if (bySubject && bySubject.id !== byNumber.id) {
+      // Two rows for one human: one by subject from before the number was known, one invited by
+      // number. The number decides; the other row is left as it is for an operator to look at.
+      logger?.warn({ event: 'person.identity_split', personId: byNumber.id, otherPersonId: bySubject.id, issuer });
+    } else if (person.issuer === null) {
+      person.issuer = issuer;
+      person.subject = subject;
+    }
+  } else if (bySubject) {
+    person = bySubject;
+    if (number && bySubject.nationalIdentityNumber && bySubject.nationalIdentityNumber !== number) {
+      // The issuer now gives this account another number (a D-nummer replaced by a fødselsnummer, or
+      // a mistake): Samplan does not move a person's plans between numbers on its own.
+      logger?.warn({ event: 'person.identity_conflict', personId: bySubject.id, issuer });
+      throw unauthenticated('Your identity provider now gives another national identity number for this account; ask your coordinating unit to resolve it');
+    }
+    if (number) person.nationalIdentityNumber = number;
+  } else {
+    person = em.create(Person, {
+      issuer,
+      subject,
+      nationalIdentityNumber: number,
+      displayName: identity.displayName ?? UNKNOWN_NAME,
+      kind: identity.kind,
+    });
   }
-  const isBootstrapAdmin =
-    deps.bootstrapAdmin?.issuer === identity.issuer && deps.bootstrapAdmin.subject === identity.subject;
+  const isBootstrapAdmin = deps.bootstrapAdmin?.issuer === issuer && deps.bootstrapAdmin.subject === subject;
   const stale = !person.lastSeenAt || now.getTime() - person.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS;
-  if (person.displayName !== identity.displayName || person.hprNumber !== identity.hprNumber || stale || (isBootstrapAdmin && !person.isAdmin)) {
-    person.displayName = identity.displayName;
-    person.hprNumber = identity.hprNumber;
-    person.lastSeenAt = now;
-    if (isBootstrapAdmin) person.isAdmin = true;
-    await em.flush();
-  }
+  // A token without a name (ID-porten's) leaves the name the person has (from an invitation, or set by themself).
+  if (identity.displayName !== null) person.displayName = identity.displayName;
+  if (person.kind === 'PERSONNEL') person.hprNumber = identity.hprNumber;
+  if (stale) person.lastSeenAt = now;
+  if (isBootstrapAdmin) person.isAdmin = true;
+  await em.flush();
   return person;
 }

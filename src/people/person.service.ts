@@ -9,7 +9,8 @@ import { loadCurrentGuardians } from './guardianship.current.js';
 import { GuardianshipService } from './guardianship.service.js';
 import { coordinatingUnitsOf } from './guardianship.trail.js';
 import type { PeopleDeps, PersonRef, PersonResolver } from './person-ref.js';
-import { Person } from './person.entity.js';
+import { parseNationalIdentityNumber } from './national-identity-number.js';
+import { Person, type PersonKind } from './person.entity.js';
 
 /** The signed-in person as the `Viewer` type shows them. */
 export interface ViewerModel {
@@ -47,34 +48,51 @@ export class PersonService implements PersonResolver {
   }
 
   /**
-   * Finds the person a reference names. Named by issuer and subject, someone Samplan has not met
-   * yet is created, so they can be invited before they first sign in.
+   * Finds the person a reference names. Named by issuer and subject, or by national identity
+   * number, someone Samplan has not met yet is created, so they can be invited before they first
+   * sign in (docs/identity.md). The number is never echoed back, in errors or anywhere else.
    */
   async resolveRef(ref: PersonRef): Promise<Person> {
-    if (ref.id) {
-      if (ref.issuer || ref.subject) throw badInput('Name a person by id, or by issuer and subject, not both');
-      return this.byId(ref.id);
+    const named = [ref.id, ref.issuer || ref.subject, ref.nationalIdentityNumber].filter(Boolean).length;
+    if (named !== 1) throw badInput('Name a person by id, by issuer and subject, or by nationalIdentityNumber (one of them)');
+    if (ref.id) return this.byId(ref.id);
+    if (ref.nationalIdentityNumber) {
+      const nationalIdentityNumber = parseNationalIdentityNumber(ref.nationalIdentityNumber);
+      const kind = ref.kind ?? 'CITIZEN';
+      return this.#findOrCreate({ kind, nationalIdentityNumber }, kind, ref.displayName);
     }
+    if (ref.kind) throw badInput('kind goes with nationalIdentityNumber; an issuer decides the kind of its subjects');
     const issuer = ref.issuer?.trim();
     const subject = ref.subject?.trim();
-    if (!issuer || !subject) throw badInput('Name a person by id, or by issuer and subject');
+    if (!issuer || !subject) throw badInput('Name a person by issuer and subject together');
     const existing = await this.em.findOne(Person, { issuer, subject });
     if (existing) return existing;
     const kind = this.deps.knownIssuers.get(issuer);
     if (!kind) throw badInput(`Unknown issuer: ${issuer}`);
-    const displayName = ref.displayName?.trim();
+    return this.#findOrCreate({ issuer, subject }, kind, ref.displayName);
+  }
+
+  /** The person `where` names, or a new one of `kind` with the name the inviter gave. */
+  async #findOrCreate(
+    where: { issuer: string; subject: string } | { kind: PersonKind; nationalIdentityNumber: string },
+    kind: PersonKind,
+    givenName: string | null | undefined,
+  ): Promise<Person> {
+    const existing = await this.em.findOne(Person, where);
+    if (existing) return existing;
+    const displayName = givenName?.trim();
     if (!displayName || displayName.length > 200) {
       throw badInput('displayName (1 to 200 characters) is needed for someone Samplan has not met yet');
     }
     try {
-      const person = this.em.create(Person, { issuer, subject, displayName, kind });
+      const person = this.em.create(Person, { ...where, kind, displayName });
       await this.em.flush();
       return person;
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       // Someone else created the same person concurrently.
       this.em.clear();
-      return this.em.findOneOrFail(Person, { issuer, subject });
+      return this.em.findOneOrFail(Person, where);
     }
   }
 
@@ -93,6 +111,16 @@ export class PersonService implements PersonResolver {
    */
   async municipalitiesOf(personId: string): Promise<Array<string | null>> {
     return (await coordinatingUnitsOf(this.em, personId)).map((unit) => unit.municipality);
+  }
+
+  /** The signed-in person's own name, as others see it (docs/identity.md, "Names"). */
+  async setMyDisplayName(raw: string): Promise<Person> {
+    const displayName = raw.trim();
+    if (!displayName || displayName.length > 200) throw badInput('displayName must be 1 to 200 characters');
+    const person = await this.em.findOneOrFail(Person, this.actor.personId);
+    person.displayName = displayName;
+    await this.em.flush();
+    return person;
   }
 
   async grantAdministrator(personId: string): Promise<Person> {

@@ -1,4 +1,5 @@
 import { watchAccess } from '../consent/access-watch.js';
+import { toConnection } from '../shared/connection.js';
 import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { ParticipantsChangedEvent } from './plan.events.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -15,11 +16,7 @@ export const planResolvers: Resolvers = {
     plan: (_parent, { id }, ctx) => ctx.services().plans.get(id),
     plans: async (_parent, args, ctx) => {
       const page = await ctx.services().plans.list(args);
-      return {
-        edges: page.plans.map((plan, index) => ({ node: plan, cursor: page.cursors[index] ?? '' })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-        totalCount: page.totalCount,
-      };
+      return { ...toConnection(page.plans, page.cursors, page.hasNextPage, args.after), totalCount: page.totalCount };
     },
   },
   Mutation: {

@@ -31,7 +31,7 @@ export interface PlanDeps {
 }
 
 type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
-export type CreatePlanResult = { __typename: 'CreatePlanSuccess'; plan: Plan } | { __typename: 'PlanAlreadyExists'; message: string };
+export type CreatePlanResult = { __typename: 'CreatePlanSuccess'; plan: Plan } | { __typename: 'PlanAlreadyExists'; message: string; existingPlan: Plan | null };
 type AlreadyParticipant = { __typename: 'AlreadyParticipant'; message: string; participant: Participant };
 export type AddParticipantResult =
   | { __typename: 'ParticipantAdded'; participant: Participant; plan: Plan }
@@ -225,7 +225,11 @@ export class PlanService {
     const creatorRole = this.creatorRole(owner.id, guardianIds);
     const creatorOrganization = creatorRole === 'COORDINATOR' ? this.coordinatingUnitOf(municipalities) : null;
 
-    const alreadyExists = { __typename: 'PlanAlreadyExists', message: 'This person already has a plan that has not ended' } as const;
+    // The existing plan comes with the answer only where the caller may read it (its participants).
+    const alreadyExists = async (): Promise<CreatePlanResult> => {
+      const existing = await this.em.fork().findOne(Plan, { owner: owner.id, status: { $ne: 'ENDED' } }, { fields: ['id'] });
+      return { __typename: 'PlanAlreadyExists', message: 'This person already has a plan that has not ended', existingPlan: existing ? await this.find(existing.id) : null };
+    };
     try {
       const plan = await this.em.transactional(async (em) => {
         if (await em.count(Plan, { owner: owner.id, status: { $ne: 'ENDED' } })) return null;
@@ -256,10 +260,10 @@ export class PlanService {
         await assignUnitOfMunicipality(em, plan, municipalities, this.actor.personId, this.deps.clock.now());
         return plan;
       });
-      return plan ? { __typename: 'CreatePlanSuccess', plan: await this.em.findOneOrFail(Plan, plan.id) } : alreadyExists;
+      return plan ? { __typename: 'CreatePlanSuccess', plan: await this.em.findOneOrFail(Plan, plan.id) } : await alreadyExists();
     } catch (error) {
       // Two concurrent requests for the same person: the partial unique index decides.
-      if (error instanceof UniqueConstraintViolationException) return alreadyExists;
+      if (error instanceof UniqueConstraintViolationException) return alreadyExists();
       throw error;
     }
   }

@@ -3,7 +3,7 @@ import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 export const requestResolvers: Resolvers = {
   Query: {
     request: (_parent, { id }, ctx) => ctx.services().requests.get(id),
-    myRequests: (_parent, _args, ctx) => ctx.services().requests.mine(),
+    myRequests: (_parent, args, ctx) => ctx.services().requests.mine(args),
   },
   Mutation: {
     submitRequest: (_parent, { input }, ctx) => ctx.services().requests.submit(input),

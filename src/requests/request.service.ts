@@ -13,6 +13,7 @@ import { unitOfWorkIn, withoutTransaction } from '../db/unit-of-work.js';
 import { ServiceRequest, type RequestWants } from './request.entity.js';
 import { notifyAbout, notifyOfInterimNotice, notifyUnitStaff, recordRequestEvent, requestLink } from './request.notices.js';
 import { readableById } from '../shared/readable-by-id.js';
+import { findPage, type PageArgs } from '../shared/connection.js';
 
 export interface RequestDeps {
   clock: Clock;
@@ -81,9 +82,9 @@ export class RequestService {
   );
 
   /** Requests the viewer submitted or that are about them, newest first. */
-  async mine(): Promise<ServiceRequest[]> {
+  async mine(args: PageArgs) {
     const me = this.actor.personId;
-    return this.em.find(ServiceRequest, { $or: [{ submittedBy: me }, { person: me }] }, { orderBy: { receivedAt: 'desc', id: 'desc' } });
+    return findPage(this.em, ServiceRequest, { $or: [{ submittedBy: me }, { person: me }] }, args, { receivedAt: 'desc', id: 'desc' });
   }
 
   async viewerCanDecide(request: ServiceRequest): Promise<boolean> {

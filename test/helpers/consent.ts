@@ -18,7 +18,7 @@ export function consentFor(t: TestApp) {
     /** The plan's participants with their consents, as the viewer sees them. */
     participants: (token: string, planId: string) =>
       t.gql(
-        `query($id: ID!) { plan(id: $id) { status participants { id role pendingConsent person { id } consents { ${CONSENT_FIELDS} } } consents { ${CONSENT_FIELDS} } } }`,
+        `query($id: ID!) { plan(id: $id) { status participants { id role pendingConsent person { id } consents { ${CONSENT_FIELDS} } } consents(first: 100) { edges { node { ${CONSENT_FIELDS} } } } } }`,
         { id: planId },
         token,
       ),

@@ -9,3 +9,6 @@ export function expectData<T>(response: { data?: T | null; errors?: unknown }, w
   if (!response.data || response.errors) throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
   return response.data;
 }
+
+/** The nodes of a connection's page, in order. */
+export const nodesOf = <T = any>(connection: { edges: ReadonlyArray<{ node: T }> }): T[] => connection.edges.map((edge) => edge.node);

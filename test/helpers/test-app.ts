@@ -23,8 +23,8 @@ export interface TestApp {
   /** Runs SQL as the database's owner (what the app's own connection may not: DDL, the access log's rows). */
   asOwner<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
-   * Stops the app cleanly and starts a new one on the same database (new port, new development
-   * signing key: mint tokens again afterwards).
+   * Stops the app cleanly and starts a new one on the same database (new port; the development
+   * issuer's key is kept in `DEV_ISSUER_KEY_FILE`, so tokens minted before still verify).
    */
   restart(): Promise<void>;
   /** A development token, minted through the real `/auth/dev-token` endpoint. */

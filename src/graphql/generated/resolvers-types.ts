@@ -147,7 +147,7 @@ export type ArchiveKind =
  * The complete plan at one moment (docs/domain.md rule 10): content by section, participants, coordinator,
  * consents, measures, evaluations, versions and end reason, as JSON, a printable HTML page and a PDF.
  */
-export type ArchiveRecord = {
+export type ArchiveRecord = Node & {
   __typename?: 'ArchiveRecord';
   createdAt: Scalars['DateTime']['output'];
   createdBy: Person;
@@ -157,6 +157,21 @@ export type ArchiveRecord = {
   kind: ArchiveKind;
   /** Paths on this server, relative to its base URL. */
   urls: ArchiveUrls;
+};
+
+/** A plan's archive records, a page at a time (docs/graphql.md). */
+export type ArchiveRecordConnection = {
+  __typename?: 'ArchiveRecordConnection';
+  edges: Array<ArchiveRecordEdge>;
+  pageInfo: PageInfo;
+  /** How many there are in all, on every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ArchiveRecordEdge = {
+  __typename?: 'ArchiveRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: ArchiveRecord;
 };
 
 /** Where to download a record: GET with `Authorization: Bearer <token>`; each download is logged. */
@@ -284,7 +299,7 @@ export type ChangeParticipantRoleInput = {
 export type ChangeParticipantRoleResult = ParticipantRoleChanged | VersionConflict;
 
 /** A complaint (klage), tracked with status and dates until the county governor decides it. */
-export type Complaint = {
+export type Complaint = Node & {
   __typename?: 'Complaint';
   about: ComplaintAbout;
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -354,6 +369,21 @@ export type Consent = {
   viewerCanWithdraw: Scalars['Boolean']['output'];
   withdrawnAt?: Maybe<Scalars['DateTime']['output']>;
   withdrawnBy?: Maybe<Person>;
+};
+
+/** A plan's consents, a page at a time (docs/graphql.md). */
+export type ConsentConnection = {
+  __typename?: 'ConsentConnection';
+  edges: Array<ConsentEdge>;
+  pageInfo: PageInfo;
+  /** How many there are in all, on every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ConsentEdge = {
+  __typename?: 'ConsentEdge';
+  cursor: Scalars['String']['output'];
+  node: Consent;
 };
 
 export type ConsentGiven = {
@@ -637,6 +667,12 @@ export type Mutation = {
   revokeGuardianship: Guardianship;
   /** Takes the restricted part back from one participant; their open restricted connections close at once (4403). Also on an ended plan. */
   revokeRestrictedAccess: Participant;
+  /**
+   * Set the name others see for you (1 to 200 characters). ID-porten's tokens carry no name, so a
+   * citizen is shown by the name whoever invited them gave, or "Ukjent navn", until they set one; a
+   * token that carries a name (HelseID's, the development issuer's) sets it again at each sign-in.
+   */
+  setMyDisplayName: Person;
   /** Grants or revokes one participant's edit right on a section (the person, their guardian or the coordinator). */
   setSectionRight: Participant;
   /** Ask the coordinating unit of a municipality for a plan and/or a coordinator. */
@@ -772,6 +808,11 @@ export type MutationRevokeRestrictedAccessArgs = {
 };
 
 
+export type MutationSetMyDisplayNameArgs = {
+  displayName: Scalars['String']['input'];
+};
+
+
 export type MutationSetSectionRightArgs = {
   input: SetSectionRightInput;
 };
@@ -801,7 +842,16 @@ export type MutationWithdrawRequestArgs = {
   id: Scalars['ID']['input'];
 };
 
-export type Notification = {
+/**
+ * An object that can be fetched again by its id alone, as in the Relay global object identification
+ * spec. Ids are the objects' own UUIDs (random, so unique across every type): `node(id:)` takes the
+ * same `id` you read anywhere else (docs/graphql.md).
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type Notification = Node & {
   __typename?: 'Notification';
   createdAt: Scalars['DateTime']['output'];
   deliveryStatus: NotificationDeliveryStatus;
@@ -858,7 +908,7 @@ export type NotificationKind =
   | 'REQUEST_RECEIVED';
 
 /** A service unit: home care, a school, NAV, a hospital ward, or the coordinating unit. */
-export type Organization = {
+export type Organization = Node & {
   __typename?: 'Organization';
   id: Scalars['ID']['output'];
   kind: OrganizationKind;
@@ -878,12 +928,23 @@ export type OrganizationKind =
   | 'PHYSIOTHERAPY'
   | 'SCHOOL';
 
-/** Forward pagination, as in the Relay connection spec. */
+/**
+ * A page of a connection, as in the Relay connection spec. Every connection pages forward with
+ * `first` and `after` (docs/graphql.md).
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Pass as `after` to fetch the next page. */
+  /** The last edge's cursor: pass as `after` to fetch the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** More edges follow this page: pass `endCursor` as `after` to fetch them. */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Edges come before this page. Paging forward (as every connection here does) this is true exactly
+   * when you passed `after`, as the Relay spec allows for `first`/`after`.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first edge's cursor; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Participant = {
@@ -991,18 +1052,28 @@ export type PersonKind =
   | 'PERSONNEL';
 
 /**
- * Names a person: either `id` of someone Samplan knows, or the `issuer` and `subject` their identity
- * provider uses (with `displayName` in case Samplan has not met them yet).
+ * Names a person, in one of three ways: `id` of someone Samplan knows; the `issuer` and `subject`
+ * their identity provider uses; or their `nationalIdentityNumber` (fødselsnummer or D-nummer). With
+ * the last two, give `displayName` in case Samplan has not met them yet: they are created, and their
+ * first sign-in finds them (docs/identity.md).
  */
 export type PersonRefInput = {
   displayName?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   issuer?: InputMaybe<Scalars['String']['input']>;
+  /** Only with nationalIdentityNumber: the person as a citizen (default) or as personnel, two different persons in Samplan. */
+  kind?: InputMaybe<PersonKind>;
+  /**
+   * Fødselsnummer or D-nummer, 11 digits whose check digits must hold (BAD_USER_INPUT otherwise). It
+   * names the person who signs in with it through ID-porten (citizen) or HelseID (personnel, with
+   * `kind: PERSONNEL`). Samplan never shows it to anyone.
+   */
+  nationalIdentityNumber?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A person's individual plan (individuell plan). */
-export type Plan = {
+export type Plan = Node & {
   __typename?: 'Plan';
   /**
    * Who has read or written the plan's content, newest first; only the person and their guardian
@@ -1015,12 +1086,12 @@ export type Plan = {
    * since it was written. The same people as `accessLog` may ask (FORBIDDEN for everyone else).
    */
   accessLogIntegrity: AccessLogIntegrity;
-  /** Archive records, newest first; empty for those who may not download them. */
-  archiveRecords: Array<ArchiveRecord>;
+  /** Archive records, newest first (at most 100 a page); empty for those who may not download them. */
+  archiveRecords: ArchiveRecordConnection;
   /** When the FINAL archive record was made. */
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Every consent of the plan, newest first. Participants only. */
-  consents: Array<Consent>;
+  /** Every consent of the plan, newest first (at most 100 a page). Participants only. */
+  consents: ConsentConnection;
   /** The coordinating unit that oversees the plan: whose dashboard shows it and where complaints about it go. Null while Samplan cannot tell which (docs/requests-and-complaints.md). */
   coordinatingUnit?: Maybe<Organization>;
   createdAt: Scalars['DateTime']['output'];
@@ -1050,8 +1121,8 @@ export type Plan = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic version; pass it as `expectedVersion` to refuse changes made on a stale view. */
   version: Scalars['Int']['output'];
-  /** Saved versions of the document, newest first. */
-  versions: Array<PlanVersion>;
+  /** Saved versions of the document, newest first (at most 100 a page). */
+  versions: PlanVersionConnection;
   /** Whether the viewer may appoint (or replace) the plan's coordinator: its managers, and staff of the unit overseeing a case still waiting for consent. */
   viewerCanAppointCoordinator: Scalars['Boolean']['output'];
   viewerCanManageParticipants: Scalars['Boolean']['output'];
@@ -1072,6 +1143,20 @@ export type PlanAccessLogArgs = {
 
 
 /** A person's individual plan (individuell plan). */
+export type PlanArchiveRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person's individual plan (individuell plan). */
+export type PlanConsentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person's individual plan (individuell plan). */
 export type PlanHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1085,9 +1170,18 @@ export type PlanSectionArgs = {
   key: SectionKey;
 };
 
+
+/** A person's individual plan (individuell plan). */
+export type PlanVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** The person already has a plan that has not ended (one plan per person). */
 export type PlanAlreadyExists = {
   __typename?: 'PlanAlreadyExists';
+  /** That plan, when the caller may read it (the person, their guardians, its participants); null otherwise. */
+  existingPlan?: Maybe<Plan>;
   message: Scalars['String']['output'];
 };
 
@@ -1173,7 +1267,10 @@ export type PlanSection = {
   access: SectionAccess;
   /** Whether the viewer may change every part of the section (asks the same policy as a live edit). */
   canEdit: Scalars['Boolean']['output'];
-  /** LIST sections: an array of entries; RECORD sections: an object of fields. */
+  /**
+   * LIST sections: an array of entries; RECORD sections: an object of fields. Its JSON Schema, per
+   * section, is `$defs.<key>` of schema/sections.schema.json (served at /schema/sections.schema.json).
+   */
   content: Scalars['JSON']['output'];
   key: SectionKey;
   kind: SectionKind;
@@ -1189,10 +1286,10 @@ export type PlanStatus =
   | 'ENDED'
   | 'REQUESTED';
 
-export type PlanVersion = {
+export type PlanVersion = Node & {
   __typename?: 'PlanVersion';
   author: Person;
-  /** Every section's content in this version that the viewer reads, keyed by section (restricted sections only for those the person chose). */
+  /** Every section's content in this version that the viewer reads, keyed by section (restricted sections only for those the person chose); its JSON Schema is schema/sections.schema.json. */
   content: Scalars['JSON']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
@@ -1203,7 +1300,29 @@ export type PlanVersion = {
   seq: Scalars['Int']['output'];
 };
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/** A plan's saved versions, a page at a time (docs/graphql.md). */
+export type PlanVersionConnection = {
+  __typename?: 'PlanVersionConnection';
+  edges: Array<PlanVersionEdge>;
+  pageInfo: PageInfo;
+  /** How many there are in all, on every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PlanVersionEdge = {
+  __typename?: 'PlanVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: PlanVersion;
+};
+
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type Query = {
   __typename?: 'Query';
   /** A complaint you may see (the person, their guardians, the complainant, staff of the unit); NOT_FOUND otherwise. */
@@ -1214,10 +1333,17 @@ export type Query = {
   memberships: Array<Membership>;
   /** Complaints you filed or that are on your behalf, newest first. */
   myComplaints: Array<Complaint>;
-  /** Requests you submitted or that are about you, newest first. */
-  myRequests: Array<ServiceRequest>;
+  /** Requests you submitted or that are about you, newest first (at most 100 a page). */
+  myRequests: ServiceRequestConnection;
+  /**
+   * The object with this id, asked with the same rule as its own field (`plan(id:)`, `version(id:)`,
+   * `request(id:)`, ...): whatever you may not read is NOT_FOUND, whether it exists or not, like an
+   * id that names nothing. An id that is not a UUID is BAD_USER_INPUT.
+   */
+  node?: Maybe<Node>;
   /** Your own notifications, newest first. */
   notifications: NotificationConnection;
+  /** An organization (public to anyone signed in); NOT_FOUND when there is none. */
   organization?: Maybe<Organization>;
   organizations: Array<Organization>;
   /** A plan you take part in. Plans you do not take part in are NOT_FOUND, whether they exist or not. */
@@ -1228,24 +1354,72 @@ export type Query = {
   request?: Maybe<ServiceRequest>;
   /** The coordinating unit's dashboard; for the unit's staff. */
   unitDashboard: UnitDashboard;
-  /** A saved version of a plan's document, with its content; null unless you take part in the plan. */
+  /** A saved version of a plan's document, with its content. Versions of plans you do not take part in are NOT_FOUND, whether they exist or not. */
   version?: Maybe<PlanVersion>;
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryComplaintArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryMembershipsArgs = {
   organizationId: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
+export type QueryMyRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1253,38 +1427,80 @@ export type QueryNotificationsArgs = {
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryOrganizationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryPlanArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryPlansArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryRequestArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryUnitDashboardArgs = {
   unitId: Scalars['ID']['input'];
 };
 
 
-/** Root types. Each domain extends them in its own file in this folder. */
+/**
+ * Root types. Each domain extends them in its own file in this folder.
+ *
+ * Not found, one rule for every field that takes an id (`plan`, `version`, `request`, `complaint`,
+ * `organization`, `node`): the field is nullable, and an id that names nothing, or something you may
+ * not read, gives null for that field with a `NOT_FOUND` error, the same whether it exists or not; an
+ * id that is not an id at all (not a UUID) gives `BAD_USER_INPUT`. Mutations answer the same codes.
+ */
 export type QueryVersionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1408,7 +1624,7 @@ export type SectionRight =
   | 'READ';
 
 /** A request for a plan and/or a coordinator, received and decided by a coordinating unit. */
-export type ServiceRequest = {
+export type ServiceRequest = Node & {
   __typename?: 'ServiceRequest';
   /** YYYY-MM-DD; only for a child coordinator. */
   childBirthDate?: Maybe<Scalars['String']['output']>;
@@ -1435,6 +1651,21 @@ export type ServiceRequest = {
   unit: Organization;
   viewerCanDecide: Scalars['Boolean']['output'];
   wants: RequestWants;
+};
+
+/** Requests, a page at a time (docs/graphql.md). */
+export type ServiceRequestConnection = {
+  __typename?: 'ServiceRequestConnection';
+  edges: Array<ServiceRequestEdge>;
+  pageInfo: PageInfo;
+  /** How many there are in all, on every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ServiceRequestEdge = {
+  __typename?: 'ServiceRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: ServiceRequest;
 };
 
 export type SetSectionRightInput = {
@@ -1651,10 +1882,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ;
   CreatePlanResult:
     | ( Omit<CreatePlanSuccess, 'plan'> & { plan: _RefType['Plan'] } )
-    | ( PlanAlreadyExists )
+    | ( Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<_RefType['Plan']> } )
   ;
   DecideRequestResult:
-    | ( PlanAlreadyExists )
+    | ( Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<_RefType['Plan']> } )
     | ( Omit<RequestDecided, 'request'> & { request: _RefType['ServiceRequest'] } )
   ;
   EndPlanResult:
@@ -1671,6 +1902,18 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ;
 };
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( ArchiveRecordModel )
+    | ( ComplaintModel )
+    | ( Notification )
+    | ( OrganizationModel )
+    | ( PlanModel )
+    | ( PlanVersionModel )
+    | ( ServiceRequestModel )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1688,6 +1931,8 @@ export type ResolversTypes = {
   AlreadyParticipant: ResolverTypeWrapper<Omit<AlreadyParticipant, 'participant'> & { participant: ResolversTypes['Participant'] }>;
   ArchiveKind: ArchiveKind;
   ArchiveRecord: ResolverTypeWrapper<ArchiveRecordModel>;
+  ArchiveRecordConnection: ResolverTypeWrapper<Omit<ArchiveRecordConnection, 'edges'> & { edges: Array<ResolversTypes['ArchiveRecordEdge']> }>;
+  ArchiveRecordEdge: ResolverTypeWrapper<Omit<ArchiveRecordEdge, 'node'> & { node: ResolversTypes['ArchiveRecord'] }>;
   ArchiveUrls: ResolverTypeWrapper<ArchiveUrls>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Case: ResolverTypeWrapper<CaseModelModel>;
@@ -1705,6 +1950,8 @@ export type ResolversTypes = {
   ComplaintStatus: ComplaintStatus;
   ComplaintStatusChange: ComplaintStatusChange;
   Consent: ResolverTypeWrapper<ConsentModel>;
+  ConsentConnection: ResolverTypeWrapper<Omit<ConsentConnection, 'edges'> & { edges: Array<ResolversTypes['ConsentEdge']> }>;
+  ConsentEdge: ResolverTypeWrapper<Omit<ConsentEdge, 'node'> & { node: ResolversTypes['Consent'] }>;
   ConsentGiven: ResolverTypeWrapper<Omit<ConsentGiven, 'consent' | 'plan'> & { consent: ResolversTypes['Consent'], plan: ResolversTypes['Plan'] }>;
   ConsentNotCurrent: ResolverTypeWrapper<Omit<ConsentNotCurrent, 'consent'> & { consent: ResolversTypes['Consent'] }>;
   ConsentScope: ConsentScope;
@@ -1736,6 +1983,7 @@ export type ResolversTypes = {
   Membership: ResolverTypeWrapper<MembershipModel>;
   MembershipRole: MembershipRole;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Notification: ResolverTypeWrapper<Notification>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
   NotificationDeliveryStatus: NotificationDeliveryStatus;
@@ -1757,7 +2005,7 @@ export type ResolversTypes = {
   PersonKind: PersonKind;
   PersonRefInput: PersonRefInput;
   Plan: ResolverTypeWrapper<PlanModel>;
-  PlanAlreadyExists: ResolverTypeWrapper<PlanAlreadyExists>;
+  PlanAlreadyExists: ResolverTypeWrapper<Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<ResolversTypes['Plan']> }>;
   PlanChange: ResolverTypeWrapper<PlanChangeModel>;
   PlanChangeConnection: ResolverTypeWrapper<Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversTypes['PlanChangeEdge']> }>;
   PlanChangeEdge: ResolverTypeWrapper<Omit<PlanChangeEdge, 'node'> & { node: ResolversTypes['PlanChange'] }>;
@@ -1770,6 +2018,8 @@ export type ResolversTypes = {
   PlanSection: ResolverTypeWrapper<PlanSectionModelModel>;
   PlanStatus: PlanStatus;
   PlanVersion: ResolverTypeWrapper<PlanVersionModel>;
+  PlanVersionConnection: ResolverTypeWrapper<Omit<PlanVersionConnection, 'edges'> & { edges: Array<ResolversTypes['PlanVersionEdge']> }>;
+  PlanVersionEdge: ResolverTypeWrapper<Omit<PlanVersionEdge, 'node'> & { node: ResolversTypes['PlanVersion'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordEvaluationInput: RecordEvaluationInput;
   RecordGuardianshipInput: RecordGuardianshipInput;
@@ -1789,6 +2039,8 @@ export type ResolversTypes = {
   SectionKind: SectionKind;
   SectionRight: SectionRight;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestModel>;
+  ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversTypes['ServiceRequestEdge']> }>;
+  ServiceRequestEdge: ResolverTypeWrapper<Omit<ServiceRequestEdge, 'node'> & { node: ResolversTypes['ServiceRequest'] }>;
   SetSectionRightInput: SetSectionRightInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitRequestInput: SubmitRequestInput;
@@ -1815,6 +2067,8 @@ export type ResolversParentTypes = {
   AddPlanEntryInput: AddPlanEntryInput;
   AlreadyParticipant: Omit<AlreadyParticipant, 'participant'> & { participant: ResolversParentTypes['Participant'] };
   ArchiveRecord: ArchiveRecordModel;
+  ArchiveRecordConnection: Omit<ArchiveRecordConnection, 'edges'> & { edges: Array<ResolversParentTypes['ArchiveRecordEdge']> };
+  ArchiveRecordEdge: Omit<ArchiveRecordEdge, 'node'> & { node: ResolversParentTypes['ArchiveRecord'] };
   ArchiveUrls: ArchiveUrls;
   Boolean: Scalars['Boolean']['output'];
   Case: CaseModelModel;
@@ -1827,6 +2081,8 @@ export type ResolversParentTypes = {
   ChangeParticipantRoleResult: ResolversUnionTypes<ResolversParentTypes>['ChangeParticipantRoleResult'];
   Complaint: ComplaintModel;
   Consent: ConsentModel;
+  ConsentConnection: Omit<ConsentConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConsentEdge']> };
+  ConsentEdge: Omit<ConsentEdge, 'node'> & { node: ResolversParentTypes['Consent'] };
   ConsentGiven: Omit<ConsentGiven, 'consent' | 'plan'> & { consent: ResolversParentTypes['Consent'], plan: ResolversParentTypes['Plan'] };
   ConsentNotCurrent: Omit<ConsentNotCurrent, 'consent'> & { consent: ResolversParentTypes['Consent'] };
   ConsentWithdrawn: Omit<ConsentWithdrawn, 'consent' | 'plan'> & { consent: ResolversParentTypes['Consent'], plan?: Maybe<ResolversParentTypes['Plan']> };
@@ -1853,6 +2109,7 @@ export type ResolversParentTypes = {
   JSONObject: Scalars['JSONObject']['output'];
   Membership: MembershipModel;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Notification: Notification;
   NotificationConnection: NotificationConnection;
   NotificationEdge: NotificationEdge;
@@ -1868,7 +2125,7 @@ export type ResolversParentTypes = {
   Person: PersonModel;
   PersonRefInput: PersonRefInput;
   Plan: PlanModel;
-  PlanAlreadyExists: PlanAlreadyExists;
+  PlanAlreadyExists: Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<ResolversParentTypes['Plan']> };
   PlanChange: PlanChangeModel;
   PlanChangeConnection: Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanChangeEdge']> };
   PlanChangeEdge: Omit<PlanChangeEdge, 'node'> & { node: ResolversParentTypes['PlanChange'] };
@@ -1879,6 +2136,8 @@ export type ResolversParentTypes = {
   PlanEnded: Omit<PlanEnded, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanSection: PlanSectionModelModel;
   PlanVersion: PlanVersionModel;
+  PlanVersionConnection: Omit<PlanVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanVersionEdge']> };
+  PlanVersionEdge: Omit<PlanVersionEdge, 'node'> & { node: ResolversParentTypes['PlanVersion'] };
   Query: Record<PropertyKey, never>;
   RecordEvaluationInput: RecordEvaluationInput;
   RecordGuardianshipInput: RecordGuardianshipInput;
@@ -1890,6 +2149,8 @@ export type ResolversParentTypes = {
   RestoreVersionInput: RestoreVersionInput;
   SectionChange: SectionChangeModelModel;
   ServiceRequest: ServiceRequestModel;
+  ServiceRequestConnection: Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['ServiceRequestEdge']> };
+  ServiceRequestEdge: Omit<ServiceRequestEdge, 'node'> & { node: ResolversParentTypes['ServiceRequest'] };
   SetSectionRightInput: SetSectionRightInput;
   String: Scalars['String']['output'];
   SubmitRequestInput: SubmitRequestInput;
@@ -1946,6 +2207,18 @@ export type ArchiveRecordResolvers<ContextType = GraphQLContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ArchiveKind'], ParentType, ContextType>;
   urls?: Resolver<ResolversTypes['ArchiveUrls'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ArchiveRecordConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ArchiveRecordConnection'] = ResolversParentTypes['ArchiveRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ArchiveRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ArchiveRecordEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ArchiveRecordEdge'] = ResolversParentTypes['ArchiveRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ArchiveRecord'], ParentType, ContextType>;
 };
 
 export type ArchiveUrlsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ArchiveUrls'] = ResolversParentTypes['ArchiveUrls']> = {
@@ -2015,6 +2288,7 @@ export type ComplaintResolvers<ContextType = GraphQLContext, ParentType extends 
   unit?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewerCanChangeStatusTo?: Resolver<Array<ResolversTypes['ComplaintStatusChange']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
@@ -2030,6 +2304,17 @@ export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends Re
   viewerCanWithdraw?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   withdrawnAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   withdrawnBy?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+};
+
+export type ConsentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConsentConnection'] = ResolversParentTypes['ConsentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ConsentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ConsentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConsentEdge'] = ResolversParentTypes['ConsentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Consent'], ParentType, ContextType>;
 };
 
 export type ConsentGivenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConsentGiven'] = ResolversParentTypes['ConsentGiven']> = {
@@ -2163,12 +2448,17 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   restoreVersion?: Resolver<ResolversTypes['VersionRestored'], ParentType, ContextType, RequireFields<MutationRestoreVersionArgs, 'input'>>;
   revokeGuardianship?: Resolver<ResolversTypes['Guardianship'], ParentType, ContextType, RequireFields<MutationRevokeGuardianshipArgs, 'id' | 'reason'>>;
   revokeRestrictedAccess?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationRevokeRestrictedAccessArgs, 'participantId'>>;
+  setMyDisplayName?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationSetMyDisplayNameArgs, 'displayName'>>;
   setSectionRight?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationSetSectionRightArgs, 'input'>>;
   submitRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationSubmitRequestArgs, 'input'>>;
   updateComplaintStatus?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationUpdateComplaintStatusArgs, 'input'>>;
   updatePlanEntry?: Resolver<ResolversTypes['PlanContentChanged'], ParentType, ContextType, RequireFields<MutationUpdatePlanEntryArgs, 'input'>>;
   withdrawConsent?: Resolver<ResolversTypes['WithdrawConsentResult'], ParentType, ContextType, RequireFields<MutationWithdrawConsentArgs, 'consentId'>>;
   withdrawRequest?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType, RequireFields<MutationWithdrawRequestArgs, 'id'>>;
+};
+
+export type NodeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'ArchiveRecord' | 'Complaint' | 'Notification' | 'Organization' | 'Plan' | 'PlanVersion' | 'ServiceRequest', ParentType, ContextType>;
 };
 
 export type NotificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
@@ -2178,6 +2468,7 @@ export type NotificationResolvers<ContextType = GraphQLContext, ParentType exten
   kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
   link?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type NotificationConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
@@ -2198,11 +2489,14 @@ export type OrganizationResolvers<ContextType = GraphQLContext, ParentType exten
   municipality?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   viewerCanManageMembers?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ParticipantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Participant'] = ResolversParentTypes['Participant']> = {
@@ -2261,9 +2555,9 @@ export type PersonResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   accessLog?: Resolver<ResolversTypes['AccessLogConnection'], ParentType, ContextType, Partial<PlanAccessLogArgs>>;
   accessLogIntegrity?: Resolver<ResolversTypes['AccessLogIntegrity'], ParentType, ContextType>;
-  archiveRecords?: Resolver<Array<ResolversTypes['ArchiveRecord']>, ParentType, ContextType>;
+  archiveRecords?: Resolver<ResolversTypes['ArchiveRecordConnection'], ParentType, ContextType, RequireFields<PlanArchiveRecordsArgs, 'first'>>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
+  consents?: Resolver<ResolversTypes['ConsentConnection'], ParentType, ContextType, RequireFields<PlanConsentsArgs, 'first'>>;
   coordinatingUnit?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   documentSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2283,14 +2577,16 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  versions?: Resolver<Array<ResolversTypes['PlanVersion']>, ParentType, ContextType>;
+  versions?: Resolver<ResolversTypes['PlanVersionConnection'], ParentType, ContextType, RequireFields<PlanVersionsArgs, 'first'>>;
   viewerCanAppointCoordinator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCanManageParticipants?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerReadsRestricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['ParticipantRole']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PlanAlreadyExistsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanAlreadyExists'] = ResolversParentTypes['PlanAlreadyExists']> = {
+  existingPlan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2367,6 +2663,18 @@ export type PlanVersionResolvers<ContextType = GraphQLContext, ParentType extend
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PlanVersionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanVersionConnection'] = ResolversParentTypes['PlanVersionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PlanVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PlanVersionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanVersionEdge'] = ResolversParentTypes['PlanVersionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PlanVersion'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -2374,7 +2682,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType, RequireFields<QueryMembershipsArgs, 'organizationId'>>;
   myComplaints?: Resolver<Array<ResolversTypes['Complaint']>, ParentType, ContextType>;
-  myRequests?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
+  myRequests?: Resolver<ResolversTypes['ServiceRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first' | 'unreadOnly'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizations?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
@@ -2419,6 +2728,18 @@ export type ServiceRequestResolvers<ContextType = GraphQLContext, ParentType ext
   unit?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   viewerCanDecide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   wants?: Resolver<ResolversTypes['RequestWants'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ServiceRequestConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServiceRequestConnection'] = ResolversParentTypes['ServiceRequestConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ServiceRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ServiceRequestEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServiceRequestEdge'] = ResolversParentTypes['ServiceRequestEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -2470,6 +2791,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AddParticipantResult?: AddParticipantResultResolvers<ContextType>;
   AlreadyParticipant?: AlreadyParticipantResolvers<ContextType>;
   ArchiveRecord?: ArchiveRecordResolvers<ContextType>;
+  ArchiveRecordConnection?: ArchiveRecordConnectionResolvers<ContextType>;
+  ArchiveRecordEdge?: ArchiveRecordEdgeResolvers<ContextType>;
   ArchiveUrls?: ArchiveUrlsResolvers<ContextType>;
   Case?: CaseResolvers<ContextType>;
   CaseConnection?: CaseConnectionResolvers<ContextType>;
@@ -2479,6 +2802,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ChangeParticipantRoleResult?: ChangeParticipantRoleResultResolvers<ContextType>;
   Complaint?: ComplaintResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
+  ConsentConnection?: ConsentConnectionResolvers<ContextType>;
+  ConsentEdge?: ConsentEdgeResolvers<ContextType>;
   ConsentGiven?: ConsentGivenResolvers<ContextType>;
   ConsentNotCurrent?: ConsentNotCurrentResolvers<ContextType>;
   ConsentWithdrawn?: ConsentWithdrawnResolvers<ContextType>;
@@ -2496,6 +2821,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   JSONObject?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
@@ -2520,11 +2846,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PlanEnded?: PlanEndedResolvers<ContextType>;
   PlanSection?: PlanSectionResolvers<ContextType>;
   PlanVersion?: PlanVersionResolvers<ContextType>;
+  PlanVersionConnection?: PlanVersionConnectionResolvers<ContextType>;
+  PlanVersionEdge?: PlanVersionEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemoveParticipantResult?: RemoveParticipantResultResolvers<ContextType>;
   RequestDecided?: RequestDecidedResolvers<ContextType>;
   SectionChange?: SectionChangeResolvers<ContextType>;
   ServiceRequest?: ServiceRequestResolvers<ContextType>;
+  ServiceRequestConnection?: ServiceRequestConnectionResolvers<ContextType>;
+  ServiceRequestEdge?: ServiceRequestEdgeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   UnitDashboard?: UnitDashboardResolvers<ContextType>;
   VersionConflict?: VersionConflictResolvers<ContextType>;
