@@ -32,7 +32,7 @@ const entityImportsOnlyByOwner = DOMAIN_MODULES.map((module) => ({
  * module's values, so it can be read, tested and changed without them. Types are fine.
  */
 const DOCUMENT_CORE = [
-  'access-cache', 'content-edits', 'document-authorizer', 'document-hub', 'document-id', 'document-load', 'document-log',
+  'access-cache', 'content-edits', 'document-authorizer', 'document-hub', 'document-id', 'document-load', 'document-log', 'document-metrics',
   'document-peer', 'document.store', 'document.template', 'integrate-update', 'live-document', 'live-document.contracts',
   'log-writer', 'peer-gate', 'presence', 'restricted-move', 'touch', 'trial-inspection', 'update-inspector', 'update-shape',
 ].map((name) => `src/documents/${name}.ts`);
@@ -48,6 +48,9 @@ const documentCoreImportsNoDomain = {
         regex: '\\.entity(\\.js)?$',
         allowTypeImports: true,
         message: 'The document core stores through SQL of its own tables, not through entities.',
+      }, {
+        regex: '^prom-client$',
+        message: 'The document core reports through the DocumentObserver it is handed (src/documents/document-metrics.ts), not to a metrics library.',
       }],
     }],
   },

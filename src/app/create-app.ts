@@ -42,6 +42,11 @@ import { createGraphQLLimits } from '../graphql/limits.js';
 import { createGraphQLRateLimit } from '../http/graphql-rate-limit.js';
 import { bodyErrorHandler, devAuthRoutes, healthRoutes, schemaRoutes } from '../http/routes.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { requestIdOf, requestLogProps, withRequestScope } from '../logging/request-scope.js';
+import { AppMetrics, connectionPoolOf } from '../metrics/metrics.js';
+import { graphqlOperationsPlugin } from '../metrics/graphql-operations.plugin.js';
+import { metricsRoute, startMetricsServer } from '../metrics/metrics.routes.js';
+import { outboxBacklog } from '../notifications/notification.backlog.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { ServiceDeps } from './services.js';
 
@@ -62,6 +67,8 @@ export interface App {
   dispose(): Promise<void>;
   /** What open connections hold right now; every figure returns to zero once they have all closed. */
   connectionStats(): ConnectionStats;
+  /** Where Prometheus scrapes this server (docs/operations.md); null when `/metrics` is off. */
+  metricsUrl: string | null;
 }
 
 export interface ConnectionStats {
@@ -82,6 +89,8 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const production = config.env === 'production';
+  // This app's own registry: tests start several apps in one process (src/metrics/metrics.ts).
+  const metrics = new AppMetrics();
   // Undo steps, newest first, for a failed start as much as for a clean stop.
   const undo: Array<{ step: string; run: () => Promise<void> }> = [];
   const runUndo = async () => {
@@ -107,6 +116,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const { url: databaseUrl } = await prepareDatabase(owner, config.database, logger).finally(() => owner.close());
     const orm = await openOrm(databaseUrl, logger);
     undo.push({ step: 'database', run: () => orm.close() });
+    const pool = connectionPoolOf(orm);
+    if (pool) metrics.watchPool(pool);
 
     const devIssuer = config.devAuth ? await createDevIssuer({ keyFile: config.devIssuerKeyFile }) : null;
     const trusted = [...config.issuers.map((issuer) => trustConfiguredIssuer(issuer, logger)), ...(devIssuer?.trustedIssuers ?? [])];
@@ -126,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       replication: cluster ?? undefined,
       storage: documentStorage,
+      observer: metrics.documents,
       authorizer: documentAuthorization(planAccessLoader({ orm, clock, endedPlanReadDays: config.endedPlanReadDays })),
     });
     if (cluster) {
@@ -133,7 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // After the database in `undo`, so it runs before it; before the documents, so it runs after their last commit.
       undo.push({ step: 'cluster', run: () => cluster.stop() });
     }
-    const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs });
+    const scheduler = new DeadlineScheduler({ orm, clock, logger, intervalMs: config.schedulerIntervalMs, observer: metrics.scheduler });
     registerRequestDeadlines(scheduler, logger);
     registerConsentExpiry(scheduler, events);
     registerGuardianshipEnd(scheduler, events);
@@ -201,7 +213,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maxConnectionsPerPerson: config.connections.maxPerPerson,
     });
     routeUpgrades(server, { allowedOrigins: config.allowedOrigins, routes: [subscriptions, collab], logger });
-    const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs, limits });
+    metrics.watch({
+      connections: () => ({ graphqlWs: subscriptions.stats().connections, collab: collab.stats().connections }),
+      loadedDocuments: () => hub.loadedDocuments(),
+      quarantinedParts: () => hub.store.quarantinedParts,
+      outboxBacklog: () => outboxBacklog(orm, clock.now()),
+    }, logger);
+    const apollo = createApollo({ schema, httpServer: server, logger, production, drainSubscriptions: subscriptions.dispose, stopGracePeriodMillis: config.shutdownTimeoutMs, limits, observe: graphqlOperationsPlugin(metrics) });
     await apollo.start();
     // Apollo's drain closes the HTTP server and graphql-ws; it goes after the database in `undo`, so it runs first.
     undo.push({ step: 'http-and-websockets', run: () => apollo.stop() });
@@ -217,9 +235,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
         customSuccessMessage: () => 'http.request',
         customErrorMessage: () => 'http.request',
-        autoLogging: { ignore: (req) => req.url === '/healthz' },
+        // Every line of the request carries `reqId`; its last one the GraphQL operation's name (docs/operations.md).
+        genReqId: requestIdOf,
+        quietReqLogger: true,
+        customProps: (_req, res) => requestLogProps(res),
+        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
       }),
     );
+    const scrape = metricsRoute(metrics.registry, config.metrics);
+    if (scrape) expressApp.use(scrape);
     expressApp.use(healthRoutes(orm, logger));
     expressApp.use(schemaRoutes());
     expressApp.use(CORS_PATHS, ...httpCors(config.allowedOrigins));
@@ -229,6 +253,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     expressApp.use(
       '/graphql',
       express.json({ limit: '1mb' }),
+      withRequestScope(),
       expressMiddleware(apollo, {
         context: async ({ req }) =>
           createContext(orm, deps, await rateLimit.admit(req.ip, () => authenticator.actorFromAuthorization(req.headers.authorization, proofTargetOf(req, config.apiUrl)))),
@@ -244,7 +269,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     scheduler.start();
     // After the database in `undo`, so it runs before it: no deadline fires into a closing pool.
     undo.push({ step: 'scheduler', run: () => scheduler.stop() });
-    const notificationWorker = createNotificationWorker(config, { orm, clock, logger });
+    const notificationWorker = createNotificationWorker(config, { orm, clock, logger, onOutcome: metrics.notificationOutcome });
     if (notificationWorker) {
       notificationWorker.start();
       // After the database in `undo`, so it runs before it: deliveries in flight are aborted and left to their lease.
@@ -253,6 +278,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const metricsServer = await startMetricsServer(metrics.registry, config.metrics, config.host, logger);
+    if (metricsServer) undo.push({ step: 'metrics-server', run: () => metricsServer.close() });
+    const metricsUrl = metricsServer?.url ?? (scrape ? `${url}/metrics` : null);
     logger.info({ event: 'server.started', url, graphql: `${url}/graphql`, devAuth: config.devAuth, database: config.database.kind });
 
     let disposing: Promise<void> | undefined;
@@ -265,6 +293,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       scheduler,
       settleDeadlines: () => planDeadlines.settle(),
       notificationWorker,
+      metricsUrl,
       connectionStats: () => ({ eventListeners: events.listenerCount(), graphqlWs: subscriptions.stats(), collab: collab.stats() }),
       dispose: () =>
         (disposing ??= (async () => {

@@ -22,6 +22,14 @@ export interface FiringContext {
   afterCommit(task: () => void): void;
 }
 
+/** What the scheduler reports as it runs (src/metrics/). */
+export interface SchedulerObserver {
+  /** A timed round started this many seconds after it was planned. */
+  roundLate(seconds: number): void;
+  /** A deadline fired this many seconds after its due (or warning) time. */
+  fired(phase: 'due' | 'warn', lateSeconds: number): void;
+}
+
 /** What happens when a deadline of one kind comes up (warn) or falls due, inside the firing transaction. */
 export interface DeadlineHandler {
   onWarn?(em: EntityManager, deadline: Deadline, context: FiringContext): Promise<void>;
@@ -49,8 +57,8 @@ export class DeadlineScheduler {
   readonly #handlers = new Map<DeadlineKind, DeadlineHandler>();
   readonly #poller: Poller;
 
-  constructor(private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; intervalMs: number }) {
-    this.#poller = new Poller(() => this.#fireAll(), deps.intervalMs);
+  constructor(private readonly deps: { orm: MikroORM; clock: Clock; logger: Logger; intervalMs: number; observer?: SchedulerObserver }) {
+    this.#poller = new Poller(() => this.#fireAll(), deps.intervalMs, (ms) => deps.observer?.roundLate(ms / 1000));
   }
 
   /** One handler per kind; the module that owns the kind registers it at start-up. */
@@ -79,6 +87,8 @@ export class DeadlineScheduler {
       const now = this.deps.clock.now();
       const after: Array<() => void> = [];
       let key: string | null;
+      // Set inside the transaction's callback, so declared by cast: TypeScript would narrow it to null.
+      let firing = null as { phase: 'due' | 'warn'; at: Date } | null;
       try {
         key = await this.deps.orm.em.fork().transactional(async (em) => {
           const [row] = await em.execute<DeadlineRow[]>(
@@ -99,6 +109,7 @@ export class DeadlineScheduler {
           if (due) await em.execute('update "deadline" set "fired_at" = ?, "warned_at" = coalesce("warned_at", ?) where "key" = ?', [now, now, deadline.key]);
           else await em.execute('update "deadline" set "warned_at" = ? where "key" = ?', [now, deadline.key]);
           this.deps.logger.info({ event: 'deadline.fired', kind: deadline.kind, phase: due ? 'due' : 'warn', key: deadline.key });
+          firing = due ? { phase: 'due', at: deadline.dueAt } : { phase: 'warn', at: deadline.warnAt ?? deadline.dueAt };
           return deadline.key;
         });
       } catch (error) {
@@ -111,6 +122,7 @@ export class DeadlineScheduler {
       }
       if (!key) return fired;
       fired += 1;
+      if (firing) this.deps.observer?.fired(firing.phase, Math.max(0, (now.getTime() - firing.at.getTime()) / 1000));
       for (const task of after) task();
     }
   }

@@ -161,10 +161,10 @@ export class CollabConnection implements DocumentPeer {
       if (this.#document?.closed) return;
       if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
         // The database went away under this message: the client keeps its edits and reconnects on 1013.
-        reportOutage(this.logger, 'database', error, { planId: this.#document?.planId, during: 'collab.message' });
+        reportOutage(this.logger, 'database', error, { planId: this.#document?.planId, connectionId: this.id, during: 'collab.message' });
         return this.close('SERVICE_UNAVAILABLE', 'The database is unavailable; reconnecting');
       }
-      this.logger.error({ event: 'collab.message_failed', planId: this.#document?.planId, err: error });
+      this.logger.error({ event: 'collab.message_failed', planId: this.#document?.planId, connectionId: this.id, err: error });
       this.close('INTERNAL_SERVER_ERROR', 'Could not handle the message; reconnect to resync');
     }
   }

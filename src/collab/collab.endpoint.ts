@@ -72,6 +72,10 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
   heartbeat.unref();
 
   const connect = async (socket: WebSocket, request: http.IncomingMessage) => {
+    // Every line about this connection carries its id, so one editor's story can be read from the
+    // log. (Outages are reported through the shared logger: their lines are counted per logger.)
+    const connectionId = randomUUID();
+    const log = logger.child({ connectionId });
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = PATH.exec(url.pathname);
     const planId = parseIdOrNull(path?.[1] ?? '');
@@ -88,7 +92,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       else if (early.length < 16) early.push(bytes);
       else socket.close(ERROR_TABLE.TOO_MANY_REQUESTS.wsCloseCode, 'Too many messages before sync');
     });
-    socket.on('error', (error) => logger.debug({ event: 'collab.socket_error', err: error }));
+    socket.on('error', (error) => log.debug({ event: 'collab.socket_error', err: error }));
 
     if (!planId) return socket.close(ERROR_TABLE.NOT_FOUND.wsCloseCode, 'Plan not found');
     let actor: Actor | null;
@@ -99,7 +103,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       // The token could not be checked now (an outage, logged by the authenticator): "try again later"
       // (1013), which clients reconnect on. 4401 would tell them to give up.
       if (code === 'SERVICE_UNAVAILABLE') return socket.close(ERROR_TABLE.SERVICE_UNAVAILABLE.wsCloseCode, 'Service unavailable; try again later');
-      if (code !== 'UNAUTHENTICATED') logger.error({ event: 'collab.auth_failed', err: error });
+      if (code !== 'UNAUTHENTICATED') log.error({ event: 'collab.auth_failed', err: error });
       actor = null;
     }
     if (!actor) return socket.close(ERROR_TABLE.UNAUTHENTICATED.wsCloseCode, 'A valid token is required');
@@ -110,7 +114,7 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       const access = await hub.access(planId);
       const person = await personById(withoutTransaction(options.orm.em.fork()), actor.personId);
       const presence = { personId: actor.personId, name: person.displayName, role: roleIn(actor, access.plan) ?? 'NONE' };
-      connection = new CollabConnection(socket, randomUUID(), actor, presence, logger);
+      connection = new CollabConnection(socket, connectionId, actor, presence, logger);
       const document = await hub.attach(planId, connection, part);
       if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);
       // Admitted: log the read before any content goes out (the connection sends nothing before `start`).
@@ -126,21 +130,22 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
       const expiry = setTimeout(() => connection?.close('UNAUTHENTICATED', 'Token expired'), Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()));
       expiry.unref();
       expiryTimers.add(expiry);
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
+        log.debug({ event: 'collab.closed', planId, part, code });
         clearTimeout(expiry);
         expiryTimers.delete(expiry);
         hub.detach(document, connection!);
       });
       for (const message of early.splice(0)) connection.receive(message);
       connection.start(document);
-      logger.debug({ event: 'collab.connected', planId, part, personId: actor.personId });
+      log.debug({ event: 'collab.connected', planId, part, personId: actor.personId });
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === 'SERVICE_UNAVAILABLE') {
-        reportOutage(logger, 'database', error, { planId, during: 'collab.connect' });
+        reportOutage(logger, 'database', error, { planId, connectionId, during: 'collab.connect' });
         return socket.close(ERROR_TABLE.SERVICE_UNAVAILABLE.wsCloseCode, 'Service unavailable; try again later');
       }
-      if (code === 'INTERNAL_SERVER_ERROR') logger.error({ event: 'collab.attach_failed', planId, err: error });
+      if (code === 'INTERNAL_SERVER_ERROR') log.error({ event: 'collab.attach_failed', planId, err: error });
       // A participant whose consent does not cover the content knows the plan: FORBIDDEN (4403).
       if (code === 'FORBIDDEN') return socket.close(ERROR_TABLE.FORBIDDEN.wsCloseCode, (error as Error).message);
       // Non-participants learn nothing, not even whether the plan exists.

@@ -110,6 +110,8 @@ const envSchema = z
     REDIS_URL: z.url().refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL').optional(),
     REDIS_CHANNEL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').default('samplan'),
     SERVER_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').optional(),
+    METRICS_TOKEN: z.string().regex(/^\S{32,256}$/, 'must be 32 to 256 characters without spaces').optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are listed even when a field is also bad. */
@@ -129,6 +131,9 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
   }
   if (raw['NOTIFY_WEBHOOK_URL'] && !raw['NOTIFY_WEBHOOK_SECRET']) {
     problems.push('NOTIFY_WEBHOOK_SECRET: required with NOTIFY_WEBHOOK_URL (receivers verify the signature)');
+  }
+  if (raw['METRICS_PORT'] && raw['METRICS_PORT'] !== '0' && raw['METRICS_PORT'] === (raw['PORT'] ?? '4000')) {
+    problems.push('METRICS_PORT: must differ from PORT (unset it to serve /metrics on the API\'s port behind METRICS_TOKEN)');
   }
   // A lease shorter than a delivery's timeout would let a second server send a row still in flight.
   if (Number(raw['NOTIFY_LEASE_MS'] ?? 60_000) <= Number(raw['NOTIFY_WEBHOOK_TIMEOUT_MS'] ?? 10_000)) {
@@ -192,6 +197,21 @@ export interface Config {
   publicUrl: string | null;
   notifications: NotificationConfig;
   cluster: ClusterConfig;
+  /**
+   * `/metrics` (docs/operations.md): behind `token` on the API's server, or on a port of its own.
+   * Neither set: served without a token outside production, not at all (404) in production.
+   */
+  metrics: MetricsConfig;
+}
+
+/** Where and how `/metrics` is served (docs/operations.md). */
+export interface MetricsConfig {
+  /** METRICS_TOKEN: scrapers send `Authorization: Bearer <token>`; null: no token asked. */
+  token: string | null;
+  /** METRICS_PORT: a listener of its own (on HOST) serving only `/metrics`; null: the API's server. */
+  port: number | null;
+  /** Served without a token on the API's server when neither is set: outside production only. */
+  open: boolean;
 }
 
 /** WebSocket connections at both doors, `/graphql` (graphql-ws) and `/collab` (docs/deployment.md). */
@@ -311,5 +331,6 @@ export function parseConfig(source: Record<string, string | undefined> = process
       leaseMs: env.NOTIFY_LEASE_MS,
     },
     cluster: { redisUrl: env.REDIS_URL ?? null, serverId: env.SERVER_ID ?? randomUUID(), channelPrefix: env.REDIS_CHANNEL_PREFIX },
+    metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, open: env.NODE_ENV !== 'production' },
   };
 }

@@ -16,6 +16,7 @@ import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAcc
 import { clearingUpdate, holdsRestrictedContent, isMoveOutOfMain, movedContentUpdate } from './restricted-move.js';
 import type { SectionGrantAccess } from '../policy/section-rules.js';
 import { saveVersion } from './version.store.js';
+import type { DocumentObserver } from './document-metrics.js';
 
 export interface DocumentHubDeps {
   orm: MikroORM;
@@ -29,6 +30,8 @@ export interface DocumentHubDeps {
   authorizer: DocumentAuthorizer;
   /** What storage is handed: the rows other modules keep of every commit, and which plans exist (src/app/document-wiring.ts). */
   storage: DocumentStoreOptions;
+  /** Told of accepted and refused changes and of commits (src/metrics/). @default none */
+  observer?: DocumentObserver;
 }
 
 /**
@@ -68,7 +71,7 @@ export class DocumentHub {
   #disposed = false;
 
   constructor(private readonly deps: DocumentHubDeps) {
-    this.store = new DocumentStore(deps.orm, deps.storage);
+    this.store = new DocumentStore(deps.orm, deps.storage, deps.observer);
     this.#access = new AccessCache({
       clock: deps.clock,
       load: (planId) => deps.authorizer.load(planId),
@@ -193,6 +196,13 @@ export class DocumentHub {
     }
   }
 
+  /** Documents loaded (or loading) on this server now, by part. */
+  loadedDocuments(): Record<DocumentPart, number> {
+    const counts: Record<DocumentPart, number> = { main: 0, restricted: 0 };
+    for (const id of this.#documents.keys()) counts[parseDocumentId(id).part] += 1;
+    return counts;
+  }
+
   /** Current participants and section grants of a plan, cached briefly and refreshed on change events. */
   access(planId: string): Promise<PlanAccess> {
     return this.#access.get(planId);
@@ -303,6 +313,7 @@ export class DocumentHub {
       onPresence: (id, update) => this.deps.replication?.publishPresence(id, update),
       onAccessStale: () => void this.#refreshAccess(planId),
       onFailed: (error) => this.#evict(document, error),
+      observer: this.deps.observer,
     });
     document.gate.setValidUntil(this.#access.changesAt(planId));
     this.deps.logger.info({ event: 'document.loaded', planId, part, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });

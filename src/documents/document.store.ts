@@ -7,6 +7,7 @@ import type { QuarantinedPart, StoredPart } from './document-load.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
 import { GroupCommit, type RecordsOfCommits } from './log-writer.js';
+import type { DocumentObserver } from './document-metrics.js';
 
 export type { AppendResult, CommitEntry, LoggedUpdate, LogSince, WrittenWithCommit } from './document-log.js';
 
@@ -57,13 +58,19 @@ export class DocumentStore {
   readonly #statements: PreparedStatements;
   #quarantined = 0;
 
-  constructor(private readonly orm: MikroORM, private readonly options: DocumentStoreOptions) {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly options: DocumentStoreOptions,
+    /** Told of every group commit (src/metrics/). @default none */
+    observer?: DocumentObserver,
+  ) {
     this.#statements = new PreparedStatements(orm, 'samplan_document_append');
     this.#groupCommit = new GroupCommit({
       transaction: (work) => inUnitOfWork(this.em(), work),
       execute: (sql, params) => this.#statements.query(sql, params),
       since: (id, afterSeq) => this.since(id, afterSeq),
       recordsOfCommits: options.recordsOfCommits,
+      observer,
     });
   }
 
@@ -188,7 +195,7 @@ export class DocumentStore {
     return added;
   }
 
-  /** Parts this server has newly set aside since it started (there is no metrics system yet: read it, or the log's `quarantinedTotal`). */
+  /** Parts this server has newly set aside since it started (exported as `samplan_document_quarantined_parts_total`, docs/operations.md). */
   get quarantinedParts(): number {
     return this.#quarantined;
   }

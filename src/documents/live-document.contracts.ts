@@ -7,6 +7,7 @@ import type { DocumentPart, SectionKey } from './document.template.js';
 import type { DocumentStore } from './document.store.js';
 import type { SectionGrantAccess } from '../policy/section-rules.js';
 import type { InspectionLimits, Touch } from './update-inspector.js';
+import type { DocumentObserver } from './document-metrics.js';
 
 /**
  * Who may do what in a plan right now: the policy's facts plus each person's section grants, and
@@ -62,4 +63,6 @@ export interface LiveDocumentDeps {
   onAccessStale?(): void;
   /** The document can no longer be trusted to match storage: the hub evicts it. */
   onFailed(error: unknown): void;
+  /** Told of accepted and refused changes and of commits (src/metrics/). @default none */
+  observer?: DocumentObserver;
 }

@@ -4,7 +4,7 @@ import { parseDocumentId, type DocumentId } from './document-id.js';
 import { loadStoredParts, type QuarantinedPart } from './document-load.js';
 import { defineSections, partOf, type DocumentPart, type SectionKey } from './document.template.js';
 import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument, WrittenWithCommit } from './document.store.js';
-import type { DocumentPeer, SubmitResult } from './document-peer.js';
+import type { DocumentPeer, Refusal, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { PeerGate } from './peer-gate.js';
@@ -12,6 +12,7 @@ import { Presence } from './presence.js';
 import { SyncAnswers } from './sync-answers.js';
 import { isMoveOutOfMain } from './restricted-move.js';
 import { inspectUpdate } from './update-inspector.js';
+import { NO_DOCUMENT_OBSERVER, type UpdateRefusalReason } from './document-metrics.js';
 
 export type { CommittedChange, DocumentSettings, LiveDocumentDeps, PlanAccess } from './live-document.contracts.js';
 
@@ -169,10 +170,16 @@ export class LiveDocument {
   }
 
   #submit(author: Author, update: Uint8Array, origin: DocumentPeer | null, withCommit?: WrittenWithCommit): Promise<SubmitResult> {
+    const observer = this.deps.observer ?? NO_DOCUMENT_OBSERVER;
+    const from = origin ? 'live' : 'server';
+    const refused = (why: UpdateRefusalReason, refusal: Refusal): SubmitResult => {
+      observer.updateRefused(why, from);
+      return { ok: false, ...refusal };
+    };
     return this.#serialized(async () => {
       if (this.#failure || this.closed) throw new Error('document is no longer available');
       const inspection = inspectUpdate(this.doc, update, this.deps.settings.limits);
-      if (!inspection.ok) return { ok: false, code: 'BAD_USER_INPUT', reason: inspection.reason, section: inspection.section };
+      if (!inspection.ok) return refused('invalid', { code: 'BAD_USER_INPUT', reason: inspection.reason, section: inspection.section });
       if (inspection.checkedBy === 'trial') {
         this.deps.logger.debug({ event: 'document.inspected_by_trial', planId: this.planId, reason: inspection.trialReason, bytes: update.byteLength });
       }
@@ -182,15 +189,15 @@ export class LiveDocument {
         const foreign = inspection.sections.find((section) => partOf(section) !== this.part);
         if (foreign) {
           const reason = this.part === 'main' ? `${foreign} is kept in the plan's restricted document` : `${foreign} is not kept in the plan's restricted document`;
-          return { ok: false, code: 'BAD_USER_INPUT', reason, section: foreign };
+          return refused('wrong_document', { code: 'BAD_USER_INPUT', reason, section: foreign });
         }
         // An update that touches no section (say, items under already garbage-collected content) is
         // still applied and committed: it moves the state vector, and storage must follow memory.
         const denied = await this.deps.firstDenied(author.actor, inspection.touches);
-        if (denied) return { ok: false, code: 'FORBIDDEN', reason: `You may not edit ${denied} here`, section: denied };
+        if (denied) return refused('forbidden', { code: 'FORBIDDEN', reason: `You may not edit ${denied} here`, section: denied });
       }
       if (this.#storedBytes + update.byteLength > this.deps.settings.maxDocumentBytes) {
-        return { ok: false, code: 'BAD_USER_INPUT', reason: 'the plan document has reached its size limit', section: null };
+        return refused('document_full', { code: 'BAD_USER_INPUT', reason: 'the plan document has reached its size limit', section: null });
       }
       let applied: Uint8Array | null;
       try {
@@ -198,9 +205,11 @@ export class LiveDocument {
       } catch (error) {
         if (!(error instanceof IncompleteIntegration)) throw error;
         await this.#discardMemory(error);
-        return { ok: false, code: 'BAD_USER_INPUT', reason: 'update refers to changes the document does not have', section: null };
+        return refused('incomplete', { code: 'BAD_USER_INPUT', reason: 'update refers to changes the document does not have', section: null });
       }
       if (!applied) return { ok: true, changed: false, sections: [], durable: this.#whenDurable().then(() => this.#durableSeq) };
+      // Counted once it changed something: every client's sync answer passes here too, mostly empty.
+      observer.updateAccepted(from);
       this.#storedBytes += applied.byteLength;
       const sections = inspection.sections;
       const newEntries = inspection.touches.filter((touch) => touch.isNewEntry).map((touch) => touch.section);
@@ -335,6 +344,7 @@ export class LiveDocument {
     try {
       while (this.#batch.length && !this.#failure) {
         const batch = this.#batch.splice(0);
+        const started = performance.now();
         let appended: AppendResult;
         try {
           appended = await this.#atLog(async () => {
@@ -350,6 +360,7 @@ export class LiveDocument {
           this.#fail(error, batch);
           return;
         }
+        this.deps.observer?.batchCommitted((performance.now() - started) / 1000, batch.length);
         batch.forEach((commit, index) => {
           const seq = appended.firstSeq + index;
           commit.resolve(seq);

@@ -3,6 +3,7 @@ import { parseDocumentId, type DocumentId } from './document-id.js';
 import type { DocumentPart } from './document.template.js';
 import type { AppendResult, CommitEntry, LogSince } from './document-log.js';
 import { sqlArray } from '../db/sql-array.js';
+import type { DocumentObserver } from './document-metrics.js';
 
 /** One document's batch waiting to be appended to its log. */
 export interface AppendRequest {
@@ -31,6 +32,8 @@ export interface GroupCommitDeps {
   /** What the log holds after `afterSeq`, read in one snapshot. */
   since(id: DocumentId, afterSeq: number): Promise<LogSince>;
   recordsOfCommits: RecordsOfCommits;
+  /** Told of every statement's duration and size (src/metrics/). @default none */
+  observer?: DocumentObserver;
 }
 
 /**
@@ -71,9 +74,13 @@ export class GroupCommit {
 
   async #commit(group: Waiting[]): Promise<void> {
     let results: AppendResult[];
+    const started = performance.now();
+    const entries = group.reduce((sum, request) => sum + request.entries.length, 0);
     try {
       results = await appendAll(group, this.deps);
+      this.deps.observer?.groupCommitted((performance.now() - started) / 1000, group.length, entries, true);
     } catch (error) {
+      this.deps.observer?.groupCommitted((performance.now() - started) / 1000, group.length, entries, false);
       if (group.length === 1) {
         group[0]!.reject(error);
         return;

@@ -6,6 +6,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
+import { requestLogFields } from '../logging/request-scope.js';
 import type { GraphQLContext } from './context.js';
 import { graphqlOverHttpStatus } from './http-status.js';
 import { hideSuggestions, type GraphQLLimits } from './limits.js';
@@ -39,7 +40,7 @@ export function formatError(logger: Logger, production: boolean, limits: GraphQL
       const { message, extensions } = serviceUnavailable('database');
       return { message, path: formatted.path, extensions: { code: extensions['code'], dependency: extensions['dependency'] } };
     }
-    logger.error({ event: 'graphql.unexpected_error', err: error, path: formatted.path });
+    logger.error({ event: 'graphql.unexpected_error', ...requestLogFields(), err: error, path: formatted.path });
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
@@ -100,6 +101,8 @@ export function createApollo(options: {
   stopGracePeriodMillis: number;
   /** The same limits graphql-ws applies (src/graphql/limits.ts). */
   limits: GraphQLLimits;
+  /** Timing and naming operations for metrics and logs (src/metrics/graphql-operations.plugin.ts). @default none */
+  observe?: ApolloServerPlugin;
 }): ApolloServer<GraphQLContext> {
   const drainSubscriptions: ApolloServerPlugin = {
     async serverWillStart() {
@@ -128,6 +131,7 @@ export function createApollo(options: {
       enforceLimits(options.limits),
       // Apollo Sandbox needs the internet; the IDE is GraphiQL, served by Samplan itself (http/graphiql.ts).
       ApolloServerPluginLandingPageDisabled(),
+      ...(options.observe ? [options.observe] : []),
     ],
   });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -49,6 +50,8 @@ export function startSubscriptionServer(options: {
       isProd: options.production,
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
+        // Every line about this connection carries its id (docs/operations.md).
+        const connectionId = randomUUID();
         const params = ctx.connectionParams ?? {};
         const raw = params['token'] ?? params['authorization'] ?? params['Authorization'];
         try {
@@ -71,10 +74,12 @@ export function startSubscriptionServer(options: {
           expiryTimers.set(socket, timer);
           // The socket's own close, not graphql-ws's hooks: those run only after every subscription
           // has returned, and the timer holds the whole connection (context, socket) until it fires.
-          socket.once('close', () => {
+          socket.once('close', (code: number) => {
             clearTimeout(timer);
             expiryTimers.delete(socket);
+            logger.debug({ event: 'ws.closed', connectionId, code });
           });
+          logger.debug({ event: 'ws.connected', connectionId, personId: actor.personId });
           return true;
         } catch (error) {
           if (errorCodeOf(error) === 'SERVICE_UNAVAILABLE') {
@@ -85,7 +90,7 @@ export function startSubscriptionServer(options: {
           const code = errorCodeOf(error) === 'INTERNAL_SERVER_ERROR' && (error as Error).message !== 'missing token'
             ? CloseCode.InternalServerError
             : ERROR_TABLE.UNAUTHENTICATED.wsCloseCode;
-          if (code === CloseCode.InternalServerError) logger.error({ event: 'ws.connect_failed', err: error });
+          if (code === CloseCode.InternalServerError) logger.error({ event: 'ws.connect_failed', connectionId, err: error });
           ctx.extra.socket.close(code, code === CloseCode.InternalServerError ? 'Internal server error' : 'Unauthorized');
           return false;
         }

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { WebhookDelivery } from './notification.webhook.js';
-import { NotificationWorker } from './notification.worker.js';
+import { NotificationWorker, type DeliveryOutcome } from './notification.worker.js';
 
 /**
  * The delivery worker the configuration asks for, or null when nothing pushes notifications
@@ -11,7 +11,7 @@ import { NotificationWorker } from './notification.worker.js';
  */
 export function createNotificationWorker(
   config: Pick<Config, 'notifications' | 'publicUrl'>,
-  deps: { orm: MikroORM; clock: Clock; logger: Logger },
+  deps: { orm: MikroORM; clock: Clock; logger: Logger; onOutcome?: (outcome: DeliveryOutcome) => void },
 ): NotificationWorker | null {
   const { webhook, ...schedule } = config.notifications;
   if (!webhook) return null;

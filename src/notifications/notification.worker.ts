@@ -15,7 +15,11 @@ export interface NotificationWorkerOptions extends Pick<NotificationConfig, 'max
   batchSize?: number;
   /** Source of jitter. @default Math.random */
   random?: () => number;
+  /** Told how each attempt ended: sent, to be retried, or given up (src/metrics/). @default none */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
 }
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed';
 
 interface ClaimedRow {
   id: string;
@@ -128,6 +132,7 @@ export class NotificationWorker {
         [this.options.clock.now(), attempt, row.id],
       );
       this.options.logger.info({ event: 'notification.delivered', ...log });
+      this.options.onOutcome?.('delivered');
       return true;
     } catch (error) {
       // Sent but not marked: it is sent again after the lease; receivers de-duplicate on the id.
@@ -147,6 +152,7 @@ export class NotificationWorker {
         [attempt, reason, row.id],
       );
       this.options.logger.error({ event: 'notification.failed', ...log });
+      this.options.onOutcome?.('failed');
       return;
     }
     const random = this.options.random ?? Math.random;
@@ -156,5 +162,6 @@ export class NotificationWorker {
       [attempt, reason, nextAttemptAt, row.id],
     );
     this.options.logger.warn({ event: 'notification.retry', ...log, nextAttemptAt: nextAttemptAt.toISOString() });
+    this.options.onOutcome?.('retry');
   }
 }

@@ -10,11 +10,16 @@ export class Poller {
   constructor(
     private readonly round: () => Promise<number>,
     private readonly intervalMs: number,
+    /** Told how many milliseconds after its planned time each timed round started (a busy event loop makes it late). */
+    private readonly onLate?: (ms: number) => void,
   ) {}
 
   start(): void {
+    let planned = Date.now();
     const tick = () => {
+      this.onLate?.(Math.max(0, Date.now() - planned));
       void this.runOnce().finally(() => {
+        planned = Date.now() + this.intervalMs;
         if (this.#timer) this.#timer = setTimeout(tick, this.intervalMs).unref();
       });
     };
