@@ -251,21 +251,74 @@ describe('identity as ID-porten and HelseID issue it', () => {
       }
     });
 
-    it('refuses the bound token at the WebSocket doors, which take no proof', async () => {
-      const token = await boundToken();
-      // Verified once over HTTP with its proof, so the actor is cached: the bare token must still fail.
-      expect((await call({ authorization: `DPoP ${token}`, dpop: await proof(token) })).status).toBe(200);
-      const ingridsPlanId = await ingridsPlan(await citizenToken('ingrid-sub', INGRID));
-      const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/collab/${ingridsPlanId}?token=${token}`);
-      const closed = await new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-      expect(closed.code).toBe(4401);
-      const client = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
-      try {
-        const error = await new Promise<unknown>((resolve) => client.on('closed', resolve));
-        expect((error as { code: number }).code).toBe(4401);
-      } finally {
-        await client.dispose();
-      }
+    describe('at the WebSocket doors', () => {
+      const wsBase = () => t.url.replace(/^http/, 'ws');
+      /** How /collab ends a connection: the close code, or 'open' once the document's first sync message arrives. */
+      const openCollab = (planId: string, query: Record<string, string>) =>
+        new Promise<number | 'open'>((resolve) => {
+          const socket = new WebSocket(`${wsBase()}/collab/${planId}?${new URLSearchParams(query)}`);
+          socket.on('message', () => {
+            resolve('open');
+            socket.close();
+          });
+          socket.on('close', (code) => resolve(code));
+        });
+      /** How graphql-ws ends a connection: 'acknowledged', or the close code. */
+      const openGraphqlWs = async (connectionParams: Record<string, unknown>) => {
+        const client = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+        try {
+          return await new Promise<number | 'acknowledged'>((resolve) => {
+            client.on('connected', () => resolve('acknowledged'));
+            client.on('closed', (event) => resolve((event as { code: number }).code));
+          });
+        } finally {
+          await client.dispose();
+        }
+      };
+      let nursesPlanId: string;
+      const NOT_A_PARTICIPANT_CODE = 4404;
+
+      beforeAll(async () => {
+        // A plan the nurse is not in: /collab authenticates first, then answers "not found" (4404) instead of "sign in" (4401).
+        nursesPlanId = await ingridsPlan(await citizenToken('ingrid-sub', INGRID));
+      });
+
+      it('accept a bound token with a proof made for the upgrade request, as wss:// or https://', async () => {
+        const token = await boundToken();
+        const collabUrl = `${wsBase()}/collab/${nursesPlanId}`;
+        expect(await openCollab(nursesPlanId, { token, dpop: await proof(token, { htm: 'GET', htu: collabUrl }) })).toBe(NOT_A_PARTICIPANT_CODE);
+        expect(await openCollab(nursesPlanId, { token: `DPoP ${token}`, dpop: await proof(token, { htm: 'GET', htu: collabUrl.replace(/^ws/, 'http') }) })).toBe(NOT_A_PARTICIPANT_CODE);
+        expect(await openGraphqlWs({ authorization: `DPoP ${token}`, dpop: await proof(token, { htm: 'GET', htu: t.wsUrl }) })).toBe('acknowledged');
+        expect(await openGraphqlWs({ token, dpop: await proof(token, { htm: 'GET', htu: t.wsUrl.replace(/^ws/, 'http') }) })).toBe('acknowledged');
+      });
+
+      it('refuse the bound token without its proof, with a proof for another request, or replayed', async () => {
+        const token = await boundToken();
+        // Verified once over HTTP with its proof, so the actor is cached: the bare token must still fail.
+        expect((await call({ authorization: `DPoP ${token}`, dpop: await proof(token) })).status).toBe(200);
+        const collabUrl = `${wsBase()}/collab/${nursesPlanId}`;
+        const used = await proof(token, { htm: 'GET', htu: collabUrl });
+        expect(await openCollab(nursesPlanId, { token, dpop: used })).toBe(NOT_A_PARTICIPANT_CODE);
+        const collabCases: Array<[string, Record<string, string>]> = [
+          ['no proof', { token }],
+          ['the DPoP scheme without a proof', { token: `DPoP ${token}` }],
+          ['Bearer with a proof', { token: `Bearer ${token}`, dpop: await proof(token, { htm: 'GET', htu: collabUrl }) }],
+          ['a replayed proof', { token, dpop: used }],
+          ['a proof for POST', { token, dpop: await proof(token, { htu: collabUrl }) }],
+          ['a proof for another plan', { token, dpop: await proof(token, { htm: 'GET', htu: `${wsBase()}/collab/${crypto.randomUUID()}` }) }],
+          ['a proof for the other door', { token, dpop: await proof(token, { htm: 'GET', htu: t.wsUrl }) }],
+          ['a proof for another token', { token, dpop: await proof(token, { htm: 'GET', htu: collabUrl, ath: accessTokenHash('other') }) }],
+          ['a proof by another key', { token, dpop: await proof(token, { htm: 'GET', htu: collabUrl, key: 'other' }) }],
+        ];
+        for (const [what, query] of collabCases) expect(await openCollab(nursesPlanId, query), what).toBe(4401);
+        const wsCases: Array<[string, Record<string, unknown>]> = [
+          ['no proof', { token }],
+          ['a proof for the other door', { token, dpop: await proof(token, { htm: 'GET', htu: collabUrl }) }],
+          ['a proof that is no string', { token, dpop: { htm: 'GET' } }],
+          ['a proof by another key', { token, dpop: await proof(token, { htm: 'GET', htu: t.wsUrl, key: 'other' }) }],
+        ];
+        for (const [what, params] of wsCases) expect(await openGraphqlWs(params), what).toBe(4401);
+      });
     });
 
     it('refuses every change to a valid proof (property)', async () => {

@@ -183,6 +183,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       clock,
       maxConnectionsPerPerson: config.connections.maxPerPerson,
+      apiUrl: config.apiUrl,
       pingIntervalMs: config.connections.collabPingIntervalMs,
     });
     // After the database in `undo`, so it runs before it: every document is committed and snapshotted first.
@@ -211,6 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       production,
       limits,
       maxConnectionsPerPerson: config.connections.maxPerPerson,
+      apiUrl: config.apiUrl,
     });
     routeUpgrades(server, { allowedOrigins: config.allowedOrigins, routes: [subscriptions, collab], logger });
     metrics.watch({

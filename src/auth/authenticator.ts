@@ -16,18 +16,18 @@ export type { ProofTarget } from './dpop.js';
 /** Turns a token into an Actor. Shared by every door: HTTP, graphql-ws and the live document. */
 export interface Authenticator {
   /**
-   * A token presented bare (the WebSocket doors: `?token=`, `connectionParams.token`), taken as a
-   * bearer token: a DPoP-bound one is refused there (docs/identity.md, "DPoP").
-   * `null` for no token; throws `UNAUTHENTICATED` for a token that is present but not acceptable,
-   * and `SERVICE_UNAVAILABLE` when the token cannot be checked now (the issuer's keys or the
-   * database are unreachable): a client must be able to tell "sign in again" from "try again later".
-   */
-  actorFromToken(token: string | null | undefined): Promise<Actor | null>;
-  /**
    * Reads an `Authorization: Bearer …` or `Authorization: DPoP …` header value. DPoP needs the
    * request (`target`): a door that passes none refuses the DPoP scheme.
    */
   actorFromAuthorization(header: string | undefined, target?: ProofTarget): Promise<Actor | null>;
+  /**
+   * The WebSocket doors' credentials: a token (a `Bearer ` or `DPoP ` prefix is allowed) and, for
+   * a DPoP-bound token, a proof made for the upgrade request (`htm` GET, `htu` the door's URL,
+   * `ws(s)://` or `http(s)://`; docs/identity.md, "DPoP at the WebSocket doors"). Without a proof
+   * the token is taken as a bearer token. `upgradeUrl` is the URL the client opened, as
+   * `proofTargetOf` reads it.
+   */
+  actorFromSocket(credentials: { token: unknown; proof: unknown }, upgradeUrl: string): Promise<Actor | null>;
 }
 
 export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
@@ -62,10 +62,17 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
   };
 
   return {
-    async actorFromToken(token) {
+    async actorFromSocket({ token, proof }, upgradeUrl) {
       if (token === null || token === undefined || token === '') return null;
       if (typeof token !== 'string') throw unauthenticated('Token must be a string');
-      return resolve(token, 'Bearer');
+      if (proof !== undefined && proof !== null && typeof proof !== 'string') throw unauthenticated('DPoP proof must be a string');
+      const match = /^(?:(Bearer|DPoP)\s+)?(\S+)$/i.exec(token.trim());
+      if (!match) throw unauthenticated('Token must be "<token>", "Bearer <token>" or "DPoP <token>"');
+      const named = match[1]?.toLowerCase();
+      // A proof makes it DPoP; a token named DPoP without one is refused by the proof check, never taken as Bearer.
+      const scheme: TokenScheme = proof || named === 'dpop' ? 'DPoP' : 'Bearer';
+      if (named === 'bearer' && proof) throw unauthenticated('A DPoP proof comes with the DPoP scheme, not Bearer');
+      return resolve(match[2]!, scheme, scheme === 'DPoP' ? { proof: proof || undefined, method: 'GET', url: upgradeUrl } : undefined);
     },
     async actorFromAuthorization(header, target) {
       if (!header) return null;

@@ -79,11 +79,17 @@ export function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest('base64url');
 }
 
+/**
+ * A WebSocket is opened by an HTTP `GET` of the same URL: `wss://` names the `https://` request
+ * (RFC 6455, section 3), so a proof for a WebSocket door may say either.
+ */
+const HTTP_SCHEME_OF: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' };
+
 /** The URL without query and fragment, normalised (RFC 9449, section 4.3, step 9). */
 function withoutQuery(url: string): string | null {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    return `${HTTP_SCHEME_OF[parsed.protocol] ?? parsed.protocol}//${parsed.host}${parsed.pathname}`;
   } catch {
     return null;
   }

@@ -9,6 +9,7 @@ import type { DocumentPart } from '../documents/document.template.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage } from '../errors/outage.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
+import { proofTargetOf } from '../auth/proof-target.js';
 import type { Logger } from '../logging/logger.js';
 import { personById } from '../people/person.directory.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
@@ -36,6 +37,8 @@ export interface CollabEndpointOptions {
   maxConnectionsPerPerson: number;
   /** How often peers are pinged; a peer that has not answered the previous ping is dropped. */
   pingIntervalMs: number;
+  /** API_URL: the public URL a DPoP proof's `htu` names (src/auth/proof-target.ts); null: the Host header. */
+  apiUrl: string | null;
 }
 
 /** How long shutdown waits for peers to answer the 1001 close before cutting them off. */
@@ -47,6 +50,7 @@ const PATH = /^\/collab\/([^/]+)(\/restricted)?$/;
 /**
  * `ws(s)://host/collab/<planId>?token=<jwt>` and `…/collab/<planId>/restricted?token=<jwt>` (the
  * plan's restricted document, docs/document-model.md): the y-websocket protocol over the document hub.
+ * A DPoP-bound token comes with `&dpop=<proof>` made for this URL (docs/identity.md).
  * The connection is authenticated and checked against the plan before the first byte of content;
  * it closes when the token expires, and is dropped when it stops answering pings.
  */
@@ -97,7 +101,8 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
     if (!planId) return socket.close(ERROR_TABLE.NOT_FOUND.wsCloseCode, 'Plan not found');
     let actor: Actor | null;
     try {
-      actor = await options.authenticator.actorFromToken(url.searchParams.get('token'));
+      const credentials = { token: url.searchParams.get('token'), proof: url.searchParams.get('dpop') ?? undefined };
+      actor = await options.authenticator.actorFromSocket(credentials, proofTargetOf(request, options.apiUrl).url);
     } catch (error) {
       const code = errorCodeOf(error);
       // The token could not be checked now (an outage, logged by the authenticator): "try again later"

@@ -4,6 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
+import { proofTargetOf } from '../auth/proof-target.js';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
 import type { Logger } from '../logging/logger.js';
@@ -37,6 +38,8 @@ export function startSubscriptionServer(options: {
   limits: GraphQLLimits;
   /** Open connections per person on this server. */
   maxConnectionsPerPerson: number;
+  /** API_URL: the public URL a DPoP proof's `htu` names (src/auth/proof-target.ts); null: the Host header. */
+  apiUrl: string | null;
 }): SubscriptionServer {
   const { logger, authenticator } = options;
   // The upgrade router (src/http/upgrade-router.ts) checks the Origin and hands sockets over.
@@ -55,8 +58,8 @@ export function startSubscriptionServer(options: {
         const params = ctx.connectionParams ?? {};
         const raw = params['token'] ?? params['authorization'] ?? params['Authorization'];
         try {
-          const token = typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : raw;
-          const actor = await authenticator.actorFromToken(token as string | undefined);
+          const credentials = { token: raw, proof: params['dpop'] ?? params['DPoP'] };
+          const actor = await authenticator.actorFromSocket(credentials, proofTargetOf(ctx.extra.request, options.apiUrl).url);
           if (!actor) throw new Error('missing token');
           const socket = ctx.extra.socket;
           // Gone while we authenticated: its close has passed, so nothing set now would be released.
