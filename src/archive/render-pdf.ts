@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import { displayDateTime } from '../shared/dates.js';
+import { osloClock } from '../shared/dates.js';
 import type { ArchiveContent } from './archive-content.js';
 import { archiveBlocks, archiveNote, archiveTitle, type Block } from './render-text.js';
 
@@ -107,7 +107,7 @@ function drawPageFrames(pdf: Pdf, record: ArchiveContent, printedAt: Date): void
     pdf.text(`Plan-ID ${record.plan.id}`, left + width - 210, 28, { width: 210, align: 'right', lineBreak: false });
     pdf.moveTo(left, 42).lineTo(left + width, 42).lineWidth(0.5).strokeColor('#999').stroke();
     const footY = pdf.page.height - 40;
-    pdf.text(`Utskrevet ${displayDateTime(printedAt).replace(/ Oslo time$/, '')} (norsk tid)`, left, footY, { width: width / 2, lineBreak: false });
+    pdf.text(`Utskrevet ${osloClock(printedAt)} (norsk tid)`, left, footY, { width: width / 2, lineBreak: false });
     pdf.text(`Side ${index - range.start + 1} av ${range.count}`, left + width / 2, footY, { width: width / 2, align: 'right', lineBreak: false });
     pdf.endMarkedContent();
     pdf.fillColor('#000');

@@ -1,4 +1,4 @@
-import { displayDate, displayDateTime } from '../shared/dates.js';
+import { displayDate, osloClock } from '../shared/dates.js';
 import type { ArchiveContent, ArchiveParticipant, ArchivePendingInvitation, NamedRef } from './archive-content.js';
 
 /**
@@ -18,10 +18,15 @@ export interface Block {
 
 type Lines = Array<[string, string]>;
 
+/**
+ * A person or unit by name. Deliberately `ukjent` (never the id) when the record has no name:
+ * records archived before names were stored carry ids only, and an archived record is never
+ * rewritten, so it is printed as it was filed rather than with today's names.
+ */
 const name = (ref: NamedRef | null) => (ref ? ref.name || 'ukjent' : '—');
 const day = displayDate;
-/** An instant in Norwegian time; the shared module says "Oslo time", the record says it in bokmål. */
-const when = (value: string | null) => (value === null ? '—' : displayDateTime(value).replace(/ Oslo time$/, ''));
+/** An instant in Norwegian time (the record says "norsk tid" once, in its opening line). */
+const when = osloClock;
 
 const word = (words: Record<string, string>, value: string | null | undefined) => (value ? (words[value] ?? value) : '—');
 

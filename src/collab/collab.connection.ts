@@ -10,10 +10,26 @@ import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 
-/** Sync step 2 messages by the answer they carry (answers are shared: src/documents/sync-answers.ts). */
-const framedAnswers = new WeakMap<Uint8Array, Uint8Array>();
-/** Update messages by the update they carry: a committed update goes to every peer of its document as the same bytes, framed once. */
-const framedUpdates = new WeakMap<Uint8Array, Uint8Array>();
+/**
+ * Sync messages by sub-type and the payload they carry, framed once: a committed update goes to
+ * every peer of its document as the same bytes, and joiners with the same state vector share one
+ * step-2 answer (src/documents/sync-answers.ts), so they share its message too.
+ */
+const framedSyncMessages = { [1]: new WeakMap<Uint8Array, Uint8Array>(), [2]: new WeakMap<Uint8Array, Uint8Array>() };
+
+function framedSyncMessage(subtype: 1 | 2, payload: Uint8Array): Uint8Array {
+  const cache = framedSyncMessages[subtype];
+  let message = cache.get(payload);
+  if (!message) {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE.sync);
+    encoding.writeVarUint(encoder, subtype);
+    encoding.writeVarUint8Array(encoder, payload);
+    message = encoding.toUint8Array(encoder);
+    cache.set(payload, message);
+  }
+  return message;
+}
 
 /** y-websocket's message types and y-protocols' sync and auth sub-types. */
 const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -107,15 +123,7 @@ export class CollabConnection implements DocumentPeer {
     // Before `start` the client has not been sent anything; its sync request after start brings it
     // everything committed, this update included. Nothing goes out before the access log has the read.
     if (!this.#document) return;
-    let message = framedUpdates.get(update);
-    if (!message) {
-      message = this.#message(MESSAGE.sync, (encoder) => {
-        encoding.writeVarUint(encoder, SYNC.update);
-        encoding.writeVarUint8Array(encoder, update);
-      });
-      framedUpdates.set(update, message);
-    }
-    this.#send(message);
+    this.#send(framedSyncMessage(SYNC.update, update));
   }
 
   sendAwareness(update: Uint8Array): void {
@@ -224,16 +232,7 @@ export class CollabConnection implements DocumentPeer {
     }
     // Only what is committed is sent: nobody receives a change that a crash could still lose.
     const missing = await document.missingFor(stateVector);
-    // Joiners with the same state vector share one answer, so they share its framed message too.
-    let message = framedAnswers.get(missing);
-    if (!message) {
-      message = this.#message(MESSAGE.sync, (encoder) => {
-        encoding.writeVarUint(encoder, SYNC.step2);
-        encoding.writeVarUint8Array(encoder, missing);
-      });
-      framedAnswers.set(missing, message);
-    }
-    this.#send(message);
+    this.#send(framedSyncMessage(SYNC.step2, missing));
   }
 
   #message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -91,5 +91,13 @@ export function displayDate(value: string | Date | null): string {
 
 /** For display (the archive): an instant as `yyyy-mm-dd HH:mm` in Oslo, saying so. */
 export function displayDateTime(value: string | Date | null): string {
-  return value === null ? '—' : `${format(new Date(value), 'yyyy-MM-dd HH:mm', { in: inOslo })} Oslo time`;
+  return value === null ? '—' : `${osloClock(value)} Oslo time`;
+}
+
+/**
+ * An instant as `yyyy-mm-dd HH:mm` in Oslo, without naming the zone: for a Norwegian document
+ * that says "norsk tid" once (the archive record), not after every time. Null as a dash.
+ */
+export function osloClock(value: string | Date | null): string {
+  return value === null ? '—' : format(new Date(value), 'yyyy-MM-dd HH:mm', { in: inOslo });
 }
