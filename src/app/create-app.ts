@@ -40,7 +40,7 @@ import { buildSchema } from '../graphql/schema.js';
 import { startSubscriptionServer } from '../graphql/subscriptions.js';
 import { createGraphQLLimits } from '../graphql/limits.js';
 import { createGraphQLRateLimit } from '../http/graphql-rate-limit.js';
-import { bodyErrorHandler, devAuthRoutes, healthRoutes, schemaRoutes } from '../http/routes.js';
+import { bodyErrorHandler, devAuthRoutes, healthRoutes, schemaRoutes, signInOptionsRoutes } from '../http/routes.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { requestIdOf, requestLogProps, withRequestScope } from '../logging/request-scope.js';
 import { AppMetrics, connectionPoolOf } from '../metrics/metrics.js';
@@ -249,6 +249,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     expressApp.use(healthRoutes(orm, logger));
     expressApp.use(schemaRoutes());
     expressApp.use(CORS_PATHS, ...httpCors(config.allowedOrigins));
+    expressApp.use(signInOptionsRoutes(config.issuers, devIssuer !== null));
     if (devIssuer) expressApp.use(devAuthRoutes(devIssuer));
     // Before Apollo: a browser's GET /graphql gets the IDE, everything else GraphQL.
     if (config.graphqlIde) expressApp.use(graphiqlRoutes());

@@ -2,38 +2,16 @@ import { createApp, type App } from '../app/create-app.js';
 import { DEV_ISSUERS, parseConfig, type Config } from '../config/config.js';
 import { DAY_MS, dateInOslo, daysAfter } from '../shared/dates.js';
 import { runCli } from './with-database.js';
+import { DEMO_PEOPLE, SEED_ADMIN, type DemoPerson } from '../auth/demo-people.js';
 
 const MUNICIPALITY = '0301';
 const COORDINATING_UNIT = 'Koordinerende enhet, Eksempel kommune';
-const ADMIN_SUBJECT = 'seed-admin';
-
 /** The seed plays the municipality's last weeks, so deadlines stand where a real caseload's would. */
 const HISTORY_DAYS = 40;
 
-interface Who {
-  sub: string;
-  name: string;
-  kind: 'citizen' | 'personnel';
-}
+type Who = Pick<DemoPerson, 'sub' | 'name' | 'kind'>;
 
-const citizen = (sub: string, name: string): Who => ({ sub, name, kind: 'citizen' });
-const staff = (sub: string, name: string): Who => ({ sub, name, kind: 'personnel' });
-
-const people = {
-  admin: staff(ADMIN_SUBJECT, 'Seed administrator'),
-  kari: staff('kari', 'Kari Nordmann (koordinerende enhet)'),
-  jon: staff('jon', 'Jon Moe (koordinerende enhet)'),
-  ola: staff('ola', 'Ola Berg (hjemmetjenesten)'),
-  per: staff('per', 'Per Lie (fysioterapeut)'),
-  siri: staff('siri', 'Siri Dahl (kontaktlærer)'),
-  anna: citizen('anna', 'Anna Hansen'),
-  bjorn: citizen('bjorn', 'Bjørn Hansen'),
-  lise: citizen('lise', 'Lise Johansen'),
-  maria: citizen('maria', 'Maria Johansen'),
-  nils: citizen('nils', 'Nils Olsen'),
-  eva: citizen('eva', 'Eva Strand'),
-  tor: citizen('tor', 'Tor Bakke'),
-};
+const people = { admin: SEED_ADMIN, ...DEMO_PEOPLE };
 
 /**
  * A client of the real API, as each person through the development issuer. Going through the
@@ -193,7 +171,7 @@ runCli(async () => {
     port: 0,
     host: '127.0.0.1',
     devAuth: true,
-    bootstrapAdmin: { issuer: DEV_ISSUERS.personnel, subject: ADMIN_SUBJECT },
+    bootstrapAdmin: { issuer: DEV_ISSUERS.personnel, subject: SEED_ADMIN.sub },
     // The seed fires deadlines itself, once its history reaches today.
     schedulerIntervalMs: DAY_MS,
     // The seed's own summary is what a newcomer needs to read; the server's request log is not.

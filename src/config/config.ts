@@ -25,6 +25,16 @@ const issuerCommon = {
   audience: z.string().min(1),
   /** DPoP (RFC 9449): `required` refuses plain Bearer, `off` refuses the DPoP scheme. @default allowed */
   dpop: z.enum(['required', 'allowed', 'off']).default('allowed'),
+  /**
+   * The public OIDC client a browser signs in with at this issuer (authorization code with PKCE),
+   * published by `GET /auth/sign-in-options` for clients such as Samplan web. Unset: browsers are
+   * not offered this issuer. Public by nature: a client id and scopes, never a secret.
+   */
+  browserClient: z.strictObject({
+    clientId: z.string().min(1).max(200),
+    /** Scopes to ask for, space-separated (ID-porten: `openid profile`; HelseID adds its API's scope). */
+    scope: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'space-separated scope tokens').default('openid'),
+  }).optional(),
 };
 
 const issuerSchema = z.discriminatedUnion('kind', [

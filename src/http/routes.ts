@@ -1,6 +1,8 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { DEMO_PEOPLE, type DemoPerson } from '../auth/demo-people.js';
 import { devTokenRequestSchema, type DevIssuer } from '../auth/dev-issuer.js';
+import type { IssuerConfig } from '../config/config.js';
 import { isDatabaseUnavailable } from '../db/outage.js';
 import { reportOutage } from '../errors/outage.js';
 import type { Logger } from '../logging/logger.js';
@@ -41,6 +43,34 @@ export function schemaRoutes(): Router {
   const body = sectionsJsonSchema();
   router.get('/schema/sections.schema.json', (_req, res) => {
     res.type('application/schema+json').send(JSON.stringify(body, null, 2));
+  });
+  return router;
+}
+
+/** What `GET /auth/sign-in-options` answers (docs/identity.md, "Sign-in options for clients"). */
+export interface SignInOptions {
+  /** Issuers a browser may sign in at: authorization code with PKCE as the given public client. */
+  issuers: Array<{ kind: IssuerConfig['kind']; issuer: string; clientId: string; scope: string; audience: string; dpop: IssuerConfig['dpop'] }>;
+  /** The development issuer, when it is on: where to mint a token, and the demo municipality's people. */
+  development: { tokenUrl: string; people: DemoPerson[] } | null;
+}
+
+/**
+ * `GET /auth/sign-in-options`: how a client signs a person in here, from the server's own settings,
+ * so a browser app needs no configuration of its own. Public: client ids and scopes, never a secret.
+ */
+export function signInOptionsRoutes(issuers: readonly IssuerConfig[], devAuth: boolean): Router {
+  const router = express.Router();
+  const body: SignInOptions = {
+    issuers: issuers.flatMap((issuer) =>
+      issuer.browserClient
+        ? [{ kind: issuer.kind, issuer: issuer.issuer, clientId: issuer.browserClient.clientId, scope: issuer.browserClient.scope, audience: issuer.audience, dpop: issuer.dpop }]
+        : [],
+    ),
+    development: devAuth ? { tokenUrl: '/auth/dev-token', people: Object.values(DEMO_PEOPLE) } : null,
+  };
+  router.get('/auth/sign-in-options', (_req, res) => {
+    res.set('cache-control', 'no-cache').json(body);
   });
   return router;
 }
