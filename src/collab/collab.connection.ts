@@ -31,8 +31,14 @@ function framedSyncMessage(subtype: 1 | 2, payload: Uint8Array): Uint8Array {
   return message;
 }
 
-/** y-websocket's message types and y-protocols' sync and auth sub-types. */
-const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+/**
+ * y-websocket's message types and y-protocols' sync and auth sub-types, and Samplan's one addition:
+ * `committed`, a client's checkpoint answered once everything it sent before is committed
+ * (docs/document-model.md, "Knowing an edit is saved"). Only a client that asks gets it.
+ */
+const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, committed: 100 } as const;
+/** A checkpoint's id is the client's to choose, within a safe integer of 32 bits. */
+const MAX_CHECKPOINT_ID = 0xffff_ffff;
 const SYNC = { step1: 0, step2: 1, update: 2 } as const;
 const PERMISSION_DENIED = 0;
 
@@ -81,6 +87,8 @@ export class CollabConnection implements DocumentPeer {
   #closed = false;
   #budgetWindowStart = Number.NEGATIVE_INFINITY;
   #budgetUsed = 0;
+  /** Settles when the last change this connection submitted is committed (batches commit in order, so every earlier one is too). */
+  #lastDurable: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -199,6 +207,19 @@ export class CollabConnection implements DocumentPeer {
       if (subtype !== SYNC.step2 && subtype !== SYNC.update) throw new ProtocolError('BAD_USER_INPUT', 'Unknown sync message');
       const result = await document.submit(this.actor, payload, this);
       if (!result.ok) this.refuse(result);
+      else this.#lastDurable = result.durable;
+      return;
+    }
+    if (type === MESSAGE.committed) {
+      const checkpoint = readUint(decoder);
+      expectEnd(decoder);
+      if (checkpoint > MAX_CHECKPOINT_ID) throw new ProtocolError('BAD_USER_INPUT', 'Checkpoint id out of range');
+      // Not awaited: the connection goes on with the next message while the commit runs. A failed
+      // commit closes the connection (the hub does), so no answer is the answer.
+      this.#lastDurable.then(
+        () => this.#send(this.#message(MESSAGE.committed, (encoder) => encoding.writeVarUint(encoder, checkpoint))),
+        () => undefined,
+      );
       return;
     }
     if (type === MESSAGE.awareness) {
