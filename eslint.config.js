@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import samplan from './eslint/table-ownership.js';
 import { TABLE_OWNERS } from './eslint/table-owners.js';
@@ -72,7 +73,7 @@ const entityImportsAtTheEdges = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'src/graphql/generated/', 'examples/typed-client/src/gql/'] },
+  { ignores: ['node_modules/', '.data/', 'dist/', 'src/graphql/generated/', 'examples/typed-client/src/gql/', 'web/src/gql/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -95,8 +96,14 @@ export default tseslint.config(
   entityImportsAtTheEdges,
   documentCoreImportsNoDomain,
   {
-    // The config module is the one place that reads the environment; test and bench harnesses pass it along.
-    files: ['src/config/config.ts', 'test/**', 'vitest.config.ts', 'bench/**'],
+    // Samplan web (web/): React's rules of hooks; the browser has no process environment to read.
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // The config module is the one place that reads the environment; test and bench harnesses and the build pass it along.
+    files: ['src/config/config.ts', 'test/**', 'vitest.config.ts', 'bench/**', 'web/vite.config.ts', 'scripts/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

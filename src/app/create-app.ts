@@ -7,7 +7,7 @@ import { createAuthenticator, type Authenticator } from '../auth/authenticator.j
 import { createDevIssuer } from '../auth/dev-issuer.js';
 import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifier.js';
 import { proofTargetOf } from '../auth/proof-target.js';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { openOrm, type MikroORM } from '../db/orm.js';
 import { prepareDatabase } from '../db/prepare-database.js';
@@ -34,6 +34,7 @@ import { FinalArchiver } from '../archive/final-archiver.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
 import { CORS_PATHS, httpCors } from '../http/cors.js';
 import { graphiqlRoutes } from '../http/graphiql.js';
+import { webAppRoutes } from '../http/web-app.js';
 import { createApollo } from '../graphql/apollo.js';
 import { createContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
@@ -83,6 +84,14 @@ export interface AppOptions {
   clock?: Clock;
   /** @default a JSON logger at the configured level */
   logger?: Logger;
+  /** Where Samplan web's build is (src/http/web-app.ts); tests build it into a folder of their own. */
+  webAppDir?: string;
+}
+
+/** A listener's EADDRINUSE as the variable to change, for `main.ts` to print without a stack; other errors as they are. */
+function portInUse(error: unknown, variable: string, host: string, port: number): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
+  return new ConfigError([`${variable}: ${host}:${port} is already in use (another Samplan?); stop what listens there or set ${variable} to a free port`]);
 }
 
 /** Builds and starts the whole server; tests call it with port 0. */
@@ -248,6 +257,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (scrape) expressApp.use(scrape);
     expressApp.use(healthRoutes(orm, logger));
     expressApp.use(schemaRoutes());
+    expressApp.use(webAppRoutes(options.webAppDir));
     expressApp.use(CORS_PATHS, ...httpCors(config.allowedOrigins));
     expressApp.use(signInOptionsRoutes(config.issuers, devIssuer !== null));
     if (devIssuer) expressApp.use(devAuthRoutes(devIssuer));
@@ -266,7 +276,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     expressApp.use(bodyErrorHandler(logger));
 
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error) => reject(portInUse(error, 'PORT', config.host, config.port)));
       server.listen(config.port, config.host, () => resolve());
     });
     scheduler.start();
@@ -281,7 +291,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const metricsServer = await startMetricsServer(metrics.registry, config.metrics, config.host, logger);
+    const metricsServer = await startMetricsServer(metrics.registry, config.metrics, config.host, logger).catch((error: unknown) => {
+      throw portInUse(error, 'METRICS_PORT', config.host, config.metrics.port ?? 0);
+    });
     if (metricsServer) undo.push({ step: 'metrics-server', run: () => metricsServer.close() });
     const metricsUrl = metricsServer?.url ?? (scrape ? `${url}/metrics` : null);
     logger.info({ event: 'server.started', url, graphql: `${url}/graphql`, devAuth: config.devAuth, database: config.database.kind });

@@ -1,0 +1,80 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser: they are typed against the DOM.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { consentFor } from '../helpers/consent.js';
+import { expectData } from '../helpers/graphql.js';
+import { seedFor, type SeededPerson, type SeededPlan } from '../helpers/seed.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { HAS_CHROMIUM, screenshot, startWebSession, wcagViolations } from './browser.js';
+
+/**
+ * Samplan web's coordinating unit and consent in Chromium: the unit's dashboard hears a new
+ * request live and counts its decision, and a withdrawn consent takes the plan off the page at once.
+ */
+
+let session: Awaited<ReturnType<typeof startWebSession>>;
+let t: TestApp;
+let unit: { id: string; name: string };
+let coordinator: SeededPerson;
+
+const open = (who: SeededPerson, name: string, path: string): Promise<Page> => session.open(who, name, path);
+
+const count = async (page: Page, name: string) => Number(await page.locator(`[data-count="${name}"] dd`).innerText());
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  session = await startWebSession();
+  t = session.t;
+  const seed = seedFor(t);
+  unit = await seed.organization('Koordinerende enhet, Eksempel kommune', 'COORDINATING_UNIT', '0301');
+  coordinator = await seed.staff('web-unit-kari', unit.id, 'UNIT_LEAD');
+}, 120_000);
+
+afterAll(() => session?.close());
+
+describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for consent', () => {
+  it('shows a new request on the dashboard live, and deciding it updates the counts', async () => {
+    const kari = await open(coordinator, 'Kari Nordmann', `/#/units/${unit.id}`);
+    await kari.locator('[data-count="openRequests"]').waitFor();
+    const before = await count(kari, 'openRequests');
+
+    const nils = await seedFor(t).citizen('web-nils');
+    expectData(await t.gql('mutation { setMyDisplayName(displayName: "Nils Olsen") { displayName } }', {}, nils.token), 'setMyDisplayName');
+    const asker = await open(nils, 'Nils Olsen', '/#/');
+    await asker.getByLabel('Kommunenummer').fill('0301');
+    await asker.getByLabel('Hva gjelder det? (valgfritt)').fill('Hjelp etter hjerneslag');
+    await asker.getByRole('button', { name: 'Send anmodningen' }).click();
+    await asker.getByText('Anmodningen er sendt til kommunen.').waitFor();
+
+    // Kari's page was not reloaded: caseEvents brought it.
+    await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before + 1), { timeout: 10_000 });
+    await kari.locator('[data-case="Nils Olsen"]').waitFor();
+    expect(await wcagViolations(kari)).toEqual([]);
+    await screenshot(kari, 'dashboard');
+    await kari.getByRole('button', { name: 'Innvilg anmodningen fra Nils Olsen' }).click();
+    await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before), { timeout: 10_000 });
+  });
+
+  it('takes the plan off a participant\'s open page at once when their consent is withdrawn', async () => {
+    const seed = seedFor(t);
+    const owner = await seed.citizen('web-wenche');
+    const relative = await seed.citizen('web-walter');
+    const plan: SeededPlan = await seed.plan().withOwner(owner).withRelative(relative).create();
+    expectData(
+      await t.gql('mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { seq } }', { input: { planId: plan.id, section: 'goals', fields: { text: 'Bo hjemme med hjelp' } } }, owner.token),
+      'addPlanEntry',
+    );
+    const walter = await open(relative, 'Walter', `/#/plans/${plan.id}`);
+    await walter.getByText('Bo hjemme med hjelp').waitFor();
+
+    const consent = consentFor(t);
+    const participants = (await consent.participants(owner.token, plan.id)).data!.plan.participants;
+    const relativeConsent = participants.find((p: { role: string }) => p.role === 'RELATIVE').consents.find((c: { scope: string }) => c.scope === 'PARTICIPATE');
+    expect((await consent.withdraw(owner.token, relativeConsent.id)).data?.withdrawConsent.__typename).toBe('ConsentWithdrawn');
+
+    await walter.locator('[data-access-lost]').waitFor({ timeout: 10_000 });
+    expect(await walter.locator('body').innerText()).not.toContain('Bo hjemme med hjelp');
+    expect(await wcagViolations(walter)).toEqual([]);
+  });
+});
