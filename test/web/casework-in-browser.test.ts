@@ -2,7 +2,6 @@
 // Functions passed to page.evaluate run in the browser: they are typed against the DOM.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
-import { consentFor } from '../helpers/consent.js';
 import { expectData } from '../helpers/graphql.js';
 import { seedFor, type SeededPerson, type SeededPlan } from '../helpers/seed.js';
 import type { TestApp } from '../helpers/test-app.js';
@@ -56,7 +55,7 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
     await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before), { timeout: 10_000 });
   });
 
-  it('takes the plan off a participant\'s open page at once when their consent is withdrawn', async () => {
+  it('takes the plan off a participant\'s open page at once when the person withdraws their consent on hers, and shows her who has seen it', async () => {
     const seed = seedFor(t);
     const owner = await seed.citizen('web-wenche');
     const relative = await seed.citizen('web-walter');
@@ -68,13 +67,25 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
     const walter = await open(relative, 'Walter', `/#/plans/${plan.id}`);
     await walter.getByText('Bo hjemme med hjelp').waitFor();
 
-    const consent = consentFor(t);
-    const participants = (await consent.participants(owner.token, plan.id)).data!.plan.participants;
-    const relativeConsent = participants.find((p: { role: string }) => p.role === 'RELATIVE').consents.find((c: { scope: string }) => c.scope === 'PARTICIPATE');
-    expect((await consent.withdraw(owner.token, relativeConsent.id)).data?.withdrawConsent.__typename).toBe('ConsentWithdrawn');
-
+    // Wenche withdraws it on her own page, among the plan's participants.
+    const wenche = await open(owner, 'Wenche', `/#/plans/${plan.id}`);
+    await wenche.locator('[data-record="participants"] summary').click();
+    await wenche.getByRole('button', { name: 'Trekk samtykket til web-walter name' }).click();
+    // Walter no longer takes part: gone from the list, or listed without a standing consent.
+    await vi.waitFor(async () => {
+      const row = wenche.locator('[data-participant="web-walter name"]');
+      if (await row.count()) expect(await row.innerText()).toMatch(/ikke gitt|venter på samtykke/);
+    });
     await walter.locator('[data-access-lost]').waitFor({ timeout: 10_000 });
     expect(await walter.locator('body').innerText()).not.toContain('Bo hjemme med hjelp');
     expect(await wcagViolations(walter)).toEqual([]);
+
+    // Who has seen her plan: Walter's reads are there; the history names her goal's author; nothing archived yet.
+    for (const record of ['history', 'access-log', 'archive']) await wenche.locator(`[data-record="${record}"] summary`).click();
+    await vi.waitFor(async () => expect(await wenche.locator('[data-record="access-log"]').innerText()).toContain('web-walter name: leste'));
+    await vi.waitFor(async () => expect(await wenche.locator('[data-record="history"]').innerText()).toMatch(/Mål: web-wenche name/));
+    await vi.waitFor(async () => expect(await wenche.locator('[data-record="archive"]').innerText()).toContain('ikke arkivert'));
+    expect(await wcagViolations(wenche)).toEqual([]);
+    await screenshot(wenche, 'plan-records');
   });
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { request, RequestFailed } from '../api/graphql';
 import { Section } from '../components/Section';
+import { PlanRecords } from '../components/PlanRecords';
 import { SaveStatus } from '../components/SaveStatus';
 import { graphql } from '../gql';
 import type { PlanPageQuery } from '../gql/graphql';
@@ -146,6 +147,7 @@ function LivePlan({ plan, viewer, refresh }: { plan: PlanView; viewer: Viewer; r
           doc={(section.restricted ? documents.restricted!.doc : documents.main.doc) as Y.Doc}
         />
       ))}
+      <PlanRecords planId={plan.id} />
     </>
   );
 }

@@ -1,0 +1,163 @@
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { request, RequestFailed } from '../api/graphql';
+import { currentSession } from '../api/session';
+import { graphql } from '../gql';
+import type { PlanAccessLogQuery, PlanArchiveQuery, PlanHistoryQuery, PlanParticipantsQuery } from '../gql/graphql';
+import { osloTime } from '../i18n/i18n';
+
+const HISTORY = graphql(`
+  query PlanHistory($id: ID!) {
+    plan(id: $id) {
+      id
+      history(first: 50) { edges { node { section by { displayName } at changes } } }
+      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }
+    }
+  }
+`);
+
+const PARTICIPANTS = graphql(`
+  query PlanParticipants($id: ID!) {
+    me { person { id } }
+    plan(id: $id) {
+      id
+      participants {
+        id role pendingConsent
+        person { id displayName }
+        organization { name }
+        consents { id scope current givenAt validUntil withdrawnAt }
+      }
+    }
+  }
+`);
+
+const WITHDRAW = graphql(`
+  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }
+`);
+
+const ACCESS_LOG = graphql(`
+  query PlanAccessLog($id: ID!) {
+    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }
+  }
+`);
+
+const ARCHIVE = graphql(`
+  query PlanArchive($id: ID!) {
+    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }
+  }
+`);
+
+/** A part of the plan's record, read when the person opens it (each read is in the access log). */
+function Lazy<T>({ id, title, load, children }: { id: string; title: string; load: () => Promise<T>; children: (data: T, reload: () => void) => ReactNode }) {
+  const { t } = useTranslation();
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const read = () =>
+    load().then(setData, (failure: unknown) =>
+      setError(failure instanceof RequestFailed && failure.code === 'FORBIDDEN' ? t('records.forbidden') : t('app.error', { message: (failure as Error).message })),
+    );
+  return (
+    <details
+      className="record"
+      data-record={id}
+      onToggle={(event) => {
+        if ((event.currentTarget as HTMLDetailsElement).open && !data && !error) void read();
+      }}
+    >
+      <summary><h2>{title}</h2></summary>
+      {error ? <p>{error}</p> : data ? children(data, () => void read()) : <p role="status">{t('app.loading')}</p>}
+    </details>
+  );
+}
+
+/** Downloads an archive file with the person's token (a plain link could not send it). */
+async function download(url: string, name: string): Promise<void> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${currentSession()?.token ?? ''}` } });
+  if (!response.ok) throw new Error(String(response.status));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+/** The plan's record beside its content: history and versions, participants and consent, who has seen it, the archive. */
+export function PlanRecords({ planId }: { planId: string }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="records-title" className="records">
+      <h2 id="records-title" className="visually-hidden">{t('records.title')}</h2>
+      <Lazy<PlanHistoryQuery> id="history" title={t('records.history')} load={() => request(HISTORY, { id: planId })}>
+        {(data) => (
+          <>
+            <h3>{t('records.changes')}</h3>
+            <ul>
+              {data.plan!.history.edges.map(({ node }, index) => (
+                <li key={index}>{t('records.change', { section: t(`sections.${node.section}`), name: node.by.displayName, at: osloTime(node.at), count: node.changes })}</li>
+              ))}
+            </ul>
+            <h3>{t('records.versions', { count: data.plan!.versions.totalCount })}</h3>
+            <ul>
+              {data.plan!.versions.edges.map(({ node }) => (
+                <li key={node.id}>{node.label} · {t(`versionKind.${node.kind}`)} · {node.author.displayName} · {osloTime(node.createdAt)}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Lazy>
+      <Lazy<PlanParticipantsQuery> id="participants" title={t('records.participants')} load={() => request(PARTICIPANTS, { id: planId })}>
+        {(data, reload) => (
+          <table>
+            <thead>
+              <tr><th scope="col">{t('dashboard.person')}</th><th scope="col">{t('records.role')}</th><th scope="col">{t('records.consent')}</th><th scope="col">{t('dashboard.actions')}</th></tr>
+            </thead>
+            <tbody>
+              {data.plan!.participants.map((participant) => {
+                // Taking part rests on the PARTICIPATE consent; withdrawing it ends the participation.
+                const standing = participant.consents.find((consent) => consent.current && consent.scope === 'PARTICIPATE');
+                return (
+                  <tr key={participant.id} data-participant={participant.person.displayName}>
+                    <td>{participant.person.displayName}{participant.organization ? ` (${participant.organization.name})` : ''}</td>
+                    <td>{t(`roles.${participant.role}`)}</td>
+                    <td>{participant.pendingConsent ? t('records.pending') : standing ? t('records.given', { at: osloTime(standing.givenAt) }) : participant.role === 'OWNER' ? '—' : t('records.none')}</td>
+                    <td>
+                      {standing && participant.role !== 'OWNER' && (
+                        <button type="button" className="secondary" onClick={() => void request(WITHDRAW, { id: standing.id }).then(reload, () => reload())} aria-label={t('records.withdrawFor', { name: participant.person.displayName })}>
+                          {t('records.withdraw')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Lazy>
+      <Lazy<PlanAccessLogQuery> id="access-log" title={t('records.accessLog')} load={() => request(ACCESS_LOG, { id: planId })}>
+        {(data) => (
+          <ul>
+            {data.plan!.accessLog.edges.map(({ node }) => (
+              <li key={node.id}>{t('records.access', { name: node.person.displayName, action: t(`accessAction.${node.action}`), what: node.what, door: t(`accessDoor.${node.door}`), at: osloTime(node.at) })}</li>
+            ))}
+          </ul>
+        )}
+      </Lazy>
+      <Lazy<PlanArchiveQuery> id="archive" title={t('records.archive')} load={() => request(ARCHIVE, { id: planId })}>
+        {(data) =>
+          data.plan!.archiveRecords.totalCount === 0 ? <p>{t('records.noArchive')}</p> : (
+            <ul>
+              {data.plan!.archiveRecords.edges.map(({ node }) => (
+                <li key={node.id}>
+                  {t(`archiveKind.${node.kind}`, { defaultValue: node.kind })} · {node.createdBy.displayName} · {osloTime(node.createdAt)}{' '}
+                  <button type="button" className="secondary" onClick={() => void download(node.urls.pdf, `${node.id}.pdf`)}>PDF</button>{' '}
+                  <button type="button" className="secondary" onClick={() => void download(node.urls.json, `${node.id}.json`)}>JSON</button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Lazy>
+    </section>
+  );
+}
