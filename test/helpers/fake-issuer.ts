@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
@@ -20,6 +21,12 @@ export interface FakeIssuer {
   discoveryRequests: number;
   /** Makes the discovery document answer 503 (true) or normally (false). */
   failDiscovery(failing: boolean): void;
+  /**
+   * Signs a browser in by authorization code with PKCE: `/authorize` sends it straight back with a
+   * code for `login(client_id)` (no login page), `/token` checks the verifier and answers with an
+   * access token of those claims for the requested `resource`, and an id token.
+   */
+  login: ((clientId: string) => JWTPayload) | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +37,50 @@ export async function startFakeIssuer(): Promise<FakeIssuer> {
   let jwks: { keys: JWK[] } = { keys: [{ ...(await exportJWK(signing.publicKey)), kid, alg: 'RS256', use: 'sig' }] };
   let failing = false;
   let issuerUrl = '';
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string; resource: string; nonce: string | null }>();
   const server = http.createServer((req, res) => {
+    // A browser app reads discovery and the token endpoint from its own origin.
+    res.setHeader('access-control-allow-origin', '*');
+    const url = new URL(req.url ?? '/', issuerUrl);
+    if (url.pathname === '/authorize' && fake.login) {
+      const code = randomUUID();
+      const params = url.searchParams;
+      if (params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge')) {
+        res.statusCode = 400;
+        return void res.end('PKCE (S256) is required');
+      }
+      codes.set(code, { challenge: params.get('code_challenge')!, redirectUri: params.get('redirect_uri')!, clientId: params.get('client_id')!, resource: params.get('resource') ?? '', nonce: params.get('nonce') });
+      const back = new URL(params.get('redirect_uri')!);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', params.get('state') ?? '');
+      back.searchParams.set('iss', issuerUrl);
+      res.writeHead(302, { location: back.toString() }).end();
+      return;
+    }
+    if (url.pathname === '/token' && req.method === 'POST' && fake.login) {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => {
+        void (async () => {
+          const form = new URLSearchParams(raw);
+          const granted = codes.get(form.get('code') ?? '');
+          codes.delete(form.get('code') ?? '');
+          const verifier = form.get('code_verifier') ?? '';
+          const challenge = createHash('sha256').update(verifier).digest('base64url');
+          res.setHeader('content-type', 'application/json');
+          if (!granted || granted.challenge !== challenge || granted.redirectUri !== form.get('redirect_uri') || granted.clientId !== form.get('client_id')) {
+            res.statusCode = 400;
+            return void res.end(JSON.stringify({ error: 'invalid_grant' }));
+          }
+          const now = Math.floor(Date.now() / 1000);
+          const claims = fake.login!(granted.clientId);
+          const accessToken = await fake.sign({ iss: issuerUrl, aud: granted.resource, client_id: granted.clientId, iat: now, exp: now + 600, ...claims }, { typ: 'at+jwt' });
+          const idToken = await fake.sign({ iss: issuerUrl, aud: granted.clientId, sub: claims.sub, iat: now, exp: now + 600, ...(granted.nonce ? { nonce: granted.nonce } : {}) });
+          res.end(JSON.stringify({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 600 }));
+        })();
+      });
+      return;
+    }
     if (req.url === '/jwks') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(jwks));
@@ -38,7 +88,7 @@ export async function startFakeIssuer(): Promise<FakeIssuer> {
       fake.discoveryRequests += 1;
       res.statusCode = failing ? 503 : 200;
       res.setHeader('content-type', 'application/json');
-      res.end(failing ? '{}' : JSON.stringify({ issuer: issuerUrl, jwks_uri: `${issuerUrl}/jwks`, token_endpoint: `${issuerUrl}/token` }));
+      res.end(failing ? '{}' : JSON.stringify({ issuer: issuerUrl, jwks_uri: `${issuerUrl}/jwks`, token_endpoint: `${issuerUrl}/token`, authorization_endpoint: `${issuerUrl}/authorize`, code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true }));
     } else {
       res.statusCode = 404;
       res.end();
@@ -52,6 +102,7 @@ export async function startFakeIssuer(): Promise<FakeIssuer> {
     jwksUrl: `${issuerUrl}/jwks`,
     otherKey: other.privateKey,
     discoveryRequests: 0,
+    login: null,
     sign: (claims, options = {}) =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? kid, ...(options.typ ? { typ: options.typ } : {}) })

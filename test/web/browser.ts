@@ -77,7 +77,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * What a browser test file needs: Samplan web built, the real server serving it, Chromium, and
  * pages signed in as a given person; `close` ends them all.
  */
-export async function startWebSession(): Promise<{
+export async function startWebSession(env: Record<string, string> = {}): Promise<{
   t: TestApp;
   browser: Browser;
   open(who: { token: string; kind: 'citizen' | 'personnel' }, name: string, route: string): Promise<Page>;
@@ -86,7 +86,7 @@ export async function startWebSession(): Promise<{
   close(): Promise<void>;
 }> {
   const web = await buildWebApp();
-  const t = await startTestApp({}, { webAppDir: web.dir });
+  const t = await startTestApp(env, { webAppDir: web.dir });
   const chromium = await launchBrowser();
   const contexts: BrowserContext[] = [];
   const track = (context: BrowserContext) => {

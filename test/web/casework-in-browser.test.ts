@@ -55,6 +55,31 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
     await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before), { timeout: 10_000 });
   });
 
+  it('lets the person give the consent their plan waits for, and the coordinator set a measure\'s status and evaluation date', async () => {
+    const seed = seedFor(t);
+    const ola = await seed.citizen('web-ola');
+    const plan = await seed.plan().withOwner(ola).openedBy(coordinator).create();
+    const home = await open(ola, 'Ola', '/#/');
+    await home.getByRole('button', { name: /Gi samtykke til planen/ }).click();
+    await vi.waitFor(async () => expect(await home.locator('.card').innerText()).toContain('Status: aktiv'));
+    expect(await wcagViolations(home)).toEqual([]);
+
+    expectData(
+      await t.gql('mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { seq } }', { input: { planId: plan.id, section: 'measures', fields: { title: 'Morgenhjelp', organizationId: unit.id } } }, coordinator.token),
+      'addPlanEntry',
+    );
+    const kari = await open(coordinator, 'Kari Nordmann', `/#/plans/${plan.id}`);
+    const measure = kari.locator('[data-section="measures"] .entry').first();
+    await measure.waitFor();
+    await measure.getByLabel('Status').selectOption('DONE');
+    await measure.getByLabel('Evalueres innen').fill('2027-03-01');
+    await vi.waitFor(async () => {
+      const content = expectData(await t.gql<{ plan: { section: { content: Array<Record<string, unknown>> } } }>('query($id: ID!) { plan(id: $id) { section(key: measures) { content } } }', { id: plan.id }, coordinator.token), 'plan').plan.section.content;
+      expect(content[0]).toMatchObject({ title: 'Morgenhjelp', status: 'DONE', evaluateBy: '2027-03-01' });
+    });
+    expect(await wcagViolations(kari)).toEqual([]);
+  });
+
   it('takes the plan off a participant\'s open page at once when the person withdraws their consent on hers, and shows her who has seen it', async () => {
     const seed = seedFor(t);
     const owner = await seed.citizen('web-wenche');

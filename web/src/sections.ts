@@ -8,6 +8,9 @@ import type { SectionKey } from './gql/graphql';
  */
 export type FieldKind = 'text' | 'date' | 'dates' | 'status' | 'person' | 'organization' | 'string';
 
+/** A measure's status, as the server's template allows it. */
+export const MEASURE_STATUSES = ['PLANNED', 'ONGOING', 'DONE', 'STOPPED'] as const;
+
 export const SECTION_ORDER: readonly SectionKey[] = ['goals', 'situation', 'contributions', 'measures', 'period', 'cooperation', 'log', 'evaluations'];
 
 export const SECTION_SHAPES: Record<SectionKey, { kind: 'list' | 'record'; fields: Record<string, FieldKind>; owner?: 'personId' | 'organizationId' }> = {

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { SectionKey } from '../gql/graphql';
 import { osloTime } from '../i18n/i18n';
 import type { PlanView, Viewer } from '../pages/PlanPage';
-import { SECTION_SHAPES, type FieldKind } from '../sections';
+import { MEASURE_STATUSES, SECTION_SHAPES, type FieldKind } from '../sections';
 import { TextField } from './TextField';
 
 type SectionView = PlanView['sections'][number];
@@ -80,6 +80,13 @@ export function Section({ section, plan, viewer, doc }: { section: SectionView; 
                 <TextField text={raw} labelId={labelId} readOnly={!editable} describedBy={reason ? reasonId : undefined} />
               ) : kind === 'text' && editable ? (
                 <button type="button" onClick={() => container.set(field, new Y.Text())} aria-describedby={labelId}>{t('plan.write')}</button>
+              ) : kind === 'date' && editable ? (
+                <input type="date" aria-labelledby={labelId} value={typeof raw === 'string' ? raw : ''} onChange={(event) => (event.target.value ? container.set(field, event.target.value) : container.delete(field))} />
+              ) : kind === 'status' && editable ? (
+                <select aria-labelledby={labelId} value={typeof raw === 'string' ? raw : ''} onChange={(event) => container.set(field, event.target.value)}>
+                  {typeof raw !== 'string' && <option value="">—</option>}
+                  {MEASURE_STATUSES.map((status) => <option key={status} value={status}>{t(`measureStatus.${status}`)}</option>)}
+                </select>
               ) : (
                 <span>{kind === 'text' ? '—' : value(field, kind, raw)}</span>
               )}

@@ -23,6 +23,7 @@ type Documents = {
     "\n  query Dashboard($unitId: ID!, $status: [CaseStatus!]) {\n    unitDashboard(unitId: $unitId) {\n      unit { id name }\n      counts { openRequests interimNoticesDue plansWithoutCoordinator measuresPastEvaluation revisionsDue consentsExpiring openComplaints }\n      cases(first: 50, filter: { status: $status }) {\n        totalCount\n        edges { node { id status requestId planId person { displayName } coordinator { displayName } nextDeadline { kind dueAt overdue } } }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
     "\n  subscription CaseEvents($unitId: ID!) { caseEvents(unitId: $unitId) { id kind } }\n": typeof types.CaseEventsDocument,
     "\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n": typeof types.DecideDocument,
+    "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n": typeof types.GivePlanConsentDocument,
     "\n  query MyPlans {\n    me { person { id displayName kind } memberships { organization { id name kind } } }\n    plans(first: 50) { edges { node { id title status viewerRole owner { displayName } updatedAt } } }\n    notifications(first: 10, unreadOnly: true) { edges { node { id kind link createdAt } } }\n  }\n": typeof types.MyPlansDocument,
     "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": typeof types.PlanPageDocument,
 };
@@ -36,6 +37,7 @@ const documents: Documents = {
     "\n  query Dashboard($unitId: ID!, $status: [CaseStatus!]) {\n    unitDashboard(unitId: $unitId) {\n      unit { id name }\n      counts { openRequests interimNoticesDue plansWithoutCoordinator measuresPastEvaluation revisionsDue consentsExpiring openComplaints }\n      cases(first: 50, filter: { status: $status }) {\n        totalCount\n        edges { node { id status requestId planId person { displayName } coordinator { displayName } nextDeadline { kind dueAt overdue } } }\n      }\n    }\n  }\n": types.DashboardDocument,
     "\n  subscription CaseEvents($unitId: ID!) { caseEvents(unitId: $unitId) { id kind } }\n": types.CaseEventsDocument,
     "\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n": types.DecideDocument,
+    "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n": types.GivePlanConsentDocument,
     "\n  query MyPlans {\n    me { person { id displayName kind } memberships { organization { id name kind } } }\n    plans(first: 50) { edges { node { id title status viewerRole owner { displayName } updatedAt } } }\n    notifications(first: 10, unreadOnly: true) { edges { node { id kind link createdAt } } }\n  }\n": types.MyPlansDocument,
     "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": types.PlanPageDocument,
 };
@@ -90,6 +92,10 @@ export function graphql(source: "\n  subscription CaseEvents($unitId: ID!) { cas
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n"): (typeof documents)["\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n"): (typeof documents)["\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

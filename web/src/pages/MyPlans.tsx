@@ -7,6 +7,10 @@ import type { MyPlansQuery } from '../gql/graphql';
 import { osloTime } from '../i18n/i18n';
 import { RequestForm } from '../components/RequestForm';
 
+const GIVE_PLAN_CONSENT = graphql(`
+  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }
+`);
+
 const MY_PLANS = graphql(`
   query MyPlans {
     me { person { id displayName kind } memberships { organization { id name kind } } }
@@ -21,9 +25,14 @@ export function MyPlansPage() {
   const [data, setData] = useState<MyPlansQuery | null>(null);
   const [error, setError] = useState<RequestFailed | Error | null>(null);
 
+  const load = () => request(MY_PLANS).then(setData, setError);
   useEffect(() => {
-    request(MY_PLANS).then(setData, setError);
+    void load();
   }, []);
+  const consent = async (planId: string) => {
+    await request(GIVE_PLAN_CONSENT, { planId }).catch(setError);
+    await load();
+  };
 
   if (error) return <p role="alert">{t('app.error', { message: error.message })}</p>;
   if (!data) return <p role="status">{t('app.loading')}</p>;
@@ -40,6 +49,13 @@ export function MyPlansPage() {
               <h2><a href={`#/plans/${plan.id}`}>{plan.title}</a></h2>
               <p>{t('plans.owner', { name: plan.owner.displayName })}</p>
               <p>{t('plans.role', { role: t(`roles.${plan.viewerRole ?? 'NONE'}`) })} · {t('plans.status', { status: t(`planStatus.${plan.status}`) })}</p>
+              {/* A plan waits for the person's consent (theirs, or their guardian's) before it runs. */}
+              {plan.status === 'REQUESTED' && (plan.viewerRole === 'OWNER' || plan.viewerRole === 'GUARDIAN') && (
+                <p>
+                  {t('plans.consentNeeded')}{' '}
+                  <button type="button" onClick={() => void consent(plan.id)} aria-label={t('plans.giveConsentTo', { title: plan.title })}>{t('plans.giveConsent')}</button>
+                </p>
+              )}
             </li>
           ))}
         </ul>

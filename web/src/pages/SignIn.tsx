@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { startSignIn, type BrowserIssuer } from '../api/oidc';
 import { signIn } from '../api/session';
 import { navigate } from '../navigation';
 
 interface DemoPerson { sub: string; name: string; kind: 'citizen' | 'personnel'; about: string }
 interface SignInOptions {
-  issuers: Array<{ kind: string; issuer: string; clientId: string }>;
+  issuers: BrowserIssuer[];
   development: { tokenUrl: string; people: DemoPerson[] } | null;
 }
 
@@ -16,9 +17,10 @@ interface SignInOptions {
 export function SignInPage() {
   const { t } = useTranslation();
   const [options, setOptions] = useState<SignInOptions | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => sessionStorage.getItem('samplan.signInError'));
 
   useEffect(() => {
+    sessionStorage.removeItem('samplan.signInError');
     fetch('/auth/sign-in-options').then(
       async (response) => setOptions((await response.json()) as SignInOptions),
       (failure: unknown) => setError(String(failure)),
@@ -44,6 +46,17 @@ export function SignInPage() {
   return (
     <section aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('signIn.title')}</h1>
+      {options.issuers.length > 0 && (
+        <ul className="issuers">
+          {options.issuers.filter((issuer) => issuer.dpop !== 'required').map((issuer) => (
+            <li key={issuer.issuer}>
+              <button type="button" onClick={() => void startSignIn(issuer).catch((failure: unknown) => setError(String(failure)))} data-issuer={issuer.issuer}>
+                {t('signIn.issuer', { issuer: t(`signIn.kind.${issuer.kind}`, { defaultValue: new URL(issuer.issuer).host }) })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {options.development ? <p>{t('signIn.intro')}</p> : <p>{t('signIn.noDevelopment')}</p>}
       {(['citizen', 'personnel'] as const).map((kind) => (
         <section key={kind} aria-labelledby={`people-${kind}`}>
