@@ -2,6 +2,7 @@
 // Functions passed to page.evaluate run in the browser: they are typed against the DOM.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page, WebSocketRoute } from 'playwright-core';
+import { nationalIdentityNumber } from '../helpers/fake-issuer.js';
 import { expectData } from '../helpers/graphql.js';
 import { seedFor, type SeededPerson, type SeededPlan } from '../helpers/seed.js';
 import type { TestApp } from '../helpers/test-app.js';
@@ -21,6 +22,7 @@ let relative: SeededPerson;
 let plan: SeededPlan;
 
 const NAMES = { owner: 'Anna Hansen', coordinator: 'Kari Nordmann', relative: 'Bjørn Hansen' };
+const INVITED = nationalIdentityNumber('150560', 340, true);
 
 const open = (who: SeededPerson, name: string, path = `/#/plans/${plan.id}`): Promise<Page> => session.open(who, name, path);
 
@@ -138,6 +140,47 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web in a browser', () => {
     await vi.waitFor(async () => expect(await saveStatus(anna).getAttribute('data-save-status')).toBe('saved'), { timeout: 15_000 });
     expect(await goalsOnServer()).toContain('skrevet frakoblet');
     await vi.waitFor(async () => expect(await goalEditor(kari).innerText()).toContain('skrevet frakoblet'));
+  });
+
+  it('saves a version, shows it, restores it; invites a participant by national identity number; grants a section right', async () => {
+    const anna = await open(owner, NAMES.owner);
+    await settled(anna);
+    await anna.locator('[data-record="history"] summary').click();
+    await anna.getByLabel('Navn på versjonen').fill('Før endringen');
+    await anna.getByRole('button', { name: 'Lagre versjon' }).click();
+    await anna.locator('[data-version="Før endringen"]').waitFor();
+    const before = await goalsOnServer();
+    await goalEditor(anna).click();
+    await anna.keyboard.press('End');
+    await anna.keyboard.type(' Midlertidig.');
+    await settled(anna);
+    expect(await goalsOnServer()).toContain('Midlertidig.');
+    await anna.locator('[data-version="Før endringen"]').getByRole('button', { name: 'Vis' }).click();
+    await expect(anna.locator('[data-version="Før endringen"] .version-content').innerText()).resolves.not.toContain('Midlertidig.');
+    await anna.getByRole('button', { name: 'Gjenopprett versjonen Før endringen' }).click();
+    await vi.waitFor(async () => expect(await goalsOnServer()).toBe(before));
+    await vi.waitFor(async () => expect(await goalEditor(anna).innerText()).not.toContain('Midlertidig.'));
+
+    await anna.locator('[data-record="participants"] summary').click();
+    await anna.getByLabel('Fødselsnummer').fill(INVITED);
+    await anna.getByLabel('Navn', { exact: true }).fill('Sigrid Hansen');
+    await anna.getByRole('button', { name: 'Inviter', exact: true }).click();
+    await anna.locator('[data-participant="Sigrid Hansen"]').waitFor();
+    // Bjørn may edit the goals from now on: his right, set on the page, is what the server keeps.
+    await anna.getByRole('button', { name: `Rettigheter for ${NAMES.relative}` }).click();
+    await anna.locator(`[data-rights="${NAMES.relative}"] label`, { hasText: 'Mål' }).locator('select').selectOption('EDIT');
+    await vi.waitFor(async () => {
+      const sections = expectData(await t.gql<{ plan: { sections: Array<{ key: string; access: string }> } }>('query($id: ID!) { plan(id: $id) { sections { key access } } }', { id: plan.id }, relative.token), 'plan').plan.sections;
+      expect(sections.find((section) => section.key === 'goals')?.access).toBe('ALL');
+    });
+    expect(await wcagViolations(anna)).toEqual([]);
+    await screenshot(anna, 'plan-participants');
+    // Back as it was, for the relative's read-only test.
+    await anna.locator(`[data-rights="${NAMES.relative}"] label`, { hasText: 'Mål' }).locator('select').selectOption('DEFAULT');
+    await vi.waitFor(async () => {
+      const sections = expectData(await t.gql<{ plan: { sections: Array<{ key: string; access: string }> } }>('query($id: ID!) { plan(id: $id) { sections { key access } } }', { id: plan.id }, relative.token), 'plan').plan.sections;
+      expect(sections.find((section) => section.key === 'goals')?.access).toBe('NONE');
+    });
   });
 
   it('passes axe-core\'s WCAG 2.1 A and AA rules on every page, and works with the keyboard alone', async () => {

@@ -5,24 +5,27 @@ import { currentSession } from '../api/session';
 import { graphql } from '../gql';
 import type { PlanAccessLogQuery, PlanArchiveQuery, PlanHistoryQuery, PlanParticipantsQuery } from '../gql/graphql';
 import { osloTime } from '../i18n/i18n';
+import { Participants } from './Participants';
+import { Versions } from './Versions';
 
 const HISTORY = graphql(`
   query PlanHistory($id: ID!) {
     plan(id: $id) {
       id
       history(first: 50) { edges { node { section by { displayName } at changes } } }
-      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }
+      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }
     }
   }
 `);
 
 const PARTICIPANTS = graphql(`
   query PlanParticipants($id: ID!) {
-    me { person { id } }
+    me { person { id } memberships { organization { id name } } }
     plan(id: $id) {
-      id
+      id viewerCanManageParticipants
       participants {
         id role pendingConsent
+        sectionRights { section access granted }
         person { id displayName }
         organization { name }
         consents { id scope current givenAt validUntil withdrawnAt }
@@ -33,6 +36,22 @@ const PARTICIPANTS = graphql(`
 
 const WITHDRAW = graphql(`
   mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }
+`);
+
+const CREATE_VERSION = graphql(`
+  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }
+`);
+
+const RESTORE_VERSION = graphql(`
+  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }
+`);
+
+const INVITE = graphql(`
+  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }
+`);
+
+const SET_RIGHT = graphql(`
+  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }
 `);
 
 const ACCESS_LOG = graphql(`
@@ -88,7 +107,7 @@ export function PlanRecords({ planId }: { planId: string }) {
     <section aria-labelledby="records-title" className="records">
       <h2 id="records-title" className="visually-hidden">{t('records.title')}</h2>
       <Lazy<PlanHistoryQuery> id="history" title={t('records.history')} load={() => request(HISTORY, { id: planId })}>
-        {(data) => (
+        {(data, reload) => (
           <>
             <h3>{t('records.changes')}</h3>
             <ul>
@@ -97,41 +116,30 @@ export function PlanRecords({ planId }: { planId: string }) {
               ))}
             </ul>
             <h3>{t('records.versions', { count: data.plan!.versions.totalCount })}</h3>
-            <ul>
-              {data.plan!.versions.edges.map(({ node }) => (
-                <li key={node.id}>{node.label} · {t(`versionKind.${node.kind}`)} · {node.author.displayName} · {osloTime(node.createdAt)}</li>
-              ))}
-            </ul>
+            <Versions
+              planId={planId}
+              versions={data.plan!.versions.edges.map((edge) => edge.node)}
+              onChanged={reload}
+              createVersion={(id, label) => request(CREATE_VERSION, { input: { planId: id, label } })}
+              restoreVersion={(versionId) => request(RESTORE_VERSION, { versionId })}
+            />
           </>
         )}
       </Lazy>
       <Lazy<PlanParticipantsQuery> id="participants" title={t('records.participants')} load={() => request(PARTICIPANTS, { id: planId })}>
         {(data, reload) => (
-          <table>
-            <thead>
-              <tr><th scope="col">{t('dashboard.person')}</th><th scope="col">{t('records.role')}</th><th scope="col">{t('records.consent')}</th><th scope="col">{t('dashboard.actions')}</th></tr>
-            </thead>
-            <tbody>
-              {data.plan!.participants.map((participant) => {
-                // Taking part rests on the PARTICIPATE consent; withdrawing it ends the participation.
-                const standing = participant.consents.find((consent) => consent.current && consent.scope === 'PARTICIPATE');
-                return (
-                  <tr key={participant.id} data-participant={participant.person.displayName}>
-                    <td>{participant.person.displayName}{participant.organization ? ` (${participant.organization.name})` : ''}</td>
-                    <td>{t(`roles.${participant.role}`)}</td>
-                    <td>{participant.pendingConsent ? t('records.pending') : standing ? t('records.given', { at: osloTime(standing.givenAt) }) : participant.role === 'OWNER' ? '—' : t('records.none')}</td>
-                    <td>
-                      {standing && participant.role !== 'OWNER' && (
-                        <button type="button" className="secondary" onClick={() => void request(WITHDRAW, { id: standing.id }).then(reload, () => reload())} aria-label={t('records.withdrawFor', { name: participant.person.displayName })}>
-                          {t('records.withdraw')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Participants
+            data={data}
+            reload={reload}
+            actions={{
+              withdraw: (consentId) => request(WITHDRAW, { id: consentId }),
+              setRight: (participantId, section, right) => request(SET_RIGHT, { input: { participantId, section, right } }),
+              invite: async ({ nationalIdentityNumber, displayName, role, organizationId }) => {
+                const outcome = await request(INVITE, { input: { planId, role, organizationId, person: { nationalIdentityNumber, displayName } } });
+                return 'message' in outcome.addParticipant ? outcome.addParticipant.message : null;
+              },
+            }}
+          />
         )}
       </Lazy>
       <Lazy<PlanAccessLogQuery> id="access-log" title={t('records.accessLog')} load={() => request(ACCESS_LOG, { id: planId })}>

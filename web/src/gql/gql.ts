@@ -14,9 +14,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }\n    }\n  }\n": typeof types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } }\n    plan(id: $id) {\n      id\n      participants {\n        id role pendingConsent\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
+    "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": typeof types.PlanHistoryDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": typeof types.WithdrawConsentDocument,
+    "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": typeof types.CreateVersionDocument,
+    "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": typeof types.RestoreVersionDocument,
+    "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": typeof types.InviteDocument,
+    "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": typeof types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": typeof types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": typeof types.PlanArchiveDocument,
     "\n  mutation SubmitOwnRequest($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }\n": typeof types.SubmitOwnRequestDocument,
@@ -28,9 +32,13 @@ type Documents = {
     "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": typeof types.PlanPageDocument,
 };
 const documents: Documents = {
-    "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }\n    }\n  }\n": types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } }\n    plan(id: $id) {\n      id\n      participants {\n        id role pendingConsent\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
+    "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": types.PlanHistoryDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": types.WithdrawConsentDocument,
+    "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": types.CreateVersionDocument,
+    "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": types.RestoreVersionDocument,
+    "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": types.InviteDocument,
+    "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": types.PlanArchiveDocument,
     "\n  mutation SubmitOwnRequest($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }\n": types.SubmitOwnRequestDocument,
@@ -59,15 +67,31 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }\n    }\n  }\n"): (typeof documents)["\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt } } }\n    }\n  }\n"];
+export function graphql(source: "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n"): (typeof documents)["\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } }\n    plan(id: $id) {\n      id\n      participants {\n        id role pendingConsent\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } }\n    plan(id: $id) {\n      id\n      participants {\n        id role pendingConsent\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n"): (typeof documents)["\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n"): (typeof documents)["\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n"): (typeof documents)["\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n"): (typeof documents)["\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n"): (typeof documents)["\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
