@@ -2,6 +2,7 @@
 // Functions passed to page.evaluate run in the browser: they are typed against the DOM.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
+import { nationalIdentityNumber } from '../helpers/fake-issuer.js';
 import { expectData } from '../helpers/graphql.js';
 import { seedFor, type SeededPerson, type SeededPlan } from '../helpers/seed.js';
 import type { TestApp } from '../helpers/test-app.js';
@@ -19,6 +20,8 @@ let coordinator: SeededPerson;
 
 const open = (who: SeededPerson, name: string, path: string): Promise<Page> => session.open(who, name, path);
 
+const NILS = nationalIdentityNumber('110348', 120, true);
+
 const count = async (page: Page, name: string) => Number(await page.locator(`[data-count="${name}"] dd`).innerText());
 
 beforeAll(async () => {
@@ -33,18 +36,24 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for consent', () => {
-  it('shows a new request on the dashboard live, and deciding it updates the counts', async () => {
+  it('shows a request a relative sends for someone on the dashboard live, and deciding it updates the counts', async () => {
     const kari = await open(coordinator, 'Kari Nordmann', `/#/units/${unit.id}`);
     await kari.locator('[data-count="openRequests"]').waitFor();
     const before = await count(kari, 'openRequests');
 
-    const nils = await seedFor(t).citizen('web-nils');
-    expectData(await t.gql('mutation { setMyDisplayName(displayName: "Nils Olsen") { displayName } }', {}, nils.token), 'setMyDisplayName');
-    const asker = await open(nils, 'Nils Olsen', '/#/');
+    // Nils's daughter asks for him, with his power of attorney; Nils has never signed in.
+    const daughter = await seedFor(t).citizen('web-nils-daughter');
+    const asker = await open(daughter, 'Ingrid Olsen', '/#/');
     await asker.getByLabel('Kommunenummer').fill('0301');
+    await asker.getByLabel('En annen, som har gitt meg fullmakt').check();
+    await asker.getByLabel('Personens fødselsnummer').fill(NILS);
+    await asker.getByLabel('Personens navn').fill('Nils Olsen');
+    await asker.getByLabel(/^Fullmakten/).fill('Fullmakt fra Nils Olsen, datert 1. desember 2026, gjelder søknad om individuell plan');
     await asker.getByLabel('Hva gjelder det? (valgfritt)').fill('Hjelp etter hjerneslag');
+    expect(await wcagViolations(asker)).toEqual([]);
     await asker.getByRole('button', { name: 'Send anmodningen' }).click();
     await asker.getByText('Anmodningen er sendt til kommunen.').waitFor();
+    expect(await asker.getByLabel('Personens fødselsnummer').inputValue()).toBe('');
 
     // Kari's page was not reloaded: caseEvents brought it.
     await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before + 1), { timeout: 10_000 });

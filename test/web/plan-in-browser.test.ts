@@ -173,6 +173,15 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web in a browser', () => {
       const sections = expectData(await t.gql<{ plan: { sections: Array<{ key: string; access: string }> } }>('query($id: ID!) { plan(id: $id) { sections { key access } } }', { id: plan.id }, relative.token), 'plan').plan.sections;
       expect(sections.find((section) => section.key === 'goals')?.access).toBe('ALL');
     });
+    // And the restricted part (resources and needs): Anna chooses Bjørn to read it.
+    const readsRestricted = anna.getByLabel('Kan lese ressurser og behov (den skjermede delen)');
+    await readsRestricted.click();
+    // Checked once the server has said so (the page reads the participants again).
+    await vi.waitFor(async () => expect(await readsRestricted.isChecked()).toBe(true));
+    await vi.waitFor(async () => {
+      const participants = expectData(await t.gql<{ plan: { participants: Array<{ role: string; readsRestricted: boolean }> } }>('query($id: ID!) { plan(id: $id) { participants { role readsRestricted } } }', { id: plan.id }, owner.token), 'plan').plan.participants;
+      expect(participants.find((participant) => participant.role === 'RELATIVE')?.readsRestricted).toBe(true);
+    });
     expect(await wcagViolations(anna)).toEqual([]);
     await screenshot(anna, 'plan-participants');
     // Back as it was, for the relative's read-only test.

@@ -9,6 +9,7 @@ export interface ParticipantActions {
   withdraw(consentId: string): Promise<unknown>;
   invite(input: { nationalIdentityNumber: string; displayName: string; role: ParticipantRole; organizationId: string | null }): Promise<string | null>;
   setRight(participantId: string, section: SectionKey, right: SectionRight): Promise<unknown>;
+  setReadsRestricted(participantId: string, reads: boolean): Promise<unknown>;
 }
 
 /** Who takes part and as what, their consent, their rights per section; invite and change where the viewer may manage. */
@@ -62,6 +63,12 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
         return (
           <fieldset className="rights" data-rights={participant.person.displayName}>
             <legend>{t('participants.rightsFor', { name: participant.person.displayName })}</legend>
+            {participant.role !== 'GUARDIAN' && (
+              <label className="right">
+                <input type="checkbox" checked={participant.readsRestricted} onChange={(event) => void after(actions.setReadsRestricted(participant.id, event.target.checked))} />{' '}
+                {t('participants.readsRestricted')}
+              </label>
+            )}
             {SECTION_ORDER.map((section) => {
               const right = participant.sectionRights.find((candidate) => candidate.section === section);
               if (!right) return null;

@@ -24,7 +24,7 @@ const PARTICIPANTS = graphql(`
     plan(id: $id) {
       id viewerCanManageParticipants
       participants {
-        id role pendingConsent
+        id role pendingConsent readsRestricted
         sectionRights { section access granted }
         person { id displayName }
         organization { name }
@@ -48,6 +48,14 @@ const RESTORE_VERSION = graphql(`
 
 const INVITE = graphql(`
   mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }
+`);
+
+const GRANT_RESTRICTED = graphql(`
+  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }
+`);
+
+const REVOKE_RESTRICTED = graphql(`
+  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }
 `);
 
 const SET_RIGHT = graphql(`
@@ -134,6 +142,7 @@ export function PlanRecords({ planId }: { planId: string }) {
             actions={{
               withdraw: (consentId) => request(WITHDRAW, { id: consentId }),
               setRight: (participantId, section, right) => request(SET_RIGHT, { input: { participantId, section, right } }),
+              setReadsRestricted: (participantId, reads) => (reads ? request(GRANT_RESTRICTED, { id: participantId }) : request(REVOKE_RESTRICTED, { id: participantId })),
               invite: async ({ nationalIdentityNumber, displayName, role, organizationId }) => {
                 const outcome = await request(INVITE, { input: { planId, role, organizationId, person: { nationalIdentityNumber, displayName } } });
                 return 'message' in outcome.addParticipant ? outcome.addParticipant.message : null;

@@ -15,11 +15,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": typeof types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": typeof types.WithdrawConsentDocument,
     "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": typeof types.CreateVersionDocument,
     "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": typeof types.RestoreVersionDocument,
     "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": typeof types.InviteDocument,
+    "\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n": typeof types.GrantRestrictedDocument,
+    "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n": typeof types.RevokeRestrictedDocument,
     "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": typeof types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": typeof types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": typeof types.PlanArchiveDocument,
@@ -33,11 +35,13 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": types.WithdrawConsentDocument,
     "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": types.CreateVersionDocument,
     "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": types.RestoreVersionDocument,
     "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": types.InviteDocument,
+    "\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n": types.GrantRestrictedDocument,
+    "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n": types.RevokeRestrictedDocument,
     "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": types.PlanArchiveDocument,
@@ -71,7 +75,7 @@ export function graphql(source: "\n  query PlanHistory($id: ID!) {\n    plan(id:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -88,6 +92,14 @@ export function graphql(source: "\n  mutation RestoreVersion($versionId: ID!) { 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n"): (typeof documents)["\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n"): (typeof documents)["\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n"): (typeof documents)["\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
