@@ -60,6 +60,12 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
     await kari.locator('[data-case="Nils Olsen"]').waitFor();
     expect(await wcagViolations(kari)).toEqual([]);
     await screenshot(kari, 'dashboard');
+    // An interim notice first (the decision will take longer), then the decision.
+    await kari.getByRole('button', { name: 'Send foreløpig svar til Nils Olsen' }).click();
+    await kari.getByLabel('Hvorfor tar vedtaket lengre tid?').fill('Vi venter på opplysninger fra fastlegen.');
+    await kari.getByLabel('Når kan personen vente vedtak?').fill('2027-01-15');
+    await kari.getByRole('button', { name: 'Send foreløpig svar', exact: true }).click();
+    await kari.getByText('Foreløpig svar er sendt til Nils Olsen.').waitFor();
     await kari.getByRole('button', { name: 'Innvilg anmodningen fra Nils Olsen' }).click();
     await vi.waitFor(async () => expect(await count(kari, 'openRequests')).toBe(before), { timeout: 10_000 });
   });
@@ -77,15 +83,30 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
       await t.gql('mutation($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { seq } }', { input: { planId: plan.id, section: 'measures', fields: { title: 'Morgenhjelp', organizationId: unit.id } } }, coordinator.token),
       'addPlanEntry',
     );
+    // Kari also works for the home care service, which is to carry the measure.
+    const homeCare = await seed.organization('Hjemmetjenesten', 'HOME_CARE', '0301');
+    await seed.staff(coordinator.sub, homeCare.id);
     const kari = await open(coordinator, 'Kari Nordmann', `/#/plans/${plan.id}`);
     const measure = kari.locator('[data-section="measures"] .entry').first();
     await measure.waitFor();
     await measure.getByLabel('Status').selectOption('DONE');
     await measure.getByLabel('Evalueres innen').fill('2027-03-01');
+    await measure.getByLabel('Ansvarlig enhet').selectOption({ label: 'Hjemmetjenesten' });
     await vi.waitFor(async () => {
       const content = expectData(await t.gql<{ plan: { section: { content: Array<Record<string, unknown>> } } }>('query($id: ID!) { plan(id: $id) { section(key: measures) { content } } }', { id: plan.id }, coordinator.token), 'plan').plan.section.content;
-      expect(content[0]).toMatchObject({ title: 'Morgenhjelp', status: 'DONE', evaluateBy: '2027-03-01' });
+      expect(content[0]).toMatchObject({ title: 'Morgenhjelp', status: 'DONE', evaluateBy: '2027-03-01', organizationId: homeCare.id });
     });
+
+    // The coordinator invites Ola's sister; she takes part once Ola consents, on his plan's page.
+    const sister = await seed.citizen('web-ola-sister');
+    expectData(
+      await t.gql('mutation($input: AddParticipantInput!) { addParticipant(input: $input) { __typename } }', { input: { planId: plan.id, role: 'RELATIVE', person: { id: sister.id } } }, coordinator.token),
+      'addParticipant',
+    );
+    const olasPlan = await open(ola, 'Ola', `/#/plans/${plan.id}`);
+    await olasPlan.locator('[data-record="participants"] summary').click();
+    await olasPlan.getByRole('button', { name: 'Gi samtykke til at web-ola-sister name deltar' }).click();
+    await vi.waitFor(async () => expect(await olasPlan.locator('[data-participant="web-ola-sister name"]').innerText()).toContain('gitt'));
     expect(await wcagViolations(kari)).toEqual([]);
   });
 

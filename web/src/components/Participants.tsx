@@ -7,6 +7,7 @@ import { SECTION_ORDER } from '../sections';
 type Data = PlanParticipantsQuery;
 export interface ParticipantActions {
   withdraw(consentId: string): Promise<unknown>;
+  giveConsent(participantId: string): Promise<unknown>;
   invite(input: { nationalIdentityNumber: string; displayName: string; role: ParticipantRole; organizationId: string | null }): Promise<string | null>;
   setRight(participantId: string, section: SectionKey, right: SectionRight): Promise<unknown>;
   setReadsRestricted(participantId: string, reads: boolean): Promise<unknown>;
@@ -42,6 +43,12 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
                 <td>{t(`roles.${participant.role}`)}</td>
                 <td>{participant.pendingConsent ? t('records.pending') : standing ? t('records.given', { at: osloTime(standing.givenAt) }) : participant.role === 'OWNER' ? '—' : t('records.none')}</td>
                 <td>
+                  {/* The person (or their guardian) consents to each participant taking part. */}
+                  {participant.pendingConsent && (plan.viewerRole === 'OWNER' || plan.viewerRole === 'GUARDIAN') && (
+                    <button type="button" onClick={() => void after(actions.giveConsent(participant.id))} aria-label={t('participants.consentFor', { name: participant.person.displayName })}>
+                      {t('plans.giveConsent')}
+                    </button>
+                  )}{' '}
                   {standing && participant.role !== 'OWNER' && (
                     <button type="button" className="secondary" onClick={() => void after(actions.withdraw(standing.id))} aria-label={t('records.withdrawFor', { name: participant.person.displayName })}>
                       {t('records.withdraw')}

@@ -22,7 +22,7 @@ const PARTICIPANTS = graphql(`
   query PlanParticipants($id: ID!) {
     me { person { id } memberships { organization { id name } } }
     plan(id: $id) {
-      id viewerCanManageParticipants
+      id viewerCanManageParticipants viewerRole
       participants {
         id role pendingConsent readsRestricted
         sectionRights { section access granted }
@@ -32,6 +32,10 @@ const PARTICIPANTS = graphql(`
       }
     }
   }
+`);
+
+const GIVE_PARTICIPATION = graphql(`
+  mutation GiveParticipation($participantId: ID!) { giveConsent(input: { participantId: $participantId, scope: PARTICIPATE }) { consent { id } } }
 `);
 
 const WITHDRAW = graphql(`
@@ -141,6 +145,7 @@ export function PlanRecords({ planId }: { planId: string }) {
             reload={reload}
             actions={{
               withdraw: (consentId) => request(WITHDRAW, { id: consentId }),
+              giveConsent: (participantId) => request(GIVE_PARTICIPATION, { participantId }),
               setRight: (participantId, section, right) => request(SET_RIGHT, { input: { participantId, section, right } }),
               setReadsRestricted: (participantId, reads) => (reads ? request(GRANT_RESTRICTED, { id: participantId }) : request(REVOKE_RESTRICTED, { id: participantId })),
               invite: async ({ nationalIdentityNumber, displayName, role, organizationId }) => {

@@ -82,6 +82,11 @@ export function Section({ section, plan, viewer, doc }: { section: SectionView; 
                 <button type="button" onClick={() => container.set(field, new Y.Text())} aria-describedby={labelId}>{t('plan.write')}</button>
               ) : kind === 'date' && editable ? (
                 <input type="date" aria-labelledby={labelId} value={typeof raw === 'string' ? raw : ''} onChange={(event) => (event.target.value ? container.set(field, event.target.value) : container.delete(field))} />
+              ) : kind === 'organization' && editable && section.access === 'ALL' ? (
+                <select aria-labelledby={labelId} value={typeof raw === 'string' ? raw : ''} onChange={(event) => container.set(field, event.target.value)}>
+                  {typeof raw !== 'string' && <option value="">—</option>}
+                  {[...new Map([...units, ...viewer.organizations.map((unit) => [unit.id, unit.name] as const)])].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+                </select>
               ) : kind === 'status' && editable ? (
                 <select aria-labelledby={labelId} value={typeof raw === 'string' ? raw : ''} onChange={(event) => container.set(field, event.target.value)}>
                   {typeof raw !== 'string' && <option value="">—</option>}

@@ -15,7 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": typeof types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants viewerRole\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": typeof types.PlanParticipantsDocument,
+    "\n  mutation GiveParticipation($participantId: ID!) { giveConsent(input: { participantId: $participantId, scope: PARTICIPATE }) { consent { id } } }\n": typeof types.GiveParticipationDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": typeof types.WithdrawConsentDocument,
     "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": typeof types.CreateVersionDocument,
     "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": typeof types.RestoreVersionDocument,
@@ -29,13 +30,15 @@ type Documents = {
     "\n  query Dashboard($unitId: ID!, $status: [CaseStatus!]) {\n    unitDashboard(unitId: $unitId) {\n      unit { id name }\n      counts { openRequests interimNoticesDue plansWithoutCoordinator measuresPastEvaluation revisionsDue consentsExpiring openComplaints }\n      cases(first: 50, filter: { status: $status }) {\n        totalCount\n        edges { node { id status requestId planId person { displayName } coordinator { displayName } nextDeadline { kind dueAt overdue } } }\n      }\n    }\n  }\n": typeof types.DashboardDocument,
     "\n  subscription CaseEvents($unitId: ID!) { caseEvents(unitId: $unitId) { id kind } }\n": typeof types.CaseEventsDocument,
     "\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n": typeof types.DecideDocument,
+    "\n  mutation RecordInterimNotice($input: RecordInterimNoticeInput!) { recordInterimNotice(input: $input) { id } }\n": typeof types.RecordInterimNoticeDocument,
     "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n": typeof types.GivePlanConsentDocument,
     "\n  query MyPlans {\n    me { person { id displayName kind } memberships { organization { id name kind } } }\n    plans(first: 50) { edges { node { id title status viewerRole owner { displayName } updatedAt } } }\n    notifications(first: 10, unreadOnly: true) { edges { node { id kind link createdAt } } }\n  }\n": typeof types.MyPlansDocument,
-    "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": typeof types.PlanPageDocument,
+    "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": typeof types.PlanPageDocument,
 };
 const documents: Documents = {
     "\n  query PlanHistory($id: ID!) {\n    plan(id: $id) {\n      id\n      history(first: 50) { edges { node { section by { displayName } at changes } } }\n      versions(first: 20) { totalCount edges { node { id label kind author { displayName } createdAt content } } }\n    }\n  }\n": types.PlanHistoryDocument,
-    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
+    "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants viewerRole\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n": types.PlanParticipantsDocument,
+    "\n  mutation GiveParticipation($participantId: ID!) { giveConsent(input: { participantId: $participantId, scope: PARTICIPATE }) { consent { id } } }\n": types.GiveParticipationDocument,
     "\n  mutation WithdrawConsent($id: ID!) { withdrawConsent(consentId: $id) { __typename } }\n": types.WithdrawConsentDocument,
     "\n  mutation CreateVersion($input: CreateVersionInput!) { createVersion(input: $input) { id } }\n": types.CreateVersionDocument,
     "\n  mutation RestoreVersion($versionId: ID!) { restoreVersion(input: { versionId: $versionId }) { sections } }\n": types.RestoreVersionDocument,
@@ -49,9 +52,10 @@ const documents: Documents = {
     "\n  query Dashboard($unitId: ID!, $status: [CaseStatus!]) {\n    unitDashboard(unitId: $unitId) {\n      unit { id name }\n      counts { openRequests interimNoticesDue plansWithoutCoordinator measuresPastEvaluation revisionsDue consentsExpiring openComplaints }\n      cases(first: 50, filter: { status: $status }) {\n        totalCount\n        edges { node { id status requestId planId person { displayName } coordinator { displayName } nextDeadline { kind dueAt overdue } } }\n      }\n    }\n  }\n": types.DashboardDocument,
     "\n  subscription CaseEvents($unitId: ID!) { caseEvents(unitId: $unitId) { id kind } }\n": types.CaseEventsDocument,
     "\n  mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }\n": types.DecideDocument,
+    "\n  mutation RecordInterimNotice($input: RecordInterimNoticeInput!) { recordInterimNotice(input: $input) { id } }\n": types.RecordInterimNoticeDocument,
     "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n": types.GivePlanConsentDocument,
     "\n  query MyPlans {\n    me { person { id displayName kind } memberships { organization { id name kind } } }\n    plans(first: 50) { edges { node { id title status viewerRole owner { displayName } updatedAt } } }\n    notifications(first: 10, unreadOnly: true) { edges { node { id kind link createdAt } } }\n  }\n": types.MyPlansDocument,
-    "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": types.PlanPageDocument,
+    "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n": types.PlanPageDocument,
 };
 
 /**
@@ -75,7 +79,11 @@ export function graphql(source: "\n  query PlanHistory($id: ID!) {\n    plan(id:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants viewerRole\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlanParticipants($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id viewerCanManageParticipants viewerRole\n      participants {\n        id role pendingConsent readsRestricted\n        sectionRights { section access granted }\n        person { id displayName }\n        organization { name }\n        consents { id scope current givenAt validUntil withdrawnAt }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GiveParticipation($participantId: ID!) { giveConsent(input: { participantId: $participantId, scope: PARTICIPATE }) { consent { id } } }\n"): (typeof documents)["\n  mutation GiveParticipation($participantId: ID!) { giveConsent(input: { participantId: $participantId, scope: PARTICIPATE }) { consent { id } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -131,6 +139,10 @@ export function graphql(source: "\n  mutation Decide($input: DecideRequestInput!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RecordInterimNotice($input: RecordInterimNoticeInput!) { recordInterimNotice(input: $input) { id } }\n"): (typeof documents)["\n  mutation RecordInterimNotice($input: RecordInterimNoticeInput!) { recordInterimNotice(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n"): (typeof documents)["\n  mutation GivePlanConsent($planId: ID!) { giveConsent(input: { planId: $planId, scope: PLAN }) { plan { id status } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -139,7 +151,7 @@ export function graphql(source: "\n  query MyPlans {\n    me { person { id displ
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n"): (typeof documents)["\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n"];
+export function graphql(source: "\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n"): (typeof documents)["\n  query PlanPage($id: ID!) {\n    me { person { id } memberships { organization { id name } } }\n    plan(id: $id) {\n      id title status viewerRole endedAt\n      owner { displayName }\n      participants { id role person { id displayName } organization { id name } }\n      sections { key kind canEdit access restricted lastChange { by { displayName } at } }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -27,6 +27,10 @@ const DECIDE = graphql(`
   mutation Decide($input: DecideRequestInput!) { decideRequest(input: $input) { __typename } }
 `);
 
+const INTERIM_NOTICE = graphql(`
+  mutation RecordInterimNotice($input: RecordInterimNoticeInput!) { recordInterimNotice(input: $input) { id } }
+`);
+
 const COUNTS = ['openRequests', 'interimNoticesDue', 'plansWithoutCoordinator', 'measuresPastEvaluation', 'revisionsDue', 'consentsExpiring', 'openComplaints'] as const;
 const STATUSES: CaseStatus[] = ['REQUESTED', 'AWAITING_CONSENT', 'ACTIVE', 'REFUSED', 'ENDED'];
 
@@ -59,6 +63,21 @@ export function DashboardPage({ unitId }: { unitId: string }) {
       ),
     [unitId, load, t],
   );
+
+  const [notice, setNotice] = useState<{ requestId: string; name: string; reason: string; date: string } | null>(null);
+  const [noticeOutcome, setNoticeOutcome] = useState('');
+  const sendNotice = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!notice) return;
+    try {
+      await request(INTERIM_NOTICE, { input: { requestId: notice.requestId, reason: notice.reason, expectedDecisionDate: notice.date } });
+      setNoticeOutcome(t('dashboard.noticeSent', { name: notice.name }));
+      setNotice(null);
+      await load();
+    } catch (failure) {
+      setNoticeOutcome(t('app.error', { message: (failure as Error).message }));
+    }
+  };
 
   const decide = async (requestId: string, decision: 'GRANTED' | 'REFUSED') => {
     const reason = decision === 'REFUSED' ? window.prompt(t('dashboard.refuseReason')) : null;
@@ -117,7 +136,8 @@ export function DashboardPage({ unitId }: { unitId: string }) {
                   {node.status === 'REQUESTED' && node.requestId && (
                     <>
                       <button type="button" onClick={() => void decide(node.requestId!, 'GRANTED')} aria-label={t('dashboard.grantFor', { name: node.person.displayName })}>{t('dashboard.grant')}</button>{' '}
-                      <button type="button" className="secondary" onClick={() => void decide(node.requestId!, 'REFUSED')} aria-label={t('dashboard.refuseFor', { name: node.person.displayName })}>{t('dashboard.refuse')}</button>
+                      <button type="button" className="secondary" onClick={() => void decide(node.requestId!, 'REFUSED')} aria-label={t('dashboard.refuseFor', { name: node.person.displayName })}>{t('dashboard.refuse')}</button>{' '}
+                      <button type="button" className="secondary" onClick={() => setNotice({ requestId: node.requestId!, name: node.person.displayName, reason: '', date: '' })} aria-label={t('dashboard.noticeFor', { name: node.person.displayName })}>{t('dashboard.notice')}</button>
                     </>
                   )}
                 </td>
@@ -125,6 +145,17 @@ export function DashboardPage({ unitId }: { unitId: string }) {
             ))}
           </tbody>
         </table>
+        {notice && (
+          <form className="form" onSubmit={(event) => void sendNotice(event)} aria-labelledby="notice-title">
+            <h3 id="notice-title">{t('dashboard.noticeFor', { name: notice.name })}</h3>
+            <label htmlFor="notice-reason">{t('dashboard.noticeReason')}</label>
+            <textarea id="notice-reason" value={notice.reason} onChange={(event) => setNotice({ ...notice, reason: event.target.value })} required maxLength={1000} rows={3} />
+            <label htmlFor="notice-date">{t('dashboard.noticeDate')}</label>
+            <input id="notice-date" type="date" value={notice.date} onChange={(event) => setNotice({ ...notice, date: event.target.value })} required />
+            <button type="submit">{t('dashboard.noticeSend')}</button>
+          </form>
+        )}
+        <p role="status" aria-live="polite">{noticeOutcome}</p>
       </section>
     </>
   );

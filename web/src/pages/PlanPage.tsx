@@ -12,7 +12,7 @@ import { defineSections, SECTION_ORDER } from '../sections';
 
 const PLAN_PAGE = graphql(`
   query PlanPage($id: ID!) {
-    me { person { id } memberships { organization { id } } }
+    me { person { id } memberships { organization { id name } } }
     plan(id: $id) {
       id title status viewerRole endedAt
       owner { displayName }
@@ -23,7 +23,7 @@ const PLAN_PAGE = graphql(`
 `);
 
 export type PlanView = NonNullable<PlanPageQuery['plan']>;
-export interface Viewer { personId: string; organizationIds: string[] }
+export interface Viewer { personId: string; organizationIds: string[]; organizations: Array<{ id: string; name: string }> }
 
 /**
  * Live copies of the plan's documents. A refused change ends a copy: the refusal is kept for the
@@ -74,7 +74,7 @@ export function PlanPage({ planId }: { planId: string }) {
   if (error) return <p role="alert">{t('app.error', { message: error instanceof RequestFailed && error.code === 'NOT_FOUND' ? 'NOT_FOUND' : error.message })}</p>;
   if (!data) return <p role="status">{t('app.loading')}</p>;
   if (!data.plan) return <p role="alert">{t('app.error', { message: 'NOT_FOUND' })}</p>;
-  const viewer: Viewer = { personId: data.me.person.id, organizationIds: data.me.memberships.map((membership) => membership.organization.id) };
+  const viewer: Viewer = { personId: data.me.person.id, organizationIds: data.me.memberships.map((membership) => membership.organization.id), organizations: data.me.memberships.map((membership) => membership.organization) };
   return <LivePlan plan={data.plan} viewer={viewer} refresh={load} />;
 }
 
