@@ -97,6 +97,16 @@ describe.skipIf(!HAS_CHROMIUM)('Samplan web for the coordinating unit and for co
       expect(content[0]).toMatchObject({ title: 'Morgenhjelp', status: 'DONE', evaluateBy: '2027-03-01', organizationId: homeCare.id });
     });
 
+    // Kari invites her colleague Jon by name, from the unit's staff she leads.
+    await seed.staff('web-unit-jon', unit.id);
+    await kari.locator('[data-record="participants"] summary').click();
+    await kari.getByLabel('Rolle', { exact: true }).selectOption('PROVIDER');
+    await kari.getByLabel('Ansvarlig enhet', { exact: true }).last().selectOption({ label: unit.name });
+    await kari.getByLabel('Person i enheten').selectOption({ label: 'web-unit-jon name' });
+    expect(await wcagViolations(kari)).toEqual([]);
+    await kari.getByRole('button', { name: 'Inviter', exact: true }).click();
+    await kari.locator('[data-participant="web-unit-jon name"]').waitFor();
+
     // The coordinator invites Ola's sister; she takes part once Ola consents, on his plan's page.
     const sister = await seed.citizen('web-ola-sister');
     expectData(

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParticipantRole, PlanParticipantsQuery, SectionKey, SectionRight } from '../gql/graphql';
 import { osloTime } from '../i18n/i18n';
@@ -8,7 +8,9 @@ type Data = PlanParticipantsQuery;
 export interface ParticipantActions {
   withdraw(consentId: string): Promise<unknown>;
   giveConsent(participantId: string): Promise<unknown>;
-  invite(input: { nationalIdentityNumber: string; displayName: string; role: ParticipantRole; organizationId: string | null }): Promise<string | null>;
+  invite(input: { personId: string | null; nationalIdentityNumber: string; displayName: string; role: ParticipantRole; organizationId: string | null }): Promise<string | null>;
+  /** The unit's staff by name (its leads and administrators may list them); throws when the viewer may not. */
+  staffOf(organizationId: string): Promise<Array<{ id: string; displayName: string }>>;
   setRight(participantId: string, section: SectionKey, right: SectionRight): Promise<unknown>;
   setReadsRestricted(participantId: string, reads: boolean): Promise<unknown>;
 }
@@ -21,6 +23,22 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
   const [message, setMessage] = useState('');
   const [form, setForm] = useState({ nationalIdentityNumber: '', displayName: '', role: 'RELATIVE' as ParticipantRole, organizationId: '' });
   const [rightsOf, setRightsOf] = useState<string | null>(null);
+  // A provider is found by name among the unit's staff where the viewer may list them, else by number.
+  const [staff, setStaff] = useState<Array<{ id: string; displayName: string }> | null>(null);
+  const [staffId, setStaffId] = useState('');
+  const organizationId = form.role === 'PROVIDER' ? form.organizationId : '';
+  useEffect(() => {
+    if (!organizationId) return;
+    let current = true;
+    actions.staffOf(organizationId).then(
+      (people) => current && setStaff(people),
+      () => current && setStaff(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [organizationId, actions]);
+  const byName = Boolean(organizationId) && staff !== null && staff.length > 0;
   const after = (work: Promise<unknown>) =>
     work.then(
       () => reload(),
@@ -98,19 +116,18 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
           className="form"
           onSubmit={(event) => {
             event.preventDefault();
-            void actions.invite({ ...form, organizationId: form.role === 'PROVIDER' ? form.organizationId || null : null }).then((outcome) => {
-              setMessage(outcome ?? t('participants.invited', { name: form.displayName }));
+            void actions.invite({ ...form, personId: byName ? staffId : null, organizationId: form.role === 'PROVIDER' ? form.organizationId || null : null }).then((outcome) => {
+              setMessage(outcome ?? t('participants.invited', { name: byName ? staff!.find((person) => person.id === staffId)?.displayName : form.displayName }));
               // The number is not left on the screen once it has done its work.
-              if (!outcome) setForm({ nationalIdentityNumber: '', displayName: '', role: 'RELATIVE', organizationId: '' });
+              if (!outcome) {
+                setForm({ nationalIdentityNumber: '', displayName: '', role: 'RELATIVE', organizationId: '' });
+                setStaffId('');
+              }
               reload();
             }, (error: unknown) => setMessage(t('app.error', { message: (error as Error).message })));
           }}
         >
           <h3>{t('participants.invite')}</h3>
-          <label htmlFor={`${id}-nin`}>{t('participants.nationalIdentityNumber')}</label>
-          <input id={`${id}-nin`} value={form.nationalIdentityNumber} onChange={(event) => setForm({ ...form, nationalIdentityNumber: event.target.value })} inputMode="numeric" pattern="\d{11}" required autoComplete="off" />
-          <label htmlFor={`${id}-name`}>{t('participants.name')}</label>
-          <input id={`${id}-name`} value={form.displayName} onChange={(event) => setForm({ ...form, displayName: event.target.value })} required maxLength={200} />
           <label htmlFor={`${id}-role`}>{t('records.role')}</label>
           <select id={`${id}-role`} value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value as ParticipantRole })}>
             <option value="RELATIVE">{t('roles.RELATIVE')}</option>
@@ -123,6 +140,22 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
                 <option value="">—</option>
                 {data.me.memberships.map(({ organization }) => <option key={organization.id} value={organization.id}>{organization.name}</option>)}
               </select>
+            </>
+          )}
+          {byName ? (
+            <>
+              <label htmlFor={`${id}-staff`}>{t('participants.staff')}</label>
+              <select id={`${id}-staff`} value={staffId} onChange={(event) => setStaffId(event.target.value)} required>
+                <option value="">—</option>
+                {staff!.map((person) => <option key={person.id} value={person.id}>{person.displayName}</option>)}
+              </select>
+            </>
+          ) : (
+            <>
+              <label htmlFor={`${id}-nin`}>{t('participants.nationalIdentityNumber')}</label>
+              <input id={`${id}-nin`} value={form.nationalIdentityNumber} onChange={(event) => setForm({ ...form, nationalIdentityNumber: event.target.value })} inputMode="numeric" pattern="\d{11}" required autoComplete="off" />
+              <label htmlFor={`${id}-name`}>{t('participants.name')}</label>
+              <input id={`${id}-name`} value={form.displayName} onChange={(event) => setForm({ ...form, displayName: event.target.value })} required maxLength={200} />
             </>
           )}
           <button type="submit">{t('participants.send')}</button>

@@ -1,11 +1,11 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request, RequestFailed } from '../api/graphql';
 import { currentSession } from '../api/session';
 import { graphql } from '../gql';
 import type { PlanAccessLogQuery, PlanArchiveQuery, PlanHistoryQuery, PlanParticipantsQuery } from '../gql/graphql';
 import { osloTime } from '../i18n/i18n';
-import { Participants } from './Participants';
+import { Participants, type ParticipantActions } from './Participants';
 import { Versions } from './Versions';
 
 const HISTORY = graphql(`
@@ -62,6 +62,10 @@ const REVOKE_RESTRICTED = graphql(`
   mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }
 `);
 
+const UNIT_STAFF = graphql(`
+  query UnitStaff($organizationId: ID!) { memberships(organizationId: $organizationId) { person { id displayName kind } } }
+`);
+
 const SET_RIGHT = graphql(`
   mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }
 `);
@@ -115,6 +119,19 @@ async function download(url: string, name: string): Promise<void> {
 /** The plan's record beside its content: history and versions, participants and consent, who has seen it, the archive. */
 export function PlanRecords({ planId }: { planId: string }) {
   const { t } = useTranslation();
+  // One set for the page's life: the participants' list asks for the unit's staff when the unit changes, not on every render.
+  const participantActions = useMemo<ParticipantActions>(() => ({
+    withdraw: (consentId) => request(WITHDRAW, { id: consentId }),
+    giveConsent: (participantId) => request(GIVE_PARTICIPATION, { participantId }),
+    setRight: (participantId, section, right) => request(SET_RIGHT, { input: { participantId, section, right } }),
+    setReadsRestricted: (participantId, reads) => (reads ? request(GRANT_RESTRICTED, { id: participantId }) : request(REVOKE_RESTRICTED, { id: participantId })),
+    staffOf: async (organizationId) => (await request(UNIT_STAFF, { organizationId })).memberships.map((membership) => membership.person).filter((person) => person.kind === 'PERSONNEL'),
+    invite: async ({ personId, nationalIdentityNumber, displayName, role, organizationId }) => {
+      const person = personId ? { id: personId } : { nationalIdentityNumber, displayName };
+      const outcome = await request(INVITE, { input: { planId, role, organizationId, person } });
+      return 'message' in outcome.addParticipant ? outcome.addParticipant.message : null;
+    },
+  }), [planId]);
   return (
     <section aria-labelledby="records-title" className="records">
       <h2 id="records-title" className="visually-hidden">{t('records.title')}</h2>
@@ -143,16 +160,7 @@ export function PlanRecords({ planId }: { planId: string }) {
           <Participants
             data={data}
             reload={reload}
-            actions={{
-              withdraw: (consentId) => request(WITHDRAW, { id: consentId }),
-              giveConsent: (participantId) => request(GIVE_PARTICIPATION, { participantId }),
-              setRight: (participantId, section, right) => request(SET_RIGHT, { input: { participantId, section, right } }),
-              setReadsRestricted: (participantId, reads) => (reads ? request(GRANT_RESTRICTED, { id: participantId }) : request(REVOKE_RESTRICTED, { id: participantId })),
-              invite: async ({ nationalIdentityNumber, displayName, role, organizationId }) => {
-                const outcome = await request(INVITE, { input: { planId, role, organizationId, person: { nationalIdentityNumber, displayName } } });
-                return 'message' in outcome.addParticipant ? outcome.addParticipant.message : null;
-              },
-            }}
+            actions={participantActions}
           />
         )}
       </Lazy>

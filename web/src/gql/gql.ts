@@ -23,6 +23,7 @@ type Documents = {
     "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": typeof types.InviteDocument,
     "\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n": typeof types.GrantRestrictedDocument,
     "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n": typeof types.RevokeRestrictedDocument,
+    "\n  query UnitStaff($organizationId: ID!) { memberships(organizationId: $organizationId) { person { id displayName kind } } }\n": typeof types.UnitStaffDocument,
     "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": typeof types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": typeof types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": typeof types.PlanArchiveDocument,
@@ -45,6 +46,7 @@ const documents: Documents = {
     "\n  mutation Invite($input: AddParticipantInput!) { addParticipant(input: $input) { __typename ... on VersionConflict { message } ... on AlreadyParticipant { message } } }\n": types.InviteDocument,
     "\n  mutation GrantRestricted($id: ID!) { grantRestrictedAccess(participantId: $id) { id } }\n": types.GrantRestrictedDocument,
     "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n": types.RevokeRestrictedDocument,
+    "\n  query UnitStaff($organizationId: ID!) { memberships(organizationId: $organizationId) { person { id displayName kind } } }\n": types.UnitStaffDocument,
     "\n  mutation SetSectionRight($input: SetSectionRightInput!) { setSectionRight(input: $input) { id } }\n": types.SetSectionRightDocument,
     "\n  query PlanAccessLog($id: ID!) {\n    plan(id: $id) { id accessLog(first: 50) { edges { node { id person { displayName } at action what door } } } }\n  }\n": types.PlanAccessLogDocument,
     "\n  query PlanArchive($id: ID!) {\n    plan(id: $id) { id archiveRecords(first: 20) { totalCount edges { node { id kind createdAt createdBy { displayName } urls { json html pdf } } } } }\n  }\n": types.PlanArchiveDocument,
@@ -108,6 +110,10 @@ export function graphql(source: "\n  mutation GrantRestricted($id: ID!) { grantR
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n"): (typeof documents)["\n  mutation RevokeRestricted($id: ID!) { revokeRestrictedAccess(participantId: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnitStaff($organizationId: ID!) { memberships(organizationId: $organizationId) { person { id displayName kind } } }\n"): (typeof documents)["\n  query UnitStaff($organizationId: ID!) { memberships(organizationId: $organizationId) { person { id displayName kind } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

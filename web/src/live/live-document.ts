@@ -48,6 +48,7 @@ export class LiveDocument {
   #dirtySince = 0;
   #checkpointTimer: ReturnType<typeof setTimeout> | null = null;
   #lastDenied: string | null = null;
+  #wasConnected = false;
 
   constructor(
     readonly planId: string,
@@ -79,7 +80,9 @@ export class LiveDocument {
         // A new token for the next connection, should this one end (docs/identity.md).
         this.provider.params['token'] = currentSession()?.token ?? '';
       }
-      this.#update({ connection: status === 'connected' ? 'online' : status === 'connecting' ? 'connecting' : 'offline' });
+      // Once it has been connected, trying again is still offline to the person: the edits wait.
+      if (status === 'connected') this.#wasConnected = true;
+      this.#update({ connection: status === 'connected' ? 'online' : status === 'connecting' && !this.#wasConnected ? 'connecting' : 'offline' });
     });
     this.provider.on('sync', (synced: boolean) => {
       this.#update({ synced });
