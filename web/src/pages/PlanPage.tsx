@@ -66,14 +66,30 @@ export function PlanPage({ planId }: { planId: string }) {
   const { t } = useTranslation();
   const [data, setData] = useState<PlanPageQuery | null>(null);
   const [error, setError] = useState<Error | null>(null);
-  const load = useCallback(() => request(PLAN_PAGE, { id: planId }).then(setData, setError), [planId]);
+  // Read again after changes: NOT_FOUND then means access has ended (consent withdrawn, removed);
+  // any other failure keeps the page as it is, live, rather than replacing it with an error.
+  const load = useCallback(
+    () =>
+      request(PLAN_PAGE, { id: planId }).then(setData, (failure: Error) =>
+        setError((previous) => (failure instanceof RequestFailed && failure.code === 'NOT_FOUND' ? failure : (previous ?? failure))),
+      ),
+    [planId],
+  );
   useEffect(() => {
     void load();
   }, [load]);
 
-  if (error) return <p role="alert">{t('app.error', { message: error instanceof RequestFailed && error.code === 'NOT_FOUND' ? 'NOT_FOUND' : error.message })}</p>;
-  if (!data) return <p role="status">{t('app.loading')}</p>;
-  if (!data.plan) return <p role="alert">{t('app.error', { message: 'NOT_FOUND' })}</p>;
+  const notFound = (error instanceof RequestFailed && error.code === 'NOT_FOUND') || (data !== null && !data.plan);
+  if (notFound) {
+    return (
+      <div role="alert" className="refusal" data-access-lost>
+        <h1>{data ? t('lost.title') : t('lost.notFound')}</h1>
+        <p><a href="#/">{t('plan.back')}</a></p>
+      </div>
+    );
+  }
+  if (error && !data) return <p role="alert">{t('app.error', { message: error.message })}</p>;
+  if (!data?.plan) return <p role="status">{t('app.loading')}</p>;
   const viewer: Viewer = { personId: data.me.person.id, organizationIds: data.me.memberships.map((membership) => membership.organization.id), organizations: data.me.memberships.map((membership) => membership.organization) };
   return <LivePlan plan={data.plan} viewer={viewer} refresh={load} />;
 }
