@@ -2,8 +2,8 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { rawSocket, syncUpdate } from './helpers/raw-socket.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -32,27 +32,7 @@ const answered = (messages: Uint8Array[]) =>
     const decoder = decoding.createDecoder(bytes);
     return decoding.readVarUint(decoder) === COMMITTED ? [decoding.readVarUint(decoder)] : [];
   });
-const syncUpdate = (update: Uint8Array) => {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-};
-
-interface Raw { socket: WebSocket; messages: Uint8Array[]; closed: Promise<{ code: number; reason: string }>; opened: Promise<void> }
-function raw(): Raw {
-  const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/collab/${plan.id}?token=${encodeURIComponent(person.token)}`);
-  const messages: Uint8Array[] = [];
-  socket.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
-  socket.on('error', () => undefined);
-  return {
-    socket,
-    messages,
-    opened: new Promise((resolve) => socket.once('open', () => resolve())),
-    closed: new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
-  };
-}
+const raw = () => rawSocket(`${t.url.replace(/^http/, 'ws')}/collab/${plan.id}?token=${encodeURIComponent(person.token)}`);
 
 /** Rows of the plan's log as another connection sees them: only what is committed. */
 const committedSeqs = async () =>

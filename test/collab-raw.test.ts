@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { rawSocket, syncUpdate, type RawSocket } from './helpers/raw-socket.js';
 import { connectEditor, newEntry, text, type Editor } from './helpers/editor.js';
 import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -17,28 +18,8 @@ let stranger: SeededPerson;
 let writer: Editor;
 let reader: Editor;
 
-interface Raw {
-  socket: WebSocket;
-  /** Decoded server messages: [type, sub-type or payload]. */
-  messages: Uint8Array[];
-  closed: Promise<{ code: number; reason: string }>;
-  opened: Promise<void>;
-  send(bytes: Uint8Array | string): void;
-}
-
-function raw(path: string, headers: Record<string, string> = {}): Raw {
-  const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}${path}`, { headers });
-  const messages: Uint8Array[] = [];
-  socket.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
-  socket.on('error', () => undefined);
-  return {
-    socket,
-    messages,
-    opened: new Promise((resolve) => socket.once('open', () => resolve())),
-    closed: new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
-    send: (bytes) => socket.send(bytes),
-  };
-}
+type Raw = RawSocket;
+const raw = (path: string, headers: Record<string, string> = {}): Raw => rawSocket(`${t.url.replace(/^http/, 'ws')}${path}`, headers);
 
 const collab = (token: string, planId = plan.id) => raw(`/collab/${planId}?token=${encodeURIComponent(token)}`);
 
@@ -47,7 +28,6 @@ function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
   write(encoder);
   return encoding.toUint8Array(encoder);
 }
-const syncUpdate = (update: Uint8Array) => message((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint8Array(e, update); });
 const syncStep1 = (stateVector: Uint8Array) => message((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 0); encoding.writeVarUint8Array(e, stateVector); });
 const awareness = (entries: Array<{ clientId: number; clock: number; state: unknown }>) => message((e) => {
   encoding.writeVarUint(e, 1);

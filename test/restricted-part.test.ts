@@ -1,7 +1,5 @@
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { DocumentStore } from '../src/documents/document.store.js';
 import { subscribeTo } from './helpers/consent.js';
@@ -10,6 +8,7 @@ import { seedFor, type SeededPerson, type SeededPlan } from './helpers/seed.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { documentStorage } from '../src/app/document-wiring.js';
 import { errorCode } from './helpers/graphql.js';
+import { rawSocket, syncUpdate } from './helpers/raw-socket.js';
 
 /**
  * The plan's restricted part (docs/document-model.md): the person's situation lives in a second
@@ -44,29 +43,7 @@ const sectionKeys = async (who: SeededPerson) =>
   ((await gql(who, 'query($id: ID!) { plan(id: $id) { sections { key } } }')).data!.plan.sections as Array<{ key: string }>).map((section) => section.key);
 
 /** A raw socket at `path`: what the server sends, and how it closes (or the HTTP status it refuses with). */
-function raw(path: string) {
-  const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}${path}`);
-  const messages: Uint8Array[] = [];
-  socket.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
-  socket.on('error', () => undefined);
-  return {
-    socket,
-    messages,
-    opened: new Promise<void>((resolve) => socket.once('open', () => resolve())),
-    closed: new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (closeCode, reason) => resolve({ code: closeCode, reason: reason.toString() }))),
-    status: new Promise<number>((resolve) => {
-      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-      socket.once('open', () => resolve(101));
-    }),
-  };
-}
-const syncUpdate = (update: Uint8Array) => {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-};
+const raw = (path: string) => rawSocket(`${t.url.replace(/^http/, 'ws')}${path}`);
 const deniedReasons = (messages: Uint8Array[]) => messages.flatMap((bytes) => {
   const decoder = decoding.createDecoder(bytes);
   return decoding.readVarUint(decoder) === 2 && decoding.readVarUint(decoder) === 0 ? [decoding.readVarString(decoder)] : [];
