@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { participantIdsTakingPart } from '../src/consent/consent.standing.js';
+import { loadPlanConsents, participantIdsTakingPart } from '../src/consent/consent.standing.js';
 import { withoutTransaction } from '../src/db/unit-of-work.js';
-import { loadPlanFacts } from '../src/plans/plan.facts.js';
+import { loadCurrentGuardians } from '../src/people/guardianship.current.js';
+import { Participant, Plan } from '../src/plans/plan.entity.js';
+import { activeParticipantFilter, factsFrom, loadAccessChangesAt } from '../src/plans/plan.facts.js';
+import { loadPlanFacts } from '../src/plans/plan.with-facts.js';
 import type { PlanFacts } from '../src/policy/policy.js';
 import { CLOCKS, FAR_MS, FIRST, LAST, store, timeline, type Stored, type Timeline } from './helpers/plan-timeline.js';
 import { standingAt } from './helpers/standing-oracle.js';
@@ -23,7 +26,11 @@ import { startTestApp, type TestApp } from './helpers/test-app.js';
  *    rows as stored (test/helpers/standing-oracle.ts: src/policy/consent-rules.ts and the policy's
  *    `plan.read`/`plan.readContent`, no SQL), so the listing's SQL copy of `consentStanding` and
  *    the SQL the facts are loaded with cannot drift from the rule, even together;
- * 4. tightness, reported only: how often the facts at `accessChangesAt` equal the facts before it
+ * 4. one statement or several: the facts as `plan(id)` and every door read them (the plan and all
+ *    it takes in one statement, src/plans/plan.with-facts.ts) equal, `accessChangesAt` included,
+ *    those built from the separate loaders a request falls back on after a change
+ *    (`PlanService.forgetParticipants`);
+ * 5. tightness, reported only: how often the facts at `accessChangesAt` equal the facts before it
  *    (a timer that fires for nothing).
  *
  * Runs: FC_NUM_RUNS (default 200); a failure prints fast-check's seed and path (replay with FC_SEED
@@ -55,6 +62,8 @@ interface Observation {
   inFacts: string[];
   /** Names of those the listing lists: `participantIdsTakingPart` and a row active then, as `PlanService.list` asks. */
   listed: string[];
+  /** The same facts (and their `accessChangesAt`) built from the separate loaders. */
+  separately: string;
   /** What the pure rules say over the rows as stored (`standingAt`): the facts' shape, and whom `plan.read` lets in. */
   rules: { facts: string; readers: string[] };
 }
@@ -73,13 +82,33 @@ async function observe(em: EntityManager, stored: Stored, t: number, readDays: n
     if (stored.rows.some((row) => row.personId === personId && ids.has(row.id) && isActive(row, t))) listed.push(stored.names.get(personId)!);
   }
   const rules = standingAt(stored.asStored, now, readDays);
+  const apart = await factsSeparately(em, stored.planId, now, readDays);
   return {
     facts: shapeOf(facts, stored.names),
+    separately: `${shapeOf(apart, stored.names)} until ${apart.accessChangesAt?.getTime() ?? null}`,
     changesAt: facts.accessChangesAt?.getTime() ?? null,
     inFacts: facts.participants.map((p) => stored.names.get(p.personId)!).sort(),
     listed: listed.sort(),
     rules: { facts: shapeOf(rules.facts, stored.names), readers: [...rules.readers].map((id) => stored.names.get(id)!).sort() },
   };
+}
+
+/** The facts from the loaders `PlanService` batches separately (the plan, participants, consents, clock, guardians), each its own statement. */
+async function factsSeparately(em: EntityManager, planId: string, now: Date, readDays: number): Promise<PlanFacts> {
+  const fork = em.fork();
+  const plan = await fork.findOneOrFail(Plan, planId);
+  const [participants, consents, changesAt, guardians] = await Promise.all([
+    fork.find(Participant, { plan: planId, ...activeParticipantFilter(now) }),
+    loadPlanConsents(withoutTransaction(fork), [planId], now),
+    loadAccessChangesAt(fork, [planId], now),
+    loadCurrentGuardians(withoutTransaction(fork), [plan.owner.id], now),
+  ]);
+  return factsFrom(plan, participants, {
+    consents: consents.get(planId),
+    accessChangesAt: changesAt.get(planId) ?? null,
+    guardians: guardians.get(plan.owner.id),
+    ended: { now, readDays },
+  });
 }
 
 /**
@@ -101,7 +130,7 @@ async function observeAll(em: EntityManager, stored: Stored, readDays: number): 
 /**
  * What the runs reached (timelines with a guardian taking part, an ACTIVE plan waiting for consent
  * again, an ended plan still shared, a GUARDIAN row of someone who is only a stranger's guardian;
- * printed, a few asserted), and property 4: timers that fire for nothing (`idleTimers` of
+ * printed, a few asserted), and property 5: timers that fire for nothing (`idleTimers` of
  * `timers`, over all instants observed).
  */
 const tally = {
@@ -125,6 +154,10 @@ function check(observations: Map<number, Observation>, step: (t: number | null) 
     }
     if (first.listed.join() !== first.inFacts.join()) {
       return `at ${step(t0)} the listing shows [${first.listed.join(', ')}] but the facts [${first.inFacts.join(', ')}] (${first.facts})`;
+    }
+    const together = `${first.facts} until ${first.changesAt}`;
+    if (together !== first.separately) {
+      return `at ${step(t0)} the facts read in one statement differ from those of the separate loaders:\n  one statement: ${together}\n  separately:    ${first.separately}`;
     }
     if (first.facts !== first.rules.facts) {
       return `at ${step(t0)} the facts loaded differ from the rules over the rows:\n  loaded: ${first.facts}\n  rules:  ${first.rules.facts}`;

@@ -3,6 +3,7 @@ import { expectData } from './helpers/graphql.js';
 import { intakeFor } from './helpers/intake.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
+import { statementsDuring } from './helpers/statements.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 const clock = new ManualClock('2026-03-02T09:00:00Z');
@@ -36,18 +37,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The SQL statements one dashboard request runs, counted on the app's own connection (knex's `query` event). */
+/** The SQL statements one dashboard request runs, counted at `pg` (knex's and the prepared reads alike). */
 async function statementsOf(variables: Record<string, unknown>): Promise<{ statements: string[]; data: any }> {
-  const knex = t.app.orm.em.getConnection().getKnex();
-  const statements: string[] = [];
-  const onQuery = (query: { sql: string }) => statements.push(query.sql);
-  knex.on('query', onQuery);
-  try {
-    const data = expectData(await t.gql(DASHBOARD, { unit: unitId, ...variables }, lead.token), 'unitDashboard');
-    return { statements, data };
-  } finally {
-    knex.off('query', onQuery);
-  }
+  let data: any;
+  const statements = await statementsDuring(async () => {
+    data = expectData(await t.gql(DASHBOARD, { unit: unitId, ...variables }, lead.token), 'unitDashboard');
+  });
+  return { statements, data };
 }
 
 describe('the unit dashboard', () => {
@@ -59,6 +55,10 @@ describe('the unit dashboard', () => {
     expect(small.data.unitDashboard.cases.edges).toHaveLength(5);
     expect(large.data.unitDashboard.cases.edges).toHaveLength(CASES);
     expect(large.statements.length).toBe(small.statements.length);
+    // The prepared reads' texts are the same too: the page size is bound, so each is prepared once per connection, whatever the size.
+    const prepared = (statements: string[]) => statements.filter((sql) => /\$1\b/.test(sql)).sort();
+    expect(prepared(small.statements).length).toBeGreaterThanOrEqual(3);
+    expect(prepared(large.statements)).toEqual(prepared(small.statements));
   });
 
   it('keeps the same count with a filter on deadlines, which dates every case', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,12 +60,23 @@ export async function startChild(name: string, args: string[], env: Record<strin
   };
 }
 
-/** Starts Samplan (`src/main.ts`, as `npm start` does) on a free port. */
+let built = false;
+
+/** Builds what `npm start` runs (scripts/build.mjs, which skips what is up to date), once a bench run. */
+function buildOnce(): void {
+  if (built) return;
+  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`scripts/build.mjs failed (status ${result.status})`);
+  built = true;
+}
+
+/** Starts Samplan as `npm start` does (compiled, `dist/src/main.js`) on a free port. */
 export async function startSamplan(databaseUrl: string, env: Record<string, string> = {}, name = 'samplan', nodeArgs: string[] = []): Promise<ServerChild> {
   const port = await findFreePort();
   // BENCH_CPU_PROF=<dir>: each Samplan process writes a V8 CPU profile there when it stops (bench/README.md).
   const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env['BENCH_CPU_PROF'])}`] : [];
-  return startChild(name, [...profile, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  buildOnce();
+  return startChild(name, [...profile, ...nodeArgs, '--enable-source-maps', 'dist/src/main.js'], {
     NODE_ENV: 'development',
     PORT: String(port),
     LOG_LEVEL: 'warn',

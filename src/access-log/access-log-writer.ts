@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { accessLogInsert, type AccessEntry } from './access-log.js';
+import { PreparedStatements } from '../db/prepared-statements.js';
+import { accessLogArrayInsert, type AccessEntry } from './access-log.js';
 
 /** Statements writing access-log rows at once; what arrives meanwhile goes in the next one. */
 const MAX_CONCURRENT_WRITES = 2;
@@ -20,8 +21,12 @@ type Waiting = { entry: AccessEntry; resolve(): void; reject(error: unknown): vo
 export class AccessLogWriter {
   #waiting: Waiting[] = [];
   #inFlight = 0;
+  /** The insert is one text whatever the rows, prepared once per connection. */
+  readonly #statements: PreparedStatements;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(orm: MikroORM) {
+    this.#statements = new PreparedStatements(orm, 'samplan_access_log');
+  }
 
   append(entry: AccessEntry): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -59,7 +64,7 @@ export class AccessLogWriter {
   }
 
   async #insert(entries: readonly AccessEntry[]): Promise<void> {
-    const statement = accessLogInsert(entries);
-    if (statement) await this.orm.em.fork().execute(statement.sql, statement.params);
+    const statement = accessLogArrayInsert(entries);
+    if (statement) await this.#statements.query(statement.sql, statement.values);
   }
 }

@@ -1,3 +1,4 @@
+import sql, { type Sql } from 'sql-template-tag';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type AccessAction = 'READ' | 'WRITE';
@@ -38,6 +39,23 @@ export function accessLogInsert(entries: readonly AccessEntry[]): { sql: string;
     sql: `insert into public."access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
     params: rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
   };
+}
+
+/**
+ * The same insert as {@link accessLogInsert} with one statement text for any number of rows (the
+ * rows go as six array parameters), for a writer that prepares it once per connection: the
+ * parameters must be bound by `pg`, which sends arrays as arrays (not through `em.execute`).
+ */
+export function accessLogArrayInsert(entries: readonly AccessEntry[]): Sql | null {
+  if (!entries.length) return null;
+  const rows = [...entries].sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+  // `with ordinality … order by` keeps the rows in that order, which the chain trigger relies on.
+  return sql`insert into public."access_log" ("plan_id", "person_id", "action", "what", "door", "at")
+    select "plan_id", "person_id", "action", "what", "door", "at"
+    from unnest(${rows.map((row) => row.planId)}::uuid[], ${rows.map((row) => row.personId)}::uuid[], ${rows.map((row) => row.action)}::text[],
+                ${rows.map((row) => row.what)}::text[], ${rows.map((row) => row.door)}::text[], ${rows.map((row) => row.at)}::timestamptz[])
+      with ordinality as "r" ("plan_id", "person_id", "action", "what", "door", "at", "n")
+    order by "n"`;
 }
 
 /**

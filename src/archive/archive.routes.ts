@@ -6,7 +6,7 @@ import { proofTargetOf } from '../auth/proof-target.js';
 import { ERROR_TABLE, errorCodeOf, type ErrorCode } from '../errors/error-codes.js';
 import type { Logger } from '../logging/logger.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
-import { loadPlanFacts } from '../plans/plan.facts.js';
+import { loadPlanFacts } from '../plans/plan.with-facts.js';
 import { can } from '../policy/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { parseIdOrNull } from '../shared/ids.js';

@@ -1,3 +1,4 @@
+import { readNamedRows } from '../db/prepared-statements.js';
 import { Buffer } from 'node:buffer';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
@@ -131,16 +132,17 @@ export async function listCases(
     page.push('("opened_at", "id") < (:afterAt, :afterId)');
     Object.assign(params, { afterAt: new Date(openedAt), afterId: id });
   }
-  const knex = em.getKnex();
   const pageWhere = page.length ? `where ${page.join(' and ')}` : '';
-  const order = `order by "opened_at" desc, "id" desc limit ${first + 1}`;
+  // The limit is bound, not written in: one statement text per filter shape, prepared once.
+  const order = `order by "opened_at" desc, "id" desc limit :limit`;
+  params['limit'] = first + 1;
   const pageSql = byDeadline
     ? `${CASES_SQL} select * from (${datedFrom('"cases"')}) dated ${pageWhere} ${order}`
     : `${CASES_SQL}, "page" as (select * from "cases" ${pageWhere} ${order}) select * from (${datedFrom('"page"')}) dated ${order}`;
   const countSql = `${CASES_SQL} select count(*)::int as "count" from ${byDeadline ? `(${datedFrom('"cases"')}) dated` : '"cases"'} ${filtered}`;
   const [rows, [{ count }]] = await Promise.all([
-    knex.raw(pageSql, params as never).then((result) => result.rows as CaseRow[]),
-    knex.raw(countSql, params as never).then((result) => result.rows as [{ count: number }]),
+    readNamedRows<CaseRow>(em, pageSql, params),
+    readNamedRows<{ count: number }>(em, countSql, params) as Promise<[{ count: number }]>,
   ]);
   const visible = rows.slice(0, first);
   const cursors = visible.map(encodeCursor);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readNamedRows } from '../db/prepared-statements.js';
 import { badInput } from '../errors/error-codes.js';
 import { daysAfter, todayInOslo } from '../shared/dates.js';
 import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
@@ -41,7 +42,7 @@ export async function countDashboard(em: EntityManager, input: { unitId: string;
   const withinDays = input.withinDays ?? 30;
   if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > 3660) throw badInput('withinDays must be 0 to 3660');
   const params = { unit: input.unitId, now: input.now, today: todayInOslo(input.now), horizon: daysAfter(input.now, withinDays) };
-  const [row] = (await em.getKnex().raw(COUNTS_SQL, params)).rows as Array<Record<string, number | Date | null>>;
+  const [row] = await readNamedRows<Record<string, number | Date | null>>(em, COUNTS_SQL, params);
   return {
     openRequests: Number(row!['open_requests']),
     nextDecisionDueAt: row!['next_decision_due_at'] ? new Date(row!['next_decision_due_at']) : null,

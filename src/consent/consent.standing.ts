@@ -2,22 +2,39 @@ import { CURRENT_GUARDIANSHIP_SQL, GUARDIANSHIPS_SQL } from '../people/guardians
 import { PARTICIPANTS_SQL, PLANS_SQL } from '../plans/plan.read-model.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import { PLAN_TIME_ZONE } from '../shared/dates.js';
+import sql, { type Sql } from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 
-/** SQL for "this consent row is current at the bound time" (binds `now` twice), in one place. */
-export const CURRENT_CONSENT_SQL = `c."withdrawn_at" is null and c."expired_at" is null and c."given_at" <= ? and (c."valid_until" is null or c."valid_until" > ?)`;
+/** "This consent row `c` is current at `now`", in one place. */
+const currentConsent = (now: Date) => sql`c."withdrawn_at" is null and c."expired_at" is null and c."given_at" <= ${now} and (c."valid_until" is null or c."valid_until" > ${now})`;
 
-/** Current consents of each plan at `now` (one query for many plans); in the caller's transaction, if it has one. */
-export async function loadPlanConsents(uow: UnitOfWork, planIds: readonly string[], now: Date): Promise<Map<string, PlanConsents>> {
+/** The same as SQL text for `em.execute` (binds `now` twice). */
+export const CURRENT_CONSENT_SQL = currentConsent(new Date(0)).sql;
+
+/** A consent row as {@link planConsentRows} reads it. */
+export interface PlanConsentRow {
+  plan_id: string;
+  participant_id: string | null;
+  scope: string;
+  current: boolean;
+}
+
+/**
+ * The consent rows that decide the plans' current consents at `now`, for the plans `planIds` (an
+ * SQL expression of type uuid[]): {@link planConsentsFrom} reads them. Other modules fold this into
+ * a statement of their own (`json_agg` of it), so one round trip reads a plan with its facts.
+ */
+export function planConsentRows(planIds: Sql, now: Date): Sql {
+  return sql`select c."plan_id", c."participant_id", c."scope", (${currentConsent(now)}) as "current"
+     from "consent" c where c."plan_id" = any(${planIds}) and (c."scope" = 'PLAN' or (${currentConsent(now)}))`;
+}
+
+/** Each plan's current consents from the rows {@link planConsentRows} read (every plan asked for gets an entry). */
+export function planConsentsFrom(planIds: readonly string[], rows: readonly PlanConsentRow[]): Map<string, PlanConsents> {
   const byPlan = new Map<string, { participating: Set<string>; confidential: Set<string>; planConsents: number; currentPlanConsents: number }>();
   for (const planId of planIds) byPlan.set(planId, { participating: new Set(), confidential: new Set(), planConsents: 0, currentPlanConsents: 0 });
-  if (planIds.length === 0) return new Map();
-  const rows = await uow.em.execute<Array<{ plan_id: string; participant_id: string | null; scope: string; current: boolean }>>(
-    `select c."plan_id", c."participant_id", c."scope", (${CURRENT_CONSENT_SQL}) as "current"
-     from "consent" c where c."plan_id" = any(?::uuid[]) and (c."scope" = 'PLAN' or (${CURRENT_CONSENT_SQL}))`,
-    [now, now, sqlArray(planIds), now, now],
-  );
   for (const row of rows) {
     const plan = byPlan.get(row.plan_id);
     if (!plan) continue;
@@ -34,6 +51,13 @@ export async function loadPlanConsents(uow: UnitOfWork, planIds: readonly string
       { participating: plan.participating, confidential: plan.confidential, planConsentLapsed: plan.planConsents > 0 && plan.currentPlanConsents === 0 },
     ]),
   );
+}
+
+/** Current consents of each plan at `now` (one query for many plans); in the caller's transaction, if it has one. */
+export async function loadPlanConsents(uow: UnitOfWork, planIds: readonly string[], now: Date): Promise<Map<string, PlanConsents>> {
+  if (planIds.length === 0) return new Map();
+  const rows = await readRows<PlanConsentRow>(uow.em, planConsentRows(sql`${sqlArray(planIds)}::uuid[]`, now));
+  return planConsentsFrom(planIds, rows);
 }
 
 /**

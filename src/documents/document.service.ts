@@ -1,3 +1,5 @@
+import sql from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
 import { randomUUID } from 'node:crypto';
 import { sectionWhat, versionWhat } from '../access-log/access-log.js';
 import DataLoader from 'dataloader';
@@ -118,9 +120,9 @@ export class DocumentService {
       const inPart = keys.filter((key) => partOf(key) === part);
       if (inPart.length) Object.assign(content, await this.#read(plan.id, part, (doc) => Object.fromEntries(inPart.map((key) => [key, sectionContent(doc.doc, key)]))));
     }
-    const lastChanges = await this.em.execute<Array<{ section: string; person_id: string; last_at: Date }>>(
-      'select distinct on (section) section, person_id, last_at from plan_change where plan_id = ? order by section, last_at desc',
-      [plan.id],
+    const lastChanges = await readRows<{ section: string; person_id: string; last_at: Date }>(
+      this.em,
+      sql`select distinct on (section) section, person_id, last_at from plan_change where plan_id = ${plan.id} order by section, last_at desc`,
     );
     return keys.map((key) => {
       const last = lastChanges.find((row) => row.section === key);

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { notFound } from '../errors/error-codes.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
-import { loadPlanFacts } from '../plans/plan.facts.js';
+import { loadPlanFacts } from '../plans/plan.with-facts.js';
 import type { Clock } from '../shared/clock.js';
 import { isSectionKey, type SectionKey } from './document.template.js';
 import type { PlanAccess } from './live-document.contracts.js';

@@ -10,8 +10,15 @@ import { dateInOslo } from '../shared/dates.js';
  * the deadlines do (src/casework/plan-deadlines.ts); only the server that committed the change
  * saves the version.
  */
+/** Versions remembered after they are saved, for a committer that asks after they settled; the oldest go first. */
+const KEPT_VERSIONS = 1_000;
+
 export class EvaluationVersions {
-  /** Versions being saved, by `planId:seq` of the change that added the evaluation; gone once settled. */
+  /**
+   * Versions being saved or saved lately, by `planId:seq` of the change that added the evaluation.
+   * A settled one is kept (up to {@link KEPT_VERSIONS}): the version can be saved before the
+   * committer gets to ask for it, and forgetting it then left the evaluation without its version.
+   */
   readonly #saving = new Map<string, Promise<string | null>>();
   readonly #stop: () => void;
 
@@ -24,9 +31,9 @@ export class EvaluationVersions {
         .catch((error: unknown) => {
           deps.logger.error({ event: 'evaluation.auto_version_failed', planId: change.planId, seq: change.seq, err: error });
           return null;
-        })
-        .finally(() => this.#saving.delete(key));
+        });
       this.#saving.set(key, saving);
+      if (this.#saving.size > KEPT_VERSIONS) this.#saving.delete(this.#saving.keys().next().value!);
     });
   }
 

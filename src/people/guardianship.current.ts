@@ -1,4 +1,6 @@
 import type { Guardianship } from './guardianship.entity.js';
+import sql, { type Sql } from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 
@@ -25,7 +27,8 @@ export interface CurrentGuardians {
   changesAt: Date | null;
 }
 
-interface PeriodRow {
+/** A guardianship row as {@link currentGuardianRows} reads it. */
+export interface GuardianshipRow {
   ward_id: string;
   guardian_id: string;
   valid_from: Date | string;
@@ -54,18 +57,19 @@ const guardiansAt = (periods: readonly Period[], t: number) => new Set(periods.f
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((id) => b.has(id));
 
 /**
- * The guardians of each ward at `now`, and when that changes by itself (one query for many wards),
- * read through the caller's unit of work (inside its transaction when it has one).
+ * The guardianship rows that decide the wards' current guardians at `now`, for the wards `wardIds`
+ * (an SQL expression of type uuid[]): {@link currentGuardiansFrom} reads them. Rows that hold now
+ * or may yet: those already over stay over, whatever the clock does. Other modules fold this into
+ * a statement of their own (`json_agg` of it), so one round trip reads a plan with its facts.
  */
-export async function loadCurrentGuardians(uow: UnitOfWork, wardIds: readonly string[], now: Date): Promise<Map<string, CurrentGuardians>> {
+export function currentGuardianRows(wardIds: Sql, now: Date): Sql {
+  return sql`select g."ward_id", g."guardian_id", g."valid_from", g."valid_until", g."revoked_at" from "guardianship" g
+     where g."ward_id" = any(${wardIds}) and (g."valid_until" is null or g."valid_until" > ${now}) and (g."revoked_at" is null or g."revoked_at" > ${now})`;
+}
+
+/** Each ward's guardians at `now`, and when that changes by itself, from {@link currentGuardianRows}' rows (dates as `Date` or JSON text). */
+export function currentGuardiansFrom(wardIds: readonly string[], rows: readonly GuardianshipRow[], now: Date): Map<string, CurrentGuardians> {
   const periods = new Map<string, Period[]>(wardIds.map((wardId) => [wardId, []]));
-  if (wardIds.length === 0) return new Map();
-  // Rows that hold now or may yet: those already over stay over, whatever the clock does.
-  const rows = await uow.em.execute<PeriodRow[]>(
-    `select g."ward_id", g."guardian_id", g."valid_from", g."valid_until", g."revoked_at" from "guardianship" g
-     where g."ward_id" = any(?::uuid[]) and (g."valid_until" is null or g."valid_until" > ?) and (g."revoked_at" is null or g."revoked_at" > ?)`,
-    [sqlArray(wardIds), now, now],
-  );
   const time = (value: Date | string) => new Date(value).getTime();
   for (const row of rows) {
     periods.get(row.ward_id)?.push({
@@ -88,4 +92,14 @@ export async function loadCurrentGuardians(uow: UnitOfWork, wardIds: readonly st
       return [wardId, { guardianIds, changesAt: changesAt === undefined ? null : new Date(changesAt) }];
     }),
   );
+}
+
+/**
+ * The guardians of each ward at `now`, and when that changes by itself (one query for many wards),
+ * read through the caller's unit of work (inside its transaction when it has one).
+ */
+export async function loadCurrentGuardians(uow: UnitOfWork, wardIds: readonly string[], now: Date): Promise<Map<string, CurrentGuardians>> {
+  if (wardIds.length === 0) return new Map();
+  const rows = await readRows<GuardianshipRow>(uow.em, currentGuardianRows(sql`${sqlArray(wardIds)}::uuid[]`, now));
+  return currentGuardiansFrom(wardIds, rows, now);
 }

@@ -1,12 +1,12 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { STANDING_CONSENTS_SQL } from '../consent/consent.read-model.js';
-import { loadPlanConsents } from '../consent/consent.standing.js';
 import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, type PlanConsents } from '../policy/consent-rules.js';
 import type { PlanFacts } from '../policy/policy.js';
-import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
-import { Participant, Plan } from './plan.entity.js';
+import type { CurrentGuardians } from '../people/guardianship.current.js';
+import type { Participant, Plan } from './plan.entity.js';
+import sql, { raw, type Sql } from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
-import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** Participants with access at `now`: not removed, started, and not past their end date. */
 export function activeParticipantFilter(now: Date) {
@@ -68,45 +68,32 @@ export function factsFrom(plan: Plan, participants: readonly Participant[], cont
  */
 export async function loadAccessChangesAt(em: EntityManager, planIds: readonly string[], now: Date): Promise<Map<string, Date>> {
   if (planIds.length === 0) return new Map();
-  const ids = sqlArray(planIds);
-  const rows = await em.execute<Array<{ plan_id: string; at: Date | string }>>(
-    `select "plan_id", min("at") as "at" from (
-       select c."plan_id", c."valid_until" as "at" from (${STANDING_CONSENTS_SQL}) c
-        where c."plan_id" = any(?::uuid[]) and c."valid_until" > ?
-       union all
-       select c."plan_id", c."given_at" from (${STANDING_CONSENTS_SQL}) c
-        where c."plan_id" = any(?::uuid[]) and c."given_at" > ?
-       union all
-       select p."plan_id", p."active_to" from "participant" p
-        where p."plan_id" = any(?::uuid[]) and p."removed_at" is null and p."active_to" > ?
-       union all
-       select p."plan_id", p."active_from" from "participant" p
-        where p."plan_id" = any(?::uuid[]) and p."removed_at" is null and p."active_from" > ?
-     ) "changes" group by "plan_id"`,
-    [ids, now, ids, now, ids, now, ids, now],
-  );
-  return new Map(rows.map((row) => [row.plan_id, new Date(row.at)]));
+  const rows = await readRows<AccessChangeRow>(em, accessChangeRows(sql`${sqlArray(planIds)}::uuid[]`, now));
+  return accessChangesFrom(rows);
 }
 
-/**
- * The policy's facts about a plan as of `now`, for doors without a request (the live document,
- * archive downloads), read through the caller's unit of work; `endedPlanReadDays` is config
- * `ENDED_PLAN_READ_DAYS`.
- */
-export async function loadPlanFacts(uow: UnitOfWork, planId: string, now: Date, endedPlanReadDays: number): Promise<PlanFacts | null> {
-  const { em } = uow;
-  const plan = await em.findOne(Plan, planId);
-  if (!plan) return null;
-  const [participants, consents, changesAt, guardians] = await Promise.all([
-    em.find(Participant, { plan: planId, ...activeParticipantFilter(now) }),
-    loadPlanConsents(uow, [planId], now),
-    loadAccessChangesAt(em, [planId], now),
-    loadCurrentGuardians(uow, [plan.owner.id], now),
-  ]);
-  return factsFrom(plan, participants, {
-    consents: consents.get(planId),
-    accessChangesAt: changesAt.get(planId) ?? null,
-    guardians: guardians.get(plan.owner.id),
-    ended: { now, readDays: endedPlanReadDays },
-  });
+/** A row of {@link accessChangeRows}: a plan and the first instant its access changes by the clock (JSON text inside `json_agg`). */
+export interface AccessChangeRow {
+  plan_id: string;
+  at: Date | string;
 }
+
+/** The statement behind {@link loadAccessChangesAt}, for the plans `planIds` (an SQL expression of type uuid[]). */
+export function accessChangeRows(planIds: Sql, now: Date): Sql {
+  const standing = raw(STANDING_CONSENTS_SQL);
+  return sql`select "plan_id", min("at") as "at" from (
+       select c."plan_id", c."valid_until" as "at" from (${standing}) c
+        where c."plan_id" = any(${planIds}) and c."valid_until" > ${now}
+       union all
+       select c."plan_id", c."given_at" from (${standing}) c
+        where c."plan_id" = any(${planIds}) and c."given_at" > ${now}
+       union all
+       select p."plan_id", p."active_to" from "participant" p
+        where p."plan_id" = any(${planIds}) and p."removed_at" is null and p."active_to" > ${now}
+       union all
+       select p."plan_id", p."active_from" from "participant" p
+        where p."plan_id" = any(${planIds}) and p."removed_at" is null and p."active_from" > ${now}
+     ) "changes" group by "plan_id"`;
+}
+
+export const accessChangesFrom = (rows: readonly AccessChangeRow[]): Map<string, Date> => new Map(rows.map((row) => [row.plan_id, new Date(row.at)]));

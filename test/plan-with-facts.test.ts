@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inUnitOfWork, withoutTransaction } from '../src/db/unit-of-work.js';
+import { Participant, Plan } from '../src/plans/plan.entity.js';
+import { factsFrom } from '../src/plans/plan.facts.js';
+import { loadPlanFacts, loadPlansWithFacts } from '../src/plans/plan.with-facts.js';
+import { errorCode, expectData } from './helpers/graphql.js';
+import { seedFor, type SeededPerson } from './helpers/seed.js';
+import { statementsDuring } from './helpers/statements.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+/**
+ * A plan read with its policy facts in one statement (src/plans/plan.with-facts.ts). That the facts
+ * equal what the rules say over the rows, at every instant, is test/access-clock.property.test.ts
+ * (which reads them this way and also through the separate loaders); here: the statements a plan
+ * query costs, several plans in one batch, a transaction's own writes, and entities the request
+ * already holds.
+ */
+const PLAN_QUERY = 'query($id: ID!) { plan(id: $id) { sections { key content } participants { role person { displayName } } } }';
+
+let t: TestApp;
+let owner: SeededPerson;
+let small: { id: string };
+let large: { id: string };
+let largeOwner: SeededPerson;
+
+beforeAll(async () => {
+  t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000' });
+  const seed = seedFor(t);
+  owner = await seed.citizen('owner');
+  const relatives = await Promise.all(Array.from({ length: 6 }, (_, index) => seed.citizen(`relative-${index}`)));
+  small = await seed.plan().withOwner(owner).withRelative(relatives[0]!).create();
+  largeOwner = await seed.citizen('other-owner');
+  let builder = seed.plan().withOwner(largeOwner);
+  for (const relative of relatives) builder = builder.withRelative(relative);
+  large = await builder.create();
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('a plan with its facts in one statement', () => {
+  it('answers the plan query in three statements (the plan with its facts, who changed what, the access-log row), however many take part', async () => {
+    const asked = async (planId: string, who: SeededPerson) => {
+      // Once first, so the caller's token is known (src/auth/actor-cache.ts) and the document loaded.
+      expectData(await t.gql(PLAN_QUERY, { id: planId }, who.token), 'plan');
+      let answer: any;
+      const statements = await statementsDuring(async () => {
+        answer = expectData(await t.gql(PLAN_QUERY, { id: planId }, who.token), 'plan');
+      });
+      return { statements, participants: answer.plan.participants as unknown[] };
+    };
+    const two = await asked(small.id, owner);
+    const seven = await asked(large.id, largeOwner);
+    // The barrier: the counter sees the request's statements, and the plans are as arranged.
+    expect(two.participants).toHaveLength(2);
+    expect(seven.participants).toHaveLength(7);
+    expect(two.statements).toHaveLength(3);
+    expect(seven.statements).toHaveLength(3);
+    expect(two.statements.filter((sql) => /insert into public\."access_log"/.test(sql))).toHaveLength(1);
+  });
+
+  it('still refuses a plan the caller does not take part in and one that does not exist alike', async () => {
+    const stranger = await seedFor(t).citizen('stranger');
+    expect(errorCode(await t.gql(PLAN_QUERY, { id: small.id }, stranger.token))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(PLAN_QUERY, { id: randomUUID() }, stranger.token))).toBe('NOT_FOUND');
+    // Not an id at all: refused before any SQL, as every id argument is (docs/graphql.md).
+    expect(errorCode(await t.gql(PLAN_QUERY, { id: "'; drop table plan; --" }, stranger.token))).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads several plans in one batch with the same facts as one by one, and leaves out an id with no plan', async () => {
+    const now = new Date();
+    const missing = randomUUID();
+    const batch = await loadPlansWithFacts(t.app.orm.em.fork(), [small.id, missing, large.id], now);
+    expect([...batch.plans.keys()].sort()).toEqual([small.id, large.id].sort());
+    for (const planId of [small.id, large.id]) {
+      const plan = batch.plans.get(planId)!;
+      const together = factsFrom(plan, batch.participants.get(planId)!, {
+        consents: batch.consents.get(planId),
+        accessChangesAt: batch.accessChangesAt.get(planId) ?? null,
+        guardians: batch.guardians.get(plan.owner.id),
+        ended: { now, readDays: 0 },
+      });
+      const alone = await loadPlanFacts(withoutTransaction(t.app.orm.em.fork()), planId, now, 0);
+      expect(together).toEqual(alone);
+      // The owner first, as every listing of participants shows them.
+      expect(batch.participants.get(planId)![0]!.role).toBe('OWNER');
+    }
+    expect(await loadPlanFacts(withoutTransaction(t.app.orm.em.fork()), missing, now, 0)).toBeNull();
+  });
+
+  it("reads inside the caller's transaction, so it sees what that transaction has written and not committed", async () => {
+    const newcomer = await seedFor(t).citizen('newcomer');
+    const em = t.app.orm.em.fork();
+    await inUnitOfWork(em, async (uow) => {
+      uow.em.create(Participant, { plan: small.id, person: newcomer.id, role: 'RELATIVE' } as never);
+      await uow.em.flush();
+      const inside = await loadPlansWithFacts(uow.em, [small.id], new Date());
+      expect(inside.participants.get(small.id)!.map((participant) => participant.person.id)).toContain(newcomer.id);
+      // Outside the transaction the row is not there yet.
+      const outside = await loadPlansWithFacts(t.app.orm.em.fork(), [small.id], new Date());
+      expect(outside.participants.get(small.id)!.map((participant) => participant.person.id)).not.toContain(newcomer.id);
+      throw new RollBack();
+    }).catch((error: unknown) => {
+      if (!(error instanceof RollBack)) throw error;
+    });
+  });
+
+  it('keeps an entity the EntityManager already holds as it is, as findOne does', async () => {
+    const em = t.app.orm.em.fork();
+    const held = await em.findOneOrFail(Plan, small.id);
+    held.title = 'Changed, not saved';
+    const loaded = await loadPlansWithFacts(em, [small.id], new Date());
+    expect(loaded.plans.get(small.id)).toBe(held);
+    expect(held.title).toBe('Changed, not saved');
+    // A person it held only as a reference is filled in from the row.
+    const fresh = t.app.orm.em.fork();
+    const participants = (await loadPlansWithFacts(fresh, [small.id], new Date())).participants.get(small.id)!;
+    expect(participants.every((participant) => participant.person.isInitialized())).toBe(true);
+  });
+});
+
+class RollBack extends Error {}
