@@ -41,6 +41,17 @@ describe('malformed GraphQL requests', () => {
     expect(response.status).toBeLessThan(500);
   });
 
+  it('tells every cache to keep no answer, with data, with an error or refused (they hold health data)', async () => {
+    const ask = (body: string) => fetch(`${t.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const answers = await Promise.all([
+      ask('{"query": "{ me { isAdmin } }"}'),
+      ask('{"query": "query($id: ID!) { plan(id: $id) { id } }", "variables": {"id": "00000000-0000-4000-8000-000000000000"}}'),
+      ask('{"query": "{ secrets }"}'),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 400]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('keeps serving after all of that', async () => {
     const response = await post('{"query": "{ me { isAdmin } }"}');
     expect(response).toEqual({ status: 200, body: { data: { me: { isAdmin: false } } } });

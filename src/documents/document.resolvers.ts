@@ -66,7 +66,7 @@ export const documentResolvers: Resolvers = {
     versions: (plan, args, ctx) => ctx.services().documents.versions(plan, args),
   },
   PlanSection: {
-    lastChange: (section) => section.lastChange,
+    lastChange: (section, _args, ctx) => ctx.services().documents.lastChange(section),
   },
   SectionChange: {
     by: (change, _args, ctx) => ctx.services().documents.person(change.personId),

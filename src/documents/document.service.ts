@@ -1,5 +1,6 @@
 import sql from 'sql-template-tag';
 import { readRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
 import { randomUUID } from 'node:crypto';
 import { sectionWhat, versionWhat } from '../access-log/access-log.js';
 import DataLoader from 'dataloader';
@@ -47,7 +48,6 @@ export interface PlanSectionModel {
   /** Kept in the plan's restricted document. */
   restricted: boolean;
   content: unknown;
-  lastChange: SectionChangeModel | null;
 }
 
 /** A coalesced `planChanged` event. */
@@ -74,6 +74,8 @@ const restrictedWhat = (what: string) => `${what}:restricted`;
  */
 export class DocumentService {
   readonly #people: DataLoader<string, Person>;
+  /** The last change of each section, by plan, from the attribution (`plan_change`). */
+  readonly #lastChanges: DataLoader<string, Map<string, SectionChangeModel>>;
   /** Who reads the restricted part: the person's choice. */
   readonly restricted: RestrictedAccessService;
 
@@ -83,6 +85,14 @@ export class DocumentService {
     private readonly deps: DocumentDeps,
   ) {
     this.restricted = new RestrictedAccessService(em, actor, deps);
+    this.#lastChanges = new DataLoader(async (planIds) => {
+      const rows = await readRows<{ plan_id: string; section: string; person_id: string; last_at: Date }>(
+        this.em,
+        sql`select distinct on (plan_id, section) plan_id, section, person_id, last_at from plan_change
+             where plan_id = any(${sqlArray(planIds)}::uuid[]) order by plan_id, section, last_at desc`,
+      );
+      return planIds.map((planId) => new Map(rows.filter((row) => row.plan_id === planId).map((row) => [row.section, { personId: row.person_id, at: new Date(row.last_at) }])));
+    });
     this.#people = new DataLoader(async (ids) => {
       const people = await this.deps.people.byIds(ids);
       return ids.map((id) => people.find((person) => person.id === id) ?? new Error(`person ${id} not found`));
@@ -91,6 +101,14 @@ export class DocumentService {
 
   person(id: string): Promise<Person> {
     return this.#people.load(id);
+  }
+
+  /**
+   * Who last changed a section the viewer was given, and when: read only when asked for (most
+   * reads of content do not), for all sections of a plan at once.
+   */
+  async lastChange(section: PlanSectionModel): Promise<SectionChangeModel | null> {
+    return (await this.#lastChanges.load(section.planId)).get(section.key) ?? null;
   }
 
   /** Every section the viewer reads: the restricted ones only when the person chose them (then logged as such too, when they hold anything). */
@@ -120,12 +138,7 @@ export class DocumentService {
       const inPart = keys.filter((key) => partOf(key) === part);
       if (inPart.length) Object.assign(content, await this.#read(plan.id, part, (doc) => Object.fromEntries(inPart.map((key) => [key, sectionContent(doc.doc, key)]))));
     }
-    const lastChanges = await readRows<{ section: string; person_id: string; last_at: Date }>(
-      this.em,
-      sql`select distinct on (section) section, person_id, last_at from plan_change where plan_id = ${plan.id} order by section, last_at desc`,
-    );
     return keys.map((key) => {
-      const last = lastChanges.find((row) => row.section === key);
       return {
         planId: plan.id,
         key,
@@ -135,7 +148,6 @@ export class DocumentService {
         access: sectionAccess(this.actor, access.plan, key, grants),
         restricted: SECTIONS[key].restricted ?? false,
         content: content[key],
-        lastChange: last ? { personId: last.person_id, at: new Date(last.last_at) } : null,
       };
     });
   }

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ERROR_TABLE, errorCodeOf } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
@@ -104,6 +104,21 @@ export function createApollo(options: {
   /** Timing and naming operations for metrics and logs (src/metrics/graphql-operations.plugin.ts). @default none */
   observe?: ApolloServerPlugin;
 }): ApolloServer<GraphQLContext> {
+  /**
+   * Answers hold health data: nothing may keep them. Apollo's cache-control plugin said so
+   * (`no-store`, there being no cache hints), but to learn that it wrapped every field's resolver
+   * of every request, which profiles of the plan query showed; Samplan gives no hints, so this says
+   * it alone and the plugin is off.
+   */
+  const neverStored: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
   const drainSubscriptions: ApolloServerPlugin = {
     async serverWillStart() {
       return { drainServer: options.drainSubscriptions };
@@ -131,6 +146,8 @@ export function createApollo(options: {
       enforceLimits(options.limits),
       // Apollo Sandbox needs the internet; the IDE is GraphiQL, served by Samplan itself (http/graphiql.ts).
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      neverStored,
       ...(options.observe ? [options.observe] : []),
     ],
   });
