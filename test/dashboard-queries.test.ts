@@ -69,6 +69,21 @@ describe('the unit dashboard', () => {
     expect(large.statements.length).toBe(small.statements.length);
   });
 
+  it('filters by any number of statuses with one statement text, and counts each status once', async () => {
+    const one = await statementsOf({ first: 50, filter: { status: ['REQUESTED'] } });
+    const two = await statementsOf({ first: 50, filter: { status: ['REQUESTED', 'AWAITING_CONSENT'] } });
+    const each = async (status: string) => (await statementsOf({ first: 50, filter: { status: [status] } })).data.unitDashboard.cases.totalCount as number;
+    // The barrier: both kinds of case are there (every third request was granted), so the filters differ in what they find.
+    const [requested, awaiting] = [await each('REQUESTED'), await each('AWAITING_CONSENT')];
+    expect(requested).toBeGreaterThan(0);
+    expect(awaiting).toBeGreaterThan(0);
+    expect(one.data.unitDashboard.cases.totalCount).toBe(requested);
+    expect(two.data.unitDashboard.cases.totalCount).toBe(requested + awaiting);
+    expect(two.data.unitDashboard.cases.edges.every((edge: any) => ['REQUESTED', 'AWAITING_CONSENT'].includes(edge.node.status))).toBe(true);
+    const prepared = (statements: string[]) => statements.filter((sql) => /\$1\b/.test(sql)).sort();
+    expect(prepared(two.statements)).toEqual(prepared(one.statements));
+  });
+
   it('pages through every case once, each with the earliest open deadline of its plan or request', async () => {
     const all = (await statementsOf({ first: 50 })).data.unitDashboard.cases;
     expect(all.totalCount).toBe(CASES);

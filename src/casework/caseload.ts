@@ -1,4 +1,5 @@
 import { readNamedRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
 import { Buffer } from 'node:buffer';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
@@ -110,8 +111,9 @@ export async function listCases(
   const where: string[] = [];
   if (filter.status?.length) {
     for (const status of filter.status) if (!CASE_STATUSES.includes(status)) throw badInput(`unknown case status ${status}`);
-    where.push(`"status" in (${filter.status.map((_, index) => `:status${index}`).join(', ')})`);
-    filter.status.forEach((status, index) => (params[`status${index}`] = status));
+    // One array, not a placeholder per status: the statement's text stays the same however many are asked.
+    where.push('"status" = any(:statuses::text[])');
+    params['statuses'] = sqlArray(filter.status);
   }
   if (filter.coordinatorId) {
     where.push('"coordinator_id" = :coordinator');
