@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { readNamedRows } from '../src/db/prepared-statements.js';
 import { inUnitOfWork, withoutTransaction } from '../src/db/unit-of-work.js';
 import { Participant, Plan } from '../src/plans/plan.entity.js';
 import { factsFrom } from '../src/plans/plan.facts.js';
@@ -105,6 +107,10 @@ describe('a plan with its facts in one statement', () => {
       // Outside the transaction the row is not there yet.
       const outside = await loadPlansWithFacts(t.app.orm.em.fork(), [small.id], new Date());
       expect(outside.participants.get(small.id)!.map((participant) => participant.person.id)).not.toContain(newcomer.id);
+      // Reads with knex's named bindings (the dashboard's) join the transaction the same way.
+      const count = (em: EntityManager) => readNamedRows<{ n: number }>(em, 'select count(*)::int as "n" from "participant" where "plan_id" = :plan', { plan: small.id });
+      const [[inTransaction], [committed]] = await Promise.all([count(uow.em), count(t.app.orm.em.fork())]);
+      expect(inTransaction!.n).toBe(committed!.n + 1);
       throw new RollBack();
     }).catch((error: unknown) => {
       if (!(error instanceof RollBack)) throw error;

@@ -25,6 +25,9 @@ export async function recordAccess(em: EntityManager, entries: AccessEntry | rea
   if (statement) await em.execute(statement.sql, statement.params);
 }
 
+/** The rows in the order the chain trigger needs: by plan, each plan's in the order given (a stable sort). */
+const byPlan = (entries: readonly AccessEntry[]) => [...entries].sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+
 /**
  * The insert `recordAccess` runs, for a caller that folds it into a statement of its own; null for
  * no rows. Rows go in by plan (each plan's in the order given): the chain trigger locks each
@@ -34,7 +37,7 @@ export async function recordAccess(em: EntityManager, entries: AccessEntry | rea
  */
 export function accessLogInsert(entries: readonly AccessEntry[]): { sql: string; params: unknown[] } | null {
   if (!entries.length) return null;
-  const rows = [...entries].sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+  const rows = byPlan(entries);
   return {
     sql: `insert into public."access_log" ("plan_id", "person_id", "action", "what", "door", "at") values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
     params: rows.flatMap((row) => [row.planId, row.personId, row.action, row.what, row.door, row.at]),
@@ -48,7 +51,7 @@ export function accessLogInsert(entries: readonly AccessEntry[]): { sql: string;
  */
 export function accessLogArrayInsert(entries: readonly AccessEntry[]): Sql | null {
   if (!entries.length) return null;
-  const rows = [...entries].sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+  const rows = byPlan(entries);
   // `with ordinality … order by` keeps the rows in that order, which the chain trigger relies on.
   return sql`insert into public."access_log" ("plan_id", "person_id", "action", "what", "door", "at")
     select "plan_id", "person_id", "action", "what", "door", "at"

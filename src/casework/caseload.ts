@@ -1,5 +1,3 @@
-import { readNamedRows } from '../db/prepared-statements.js';
-import { sqlArray } from '../db/sql-array.js';
 import { Buffer } from 'node:buffer';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
@@ -8,6 +6,8 @@ import { parseId } from '../shared/ids.js';
 import type { DeadlineKind } from './deadline.js';
 import { REQUESTS_SQL } from '../requests/request.read-model.js';
 import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
+import { readNamedRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
 
 export type CaseStatus = 'REQUESTED' | 'REFUSED' | 'WITHDRAWN' | 'AWAITING_CONSENT' | 'ACTIVE' | 'ENDED';
 const CASE_STATUSES: readonly CaseStatus[] = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'];

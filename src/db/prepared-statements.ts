@@ -100,7 +100,7 @@ export async function readRows<T>(em: EntityManager, query: Sql): Promise<T[]> {
  */
 export async function readNamedRows<T>(em: EntityManager, sql: string, bindings: Record<string, unknown>): Promise<T[]> {
   const raw = em.getKnex().raw(sql, bindings as never);
-  if (em.isInTransaction()) return ((await raw) as { rows: T[] }).rows;
+  if (em.isInTransaction()) return em.execute<T[]>(raw);
   const { sql: text, bindings: values } = raw.toSQL().toNative();
   return readsOf(em).queryNumbered<T>(text, values);
 }

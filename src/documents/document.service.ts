@@ -1,6 +1,3 @@
-import sql from 'sql-template-tag';
-import { readRows } from '../db/prepared-statements.js';
-import { sqlArray } from '../db/sql-array.js';
 import { randomUUID } from 'node:crypto';
 import { sectionWhat, versionWhat } from '../access-log/access-log.js';
 import DataLoader from 'dataloader';
@@ -32,6 +29,9 @@ import type { LiveDocument, PlanAccess } from './live-document.js';
 import type { DocumentDeps } from './document.deps.js';
 import { RestrictedAccessService } from './restricted-access.service.js';
 import { findPage, type PageArgs } from '../shared/connection.js';
+import sql from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
 
 export interface SectionChangeModel {
   personId: string;

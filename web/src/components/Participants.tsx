@@ -24,21 +24,24 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
   const [form, setForm] = useState({ nationalIdentityNumber: '', displayName: '', role: 'RELATIVE' as ParticipantRole, organizationId: '' });
   const [rightsOf, setRightsOf] = useState<string | null>(null);
   // A provider is found by name among the unit's staff where the viewer may list them, else by number.
-  const [staff, setStaff] = useState<Array<{ id: string; displayName: string }> | null>(null);
-  const [staffId, setStaffId] = useState('');
+  // Kept with the unit it lists, so another unit's list (or a choice from it) never shows while the new one loads.
+  const [staffOf, setStaffOf] = useState<{ organizationId: string; people: Array<{ id: string; displayName: string }> } | null>(null);
+  const [chosenId, setStaffId] = useState('');
   const organizationId = form.role === 'PROVIDER' ? form.organizationId : '';
   useEffect(() => {
     if (!organizationId) return;
     let current = true;
     actions.staffOf(organizationId).then(
-      (people) => current && setStaff(people),
-      () => current && setStaff(null),
+      (people) => current && setStaffOf({ organizationId, people }),
+      () => current && setStaffOf(null),
     );
     return () => {
       current = false;
     };
   }, [organizationId, actions]);
-  const byName = Boolean(organizationId) && staff !== null && staff.length > 0;
+  const staff = organizationId && staffOf?.organizationId === organizationId ? staffOf.people : null;
+  const byName = staff !== null && staff.length > 0;
+  const staffId = staff?.some((person) => person.id === chosenId) ? chosenId : '';
   const after = (work: Promise<unknown>) =>
     work.then(
       () => reload(),
