@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         mappers: {
           Evaluation: '../../evaluations/evaluation.entity.js#Evaluation',
           ArchiveRecord: '../../archive/archive.entity.js#ArchiveRecord',
-          Person: '../../people/person.entity.js#Person',
+          Person: '../../people/person.rows.js#PersonCard',
           Viewer: '../../people/person.service.js#ViewerModel',
           Guardianship: '../../people/guardianship.entity.js#Guardianship',
           Organization: '../../organizations/organization.entity.js#Organization',

@@ -1,4 +1,5 @@
 import { DEV_ISSUERS } from '../../src/config/config.js';
+import { analyzeDatabase } from '../lib/database.js';
 import type { BenchOptions } from '../lib/options.js';
 import { startSamplan, type ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
@@ -35,6 +36,7 @@ export async function runDashboard(report: BenchReport, options: BenchOptions, d
   const samplan = await startSamplan(databaseUrl, { BOOTSTRAP_ADMIN_ISSUER: DEV_ISSUERS.personnel, BOOTSTRAP_ADMIN_SUBJECT: ADMIN }, 'samplan (dashboard)');
   try {
     const { unitId, coordinatorToken } = await unitWithCases(samplan, options.dashboard.cases);
+    await analyzeDatabase(databaseUrl);
     const body = (first: number) => JSON.stringify({ query: dashboardQuery(first), variables: { unitId } });
     const headers = { authorization: `Bearer ${coordinatorToken}` };
     const probe = await gql<{ unitDashboard: { cases: { totalCount: number } } }>(samplan.url, coordinatorToken, dashboardQuery(20), { unitId });

@@ -4,10 +4,13 @@ import { badInput } from '../errors/error-codes.js';
 import { daysAfter } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import type { DeadlineKind } from './deadline.js';
+import type { PersonKind } from '../people/person.entity.js';
 import { REQUESTS_SQL } from '../requests/request.read-model.js';
 import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
 import { readNamedRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
+import { raw } from 'sql-template-tag';
+import { personCardRows, personCardsFromRows, type PersonCard } from '../people/person.rows.js';
 
 export type CaseStatus = 'REQUESTED' | 'REFUSED' | 'WITHDRAWN' | 'AWAITING_CONSENT' | 'ACTIVE' | 'ENDED';
 const CASE_STATUSES: readonly CaseStatus[] = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'];
@@ -17,9 +20,12 @@ export interface CaseModel {
   id: string;
   status: CaseStatus;
   personId: string;
+  /** Read with the page (src/people/person.rows.ts), as is the coordinator. */
+  person: PersonCard;
   planId: string | null;
   requestId: string | null;
   coordinatorId: string | null;
+  coordinator: PersonCard | null;
   openedAt: Date;
   nextDeadline: { kind: DeadlineKind; dueAt: Date; overdue: boolean } | null;
   /** Running measures of the plan lacking a responsible unit or an evaluate-by date. */
@@ -40,35 +46,47 @@ interface CaseRow {
   plan_id: string | null;
   request_id: string | null;
   coordinator_id: string | null;
-  opened_at: Date;
+  opened_at: string;
   deadline_kind: DeadlineKind | null;
-  deadline_due_at: Date | null;
+  deadline_due_at: string | null;
   incomplete_measures: number;
+}
+
+/** The one row of a caseload read: the count, the page's cases and their people, the last two as `json_agg` wrote them. */
+interface CaseloadRow {
+  total_count: number;
+  cases: CaseRow[] | null;
+  persons: Array<{ id: string; display_name: string; kind: PersonKind }> | null;
 }
 
 export const MAX_CASE_PAGE = 100;
 
 /**
- * Every case of a unit: requests that have not (yet) become a plan, and the plans the unit
- * oversees, each with its coordinator. A page is one statement and its count another, however
- * many cases or deadlines there are; only the cases on the page are dated (`datedFrom`), unless
- * a filter asks about deadlines.
+ * Every case of a unit, plainly (`c`): requests that have not (yet) become a plan, and the plans
+ * the unit oversees. Only what the order and the filters on status and coordinator need; what is
+ * looked up per case (`detailed`, `datedFrom`) is looked up for the page's cases only, unless a
+ * filter asks about deadlines. Named bindings: those of `UNIT_DASHBOARD_RELATIONS`.
  */
 const CASES_SQL = `
-  with ${UNIT_DASHBOARD_RELATIONS}, "cases" as (
+  with ${UNIT_DASHBOARD_RELATIONS}, "cases" as not materialized (
     select r."request_id" as "id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
-           r."person_id", null::uuid as "plan_id", r."request_id", r."received_at" as "opened_at", null::uuid as "coordinator_id",
-           0 as "incomplete_measures"
+           r."person_id", null::uuid as "plan_id", r."request_id", r."received_at" as "opened_at"
       from "unit_requests" r where r."plan_id" is null
     union all
     select p."plan_id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
-           p."owner_id", p."plan_id",
-           (select r."request_id" from (${REQUESTS_SQL}) r where r."plan_id" = p."plan_id" order by r."received_at" limit 1),
-           p."created_at",
-           (select pa."person_id" from "current_coordinators" pa where pa."plan_id" = p."plan_id" limit 1),
-           case when p."status" = 'ENDED' then 0 else (select count(*) from "measure_gap" g where g."plan_id" = p."plan_id")::int end
+           p."owner_id", p."plan_id", null::uuid, p."created_at"
       from "unit_plans" p
   )`;
+
+/** Cases of `source` with what is looked up per case: a plan's first request, its coordinator, its measures lacking a unit or a date. */
+const detailed = (source: string) => `
+    select c."id", c."status", c."person_id", c."plan_id",
+           coalesce(c."request_id", (select r."request_id" from (${REQUESTS_SQL}) r where r."plan_id" = c."plan_id" order by r."received_at" limit 1)) as "request_id",
+           c."opened_at",
+           (select pa."person_id" from "current_coordinators" pa where pa."plan_id" = c."plan_id" limit 1) as "coordinator_id",
+           case when c."plan_id" is null or c."status" = 'ENDED' then 0
+                else (select count(*) from "measure_gap" g where g."plan_id" = c."plan_id")::int end as "incomplete_measures"
+      from ${source} c`;
 
 /**
  * Each case with its earliest open deadline, found by its plan or by its request: two lookups on
@@ -84,7 +102,15 @@ const datedFrom = (source: string) => `
           (select d."kind", d."due_at" from "deadline" d where d."resolved_at" is null and d."request_id" = c."request_id" order by d."due_at" limit 1)
         ) x order by x."due_at" limit 1) d on true`;
 
-function encodeCursor(row: { opened_at: Date; id: string }): string {
+/** The people the page names (each case's person and coordinator), as the people module reads them. */
+const PAGE_PERSONS_SQL = (() => {
+  const read = personCardRows(raw(`array(select "person_id" from "shown" union select "coordinator_id" from "shown" where "coordinator_id" is not null)`));
+  // The ids come from the statement itself: nothing to bind, so the text can go into a statement with named bindings.
+  if (read.values.length) throw new Error('the page persons read must not take bindings');
+  return read.sql;
+})();
+
+function encodeCursor(row: { opened_at: string; id: string }): string {
   return Buffer.from(JSON.stringify([new Date(row.opened_at).toISOString(), row.id])).toString('base64url');
 }
 
@@ -108,44 +134,55 @@ export async function listCases(
   if (!Number.isInteger(first) || first < 1 || first > MAX_CASE_PAGE) throw badInput(`first must be 1 to ${MAX_CASE_PAGE}`);
   const filter = input.filter ?? {};
   const params: Record<string, unknown> = { unit: input.unitId, now: input.now };
-  const where: string[] = [];
+  // Conditions on the plain cases (`c`), then on their deadlines, which need every case dated first.
+  const onCases: string[] = [];
+  const onDeadlines: string[] = [];
   if (filter.status?.length) {
     for (const status of filter.status) if (!CASE_STATUSES.includes(status)) throw badInput(`unknown case status ${status}`);
     // One array, not a placeholder per status: the statement's text stays the same however many are asked.
-    where.push('"status" = any(:statuses::text[])');
+    onCases.push('c."status" = any(:statuses::text[])');
     params['statuses'] = sqlArray(filter.status);
   }
   if (filter.coordinatorId) {
-    where.push('"coordinator_id" = :coordinator');
+    onCases.push('exists (select 1 from "current_coordinators" pa where pa."plan_id" = c."plan_id" and pa."person_id" = :coordinator)');
     params['coordinator'] = parseId(filter.coordinatorId, 'Person');
   }
-  if (filter.overdue) where.push('"deadline_due_at" <= :now');
+  if (filter.overdue) onDeadlines.push('c."deadline_due_at" <= :now');
   if (filter.dueWithinDays != null) {
     if (!Number.isInteger(filter.dueWithinDays) || filter.dueWithinDays < 0 || filter.dueWithinDays > 3660) throw badInput('dueWithinDays must be 0 to 3660');
-    where.push('"deadline_due_at" <= :horizon');
+    onDeadlines.push('c."deadline_due_at" <= :horizon');
     params['horizon'] = daysAfter(input.now, filter.dueWithinDays);
   }
-  // Filters on the deadline need every case dated first; the others narrow the cases, and only the page is dated.
-  const byDeadline = Boolean(filter.overdue) || filter.dueWithinDays != null;
-  const filtered = where.length ? `where ${where.join(' and ')}` : '';
-  const page = [...where];
+  const cursor: string[] = [];
   if (input.after) {
     const [openedAt, id] = decodeCursor(input.after);
-    page.push('("opened_at", "id") < (:afterAt, :afterId)');
+    cursor.push('(c."opened_at", c."id") < (:afterAt, :afterId)');
     Object.assign(params, { afterAt: new Date(openedAt), afterId: id });
   }
-  const pageWhere = page.length ? `where ${page.join(' and ')}` : '';
+  const where = (conditions: readonly string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
   // The limit is bound, not written in: one statement text per filter shape, prepared once.
-  const order = `order by "opened_at" desc, "id" desc limit :limit`;
+  const order = `order by c."opened_at" desc, c."id" desc limit :limit`;
   params['limit'] = first + 1;
-  const pageSql = byDeadline
-    ? `${CASES_SQL} select * from (${datedFrom('"cases"')}) dated ${pageWhere} ${order}`
-    : `${CASES_SQL}, "page" as (select * from "cases" ${pageWhere} ${order}) select * from (${datedFrom('"page"')}) dated ${order}`;
-  const countSql = `${CASES_SQL} select count(*)::int as "count" from ${byDeadline ? `(${datedFrom('"cases"')}) dated` : '"cases"'} ${filtered}`;
-  const [rows, [{ count }]] = await Promise.all([
-    readNamedRows<CaseRow>(em, pageSql, params),
-    readNamedRows<{ count: number }>(em, countSql, params) as Promise<[{ count: number }]>,
-  ]);
+  const matching = `(select * from "cases" c ${where(onCases)})`;
+  // With a deadline filter every matching case is dated, once ("dated" is read twice, so materialized); else only the page is.
+  const byDeadline = onDeadlines.length > 0;
+  const dated = byDeadline ? `, "dated" as (select * from (${datedFrom(`(${detailed(matching)})`)}) c ${where(onDeadlines)})` : '';
+  const counted = byDeadline ? '"dated" c' : `${matching} c`;
+  const shown = byDeadline
+    ? `select * from "dated" c ${where(cursor)} ${order}`
+    : `select * from (${datedFrom(`(${detailed(`(select * from ${matching} c ${where(cursor)} ${order})`)})`)}) c ${order}`;
+  const sql = `${CASES_SQL}${dated}, "shown" as (${shown})
+    select (select count(*)::int from ${counted}) as "total_count",
+           (select json_agg(s order by s."opened_at" desc, s."id" desc) from "shown" s) as "cases",
+           (select json_agg(p) from (${PAGE_PERSONS_SQL}) p) as "persons"`;
+  const [row] = await readNamedRows<CaseloadRow>(em, sql, params);
+  const rows = row!.cases ?? [];
+  const persons = new Map(personCardsFromRows(row!.persons ?? []).map((person) => [person.id, person]));
+  const personOf = (id: string) => {
+    const person = persons.get(id);
+    if (!person) throw new Error(`person ${id} of a case was not read`);
+    return person;
+  };
   const visible = rows.slice(0, first);
   const cursors = visible.map(encodeCursor);
   return {
@@ -153,9 +190,11 @@ export async function listCases(
       id: row.id,
       status: row.status,
       personId: row.person_id,
+      person: personOf(row.person_id),
       planId: row.plan_id,
       requestId: row.request_id,
       coordinatorId: row.coordinator_id,
+      coordinator: row.coordinator_id ? personOf(row.coordinator_id) : null,
       openedAt: new Date(row.opened_at),
       nextDeadline: row.deadline_kind && row.deadline_due_at
         ? { kind: row.deadline_kind, dueAt: new Date(row.deadline_due_at), overdue: new Date(row.deadline_due_at) <= input.now }
@@ -165,6 +204,6 @@ export async function listCases(
     cursors,
     hasNextPage: rows.length > first,
     endCursor: cursors.at(-1) ?? null,
-    totalCount: count,
+    totalCount: row!.total_count,
   };
 }

@@ -19,9 +19,10 @@ export const caseworkResolvers: Resolvers = {
   IncompleteMeasure: {
     person: (measure, _args, ctx) => ctx.services().documents.person(measure.personId),
   },
+  // A case's person and coordinator come with the page (src/casework/caseload.ts): no read of their own.
   Case: {
-    person: (node, _args, ctx) => ctx.services().documents.person(node.personId),
-    coordinator: (node, _args, ctx) => (node.coordinatorId ? ctx.services().documents.person(node.coordinatorId) : null),
+    person: (node) => node.person,
+    coordinator: (node) => node.coordinator,
   },
   CaseEventItem: {
     person: (event, _args, ctx) => (event.personId ? ctx.freshServices().documents.person(event.personId) : null),

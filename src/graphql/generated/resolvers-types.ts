@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Evaluation as EvaluationModel } from '../../evaluations/evaluation.entity.js';
 import type { ArchiveRecord as ArchiveRecordModel } from '../../archive/archive.entity.js';
-import type { Person as PersonModel } from '../../people/person.entity.js';
+import type { PersonCard as PersonCardModel } from '../../people/person.rows.js';
 import type { ViewerModel as ViewerModelModel } from '../../people/person.service.js';
 import type { Guardianship as GuardianshipModel } from '../../people/guardianship.entity.js';
 import type { Organization as OrganizationModel, Membership as MembershipModel } from '../../organizations/organization.entity.js';
@@ -2001,7 +2001,7 @@ export type ResolversTypes = {
   ParticipantRoleChanged: ResolverTypeWrapper<Omit<ParticipantRoleChanged, 'participant' | 'plan'> & { participant: ResolversTypes['Participant'], plan: ResolversTypes['Plan'] }>;
   ParticipantSectionRight: ResolverTypeWrapper<ParticipantSectionRight>;
   ParticipantsChangedEvent: ResolverTypeWrapper<ParticipantsChangedEventModel>;
-  Person: ResolverTypeWrapper<PersonModel>;
+  Person: ResolverTypeWrapper<PersonCardModel>;
   PersonKind: PersonKind;
   PersonRefInput: PersonRefInput;
   Plan: ResolverTypeWrapper<PlanModel>;
@@ -2122,7 +2122,7 @@ export type ResolversParentTypes = {
   ParticipantRoleChanged: Omit<ParticipantRoleChanged, 'participant' | 'plan'> & { participant: ResolversParentTypes['Participant'], plan: ResolversParentTypes['Plan'] };
   ParticipantSectionRight: ParticipantSectionRight;
   ParticipantsChangedEvent: ParticipantsChangedEventModel;
-  Person: PersonModel;
+  Person: PersonCardModel;
   PersonRefInput: PersonRefInput;
   Plan: PlanModel;
   PlanAlreadyExists: Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<ResolversParentTypes['Plan']> };
