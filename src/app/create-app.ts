@@ -194,6 +194,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maxConnectionsPerPerson: config.connections.maxPerPerson,
       apiUrl: config.apiUrl,
       pingIntervalMs: config.connections.collabPingIntervalMs,
+      accessLog: deps.accessLogWriter,
     });
     // After the database in `undo`, so it runs before it: every document is committed and snapshotted first.
     undo.push({

@@ -1,19 +1,22 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { Identity } from '../auth/token-verifier.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
+import sql from 'sql-template-tag';
+import { readRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from './person-ref.js';
-import { notFound, unauthenticated } from '../errors/error-codes.js';
+import { unauthenticated } from '../errors/error-codes.js';
 import { Person } from './person.entity.js';
 
 /**
- * Persons for doors that have no request-scoped services (the live-document endpoint): what the
- * people module tells others about a person, by id.
+ * Display names by person id, for a door with no request-scoped services that shows who is there
+ * (the live document's presence): one prepared statement for all of `ids`. An id with no person
+ * is absent from the map.
  */
-export async function personById(uow: UnitOfWork, id: string): Promise<Person> {
-  const person = await uow.em.findOne(Person, id);
-  if (!person) throw notFound('Person');
-  return person;
+export async function displayNamesOf(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await readRows<{ id: string; display_name: string }>(em, sql`select "id", "display_name" from "person" where "id" = any(${sqlArray(ids)}::uuid[])`);
+  return new Map(rows.map((row) => [row.id, row.display_name]));
 }
 
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
