@@ -33,3 +33,9 @@ export async function startBareApollo(): Promise<ServerChild> {
   const port = await findFreePort();
   return startChild('bare apollo', ['--import', 'tsx', 'bench/servers/bare-apollo.ts'], { PORT: String(port) }, /bare apollo ready/, port);
 }
+
+/** The join storm's floor: answers every sync request with `stateFile`'s state, framed once (bench/servers/bare-sync.ts). */
+export async function startBareSync(stateFile: string): Promise<ServerChild> {
+  const port = await findFreePort();
+  return startChild('bare sync', ['--import', 'tsx', 'bench/servers/bare-sync.ts'], { PORT: String(port), STATE_FILE: stateFile }, /bare sync ready/, port);
+}

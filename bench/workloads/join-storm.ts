@@ -1,4 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as Y from 'yjs';
 import { LeanClient } from '../lib/lean-client.js';
+import { startBareSync } from '../lib/peers.js';
 import type { BenchOptions } from '../lib/options.js';
 import { rssBytes, startSamplan, type ServerChild } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
@@ -19,6 +24,24 @@ interface JoinStormResult {
   failed: number;
   serverPeakRssMb: number;
   serverRssBeforeMb: number;
+  /** The same storm against a server that only sends the same state, framed once (bench/servers/bare-sync.ts). */
+  floor: { syncedMs: LatencySummary; allSyncedMs: number; failed: number };
+}
+
+/** Opens `clients` lean clients at once on `urlOf(index)`; each one's time to its sync answer, and the time until all had it. */
+async function storm(clients: number, urlOf: (index: number) => string, documentName: string) {
+  const started = performance.now();
+  const opened = Array.from({ length: clients }, (_, index) =>
+    new LeanClient({ url: urlOf(index), dialect: 'y-websocket', documentName, senderId: 10 + index, applySync: false }));
+  const outcomes = await Promise.allSettled(opened.map(async (client) => {
+    await client.whenSynced(120_000);
+    return performance.now() - started;
+  }));
+  const allSyncedMs = performance.now() - started;
+  for (const client of opened) client.destroy();
+  const times = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const firstFailure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  return { times, allSyncedMs, failed: outcomes.length - times.length, firstFailure: firstFailure ? String(firstFailure.reason) : null };
 }
 
 /**
@@ -33,6 +56,7 @@ export async function runJoinStorm(report: BenchReport, options: BenchOptions, d
   let samplan: ServerChild = await startSamplan(databaseUrl, {}, 'samplan (join storm)');
   let plan: BenchPlan;
   let stateBytes = 0;
+  let state: Uint8Array | undefined;
   try {
     progress.phase(`join storm setup: a plan with ${clients} participants, ${(planBytes / 1e6).toFixed(1)} MB written through /collab (not measured)`);
     [plan] = (await createPlans(samplan.url, 'storm', 1, clients, () => undefined)) as [BenchPlan];
@@ -55,6 +79,11 @@ export async function runJoinStorm(report: BenchReport, options: BenchOptions, d
       checker.destroy();
       if (stateBytes < planBytes) await sleep(500);
     }
+    // The state itself, for the floor below: one client that applies it.
+    const reader = new LeanClient({ url: collabUrl(samplan.url, plan.id, owner.token), dialect: 'y-websocket', documentName: plan.id, senderId: 2 });
+    await reader.whenSynced(60_000);
+    state = Y.encodeStateAsUpdate(reader.doc);
+    reader.destroy();
     writer.destroy();
     progress.done(`plan of ${(stateBytes / 1e6).toFixed(2)} MB committed`);
   } finally {
@@ -70,28 +99,24 @@ export async function runJoinStorm(report: BenchReport, options: BenchOptions, d
     const rssBefore = rssBytes(pid);
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-    const started = performance.now();
-    const storm = editors.map((editor, index) =>
-      new LeanClient({ url: collabUrl(samplan.url, plan.id, editor.token), dialect: 'y-websocket', documentName: plan.id, senderId: 10 + index, applySync: false }));
-    const outcomes = await Promise.allSettled(storm.map(async (client) => {
-      await client.whenSynced(120_000);
-      return performance.now() - started;
-    }));
-    const allSyncedMs = performance.now() - started;
+    const samplanStorm = await storm(clients, (index) => collabUrl(samplan.url, plan.id, editors[index]!.token), plan.id);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, rssBytes(pid));
-    for (const client of storm) client.destroy();
-    const times = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    const firstFailure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (firstFailure) report.note(`join storm: ${outcomes.length - times.length} clients failed, the first with ${String(firstFailure.reason)}`);
+    const { times, allSyncedMs } = samplanStorm;
+    if (samplanStorm.firstFailure) report.note(`join storm: ${samplanStorm.failed} clients failed, the first with ${samplanStorm.firstFailure}`);
+    // Samplan stops first (stop is idempotent), so the floor has the machine to itself.
+    await samplan.stop();
+    if (!state) throw new Error('the join storm setup read no state');
+    const floor = await stormFloor(clients, state, plan.id);
     const result: JoinStormResult = {
       clients,
       stateBytes,
       syncedMs: summarize(times),
       allSyncedMs: round(allSyncedMs),
-      failed: outcomes.length - times.length,
+      failed: samplanStorm.failed,
       serverPeakRssMb: round(peakRss / 2 ** 20),
       serverRssBeforeMb: round(rssBefore / 2 ** 20),
+      floor: { syncedMs: summarize(floor.times), allSyncedMs: round(floor.allSyncedMs), failed: floor.failed },
     };
     progress.done(`${times.length}/${clients} synced in ${result.allSyncedMs} ms`);
     report.add('8. join storm', result, [{
@@ -103,9 +128,32 @@ export async function runJoinStorm(report: BenchReport, options: BenchOptions, d
       failed: result.failed,
       'server RSS before MB': result.serverRssBeforeMb,
       'server peak RSS MB': result.serverPeakRssMb,
+      'floor: synced p50 ms': round(result.floor.syncedMs.p50),
+      'floor: all synced ms': result.floor.allSyncedMs,
     }]);
-    report.target({ workload: 'join storm', goal: `all ${clients} synced within 2 s`, measured: `${result.allSyncedMs} ms${result.failed ? `, ${result.failed} failed` : ''}`, met: result.failed === 0 && result.allSyncedMs <= 2_000 });
+    report.target({ workload: 'join storm', goal: `all ${clients} synced within 2 s`, measured: `${result.allSyncedMs} ms${result.failed ? `, ${result.failed} failed` : ''} (floor ${result.floor.allSyncedMs} ms)`, met: result.failed === 0 && result.allSyncedMs <= 2_000 });
   } finally {
     await samplan.stop();
+  }
+}
+
+/**
+ * The floor of the storm on this machine: the same clients and the same state, from a server that
+ * does nothing but send it (framed once) to each sync request. Run after Samplan's storm, so each
+ * has the machine to itself.
+ */
+async function stormFloor(clients: number, state: Uint8Array, documentName: string) {
+  progress.phase(`join storm floor: ${clients} clients, the same ${(state.byteLength / 1e6).toFixed(1)} MB from a server that only sends it`);
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'samplan-storm-'));
+  const stateFile = path.join(directory, 'state.bin');
+  await writeFile(stateFile, state);
+  const server = await startBareSync(stateFile);
+  try {
+    const result = await storm(clients, () => `ws://127.0.0.1:${server.port}/${documentName}`, documentName);
+    progress.done(`floor: ${result.times.length}/${clients} synced in ${round(result.allSyncedMs)} ms`);
+    return result;
+  } finally {
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
   }
 }
