@@ -94,6 +94,15 @@ export async function readRows<T>(em: EntityManager, query: Sql): Promise<T[]> {
 }
 
 /**
+ * A one-statement write on a hot path, as {@link readRows} runs a read: prepared, with bound
+ * parameters; on a pool connection it commits on its own (durable when this resolves), else in
+ * the caller's transaction.
+ */
+export async function writeRow(em: EntityManager, statement: Sql): Promise<void> {
+  await readRows(em, statement);
+}
+
+/**
  * {@link readRows} for SQL with knex's named bindings (`:unit`, `:now::date`), which knex numbers
  * and binds: a long read model's statement is planned once per connection instead of every time
  * (its planning costs PostgreSQL more than running it, on the unit dashboard's).
