@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as Y from 'yjs';
 import { LeanClient } from '../lib/lean-client.js';
 import type { BenchOptions } from '../lib/options.js';
 import { findFreePort } from '../../src/db/embedded-postgres.js';
 import { Inspector } from '../lib/inspector.js';
-import { rssBytes, startSamplan } from '../lib/processes.js';
+import { ROOT, rssBytes, startSamplan } from '../lib/processes.js';
 import * as progress from '../lib/progress.js';
 import type { BenchReport } from '../lib/results.js';
 import { collabUrl, remintTokens, type BenchPlan } from '../lib/samplan-plans.js';
@@ -60,6 +64,7 @@ export async function runMemory(report: BenchReport, options: BenchOptions, data
     await connect(plans.length);
     const planBytes = clients.reduce((sum, client) => sum + Y.encodeStateAsUpdate(client.doc).byteLength, 0) / clients.length; // exactly the synced state
     const withPlans = await settled(pid, inspector);
+    const floor = bareDocumentFloor(clients.map((client) => Y.encodeStateAsUpdate(client.doc)));
     const rows: Array<Record<string, unknown>> = [];
     const levels: Array<{ connections: number; rssMb: number; perConnectionKb: number; perConnectionJsKb: number; perPlanKb: number; perPlanJsKb: number }> = [];
     // Each level's growth over the level before (the first over one connection per plan).
@@ -86,17 +91,39 @@ export async function runMemory(report: BenchReport, options: BenchOptions, data
     }
     const closedEarly = clients.filter((client) => client.closed).length;
     progress.done(`${clients.length} connections${closedEarly ? `, ${closedEarly} closed early` : ''}`);
-    report.add('5. memory (Samplan, idle editors)', { baseRssMb: round(base.rss / 2 ** 20), baseJsMb: round(base.js / 2 ** 20), plansLoaded: plans.length, planEncodedBytes: Math.round(planBytes), levels, closedEarly }, rows);
+    const floorKb = { js: round(floor.jsBytesPerDocument / 1024), rss: round(floor.rssBytesPerDocument / 1024) };
+    for (const row of rows) Object.assign(row, { 'floor: bare Y.Doc KB (JS)': floorKb.js, 'floor: bare Y.Doc KB (RSS)': floorKb.rss });
+    report.add('5. memory (Samplan, idle editors)', { baseRssMb: round(base.rss / 2 ** 20), baseJsMb: round(base.js / 2 ** 20), plansLoaded: plans.length, planEncodedBytes: Math.round(planBytes), levels, closedEarly, floor }, rows);
     for (const level of levels) {
       const worse = Math.max(level.perConnectionKb, level.perConnectionJsKb);
       report.target({ workload: 'memory', goal: `≤ 30 KB per idle connection (${level.connections})`, measured: `${worse} KB (RSS ${level.perConnectionKb}, JS ${level.perConnectionJsKb})`, met: worse <= 30 });
     }
     const last = levels[levels.length - 1]!;
     const perPlan = Math.max(last.perPlanKb, last.perPlanJsKb);
-    report.target({ workload: 'memory', goal: '≤ 10× encoded size per loaded plan', measured: `${perPlan} KB (RSS ${last.perPlanKb}, JS ${last.perPlanJsKb}) for ${Math.round(planBytes)} bytes encoded (${round((perPlan * 1024) / planBytes)}×)`, met: perPlan * 1024 <= 10 * planBytes });
+    report.target({ workload: 'memory', goal: '≤ 10× encoded size per loaded plan', measured: `${perPlan} KB (RSS ${last.perPlanKb}, JS ${last.perPlanJsKb}) for ${Math.round(planBytes)} bytes encoded (${round((perPlan * 1024) / planBytes)}×; a bare Y.Doc of it ${round(Math.max(floor.jsBytesPerDocument, floor.rssBytesPerDocument) / planBytes)}×)`, met: perPlan * 1024 <= 10 * planBytes });
   } finally {
     inspector.close();
     for (const client of clients) client.destroy();
     await samplan.stop();
+  }
+}
+
+/**
+ * The floor of a loaded plan: the same states, each in a bare `Y.Doc` in a process of its own
+ * (bench/lib/ydoc-memory.ts), so nothing of Samplan's is counted.
+ */
+function bareDocumentFloor(states: readonly Uint8Array[]): { documents: number; encodedBytes: number; jsBytesPerDocument: number; rssBytesPerDocument: number } {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'samplan-ydoc-'));
+  try {
+    const file = path.join(directory, 'states.bin');
+    writeFileSync(file, Buffer.concat(states.flatMap((state) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(state.byteLength);
+      return [length, Buffer.from(state)];
+    })));
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/lib/ydoc-memory.ts', file], { cwd: ROOT, encoding: 'utf8' });
+    return JSON.parse(output) as ReturnType<typeof bareDocumentFloor>;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
   }
 }
