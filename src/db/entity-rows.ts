@@ -1,5 +1,7 @@
 import { wrap, type EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import sql, { raw } from 'sql-template-tag';
+import { readRows } from './prepared-statements.js';
 
 /**
  * The entity of a row read by hand (its columns as they are, or as `json_agg` wrote them), managed
@@ -12,4 +14,18 @@ export function entityFromRow<T extends object>(em: EntityManager, entity: Entit
   const held = em.getUnitOfWork().getById<T>(name, row.id as never);
   if (held && wrap(held).isInitialized()) return held;
   return em.map(entity, row as never);
+}
+
+/**
+ * `em.findOne(entity, id)` for a hot path: the entity `em` already holds loaded, else one prepared
+ * read of its row (no ORM query building; one statement text per table, prepared once per
+ * connection). Every entity here has a uuid `id`; `id` must already be one (`parseId`).
+ */
+export async function entityById<T extends object>(em: EntityManager, entity: EntityName<T>, id: string): Promise<T | null> {
+  const meta = em.getMetadata().find(entity)!;
+  const held = em.getUnitOfWork().getById<T>(meta.className, id as never);
+  if (held && wrap(held).isInitialized()) return held;
+  // The table's name comes from the entity's metadata, never from input.
+  const [row] = await readRows<Record<string, unknown> & { id: string }>(em, sql`select * from ${raw(`"${meta.tableName}"`)} where "id" = ${id}::uuid`);
+  return row ? entityFromRow(em, entity, row) : null;
 }

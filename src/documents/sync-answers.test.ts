@@ -50,4 +50,20 @@ describe('SyncAnswers', () => {
     Y.applyUpdate(reader, after);
     expect(reader.getText('t').toString()).toBe('more: a large plan');
   });
+
+  it('forgets its answers once nobody has asked for a while, and keeps them while they are asked for', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'a plan nobody is opening');
+    const answers = new SyncAnswers(doc);
+    const empty = new Uint8Array([0]);
+    const first = answers.missingFor(empty);
+    answers.forgetIfIdleSince(performance.now() - 60_000);
+    expect(answers.missingFor(empty)).toBe(first);
+    expect(answers.encoded).toBe(1);
+    answers.forgetIfIdleSince(performance.now() + 1);
+    const again = answers.missingFor(empty);
+    expect(answers.encoded).toBe(2);
+    expect(again).toEqual(first);
+    answers.dispose();
+  });
 });

@@ -1,3 +1,4 @@
+import { entityById } from '../db/entity-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { PersonRef, PersonResolver } from '../people/person-ref.js';
@@ -24,11 +25,11 @@ export class OrganizationService {
   /** The unit of `id`, or null when there is none (or `id` is not an id). */
   async find(id: string): Promise<Organization | null> {
     const valid = parseIdOrNull(id);
-    return valid ? this.em.findOne(Organization, valid) : null;
+    return valid ? entityById(this.em, Organization, valid) : null;
   }
 
   async byId(id: string): Promise<Organization> {
-    const organization = await this.em.findOne(Organization, parseId(id, 'Organization'));
+    const organization = await entityById(this.em, Organization, parseId(id, 'Organization'));
     if (!organization) throw notFound('Organization');
     return organization;
   }
