@@ -267,7 +267,7 @@ export type CaseEventKind =
   | 'REVISION_DUE';
 
 export type CaseFilter = {
-  /** Cases whose coordinator is this person. */
+  /** Cases this person coordinates: plans of which they are one of the current coordinators. */
   coordinatorId?: InputMaybe<Scalars['ID']['input']>;
   /** Only cases with an open deadline within this many days from now (overdue ones included). */
   dueWithinDays?: InputMaybe<Scalars['Int']['input']>;
