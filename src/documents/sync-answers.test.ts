@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { SyncAnswers } from './sync-answers.js';
 
@@ -18,7 +18,18 @@ function typedDocument(steps: Array<{ client: number; text: string }>) {
   return { server, vectors };
 }
 
+/** A document holding `text`, its answers, and the state vector of a client that has nothing. */
+function answersOf(text: string, Answers: typeof SyncAnswers = SyncAnswers) {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return { doc, answers: new Answers(doc), empty: new Uint8Array([0]) };
+}
+
 describe('SyncAnswers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('answers exactly what Yjs would, for any document and any state vector seen', () => {
     fc.assert(fc.property(
       fc.array(fc.record({ client: fc.integer({ min: 0, max: 2 }), text: fc.string({ minLength: 1, maxLength: 5 }) }), { minLength: 1, maxLength: 12 }),
@@ -32,10 +43,7 @@ describe('SyncAnswers', () => {
   });
 
   it('encodes once per distinct state vector, and again after the document changes', () => {
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'a large plan');
-    const answers = new SyncAnswers(doc);
-    const empty = new Uint8Array([0]);
+    const { doc, answers, empty } = answersOf('a large plan');
     const first = answers.missingFor(empty);
     for (let joiner = 0; joiner < 200; joiner += 1) expect(answers.missingFor(empty)).toBe(first);
     expect(answers.encoded).toBe(1);
@@ -52,10 +60,7 @@ describe('SyncAnswers', () => {
   });
 
   it('forgets its answers once nobody has asked for a while, and keeps them while they are asked for', () => {
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'a plan nobody is opening');
-    const answers = new SyncAnswers(doc);
-    const empty = new Uint8Array([0]);
+    const { answers, empty } = answersOf('a plan nobody is opening');
     const first = answers.missingFor(empty);
     answers.forgetIfIdleSince(performance.now() - 60_000);
     expect(answers.missingFor(empty)).toBe(first);
@@ -65,5 +70,27 @@ describe('SyncAnswers', () => {
     expect(answers.encoded).toBe(2);
     expect(again).toEqual(first);
     answers.dispose();
+  });
+
+  it('is swept by one timer, which forgets idle answers and stops once nothing is held', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    // A fresh copy of the module: its one timer is made under the fake clock, whatever the tests above left running.
+    vi.resetModules();
+    const { SyncAnswers: Fresh } = await import('./sync-answers.js');
+    const { answers, empty } = answersOf('a plan joined once', Fresh);
+    answers.missingFor(empty);
+    expect(vi.getTimerCount()).toBe(1);
+    // Still asked for within the keep time: kept.
+    vi.advanceTimersByTime(5_000);
+    answers.missingFor(empty);
+    expect(answers.encoded).toBe(1);
+    // Nobody asks for longer than the keep time (10 s) and a sweep (5 s): forgotten, and the timer is gone.
+    vi.advanceTimersByTime(16_000);
+    expect(vi.getTimerCount()).toBe(0);
+    answers.missingFor(empty);
+    expect(answers.encoded).toBe(2);
+    answers.dispose();
+    vi.advanceTimersByTime(5_000);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
   // A provider is found by name among the unit's staff where the viewer may list them, else by number.
   // Kept with the unit it lists, so another unit's list (or a choice from it) never shows while the new one loads.
   const [staffOf, setStaffOf] = useState<{ organizationId: string; people: Array<{ id: string; displayName: string }> } | null>(null);
-  const [chosenId, setStaffId] = useState('');
+  const [chosenId, setChosenId] = useState('');
   const organizationId = form.role === 'PROVIDER' ? form.organizationId : '';
   useEffect(() => {
     if (!organizationId) return;
@@ -124,7 +124,7 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
               // The number is not left on the screen once it has done its work.
               if (!outcome) {
                 setForm({ nationalIdentityNumber: '', displayName: '', role: 'RELATIVE', organizationId: '' });
-                setStaffId('');
+                setChosenId('');
               }
               reload();
             }, (error: unknown) => setMessage(t('app.error', { message: (error as Error).message })));
@@ -148,7 +148,7 @@ export function Participants({ data, actions, reload }: { data: Data; actions: P
           {byName ? (
             <>
               <label htmlFor={`${id}-staff`}>{t('participants.staff')}</label>
-              <select id={`${id}-staff`} value={staffId} onChange={(event) => setStaffId(event.target.value)} required>
+              <select id={`${id}-staff`} value={staffId} onChange={(event) => setChosenId(event.target.value)} required>
                 <option value="">—</option>
                 {staff!.map((person) => <option key={person.id} value={person.id}>{person.displayName}</option>)}
               </select>
