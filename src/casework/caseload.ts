@@ -165,19 +165,20 @@ export async function listCases(
   params['limit'] = first + 1;
   const matching = `(select * from "cases" c ${where(onCases)})`;
   // With a deadline filter every matching case is dated, once ("dated" is read twice, so materialized); else only the page is.
+  // "shown" needs no order of its own: `json_agg` below puts the page in order.
   const byDeadline = onDeadlines.length > 0;
   const dated = byDeadline ? `, "dated" as (select * from (${datedFrom(`(${detailed(matching)})`)}) c ${where(onDeadlines)})` : '';
   const counted = byDeadline ? '"dated" c' : `${matching} c`;
   const shown = byDeadline
     ? `select * from "dated" c ${where(cursor)} ${order}`
-    : `select * from (${datedFrom(`(${detailed(`(select * from ${matching} c ${where(cursor)} ${order})`)})`)}) c ${order}`;
+    : datedFrom(`(${detailed(`(select * from ${matching} c ${where(cursor)} ${order})`)})`);
   const sql = `${CASES_SQL}${dated}, "shown" as (${shown})
     select (select count(*)::int from ${counted}) as "total_count",
            (select json_agg(s order by s."opened_at" desc, s."id" desc) from "shown" s) as "cases",
            (select json_agg(p) from (${PAGE_PERSONS_SQL}) p) as "persons"`;
-  const [row] = await readNamedRows<CaseloadRow>(em, sql, params);
-  const rows = row!.cases ?? [];
-  const persons = new Map(personCardsFromRows(row!.persons ?? []).map((person) => [person.id, person]));
+  const [result] = await readNamedRows<CaseloadRow>(em, sql, params);
+  const rows = result!.cases ?? [];
+  const persons = new Map(personCardsFromRows(result!.persons ?? []).map((person) => [person.id, person]));
   const personOf = (id: string) => {
     const person = persons.get(id);
     if (!person) throw new Error(`person ${id} of a case was not read`);
@@ -204,6 +205,6 @@ export async function listCases(
     cursors,
     hasNextPage: rows.length > first,
     endCursor: cursors.at(-1) ?? null,
-    totalCount: row!.total_count,
+    totalCount: result!.total_count,
   };
 }
