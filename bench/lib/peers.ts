@@ -28,10 +28,15 @@ export async function startHocuspocus(databaseUrl: string, mode: 'as shipped' | 
   }, /hocuspocus ready/, port);
 }
 
-/** A bare Apollo Server answering a constant (bench/servers/bare-apollo.ts). */
-export async function startBareApollo(): Promise<ServerChild> {
+/**
+ * A bare Apollo Server (bench/servers/bare-apollo.ts): answering a constant, or, given a database,
+ * the floor of a logged read (the plan read by its key and one committed access-log row per answer).
+ */
+export async function startBareApollo(floor?: { databaseUrl: string; planId: string }): Promise<ServerChild> {
   const port = await findFreePort();
-  return startChild('bare apollo', ['--import', 'tsx', 'bench/servers/bare-apollo.ts'], { PORT: String(port) }, /bare apollo ready/, port);
+  const name = floor ? 'bare apollo + read + logged row' : 'bare apollo';
+  const env: Record<string, string> = floor ? { PORT: String(port), FLOOR_DATABASE_URL: floor.databaseUrl, FLOOR_PLAN_ID: floor.planId } : { PORT: String(port) };
+  return startChild(name, ['--import', 'tsx', 'bench/servers/bare-apollo.ts'], env, /bare apollo ready/, port);
 }
 
 /** The join storm's floor: answers every sync request with `stateFile`'s state, framed once (bench/servers/bare-sync.ts). */

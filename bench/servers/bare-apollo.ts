@@ -1,9 +1,16 @@
 /**
- * The GraphQL baseline: a bare Apollo Server answering a constant of the same shape as Samplan's
- * plan query, with no auth, database or access log. What Apollo itself costs on this machine.
+ * The GraphQL baseline: a bare Apollo Server answering a plan of the same shape as Samplan's plan
+ * query, with no auth, policy or ORM.
+ *
+ * - Without FLOOR_DATABASE_URL it answers a constant: what Apollo itself costs on this machine.
+ * - With FLOOR_DATABASE_URL it is the floor of a logged read: each answer first reads the plan by its
+ *   primary key and then commits one access-log row (autocommit, synchronous_commit as the server
+ *   has it) before it is sent, both prepared, through a pool of 10 connections as Samplan's. That is
+ *   the least any server that logs every read durably, as Samplan must, adds to Apollo.
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import pg from 'pg';
 
 const typeDefs = `#graphql
   scalar JSON
@@ -14,7 +21,9 @@ const typeDefs = `#graphql
   type Query { plan(id: ID!): Plan }
 `;
 
-const plan = {
+type PlanAnswer = { sections: { key: string; content: unknown }[]; participants: { role: string; person: { displayName: string } }[] };
+
+const plan: PlanAnswer = {
   sections: ['goals', 'situation', 'contributions', 'measures', 'period', 'cooperation', 'log', 'evaluations'].map((key) => ({
     key,
     content: key === 'contributions' ? [{ id: 'c1', personId: 'p1', text: 'I drive to training on Tuesdays' }] : [],
@@ -25,7 +34,37 @@ const plan = {
   ],
 };
 
-const server = new ApolloServer({ typeDefs, resolvers: { Query: { plan: (_: unknown, args: { id: string }) => ({ id: args.id, ...plan }) } } });
+/** The floor's two tables, and the one plan every request reads (its id is the query's). */
+async function loggedReads(databaseUrl: string): Promise<(id: string) => Promise<PlanAnswer | null>> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  await pool.query(`
+    create table if not exists floor_plan (id text primary key, answer jsonb not null);
+    create table if not exists floor_access_log (id bigserial primary key, plan_id text not null, at timestamptz not null default now(), action text not null);
+  `);
+  const planId = process.env['FLOOR_PLAN_ID']!;
+  await pool.query('insert into floor_plan (id, answer) values ($1, $2) on conflict (id) do update set answer = excluded.answer', [planId, JSON.stringify(plan)]);
+  return async (id) => {
+    const read = await pool.query<{ answer: PlanAnswer }>({ name: 'read-plan', text: 'select answer from floor_plan where id = $1', values: [id] });
+    const row = read.rows[0];
+    if (!row) return null;
+    await pool.query({ name: 'log-read', text: 'insert into floor_access_log (plan_id, action) values ($1, $2)', values: [id, 'READ'] });
+    return row.answer;
+  };
+}
+
+const databaseUrl = process.env['FLOOR_DATABASE_URL'];
+const read = databaseUrl ? await loggedReads(databaseUrl) : null;
+const server = new ApolloServer({
+  typeDefs,
+  resolvers: {
+    Query: {
+      plan: async (_: unknown, args: { id: string }) => {
+        const answer = read ? await read(args.id) : plan;
+        return answer && { id: args.id, ...answer };
+      },
+    },
+  },
+});
 const port = Number(process.env['PORT']);
 await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
 process.stderr.write(`bare apollo ready on ${port}\n`);

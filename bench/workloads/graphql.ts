@@ -57,10 +57,12 @@ export async function hammer(name: string, server: ServerChild, body: string, he
 }
 
 /**
- * Workload 4: an authenticated plan query (sections and participants) against Samplan, and the same
- * shape answered as a constant by a bare Apollo Server, in the same run.
+ * Workload 4: an authenticated plan query (sections and participants) against Samplan; in the same
+ * run, the same shape from a bare Apollo Server that reads the plan by its key and commits one
+ * access-log row per answer (the floor of a logged read, on `floorDatabaseUrl`), and from one that
+ * answers a constant.
  */
-export async function runGraphql(report: BenchReport, options: BenchOptions, samplan: ServerChild, plans: BenchPlan[]): Promise<void> {
+export async function runGraphql(report: BenchReport, options: BenchOptions, samplan: ServerChild, plans: BenchPlan[], floorDatabaseUrl: string): Promise<void> {
   const plan = plans[0]!;
   const owner = plan.editors[0]!;
   const body = JSON.stringify({ query: PLAN_QUERY, variables: { id: plan.id } });
@@ -69,14 +71,9 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
   const probeBody = (await probe.json()) as { data?: unknown; errors?: unknown };
   if (!probeBody.data || probeBody.errors) throw new Error(`plan query failed: ${JSON.stringify(probeBody.errors)}`);
   const ours = await hammer('samplan', samplan, body, { authorization: `Bearer ${owner.token}` }, options.graphql);
-  const bare = await startBareApollo();
-  let baseline: HammerResult;
-  try {
-    baseline = await hammer(bare.name, bare, body, {}, options.graphql);
-  } finally {
-    await bare.stop();
-  }
-  const results = [ours, baseline];
+  const floor = await hammerBareApollo(body, options, { databaseUrl: floorDatabaseUrl, planId: plan.id });
+  const baseline = await hammerBareApollo(body, options);
+  const results = [ours, floor, baseline];
   report.add('4. GraphQL plan query under load', results, results.map((result) => ({
     server: result.server,
     'req/s': result.rps,
@@ -88,6 +85,24 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
     'PostgreSQL CPU': result.postgresCpuCores,
   })));
   const ratio = ours.rps / baseline.rps;
-  report.target({ workload: 'graphql', goal: '≥ 0.25× the req/s of bare Apollo', measured: `${ratio.toFixed(2)}× (${ours.rps} vs ${baseline.rps} req/s)`, met: ratio >= 0.25 });
-  report.target({ workload: 'graphql', goal: `p99 < 50 ms at ${options.graphql.connections} connections`, measured: `${ours.p99Ms} ms (bare Apollo ${baseline.p99Ms} ms)`, met: ours.p99Ms < 50 });
+  const floorRatio = floor.rps / baseline.rps;
+  report.target({
+    workload: 'graphql',
+    goal: '≥ 0.25× the req/s of bare Apollo',
+    measured: `${ratio.toFixed(2)}× (${ours.rps} vs ${baseline.rps} req/s; the logged-read floor ${floorRatio.toFixed(2)}×, ${floor.rps} req/s)`,
+    met: ratio >= 0.25,
+  });
+  report.target({ workload: 'graphql', goal: `p99 < 50 ms at ${options.graphql.connections} connections`, measured: `${ours.p99Ms} ms (the floor ${floor.p99Ms} ms, bare Apollo ${baseline.p99Ms} ms)`, met: ours.p99Ms < 50 });
+}
+
+async function hammerBareApollo(body: string, options: BenchOptions, floor?: { databaseUrl: string; planId: string }): Promise<HammerResult> {
+  const bare = await startBareApollo(floor);
+  const probe = await fetch(`${bare.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const probeBody = (await probe.json()) as { data?: { plan?: unknown }; errors?: unknown };
+  if (!probeBody.data?.plan || probeBody.errors) throw new Error(`${bare.name}: plan query failed: ${JSON.stringify(probeBody)}`);
+  try {
+    return await hammer(bare.name, bare, body, {}, options.graphql);
+  } finally {
+    await bare.stop();
+  }
 }
