@@ -42,6 +42,11 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     url,
     create,
     async dispose() {
+      // BENCH_KEEP_DATABASES=1 with DATABASE_URL: the run's databases stay, to look into afterwards.
+      if (external && process.env['BENCH_KEEP_DATABASES'] === '1') {
+        process.stderr.write(`kept: ${created.join(', ')}\n`);
+        return;
+      }
       for (const name of created) await adminQuery(adminUrl, `drop database if exists ${name} with (force)`).catch(() => undefined);
       await stop();
       if (root) await fs.rm(root, { recursive: true, force: true });

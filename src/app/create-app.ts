@@ -9,7 +9,7 @@ import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifi
 import { proofTargetOf } from '../auth/proof-target.js';
 import { ConfigError, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
-import { openOrm, type MikroORM } from '../db/orm.js';
+import { closeOrm, openOrm, type MikroORM } from '../db/orm.js';
 import { prepareDatabase } from '../db/prepare-database.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActorCache } from '../auth/actor-cache.js';
@@ -122,9 +122,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // The owner migrates; the server then serves as a role that cannot erase the access log
     // (docs/deployment.md, "Database roles").
     const owner = await openOrm(ownerUrl, logger);
-    const { url: databaseUrl } = await prepareDatabase(owner, config.database, logger).finally(() => owner.close());
+    const { url: databaseUrl } = await prepareDatabase(owner, config.database, logger).finally(() => closeOrm(owner));
     const orm = await openOrm(databaseUrl, logger);
-    undo.push({ step: 'database', run: () => orm.close() });
+    undo.push({ step: 'database', run: () => closeOrm(orm) });
     const pool = connectionPoolOf(orm);
     if (pool) metrics.watchPool(pool);
 

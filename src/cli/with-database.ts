@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { parseConfig, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
-import { openOrm, type MikroORM } from '../db/orm.js';
+import { closeOrm, openOrm, type MikroORM } from '../db/orm.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 
 /**
@@ -21,7 +21,7 @@ export async function withDatabase(task: (orm: MikroORM, logger: Logger, config:
     try {
       await task(orm, logger, config);
     } finally {
-      await orm.close();
+      await closeOrm(orm);
     }
   } finally {
     await embedded?.stop();

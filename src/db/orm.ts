@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { migrationsList } from '../../migrations/index.js';
 import { entities } from './entities.js';
 import { grantServingRole } from './database-roles.js';
+import { closeHotReads } from './prepared-statements.js';
 
 export type { MikroORM };
 
@@ -42,6 +43,12 @@ export function ormOptions(url: string, logger?: Logger): Options {
 
 export async function openOrm(url: string, logger?: Logger): Promise<MikroORM> {
   return MikroORM.init(ormOptions(url, logger));
+}
+
+/** Closes the ORM and the pool its hot reads run on (src/db/prepared-statements.ts). */
+export async function closeOrm(orm: MikroORM): Promise<void> {
+  await closeHotReads(orm);
+  await orm.close();
 }
 
 /** Session advisory-lock key held while migrating ('SAMPLAN' in hex, truncated). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import type { Sql } from 'sql-template-tag';
 
 /** The part of a `pg` client this needs. */
@@ -33,8 +34,8 @@ export class PreparedStatements {
   readonly #texts = new Map<string, { text: string; name: string | undefined }>();
 
   constructor(
-    /** Whose pool: the ORM, or an EntityManager of it. */
-    private readonly source: MikroORM | EntityManager,
+    /** Whose pool: the ORM, or an EntityManager of it, or a `pg` pool of its own. */
+    private readonly source: MikroORM | EntityManager | pg.Pool,
     /** Names this set's statements, apart from any other set's on the same connections. */
     private readonly prefix: string,
   ) {}
@@ -50,6 +51,10 @@ export class PreparedStatements {
   }
 
   async #run<T>({ text, name }: { text: string; name: string | undefined }, params: readonly unknown[]): Promise<T[]> {
+    if (this.source instanceof pg.Pool) {
+      const result = await this.source.query({ name, text, values: params as unknown[] });
+      return result.rows as T[];
+    }
     const em = 'em' in this.source ? this.source.em : this.source;
     const pool = em.getConnection().getKnex().client as PooledClient;
     const connection = await pool.acquireConnection();
@@ -80,8 +85,11 @@ export class PreparedStatements {
   }
 }
 
-/** One set per pool for {@link readRows}: a read's text is prepared once per connection, whoever asks. */
-const readsByPool = new WeakMap<object, PreparedStatements>();
+/** Connections of the hot reads' own pool, per ORM pool (see {@link readsOf}). */
+const HOT_READ_CONNECTIONS = 5;
+
+/** The hot reads of each ORM pool: their statements, on their own pool. */
+const readsByPool = new WeakMap<object, { statements: PreparedStatements; pool: pg.Pool }>();
 
 /**
  * A read on a hot path (a statement built with `sql-template-tag`): prepared, with bound
@@ -114,9 +122,41 @@ export async function readNamedRows<T>(em: EntityManager, sql: string, bindings:
   return readsOf(em).queryNumbered<T>(text, values);
 }
 
+/**
+ * The hot reads run on a small pool of their own, whose connections use generic plans for
+ * prepared statements (`plan_cache_mode = force_generic_plan`). Left to choose, PostgreSQL plans
+ * a statement anew at every bind while a generic plan looks costlier than the custom ones, which
+ * it does for these reads (arrays of unknown length, a page size not yet known): the caseload's
+ * page took 0.9 ms to plan and 0.5 to run, a plan with its facts 1.7 and 0.6 (PostgreSQL's own
+ * statement log, bench/README.md). Their texts are few and fixed and every value is a bound
+ * parameter, so one plan each per connection serves. The ORM's pool keeps PostgreSQL's default:
+ * its statements are not prepared, and are planned with their values as before. Same connection
+ * settings as the ORM's (its type parsers among them: timestamps come back as text).
+ */
 function readsOf(em: EntityManager): PreparedStatements {
-  const pool = em.getConnection().getKnex().client as object;
-  let statements = readsByPool.get(pool);
-  if (!statements) readsByPool.set(pool, (statements = new PreparedStatements(em, 'samplan_read')));
-  return statements;
+  const ormPool = em.getConnection().getKnex().client as object;
+  let reads = readsByPool.get(ormPool);
+  if (!reads) {
+    const pool = new pg.Pool({
+      ...(em.getConnection().getConnectionOptions() as pg.PoolConfig),
+      max: HOT_READ_CONNECTIONS,
+      options: '-c plan_cache_mode=force_generic_plan',
+      // Nothing waits on an idle connection of this pool to exit.
+      allowExitOnIdle: true,
+    });
+    // An idle connection that PostgreSQL ends (a restart, an outage) is dropped and replaced by
+    // the next read; without a listener that would be an uncaught 'error' event.
+    pool.on('error', () => undefined);
+    reads = { statements: new PreparedStatements(pool, 'samplan_read'), pool };
+    readsByPool.set(ormPool, reads);
+  }
+  return reads.statements;
+}
+
+/** Ends the hot reads' pool of `orm` (closing the ORM leaves it to its idle timeout otherwise). */
+export async function closeHotReads(orm: MikroORM): Promise<void> {
+  const ormPool = orm.em.getConnection().getKnex().client as object;
+  const reads = readsByPool.get(ormPool);
+  readsByPool.delete(ormPool);
+  await reads?.pool.end();
 }
