@@ -144,10 +144,14 @@ describe('/metrics', () => {
     expect(records.some((record) => record['event'] === 'ws.connected' && typeof record['connectionId'] === 'string')).toBe(true);
   });
 
-  it('reads the database pool and the notification outbox', async () => {
+  it('reads the database pools and the notification outbox', async () => {
+    // A plan query is a hot read: its pool has a connection (it closes after 10 s idle).
+    expect((await t.gql('query($id: ID!) { plan(id: $id) { id } }', { id: plan.id }, coordinator.token)).errors).toBeUndefined();
     const body = await scrape();
     expect(sample(body, 'samplan_db_pool_acquire_wait_seconds_count')).toBeGreaterThan(0);
     expect(body).toMatch(/^samplan_db_pool_pending_acquires \d+$/m);
+    expect(sample(body, 'samplan_db_hot_read_connections', { state: 'used' }) + sample(body, 'samplan_db_hot_read_connections', { state: 'free' })).toBeGreaterThan(0);
+    expect(body).toMatch(/^samplan_db_hot_read_pending \d+$/m);
     // The plan's invitations wait in the outbox: no webhook is configured here.
     expect(sample(body, 'samplan_notification_outbox_pending')).toBeGreaterThan(0);
   });

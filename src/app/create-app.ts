@@ -10,6 +10,7 @@ import { proofTargetOf } from '../auth/proof-target.js';
 import { ConfigError, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { closeOrm, openOrm, type MikroORM } from '../db/orm.js';
+import { hotReadPoolOf } from '../db/prepared-statements.js';
 import { prepareDatabase } from '../db/prepare-database.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActorCache } from '../auth/actor-cache.js';
@@ -127,6 +128,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     undo.push({ step: 'database', run: () => closeOrm(orm) });
     const pool = connectionPoolOf(orm);
     if (pool) metrics.watchPool(pool);
+    metrics.watchHotReads(() => hotReadPoolOf(orm));
 
     const devIssuer = config.devAuth ? await createDevIssuer({ keyFile: config.devIssuerKeyFile }) : null;
     const trusted = [...config.issuers.map((issuer) => trustConfiguredIssuer(issuer, logger)), ...(devIssuer?.trustedIssuers ?? [])];

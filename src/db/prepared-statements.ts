@@ -141,6 +141,10 @@ function readsOf(em: EntityManager): PreparedStatements {
       ...(em.getConnection().getConnectionOptions() as pg.PoolConfig),
       max: HOT_READ_CONNECTIONS,
       options: '-c plan_cache_mode=force_generic_plan',
+      // As long as the ORM's pool (knex's default) waits for a connection: a database that does
+      // not answer fails the read ("timeout exceeded when trying to connect", src/db/outage.ts)
+      // rather than holding it for ever.
+      connectionTimeoutMillis: 60_000,
       // Nothing waits on an idle connection of this pool to exit.
       allowExitOnIdle: true,
     });
@@ -151,6 +155,11 @@ function readsOf(em: EntityManager): PreparedStatements {
     readsByPool.set(ormPool, reads);
   }
   return reads.statements;
+}
+
+/** The hot reads' pool of `orm` now (none before its first read), for metrics. */
+export function hotReadPoolOf(orm: MikroORM): { totalCount: number; idleCount: number; waitingCount: number } | null {
+  return readsByPool.get(orm.em.getConnection().getKnex().client as object)?.pool ?? null;
 }
 
 /** Ends the hot reads' pool of `orm` (closing the ORM leaves it to its idle timeout otherwise). */

@@ -136,6 +136,25 @@ export class AppMetrics {
     outboxGauge('samplan_notification_outbox_oldest_due_seconds', 'How long the longest-waiting due notification has been due.', (value) => value.oldestDueSeconds);
   }
 
+  /** Reads the hot reads' pool at scrape time; `current` is null until its first read opens it. */
+  watchHotReads(current: () => HotReadPool | null): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'samplan_db_hot_read_connections', help: "Connections of the hot reads' pool (generic plans), by state (used, free).", labelNames: ['state'] as const, registers,
+      collect() {
+        const pool = current();
+        this.set({ state: 'used' }, pool ? pool.totalCount - pool.idleCount : 0);
+        this.set({ state: 'free' }, pool?.idleCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'samplan_db_hot_read_pending', help: "Hot reads waiting for a connection of their pool now.", registers,
+      collect() {
+        this.set(current()?.waitingCount ?? 0);
+      },
+    });
+  }
+
   /** Times every wait for a connection of `pool` and reads its queue at scrape time. */
   watchPool(pool: ObservedPool): void {
     const requested = new Map<number, number>();
@@ -164,6 +183,13 @@ export class AppMetrics {
       },
     });
   }
+}
+
+/** What the hot reads' pool shows of itself (a `pg` pool: src/db/prepared-statements.ts). */
+export interface HotReadPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
 }
 
 /** The pool MikroORM's knex draws connections from (src/db/orm.ts sets its size); null if it has none. */
