@@ -129,6 +129,27 @@ describe('a plan with its facts in one statement', () => {
     const participants = (await loadPlansWithFacts(fresh, [small.id], new Date())).participants.get(small.id)!;
     expect(participants.every((participant) => participant.person.isInitialized())).toBe(true);
   });
+
+  it('makes entities that a flush leaves alone, and whose changes it saves as it would those of findOne', async () => {
+    const em = t.app.orm.em.fork();
+    const loaded = await loadPlansWithFacts(em, [large.id], new Date());
+    const plan = loaded.plans.get(large.id)!;
+    expect(loaded.participants.get(large.id)!.length).toBeGreaterThan(1);
+    // Nothing changed: nothing written (a snapshot unlike the row would show up as an UPDATE here).
+    const untouched = await statementsDuring(() => em.flush());
+    expect(untouched.filter((text) => /^\s*(update|insert|delete)/i.test(text))).toEqual([]);
+    const title = plan.title;
+    plan.title = 'Renamed through a row-made entity';
+    const saved = await statementsDuring(() => em.flush());
+    const updates = saved.filter((text) => /^\s*update/i.test(text));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatch(/"title" = /);
+    expect(updates[0]).not.toMatch(/"owner_id"|"created_at"|"status" = /);
+    const reread = await t.app.orm.em.fork().findOneOrFail(Plan, large.id);
+    expect(reread.title).toBe('Renamed through a row-made entity');
+    plan.title = title;
+    await em.flush();
+  });
 });
 
 class RollBack extends Error {}
