@@ -55,5 +55,8 @@ describe('the hot reads', () => {
     await closeOrm(orm);
     expect(pool?.ended).toBe(true);
     expect(hotReadPoolOf(orm)).toBeNull();
+    // A read after the close opens no new pool behind the closed ORM's back.
+    await expect(readRows(orm.em.fork(), planCacheMode)).rejects.toThrow(/closed/);
+    expect(hotReadPoolOf(orm)).toBeNull();
   });
 });

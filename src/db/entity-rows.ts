@@ -16,7 +16,7 @@ export function entityFromRow<T extends object>(em: EntityManager, entity: Entit
   // Made as `em.find` makes the entities of the rows it reads: the driver maps columns to
   // properties, the factory builds the entity and registers it with the row as its snapshot.
   // (`em.map` would also validate every property and merge it again, cascading to its relations:
-  // half the ORM's time on the plan query, for nothing a row of our own tables needs.)
+  // two thirds of the ORM's time on the plan query, for nothing a row of our own tables needs.)
   const data = em.getDriver().mapResult(row as never, meta);
   return em.getEntityFactory().create<T>(meta.className, data as never, { merge: true, convertCustomTypes: true }) as T;
 }

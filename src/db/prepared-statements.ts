@@ -90,6 +90,8 @@ const HOT_READ_CONNECTIONS = 5;
 
 /** The hot reads of each ORM pool: their statements, on their own pool. */
 const readsByPool = new WeakMap<object, { statements: PreparedStatements; pool: pg.Pool }>();
+/** ORM pools whose hot reads were closed ({@link closeHotReads}): no new pool opens for them. */
+const closedPools = new WeakSet<object>();
 
 /**
  * A read on a hot path (a statement built with `sql-template-tag`): prepared, with bound
@@ -137,6 +139,8 @@ function readsOf(em: EntityManager): PreparedStatements {
   const ormPool = em.getConnection().getKnex().client as object;
   let reads = readsByPool.get(ormPool);
   if (!reads) {
+    // A read that comes in after shutdown closed the database fails, as the ORM's own would.
+    if (closedPools.has(ormPool)) throw new Error('The database connection has been closed');
     const pool = new pg.Pool({
       ...(em.getConnection().getConnectionOptions() as pg.PoolConfig),
       max: HOT_READ_CONNECTIONS,
@@ -167,5 +171,6 @@ export async function closeHotReads(orm: MikroORM): Promise<void> {
   const ormPool = orm.em.getConnection().getKnex().client as object;
   const reads = readsByPool.get(ormPool);
   readsByPool.delete(ormPool);
+  closedPools.add(ormPool);
   await reads?.pool.end();
 }
