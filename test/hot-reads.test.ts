@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
 import sql from 'sql-template-tag';
 import { closeOrm, openOrm } from '../src/db/orm.js';
 import { hotReadPoolOf, readRows } from '../src/db/prepared-statements.js';
@@ -50,7 +49,7 @@ describe('the hot reads', () => {
   it('have their pool ended with the ORM', async () => {
     const orm = await openOrm(t.databaseUrl);
     await readRows(orm.em.fork(), planCacheMode);
-    const pool = hotReadPoolOf(orm) as pg.Pool | null;
+    const pool = hotReadPoolOf(orm);
     expect(pool?.totalCount).toBeGreaterThan(0);
     await closeOrm(orm);
     expect(pool?.ended).toBe(true);

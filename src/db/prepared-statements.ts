@@ -161,8 +161,8 @@ function readsOf(em: EntityManager): PreparedStatements {
   return reads.statements;
 }
 
-/** The hot reads' pool of `orm` now (none before its first read), for metrics. */
-export function hotReadPoolOf(orm: MikroORM): { totalCount: number; idleCount: number; waitingCount: number } | null {
+/** The hot reads' pool of `orm` now (none before its first read), for metrics and tests. */
+export function hotReadPoolOf(orm: MikroORM): pg.Pool | null {
   return readsByPool.get(orm.em.getConnection().getKnex().client as object)?.pool ?? null;
 }
 

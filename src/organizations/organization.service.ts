@@ -1,5 +1,5 @@
-import { entityById } from '../db/entity-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { entityById } from '../db/entity-rows.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { PersonRef, PersonResolver } from '../people/person-ref.js';
 import type { Actor } from '../policy/actor.js';
