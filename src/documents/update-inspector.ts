@@ -4,6 +4,7 @@ import { isCalendarDate } from '../shared/dates.js';
 import { ENTRY_ID_FIELD, SECTIONS, isSectionKey, type FieldSpec, type SectionKey, type SectionSpec } from './document.template.js';
 import { trialInspection } from './trial-inspection.js';
 import type { Touch } from './touch.js';
+import { readSimpleUpdate } from './update-reader.js';
 import { nonCanonicalReason } from './update-shape.js';
 
 /**
@@ -71,7 +72,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: Inspection
     if (update.byteLength > limits.maxUpdateBytes) throw new Refusal(`update is larger than ${limits.maxUpdateBytes} bytes`);
     let decoded: DecodedUpdate;
     try {
-      decoded = Y.decodeUpdate(update) as DecodedUpdate;
+      // The usual keystroke by the lean reader, everything else as Yjs reads it (update-reader.ts).
+      decoded = readSimpleUpdate(update) ?? (Y.decodeUpdate(update) as DecodedUpdate);
     } catch {
       throw new Refusal('update is malformed');
     }
@@ -94,40 +96,70 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: Inspection
 }
 
 function summary(touches: Touch[]): { touches: Touch[]; sections: SectionKey[]; empty: boolean } {
-  return { touches, sections: [...new Set(touches.map((touch) => touch.section))], empty: touches.length === 0 };
+  return { touches, sections: sectionsOf(touches), empty: touches.length === 0 };
+}
+
+/** The sections touched, each once, in the order first touched. */
+function sectionsOf(touches: readonly Touch[]): SectionKey[] {
+  // A keystroke touches one thing: no set needed.
+  if (touches.length === 1) return [touches[0]!.section];
+  return [...new Set(touches.map((touch) => touch.section))];
 }
 
 class Inspector {
   /** The update's items and collected ranges, per client in clock order. */
-  readonly #byClient = new Map<number, Array<Y.Item | Y.GC>>();
-  readonly #locations = new Map<Y.Item, Location | null>();
-  readonly #touches = new Map<string, Touch>();
+  #byClient: Map<number, Array<Y.Item | Y.GC>> | null = null;
+  /**
+   * Items already located in this inspection. An update of one struct (a keystroke) locates its item
+   * once and each document item at depth 0 or 1, where the depth check cannot tell the visits
+   * apart, so it keeps none.
+   */
+  readonly #locations: Map<Y.Item, Location | null> | null;
+  /** By section key (record sections) or by the entry's item (list sections), in the order first touched. */
+  readonly #touches = new Map<string | Y.Item, Touch>();
   /** Plain values this update writes into maps it names by id: `client:clock/key` → value. */
-  readonly #newValues = new Map<string, unknown>();
+  #newValues: Map<string, unknown> | null = null;
   /** How many of this update's items land in each key of a new entry: `client:clock/key` → count. */
-  readonly #newSlotWrites = new Map<string, number>();
+  #newSlotWrites: Map<string, number> | null = null;
   /** Entries this update creates, whose id is checked once every write to them is known. */
-  readonly #newEntries: Array<{ spec: SectionSpec; item: Y.Item }> = [];
+  #newEntries: Array<{ spec: SectionSpec; item: Y.Item }> | null = null;
   /** Why the fast reading may differ from Yjs here (null: it provably does not). */
   #trialReason: string | null = null;
   #structCount = 0;
 
+  // The maps above that most updates never need (a keystroke names one item) are built on first use.
   constructor(
     private readonly doc: Y.Doc,
     private readonly decoded: DecodedUpdate,
     private readonly limits: InspectionLimits,
   ) {
-    for (const struct of decoded.structs) {
+    this.#locations = decoded.structs.length > 1 ? new Map() : null;
+  }
+
+  /** The update's structs by client, in clock order (Skips left out). */
+  private byClient(): Map<number, Array<Y.Item | Y.GC>> {
+    if (this.#byClient) return this.#byClient;
+    const byClient = new Map<number, Array<Y.Item | Y.GC>>();
+    for (const struct of this.decoded.structs) {
       if (struct instanceof Y.Skip) continue;
-      const list = this.#byClient.get(struct.id.client) ?? [];
+      const list = byClient.get(struct.id.client) ?? [];
       list.push(struct);
-      this.#byClient.set(struct.id.client, list);
-      if (!(struct instanceof Y.Item)) continue;
-      if (struct.parent instanceof Y.ID && struct.parentSub !== null && struct.content instanceof Y.ContentAny) {
+      byClient.set(struct.id.client, list);
+    }
+    return (this.#byClient = byClient);
+  }
+
+  /** Plain values this update writes into maps it names by id. */
+  private newValues(): Map<string, unknown> {
+    if (this.#newValues) return this.#newValues;
+    const values = new Map<string, unknown>();
+    for (const struct of this.decoded.structs) {
+      if (struct instanceof Y.Item && struct.parent instanceof Y.ID && struct.parentSub !== null && struct.content instanceof Y.ContentAny) {
         // Decoded in clock order, so the last write to a key wins, as it does in Yjs.
-        this.#newValues.set(`${idKey(struct.parent)}/${struct.parentSub}`, struct.content.arr[struct.content.arr.length - 1]);
+        values.set(`${idKey(struct.parent)}/${struct.parentSub}`, struct.content.arr[struct.content.arr.length - 1]);
       }
     }
+    return (this.#newValues = values);
   }
 
   run(): Inspection {
@@ -140,19 +172,20 @@ class Inspector {
     for (const [client, ranges] of this.decoded.ds.clients) {
       for (const range of ranges) this.inspectDeletion(client, range.clock, range.len);
     }
-    for (const [slot, writes] of this.#newSlotWrites) {
+    for (const [slot, writes] of this.#newSlotWrites ?? []) {
       // Which write Yjs keeps depends on where each lands: read the value from Yjs itself.
       if (writes > 1) this.needsTrial(`a new entry's "${slot.split('/')[1]}" is written more than once`);
     }
     // With a trial ahead, the id a new entry ends up with is read from Yjs there; here it is the one value written.
     if (this.#trialReason === null) {
-      for (const { spec, item } of this.#newEntries) {
+      for (const { spec, item } of this.#newEntries ?? []) {
         if (typeof this.newEntryValue(item, ENTRY_ID_FIELD) !== 'string') {
           throw new Refusal(`a new entry of ${spec.key} needs a string "${ENTRY_ID_FIELD}"`, spec.key);
         }
       }
     }
-    return { ok: true, ...summary([...this.#touches.values()]), checkedBy: 'fast', trialReason: this.#trialReason };
+    const touches = [...this.#touches.values()];
+    return { ok: true, touches, sections: sectionsOf(touches), empty: touches.length === 0, checkedBy: 'fast', trialReason: this.#trialReason };
   }
 
   private needsTrial(reason: string): void {
@@ -199,6 +232,7 @@ class Inspector {
     if (!entry || entry.key !== null) throw new Refusal(`${spec.key} holds a list of entries`, spec.key);
     if (entry.isNew && location.chain.length === 2 && field) {
       const slot = `${idKey(entry.item.id)}/${field.key ?? ''}`;
+      this.#newSlotWrites ??= new Map();
       this.#newSlotWrites.set(slot, (this.#newSlotWrites.get(slot) ?? 0) + 1);
     }
     // An entry made and removed again before it was sent arrives emptied (honest offline edits): nothing to check.
@@ -206,7 +240,7 @@ class Inspector {
       if (!(entry.item.content instanceof Y.ContentType) || !(entry.item.content.type instanceof Y.Map)) {
         throw new Refusal(`entries of ${spec.key} must be maps`, spec.key);
       }
-      this.#newEntries.push({ spec, item: entry.item });
+      (this.#newEntries ??= []).push({ spec, item: entry.item });
     }
     if (field) {
       if (field.key === null || (field.key !== ENTRY_ID_FIELD && !(field.key in spec.fields))) {
@@ -280,13 +314,15 @@ class Inspector {
     changesOwner = false,
     isNewEntry = false,
   ): void {
-    const entryKey = entry ? idKey(entry.item.id) : null;
-    const key = entryKey === null ? spec.key : `${spec.key}/${entryKey}`;
+    // An entry's item is one object however it is reached (this inspection splits nothing), and
+    // lies in one section: it keys its touch without building a string for every repeat.
+    const key = entry ? entry.item : spec.key;
     const existing = this.#touches.get(key);
     if (existing) {
       if (existing.entry) existing.entry.changesOwner ||= changesOwner;
       return;
     }
+    const entryKey = entry ? idKey(entry.item.id) : null;
     const facts: EntryFacts | null = entry
       ? {
           ownerPersonId: spec.ownerField === 'personId' ? this.entryString(entry, 'personId') : null,
@@ -304,7 +340,7 @@ class Inspector {
 
   /** The value a new entry gets for `key` in this same update. */
   private newEntryValue(entryItem: Y.Item, key: string): unknown {
-    return this.#newValues.get(`${idKey(entryItem.id)}/${key}`);
+    return this.newValues().get(`${idKey(entryItem.id)}/${key}`);
   }
 
   private sectionOf(root: string): SectionSpec {
@@ -314,7 +350,7 @@ class Inspector {
 
   /** A struct of this update covering `clock`, if any. */
   private updateStruct(client: number, clock: number): Y.Item | Y.GC | null {
-    const items = this.#byClient.get(client);
+    const items = this.byClient().get(client);
     if (!items) return null;
     let low = 0;
     let high = items.length - 1;
@@ -349,13 +385,14 @@ class Inspector {
    * the document point at their parent type.
    */
   private locate(item: Y.Item, depth: number): Location | null {
-    if (this.#locations.has(item)) return this.#locations.get(item)!;
+    const locations = this.#locations;
+    if (locations?.has(item)) return locations.get(item)!;
     if (depth > MAX_DEPTH) throw new Refusal('update nests deeper than the plan allows');
     const isNew = !this.isIntegrated(item);
     let location: Location | null;
     if (isNew) location = this.locateNew(item, depth);
     else location = this.locateLive(item, depth);
-    this.#locations.set(item, location);
+    locations?.set(item, location);
     return location;
   }
 
@@ -410,10 +447,40 @@ class Inspector {
   private locateLive(item: Y.Item, depth: number): Location | null {
     const parentType = item.parent as Y.AbstractType<unknown>;
     const self = { item, key: item.parentSub, isNew: false };
-    if (parentType._item === null) return { root: Y.findRootTypeKey(parentType), chain: [self] };
-    const above = this.locate(parentType._item, depth + 1);
-    return above && { root: above.root, chain: [...above.chain, self] };
+    if (parentType._item === null) return { root: rootKeyOf(parentType), chain: [self] };
+    if (this.#locations) {
+      // Several structs: each ancestor is remembered too, as the others may reach it at any depth.
+      const above = this.locate(parentType._item, depth + 1);
+      return above && { root: above.root, chain: [...above.chain, self] };
+    }
+    const above = liveTypeLocation(parentType._item, depth + 1);
+    above.chain.push(self);
+    return above;
   }
+}
+
+/**
+ * Where an integrated item holding a type (an entry, a field's text) sits, for an update of one
+ * struct: read by walking up its parents, a few levels at most, with the depth checked at each as
+ * `locate` checks it. Only each root type's key is remembered (`Y.findRootTypeKey` searches the
+ * document's root types one by one): a handful a document, gone with it.
+ */
+function liveTypeLocation(typeItem: Y.Item, depth: number): Location {
+  if (depth > MAX_DEPTH) throw new Refusal('update nests deeper than the plan allows');
+  const parentType = typeItem.parent as Y.AbstractType<unknown>;
+  const self = { item: typeItem, key: typeItem.parentSub, isNew: false };
+  if (parentType._item === null) return { root: rootKeyOf(parentType), chain: [self] };
+  const above = liveTypeLocation(parentType._item, depth + 1);
+  above.chain.push(self);
+  return above;
+}
+
+const rootKeys = new WeakMap<Y.AbstractType<unknown>, string>();
+
+function rootKeyOf(rootType: Y.AbstractType<unknown>): string {
+  let key = rootKeys.get(rootType);
+  if (key === undefined) rootKeys.set(rootType, (key = Y.findRootTypeKey(rootType)));
+  return key;
 }
 
 function idKey(id: Y.ID): string {

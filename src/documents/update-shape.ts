@@ -12,7 +12,8 @@ import * as Y from 'yjs';
 export function nonCanonicalReason(doc: Y.Doc, update: Uint8Array, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): string | null {
   // Format v1 starts with the number of struct groups, read exactly as readClientsStructRefs reads it.
   const groups = decoding.readVarUint(decoding.createDecoder(update));
-  const seen = new Set<number>();
+  // Clients of the runs before this one; an update of one run (most are) needs no set.
+  let seen: Set<number> | null = null;
   let runs = 0;
   let previous: Y.Item | Y.GC | Y.Skip | null = null;
   for (const struct of structs) {
@@ -20,8 +21,11 @@ export function nonCanonicalReason(doc: Y.Doc, update: Uint8Array, structs: Read
     const client = struct.id.client;
     if (previous === null || previous.id.client !== client) {
       // A new run of structs: a client seen before appears in a second group.
-      if (seen.has(client)) return 'update names a client in more than one part';
-      seen.add(client);
+      if (previous !== null) {
+        seen ??= new Set([previous.id.client]);
+        if (seen.has(client)) return 'update names a client in more than one part';
+        seen.add(client);
+      }
       runs += 1;
       if (struct.id.clock > Y.getState(doc.store, client)) return 'update refers to changes the document does not have';
     } else if (struct.id.clock !== previous.id.clock + previous.length) {
