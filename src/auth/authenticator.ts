@@ -27,7 +27,15 @@ export interface Authenticator {
    * the token is taken as a bearer token. `upgradeUrl` is the URL the client opened, as
    * `proofTargetOf` reads it.
    */
-  actorFromSocket(credentials: { token: unknown; proof: unknown }, upgradeUrl: string): Promise<Actor | null>;
+  actorFromSocket(credentials: { token: unknown; proof: unknown }, upgradeUrl: string, hooks?: SignInHooks): Promise<Actor | null>;
+}
+
+export interface SignInHooks {
+  /**
+   * Called once the token (and its proof) checks out, before the person is looked up: a door can
+   * start reads that need a genuine caller but not yet who they are (the live door's plan facts).
+   */
+  onTokenVerified?: () => void;
 }
 
 export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
@@ -39,7 +47,7 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
     return serviceUnavailable(dependency);
   };
 
-  const resolve = async (token: string, scheme: TokenScheme, target?: ProofTarget): Promise<Actor> => {
+  const resolve = async (token: string, scheme: TokenScheme, target?: ProofTarget, hooks?: SignInHooks): Promise<Actor> => {
     // A proof is for one request: checked every time, before the cache, whatever the cache holds.
     const proofKey = scheme === 'DPoP' ? await proofs.verify(target!, token) : null;
     // Apart per scheme: a token that passed with its proof must not pass bare.
@@ -48,11 +56,13 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
     if (known) {
       // Cached under its scheme, so the token was verified whole: its cnf.jkt can be read as is.
       if (proofKey && boundKeyOfVerified(token) !== proofKey) throw unauthenticated('DPoP proof is signed by another key than the token is bound to (cnf.jkt)');
+      hooks?.onTokenVerified?.();
       return known;
     }
     try {
       const identity = await verifier.verify(token, scheme);
       if (proofKey && identity.boundKey !== proofKey) throw unauthenticated('DPoP proof is signed by another key than the token is bound to (cnf.jkt)');
+      hooks?.onTokenVerified?.();
       const actor = await identifyActor(orm.em.fork(), identity, deps, logger);
       actors.set(cacheKey, actor);
       return actor;
@@ -62,7 +72,7 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
   };
 
   return {
-    async actorFromSocket({ token, proof }, upgradeUrl) {
+    async actorFromSocket({ token, proof }, upgradeUrl, hooks) {
       if (token === null || token === undefined || token === '') return null;
       if (typeof token !== 'string') throw unauthenticated('Token must be a string');
       if (proof !== undefined && proof !== null && typeof proof !== 'string') throw unauthenticated('DPoP proof must be a string');
@@ -72,7 +82,7 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
       // A proof makes it DPoP; a token named DPoP without one is refused by the proof check, never taken as Bearer.
       const scheme: TokenScheme = proof || named === 'dpop' ? 'DPoP' : 'Bearer';
       if (named === 'bearer' && proof) throw unauthenticated('A DPoP proof comes with the DPoP scheme, not Bearer');
-      return resolve(match[2]!, scheme, scheme === 'DPoP' ? { proof: proof || undefined, method: 'GET', url: upgradeUrl } : undefined);
+      return resolve(match[2]!, scheme, scheme === 'DPoP' ? { proof: proof || undefined, method: 'GET', url: upgradeUrl } : undefined, hooks);
     },
     async actorFromAuthorization(header, target) {
       if (!header) return null;

@@ -110,7 +110,11 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
     let actor: Actor | null;
     try {
       const credentials = { token: url.searchParams.get('token'), proof: url.searchParams.get('dpop') ?? undefined };
-      actor = await options.authenticator.actorFromSocket(credentials, proofTargetOf(request, options.apiUrl).url);
+      // With a genuine token the plan's facts are read while the person is looked up: in a join
+      // storm each step of the sign-in queues behind everyone else's, and the document waits on both.
+      // (Cached per plan and read anyway once signed in; a refusal comes from hub.access below.)
+      const warmAccess = () => void hub.access(planId).catch(() => undefined);
+      actor = await options.authenticator.actorFromSocket(credentials, proofTargetOf(request, options.apiUrl).url, { onTokenVerified: warmAccess });
     } catch (error) {
       const code = errorCodeOf(error);
       // The token could not be checked now (an outage, logged by the authenticator): "try again later"
@@ -125,7 +129,11 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
 
     try {
       const access = await hub.access(planId);
+      // The document loads while the name is read (the first connection to a plan waits on both);
+      // a refusal is attach's to give, below.
+      const preparing = hub.prepare(planId, actor, part).catch(() => undefined);
       const presence = { personId: actor.personId, name: await names.load(actor.personId), role: roleIn(actor, access.plan) ?? 'NONE' };
+      await preparing;
       connection = new CollabConnection(socket, connectionId, actor, presence, logger);
       const document = await hub.attach(planId, connection, part);
       if (socket.readyState !== socket.OPEN) return hub.detach(document, connection);

@@ -15,6 +15,7 @@ import type { DocumentPeer } from './document-peer.js';
 import { LiveDocument, type CommittedChange, type DocumentSettings, type PlanAccess } from './live-document.js';
 import { clearingUpdate, holdsRestrictedContent, isMoveOutOfMain, movedContentUpdate } from './restricted-move.js';
 import type { SectionGrantAccess } from '../policy/section-rules.js';
+import type { Actor } from '../policy/actor.js';
 import { saveVersion } from './version.store.js';
 import type { DocumentObserver } from './document-metrics.js';
 
@@ -125,6 +126,16 @@ export class DocumentHub {
     // over from another server must not hand us their commits as its own edits.
     if (this.deps.replication) await document.catchUp().catch((error: unknown) => this.#evict(document, error));
     return document;
+  }
+
+  /**
+   * Starts loading one of a plan's documents for someone `attach` would admit, so that a connection's
+   * other work (its presence name) runs while it loads; `attach` then finds it loading or loaded.
+   * Refused as `attach` refuses. Held like a read through `use`: nobody attaching, it unloads idle.
+   */
+  async prepare(planId: string, actor: Actor, part: DocumentPart = 'main'): Promise<void> {
+    this.#assertAdmitted({ actor }, await this.access(planId), part);
+    await this.use(planId, async () => undefined, part);
   }
 
   /** Another server committed `change` to document `id`: a loaded copy applies it (or repairs a gap from the log). */
@@ -447,7 +458,7 @@ export class DocumentHub {
   }
 
   /** Refused (NOT_FOUND) unless the peer takes part in the plan, and (FORBIDDEN) unless they may read this document. */
-  #assertAdmitted(peer: DocumentPeer, access: PlanAccess, part: DocumentPart): void {
+  #assertAdmitted(peer: Pick<DocumentPeer, 'actor'>, access: PlanAccess, part: DocumentPart): void {
     const refusal = this.deps.authorizer.refusal(peer.actor, access, part);
     if (refusal === 'NOT_TAKING_PART') throw notFound('Plan');
     if (refusal !== null) throw forbidden(REFUSED[refusal]);

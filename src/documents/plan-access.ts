@@ -15,17 +15,19 @@ import type { SectionGrantAccess } from '../policy/section-rules.js';
 export function planAccessLoader(deps: { orm: MikroORM; clock: Clock; endedPlanReadDays: number }): (planId: string) => Promise<PlanAccess> {
   return async (planId) => {
     const em = deps.orm.em.fork();
-    const plan = await loadPlanFacts(withoutTransaction(em), planId, deps.clock.now(), deps.endedPlanReadDays);
+    // The three reads need only the plan's id: side by side, as the first connection to a plan
+    // waits on them (a join storm's sign-ins queue ahead of each one on the pools).
+    const [plan, rows, restrictedReaderIds] = await Promise.all([
+      loadPlanFacts(withoutTransaction(em), planId, deps.clock.now(), deps.endedPlanReadDays),
+      em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>('select person_id, section, access from section_grant where plan_id = ?', [planId]),
+      loadRestrictedReaderIds(em, planId),
+    ]);
     if (!plan) throw notFound('Plan');
-    const rows = await em.execute<Array<{ person_id: string; section: string; access: SectionGrantAccess }>>(
-      'select person_id, section, access from section_grant where plan_id = ?',
-      [planId],
-    );
     const grantsByPerson = new Map<string, Partial<Record<SectionKey, SectionGrantAccess>>>();
     for (const row of rows) {
       if (!isSectionKey(row.section)) continue;
       grantsByPerson.set(row.person_id, { ...grantsByPerson.get(row.person_id), [row.section]: row.access });
     }
-    return { plan, grantsByPerson, restrictedReaderIds: await loadRestrictedReaderIds(em, planId) };
+    return { plan, grantsByPerson, restrictedReaderIds };
   };
 }
