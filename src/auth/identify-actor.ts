@@ -12,12 +12,14 @@ import type { Identity } from './token-verifier.js';
  * their memberships (the organizations module's), which is all the policy needs to know.
  */
 export async function identifyActor(em: EntityManager, identity: Identity, deps: PeopleDeps, logger?: Logger): Promise<Actor> {
-  const person = await personOfIdentity(withoutTransaction(em), identity, deps, logger);
+  const { person, lastSeenWritten } = await personOfIdentity(withoutTransaction(em), identity, deps, logger);
+  // Side by side: each is a round trip of its own, and in a join storm each waits its turn in the pool.
+  const [memberships] = await Promise.all([membershipFactsOf(withoutTransaction(em), person.id), lastSeenWritten]);
   return {
     personId: person.id,
     kind: person.kind,
     isAdmin: person.isAdmin,
-    memberships: await membershipFactsOf(withoutTransaction(em), person.id),
+    memberships,
     tokenExpiresAt: identity.expiresAt,
   };
 }

@@ -31,6 +31,15 @@ async function personWhere(em: EntityManager, where: Sql): Promise<Person | null
 
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
+export interface SignedInPerson {
+  person: Person;
+  /**
+   * "Last seen" being written (at most hourly): the caller awaits it beside its own reads (the
+   * memberships), so a sign-in waits on one round trip for both, not two in turn.
+   */
+  lastSeenWritten: Promise<void>;
+}
+
 /** A person's name until a token or an invitation gives one: ID-porten's tokens carry none (docs/identity.md). */
 export const UNKNOWN_NAME = 'Ukjent navn';
 
@@ -46,7 +55,7 @@ export async function personOfIdentity(
   identity: Identity,
   deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>,
   logger?: Logger,
-): Promise<Person> {
+): Promise<SignedInPerson> {
   try {
     return await findOrCreate(uow.em, identity, deps, logger);
   } catch (error) {
@@ -57,7 +66,7 @@ export async function personOfIdentity(
   }
 }
 
-async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>, logger?: Logger): Promise<Person> {
+async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>, logger?: Logger): Promise<SignedInPerson> {
   const now = deps.clock.now();
   const { issuer, subject, nationalIdentityNumber: number } = identity;
   const bySubject = await personWhere(em, sql`"issuer" = ${issuer} and "subject" = ${subject}`);
@@ -104,6 +113,6 @@ async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<Pe
   // cost a transaction (three round trips) at every first sign-in of the hour, which was most of a
   // join storm's database work after a restart.
   // (The entity returned keeps the time it was read with: nothing after sign-in reads it.)
-  if (stale) await writeRow(em, sql`update "person" set "last_seen_at" = ${now} where "id" = ${person.id}::uuid`);
-  return person;
+  const lastSeenWritten = stale ? writeRow(em, sql`update "person" set "last_seen_at" = ${now} where "id" = ${person.id}::uuid`).then(() => undefined) : Promise.resolve();
+  return { person, lastSeenWritten };
 }
