@@ -15,6 +15,16 @@ let plan: SeededPlan;
 let person: SeededPerson;
 let relative: SeededPerson;
 let stranger: SeededPerson;
+let seed: ReturnType<typeof seedFor>;
+const METRICS_TOKEN = 'collab-raw-metrics-token-long-enough';
+
+/** Plan documents this server holds in memory now (its own metric). */
+async function loadedDocuments(): Promise<number> {
+  const response = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const sample = /^samplan_documents_loaded\{part="main"\} (\d+)$/m.exec(await response.text());
+  if (!sample) throw new Error('samplan_documents_loaded{part="main"} is not among the metrics');
+  return Number(sample[1]);
+}
 let writer: Editor;
 let reader: Editor;
 
@@ -93,8 +103,8 @@ async function attack(send: (attacker: Raw) => void | Promise<void>, expected: {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ ALLOWED_ORIGINS: 'https://app.samplan.test' });
-  const seed = seedFor(t);
+  t = await startTestApp({ ALLOWED_ORIGINS: 'https://app.samplan.test', METRICS_TOKEN });
+  seed = seedFor(t);
   person = await seed.citizen('ellen');
   relative = await seed.citizen('ellen-sister');
   stranger = await seed.citizen('stranger');
@@ -119,6 +129,20 @@ describe('the /collab door refuses', () => {
       expect((await attempt.closed).code).toBe(code);
       expect(attempt.messages).toEqual([]);
     }
+  });
+
+  it('a non-participant with a genuine token makes the server load nothing (the load waits for the facts to admit)', async () => {
+    const other = await seed.plan().withOwner(relative).create();
+    const before = await loadedDocuments();
+    const attempt = collab(stranger.token, other.id);
+    expect((await attempt.closed).code).toBe(4404);
+    expect(attempt.messages).toEqual([]);
+    expect(await loadedDocuments()).toBe(before);
+    // Barrier: its owner opening the same door loads it, as the refusal would have had it happened.
+    const owner = collab(relative.token, other.id);
+    await vi.waitFor(() => expect(owner.messages.length).toBeGreaterThan(0));
+    expect(await loadedDocuments()).toBe(before + 1);
+    owner.socket.close();
   });
 
   it('browsers from origins not allowed, and paths that are no endpoint', async () => {

@@ -152,6 +152,9 @@ describe('/metrics', () => {
     expect(body).toMatch(/^samplan_db_pool_pending_acquires \d+$/m);
     expect(sample(body, 'samplan_db_hot_read_connections', { state: 'used' }) + sample(body, 'samplan_db_hot_read_connections', { state: 'free' })).toBeGreaterThan(0);
     expect(body).toMatch(/^samplan_db_hot_read_pending \d+$/m);
+    // The plan query's read waited for one of them, however briefly, and was timed.
+    expect(sample(body, 'samplan_db_hot_read_wait_seconds_count')).toBeGreaterThan(0);
+    expect(body).toMatch(/^samplan_db_hot_read_wait_seconds_bucket\{le="0\.0005"\} \d+$/m);
     // The plan's invitations wait in the outbox: no webhook is configured here.
     expect(sample(body, 'samplan_notification_outbox_pending')).toBeGreaterThan(0);
   });

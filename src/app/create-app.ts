@@ -10,7 +10,7 @@ import { proofTargetOf } from '../auth/proof-target.js';
 import { ConfigError, type Config } from '../config/config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { closeOrm, openOrm, type MikroORM } from '../db/orm.js';
-import { hotReadPoolOf } from '../db/prepared-statements.js';
+import { hotReadPoolOf, observeHotReadWaits } from '../db/prepared-statements.js';
 import { prepareDatabase } from '../db/prepare-database.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActorCache } from '../auth/actor-cache.js';
@@ -129,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const pool = connectionPoolOf(orm);
     if (pool) metrics.watchPool(pool);
     metrics.watchHotReads(() => hotReadPoolOf(orm));
+    observeHotReadWaits(orm, (seconds) => metrics.hotReadWaited(seconds));
 
     const devIssuer = config.devAuth ? await createDevIssuer({ keyFile: config.devIssuerKeyFile }) : null;
     const trusted = [...config.issuers.map((issuer) => trustConfiguredIssuer(issuer, logger)), ...(devIssuer?.trustedIssuers ?? [])];

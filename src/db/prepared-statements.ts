@@ -38,6 +38,8 @@ export class PreparedStatements {
     private readonly source: MikroORM | EntityManager | pg.Pool,
     /** Names this set's statements, apart from any other set's on the same connections. */
     private readonly prefix: string,
+    /** Told how long each statement waited for a connection of a `pg` pool of its own, in seconds. */
+    private readonly onWaited?: (seconds: number) => void,
   ) {}
 
   /** Runs one statement on its own (autocommit: durable when it returns); its rows. */
@@ -52,8 +54,18 @@ export class PreparedStatements {
 
   async #run<T>({ text, name }: { text: string; name: string | undefined }, params: readonly unknown[]): Promise<T[]> {
     if (this.source instanceof pg.Pool) {
-      const result = await this.source.query({ name, text, values: params as unknown[] });
-      return result.rows as T[];
+      const asked = performance.now();
+      const client = await this.source.connect();
+      this.onWaited?.((performance.now() - asked) / 1000);
+      try {
+        const result = await client.query({ name, text, values: params as unknown[] });
+        client.release();
+        return result.rows as T[];
+      } catch (error) {
+        // As `pool.query` does: a connection a statement failed on is not handed out again.
+        client.release(error as Error);
+        throw error;
+      }
     }
     const em = 'em' in this.source ? this.source.em : this.source;
     const pool = em.getConnection().getKnex().client as PooledClient;
@@ -92,6 +104,13 @@ const HOT_READ_CONNECTIONS = 5;
 const readsByPool = new WeakMap<object, { statements: PreparedStatements; pool: pg.Pool }>();
 /** ORM pools whose hot reads were closed ({@link closeHotReads}): no new pool opens for them. */
 const closedPools = new WeakSet<object>();
+/** Who is told each hot read's wait for a connection, per ORM pool ({@link observeHotReadWaits}). */
+const waitObservers = new WeakMap<object, (seconds: number) => void>();
+
+/** Tells `observer` how long each hot read of `orm` waits for a connection of its pool (metrics). */
+export function observeHotReadWaits(orm: MikroORM, observer: (seconds: number) => void): void {
+  waitObservers.set(orm.em.getConnection().getKnex().client as object, observer);
+}
 
 /**
  * A read on a hot path (a statement built with `sql-template-tag`): prepared, with bound
@@ -155,7 +174,7 @@ function readsOf(em: EntityManager): PreparedStatements {
     // An idle connection that PostgreSQL ends (a restart, an outage) is dropped and replaced by
     // the next read; without a listener that would be an uncaught 'error' event.
     pool.on('error', () => undefined);
-    reads = { statements: new PreparedStatements(pool, 'samplan_read'), pool };
+    reads = { statements: new PreparedStatements(pool, 'samplan_read', (seconds) => waitObservers.get(ormPool)?.(seconds)), pool };
     readsByPool.set(ormPool, reads);
   }
   return reads.statements;

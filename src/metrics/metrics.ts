@@ -52,6 +52,7 @@ export class AppMetrics {
   readonly #groupDocuments = new Histogram({ name: 'samplan_document_group_commit_documents', help: 'Documents whose batches shared one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #groupEntries = new Histogram({ name: 'samplan_document_group_commit_entries', help: 'Changes written by one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #operationSeconds = new Histogram({ name: 'samplan_graphql_operation_duration_seconds', help: 'GraphQL operations over HTTP, from request to response, by operation name (anonymous, unknown and other collapse), type and outcome.', labelNames: ['operation_name', 'operation_type', 'outcome'] as const, buckets: SECONDS_REQUEST, registers: [this.registry] });
+  readonly #hotReadWait = new Histogram({ name: 'samplan_db_hot_read_wait_seconds', help: "Time a hot read waited for a connection of its own pool.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
   readonly #poolWait = new Histogram({ name: 'samplan_db_pool_acquire_wait_seconds', help: 'Time a query waited for a connection of the database pool.', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
   readonly #poolFailures = new Counter({ name: 'samplan_db_pool_acquire_failures_total', help: 'Connection requests the database pool could not serve (timed out or the connection failed).', registers: [this.registry] });
   readonly #deliveries = new Counter({ name: 'samplan_notification_deliveries_total', help: 'Notification delivery attempts by outcome (delivered, retry: failed and rescheduled, failed: given up).', labelNames: ['outcome'] as const, registers: [this.registry] });
@@ -137,6 +138,11 @@ export class AppMetrics {
   }
 
   /** Reads the hot reads' pool at scrape time; `current` is null until its first read opens it. */
+  /** A hot read waited `seconds` for a connection of its pool (src/db/prepared-statements.ts). */
+  hotReadWaited(seconds: number): void {
+    this.#hotReadWait.observe(seconds);
+  }
+
   watchHotReads(current: () => HotReadPool | null): void {
     const registers = [this.registry];
     new Gauge({
