@@ -114,6 +114,28 @@ describe('inspectUpdate', () => {
     );
   });
 
+  it('accepts text typed at one spot by many clients and merged, in whichever order their ids write them', () => {
+    // Offline edits over several sessions (each a new Yjs client) or relayed from other clients
+    // arrive as one update whose characters each sit beside the one before. Five of them in a row
+    // were once read as five levels of nesting and the honest update refused: its edits lost.
+    for (const [clients, ascending] of [[5, true], [5, false], [40, true], [3_000, true]] as const) {
+      const { server, change } = pair();
+      expectTouches(change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: text('ab') })])));
+      const result = expectTouches(change((doc) => {
+        const typed = (doc.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!;
+        for (let index = 0; index < clients; index += 1) {
+          // Yjs writes clients by descending id: ascending ids make each character wait on one read later.
+          doc.clientID = ascending ? 10_000 + index : 10_000 + clients - index;
+          typed.insert(1 + index, 'x');
+        }
+      }));
+      expect(result.sections).toEqual(['goals']);
+      expect(result.touches).toHaveLength(1);
+      expect(result.checkedBy).toBe('fast');
+      expect(((server.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!).toString()).toBe(`a${'x'.repeat(clients)}b`);
+    }
+  });
+
   it('refuses updates that reference items the server does not have', () => {
     const { server } = pair();
     const stranger = new Y.Doc();

@@ -410,17 +410,44 @@ class Inspector {
       const above = this.locate(parent.item, depth + 1);
       return above && { root: above.root, chain: [...above.chain, { item, key: item.parentSub, isNew: true }] };
     }
-    // No parent info: the item sits beside its origin (or right origin) and shares its parent.
-    const neighbourId = item.origin ?? item.rightOrigin;
-    if (!neighbourId) throw new Refusal('update has an item without a place');
-    const neighbour = this.lookup(neighbourId, item);
-    if (!neighbour) return null;
-    const beside = this.locate(neighbour.item, depth + 1);
-    if (!beside) return null;
-    if (item.origin && item.rightOrigin) this.checkRightNeighbour(item, item.rightOrigin, neighbour.item, beside, depth);
-    const chain = beside.chain.slice(0, -1);
-    chain.push({ item, key: beside.chain[beside.chain.length - 1]!.key, isNew: true });
-    return { root: beside.root, chain };
+    // No parent info: the item sits beside its origin (or right origin) and shares its parent. So
+    // may that neighbour, and the next: text typed at one spot by several clients and merged comes
+    // as such a run, in any order. The run is walked in a loop, not counted as nesting: five
+    // clients' characters in a row must not read as five levels (an honest update refused).
+    const hops: Array<{ item: Y.Item; neighbour: Y.Item }> = [];
+    let current = item;
+    let beside: Location | null;
+    for (;;) {
+      const neighbourId = current.origin ?? current.rightOrigin;
+      if (!neighbourId) throw new Refusal('update has an item without a place');
+      const neighbour = this.lookup(neighbourId, current);
+      if (!neighbour) {
+        beside = null;
+        break;
+      }
+      hops.push({ item: current, neighbour: neighbour.item });
+      const next = neighbour.item;
+      // Located already, in the document, or placed by its parent: located as any other item.
+      if (!neighbour.isNew || next.parent !== null || this.#locations?.has(next)) {
+        beside = this.locate(next, depth + 1);
+        break;
+      }
+      // Each step names another struct of this update: more steps than structs is a circle.
+      if (hops.length > this.decoded.structs.length) throw new Refusal('update places items beside each other in a circle');
+      current = next;
+    }
+    // From the neighbour the run ends at back to `item`, each one beside the one before it.
+    for (let index = hops.length - 1; index >= 0 && beside; index -= 1) {
+      const hop = hops[index]!;
+      if (hop.item.origin && hop.item.rightOrigin) this.checkRightNeighbour(hop.item, hop.item.rightOrigin, hop.neighbour, beside, depth);
+      const chain = beside.chain.slice(0, -1);
+      chain.push({ item: hop.item, key: beside.chain[beside.chain.length - 1]!.key, isNew: true });
+      beside = { root: beside.root, chain };
+      // `locate` keeps `item`'s own; the others of the run are kept here, as their own reading would have.
+      if (index > 0) this.#locations?.set(hop.item, beside);
+    }
+    if (!beside) for (const hop of hops.slice(1)) this.#locations?.set(hop.item, null);
+    return beside;
   }
 
   /**
