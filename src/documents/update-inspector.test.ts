@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { defineSections } from './document.template.js';
@@ -134,6 +135,38 @@ describe('inspectUpdate', () => {
       expect(result.checkedBy).toBe('fast');
       expect(((server.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!).toString()).toBe(`a${'x'.repeat(clients)}b`);
     }
+  });
+
+  it('accepts any typing by many clients merged into one update, reading exactly the entry Yjs changes', () => {
+    // Offline sessions (each a new Yjs client) typing and deleting anywhere in a text, between
+    // each other's new characters too, then sent as one update: never refused as too deep.
+    const session = fc.record({
+      client: fc.integer({ min: 1, max: 2 ** 31 }),
+      edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.boolean(), char: fc.constantFrom('a', 'b', 'æ', '😀') }), { minLength: 1, maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(session, { minLength: 2, maxLength: 60 }), (sessions) => {
+        const { server, change } = pair();
+        expectTouches(change((doc) => doc.getArray('goals').push([entry({ id: 'g1', text: text('ab') })])));
+        let typed = '';
+        const result = expectTouches(change((doc) => {
+          const field = (doc.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!;
+          for (const { client, edits } of sessions) {
+            doc.clientID = client;
+            for (const { at, remove, char } of edits) {
+              const index = Math.floor(at * field.length);
+              if (remove && field.length > 0) field.delete(Math.min(index, field.length - 1), 1);
+              else field.insert(index, char);
+            }
+          }
+          typed = field.toString();
+        }));
+        expect(result.sections).toEqual(['goals']);
+        expect(result.touches).toHaveLength(1);
+        expect(((server.getArray('goals').get(0) as Y.Map<Y.Text>).get('text')!).toString()).toBe(typed);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses updates that reference items the server does not have', () => {

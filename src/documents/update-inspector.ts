@@ -123,6 +123,11 @@ class Inspector {
   #newSlotWrites: Map<string, number> | null = null;
   /** Entries this update creates, whose id is checked once every write to them is known. */
   #newEntries: Array<{ spec: SectionSpec; item: Y.Item }> | null = null;
+  /**
+   * Items placed between two neighbours, whose right one is checked once every item is located
+   * (its place may be another run of this update's items, read later).
+   */
+  #rightChecks: Array<{ item: Y.Item; rightId: Y.ID; leftItem: Y.Item; left: Location }> | null = null;
   /** Why the fast reading may differ from Yjs here (null: it provably does not). */
   #trialReason: string | null = null;
   #structCount = 0;
@@ -169,6 +174,7 @@ class Inspector {
     for (const struct of structs) {
       if (struct instanceof Y.Item && !this.isKnown(struct)) this.inspectInsert(struct);
     }
+    for (const { item, rightId, leftItem, left } of this.#rightChecks ?? []) this.checkRightNeighbour(item, rightId, leftItem, left);
     for (const [client, ranges] of this.decoded.ds.clients) {
       for (const range of ranges) this.inspectDeletion(client, range.clock, range.len);
     }
@@ -439,7 +445,7 @@ class Inspector {
     // From the neighbour the run ends at back to `item`, each one beside the one before it.
     for (let index = hops.length - 1; index >= 0 && beside; index -= 1) {
       const hop = hops[index]!;
-      if (hop.item.origin && hop.item.rightOrigin) this.checkRightNeighbour(hop.item, hop.item.rightOrigin, hop.neighbour, beside, depth);
+      if (hop.item.origin && hop.item.rightOrigin) this.queueRightCheck(hop.item, hop.item.rightOrigin, hop.neighbour, beside);
       const chain = beside.chain.slice(0, -1);
       chain.push({ item: hop.item, key: beside.chain[beside.chain.length - 1]!.key, isNew: true });
       beside = { root: beside.root, chain };
@@ -455,7 +461,17 @@ class Inspector {
    * was collected, and orders it among the right one's siblings: when the two disagree about the
    * parent (no honest encoder writes that) or the right one is gone, ask Yjs.
    */
-  private checkRightNeighbour(item: Y.Item, rightId: Y.ID, leftItem: Y.Item, left: Location, depth: number): void {
+  /**
+   * Typing between two characters already in the document is checked at once (the usual keystroke);
+   * any other right neighbour once every item of the update is located, so a run of items each
+   * placed between new ones is never read as nesting.
+   */
+  private queueRightCheck(item: Y.Item, rightId: Y.ID, leftItem: Y.Item, left: Location): void {
+    if (this.isIntegrated(leftItem) && rightId.clock < Y.getState(this.doc.store, rightId.client)) return this.checkRightNeighbour(item, rightId, leftItem, left);
+    (this.#rightChecks ??= []).push({ item, rightId, leftItem, left });
+  }
+
+  private checkRightNeighbour(item: Y.Item, rightId: Y.ID, leftItem: Y.Item, left: Location): void {
     const right = this.lookup(rightId, item);
     // Typing between two characters already in the document: they agree when they share a parent type and key.
     if (right && !right.isNew && this.isIntegrated(leftItem)) {
@@ -464,7 +480,7 @@ class Inspector {
       }
       return;
     }
-    const beside = right && this.locate(right.item, depth + 1);
+    const beside = right && this.locate(right.item, 0);
     if (!beside) return this.needsTrial('the right neighbour of an item is collected');
     if (beside.root !== left.root || parentOf(beside) !== parentOf(left) || keyOf(beside) !== keyOf(left)) {
       this.needsTrial('the neighbours of an item disagree about its parent');
