@@ -68,14 +68,14 @@ function copyOf(doc: Y.Doc, gc = true): Y.Doc {
 type Op =
   | { kind: 'add'; section: 'contributions' | 'measures' | 'goals'; owner: number; text: string }
   | { kind: 'setOwner'; section: 'contributions' | 'measures'; at: number; owner: number }
-  | { kind: 'type'; section: 'contributions' | 'measures' | 'goals'; at: number; text: string; cut: boolean }
+  | { kind: 'type'; section: 'contributions' | 'measures' | 'goals'; at: number; where: number; text: string; cut: boolean }
   | { kind: 'remove'; section: 'contributions' | 'measures' | 'goals'; at: number }
   | { kind: 'record'; text: string };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), section: fc.constantFrom('contributions' as const, 'measures' as const, 'goals' as const), owner: fc.nat(5), text: fc.string({ maxLength: 4 }) }),
   fc.record({ kind: fc.constant('setOwner' as const), section: fc.constantFrom('contributions' as const, 'measures' as const), at: fc.nat(5), owner: fc.nat(5) }),
-  fc.record({ kind: fc.constant('type' as const), section: fc.constantFrom('contributions' as const, 'measures' as const, 'goals' as const), at: fc.nat(5), text: fc.string({ minLength: 1, maxLength: 4 }), cut: fc.boolean() }),
+  fc.record({ kind: fc.constant('type' as const), section: fc.constantFrom('contributions' as const, 'measures' as const, 'goals' as const), at: fc.nat(5), where: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.string({ minLength: 1, maxLength: 4 }), cut: fc.boolean() }),
   fc.record({ kind: fc.constant('remove' as const), section: fc.constantFrom('contributions' as const, 'measures' as const, 'goals' as const), at: fc.nat(5) }),
   fc.record({ kind: fc.constant('record' as const), text: fc.string({ maxLength: 4 }) }),
 );
@@ -99,8 +99,10 @@ function runOp(doc: Y.Doc, o: Op): void {
     case 'type': {
       const field = pick(o.section, o.at)?.get(o.section === 'measures' ? 'title' : 'text');
       if (!(field instanceof Y.Text)) return;
-      field.insert(0, o.text);
-      if (o.cut) field.delete(0, 1);
+      // Anywhere in the text: between characters other sessions of this update typed, too.
+      const index = Math.floor(o.where * field.length);
+      field.insert(index, o.text);
+      if (o.cut) field.delete(index, 1);
       return;
     }
     case 'remove':
@@ -114,14 +116,30 @@ function runOp(doc: Y.Doc, o: Op): void {
   }
 }
 
-/** One or more clients, each a copy of the server, each making several transactions; their diffs merged. */
-const honestPlan = fc.array(fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 });
+/**
+ * A transaction's ops, and whether it starts a new session first: a new Yjs client id on the same
+ * copy, as an editor reloading offline gets, so one update carries several clients typing in turn.
+ */
+interface Transaction {
+  ops: Op[];
+  session: number | null;
+}
+const transaction: fc.Arbitrary<Transaction> = fc.record({
+  ops: fc.array(op, { minLength: 1, maxLength: 3 }),
+  session: fc.option(fc.integer({ min: 1, max: 2 ** 31 }), { freq: 2 }),
+});
 
-function honestUpdate(server: Y.Doc, clients: Op[][][]): Uint8Array {
+/** One or more clients, each a copy of the server, each making several transactions; their diffs merged. */
+const honestPlan = fc.array(fc.array(transaction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 });
+
+function honestUpdate(server: Y.Doc, clients: Transaction[][]): Uint8Array {
   const before = Y.encodeStateVector(server);
   const diffs = clients.map((transactions) => {
     const client = copyOf(server);
-    for (const ops of transactions) client.transact(() => ops.forEach((o) => runOp(client, o)));
+    for (const { ops, session } of transactions) {
+      if (session !== null) client.clientID = session;
+      client.transact(() => ops.forEach((o) => runOp(client, o)));
+    }
     return Y.encodeStateAsUpdate(client, before);
   });
   return diffs.length === 1 ? diffs[0]! : Y.mergeUpdates(diffs);
@@ -510,7 +528,7 @@ const parseTouch = (s: string) => {
 
 // ---- the property --------------------------------------------------------------------------
 
-type Case = { kind: 'honest'; clients: Op[][][] } | { kind: 'hostile'; clients: Op[][][]; mutations: Mutation[] } | { kind: 'swap'; section: 'contributions' | 'measures'; first: number; second: number; mutations: Mutation[] };
+type Case = { kind: 'honest'; clients: Transaction[][] } | { kind: 'hostile'; clients: Transaction[][]; mutations: Mutation[] } | { kind: 'swap'; section: 'contributions' | 'measures'; first: number; second: number; mutations: Mutation[] };
 
 const updateCase: fc.Arbitrary<Case> = fc.oneof(
   fc.record({ kind: fc.constant('honest' as const), clients: honestPlan }),
