@@ -457,11 +457,6 @@ class Inspector {
   }
 
   /**
-   * Yjs places an item beside its left neighbour, but integrates it as garbage when the right one
-   * was collected, and orders it among the right one's siblings: when the two disagree about the
-   * parent (no honest encoder writes that) or the right one is gone, ask Yjs.
-   */
-  /**
    * Typing between two characters already in the document is checked at once (the usual keystroke);
    * any other right neighbour once every item of the update is located, so a run of items each
    * placed between new ones is never read as nesting.
@@ -471,6 +466,11 @@ class Inspector {
     (this.#rightChecks ??= []).push({ item, rightId, leftItem, left });
   }
 
+  /**
+   * Yjs places an item beside its left neighbour, but integrates it as garbage when the right one
+   * was collected, and orders it among the right one's siblings: when the two disagree about the
+   * parent (no honest encoder writes that) or the right one is gone, ask Yjs.
+   */
   private checkRightNeighbour(item: Y.Item, rightId: Y.ID, leftItem: Y.Item, left: Location): void {
     const right = this.lookup(rightId, item);
     // Typing between two characters already in the document: they agree when they share a parent type and key.
@@ -488,32 +488,28 @@ class Inspector {
   }
 
   private locateLive(item: Y.Item, depth: number): Location | null {
+    // One struct: nothing else reaches these ancestors, so they are walked, not remembered.
+    if (!this.#locations) return liveLocation(item, depth);
     const parentType = item.parent as Y.AbstractType<unknown>;
     const self = { item, key: item.parentSub, isNew: false };
     if (parentType._item === null) return { root: rootKeyOf(parentType), chain: [self] };
-    if (this.#locations) {
-      // Several structs: each ancestor is remembered too, as the others may reach it at any depth.
-      const above = this.locate(parentType._item, depth + 1);
-      return above && { root: above.root, chain: [...above.chain, self] };
-    }
-    const above = liveTypeLocation(parentType._item, depth + 1);
-    above.chain.push(self);
-    return above;
+    // Several structs: each ancestor is remembered too, as the others may reach it at any depth.
+    const above = this.locate(parentType._item, depth + 1);
+    return above && { root: above.root, chain: [...above.chain, self] };
   }
 }
 
 /**
- * Where an integrated item holding a type (an entry, a field's text) sits, for an update of one
- * struct: read by walking up its parents, a few levels at most, with the depth checked at each as
- * `locate` checks it. Only each root type's key is remembered (`Y.findRootTypeKey` searches the
- * document's root types one by one): a handful a document, gone with it.
+ * Where an integrated item sits, read by walking up its parents (a few levels at most) with the
+ * depth checked at each as `locate` checks it. Only each root type's key is remembered
+ * (`Y.findRootTypeKey` searches the document's root types one by one): a handful a document.
  */
-function liveTypeLocation(typeItem: Y.Item, depth: number): Location {
+function liveLocation(item: Y.Item, depth: number): Location {
   if (depth > MAX_DEPTH) throw new Refusal('update nests deeper than the plan allows');
-  const parentType = typeItem.parent as Y.AbstractType<unknown>;
-  const self = { item: typeItem, key: typeItem.parentSub, isNew: false };
+  const parentType = item.parent as Y.AbstractType<unknown>;
+  const self = { item, key: item.parentSub, isNew: false };
   if (parentType._item === null) return { root: rootKeyOf(parentType), chain: [self] };
-  const above = liveTypeLocation(parentType._item, depth + 1);
+  const above = liveLocation(parentType._item, depth + 1);
   above.chain.push(self);
   return above;
 }

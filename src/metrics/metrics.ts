@@ -137,12 +137,12 @@ export class AppMetrics {
     outboxGauge('samplan_notification_outbox_oldest_due_seconds', 'How long the longest-waiting due notification has been due.', (value) => value.oldestDueSeconds);
   }
 
-  /** Reads the hot reads' pool at scrape time; `current` is null until its first read opens it. */
   /** A hot read waited `seconds` for a connection of its pool (src/db/prepared-statements.ts). */
   hotReadWaited(seconds: number): void {
     this.#hotReadWait.observe(seconds);
   }
 
+  /** Reads the hot reads' pool at scrape time; `current` is null until its first read opens it. */
   watchHotReads(current: () => HotReadPool | null): void {
     const registers = [this.registry];
     new Gauge({

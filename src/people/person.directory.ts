@@ -113,6 +113,6 @@ async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<Pe
   // cost a transaction (three round trips) at every first sign-in of the hour, which was most of a
   // join storm's database work after a restart.
   // (The entity returned keeps the time it was read with: nothing after sign-in reads it.)
-  const lastSeenWritten = stale ? writeRow(em, sql`update "person" set "last_seen_at" = ${now} where "id" = ${person.id}::uuid`).then(() => undefined) : Promise.resolve();
+  const lastSeenWritten = stale ? writeRow(em, sql`update "person" set "last_seen_at" = ${now} where "id" = ${person.id}::uuid`) : Promise.resolve();
   return { person, lastSeenWritten };
 }
