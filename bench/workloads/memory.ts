@@ -39,6 +39,19 @@ async function settled(pid: number, inspector: Inspector): Promise<{ rss: number
 }
 
 /**
+ * BENCH_HEAP_SNAPSHOT=<dir>: the server's heap, written there at rest before and after one plan per
+ * connection is loaded (`memory-base.heapsnapshot`, `memory-plans.heapsnapshot`), to compare in
+ * Chrome's DevTools or by constructor (bench/README.md).
+ */
+async function heapSnapshot(inspector: Inspector, name: string): Promise<void> {
+  const dir = process.env['BENCH_HEAP_SNAPSHOT'];
+  if (!dir) return;
+  const file = path.resolve(dir, `memory-${name}.heapsnapshot`);
+  await inspector.call('Runtime.evaluate', { expression: `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(file)})` });
+  progress.status(`heap snapshot: ${file}`);
+}
+
+/**
  * Workload 5: a fresh Samplan process on the plans of workload 1. First one idle editor per plan
  * (each loads its plan), then more idle connections spread over the plans and their editors, up
  * to each level. Per connection = growth over the connections added since the level before; per
@@ -68,9 +81,11 @@ export async function runMemory(report: BenchReport, options: BenchOptions, data
     await connect(1);
     clients.pop()!.destroy();
     const base = await settled(pid, inspector);
+    await heapSnapshot(inspector, 'base');
     await connect(plans.length);
     const planBytes = clients.reduce((sum, client) => sum + Y.encodeStateAsUpdate(client.doc).byteLength, 0) / clients.length; // exactly the synced state
     const withPlans = await settled(pid, inspector);
+    await heapSnapshot(inspector, 'plans');
     const floor = bareDocumentFloor(clients.map((client) => Y.encodeStateAsUpdate(client.doc)));
     const rows: Array<Record<string, unknown>> = [];
     const levels: Array<{ connections: number; rssMb: number; perConnectionKb: number; perConnectionJsKb: number; perPlanKb: number; perPlanJsKb: number }> = [];

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from '../people/person-ref.js';
 import type { ActorCache } from './actor-cache.js';
 import { DpopVerifier, type ProofTarget } from './dpop.js';
-import { identifyActor } from './identify-actor.js';
+import { ActorIdentifier } from './identify-actor.js';
 import type { Actor } from '../policy/actor.js';
 import { IssuerUnavailable, type TokenScheme, type TokenVerifier } from './token-verifier.js';
 
@@ -40,6 +40,7 @@ export interface SignInHooks {
 
 export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
   const proofs = new DpopVerifier();
+  const identifier = new ActorIdentifier(orm, deps, logger);
   const outage = (error: unknown): unknown => {
     const dependency = error instanceof IssuerUnavailable ? 'identity-provider' : isDatabaseUnavailable(error) ? 'database' : null;
     if (!dependency) return error;
@@ -63,7 +64,7 @@ export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps
       const identity = await verifier.verify(token, scheme);
       if (proofKey && identity.boundKey !== proofKey) throw unauthenticated('DPoP proof is signed by another key than the token is bound to (cnf.jkt)');
       hooks?.onTokenVerified?.();
-      const actor = await identifyActor(orm.em.fork(), identity, deps, logger);
+      const actor = await identifier.identify(identity);
       actors.set(cacheKey, actor);
       return actor;
     } catch (error) {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WebSocketServer, type WebSocket } from 'ws';
-import DataLoader from 'dataloader';
 import type { AccessLogWriter } from '../access-log/access-log-writer.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { DocumentHub } from '../documents/document-hub.js';
 import type { DocumentPart } from '../documents/document.template.js';
 import { ERROR_TABLE, errorCodeOf, notFound } from '../errors/error-codes.js';
 import { reportOutage } from '../errors/outage.js';
+import { groupedLoader } from '../db/grouped-loader.js';
 import type { UpgradeRoute } from '../http/upgrade-router.js';
 import { proofTargetOf } from '../auth/proof-target.js';
 import type { Logger } from '../logging/logger.js';
@@ -61,12 +61,13 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
   // Updates are bounded by the inspector (1 MiB); the frame may carry a little protocol framing.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   const cap = new ConnectionCap(options.maxConnectionsPerPerson);
-  // Presence names of the connections that open in one tick, read in one statement (a join storm
-  // of 200 is a few reads, not 200); never cached, so a changed name shows on the next connection.
-  const names = new DataLoader<string, string>(async (ids) => {
+  // Presence names of connections opening together, grouped (`groupedLoader`: those that arrive
+  // while one read is in the database share the next), so a join storm of 200 is a few reads, not
+  // 200; never cached, so a changed name shows on the next connection.
+  const names = groupedLoader<string, string>(async (ids) => {
     const found = await displayNamesOf(options.orm.em.fork(), ids);
     return ids.map((id) => found.get(id) ?? notFound('Person'));
-  }, { cache: false });
+  });
   const expiryTimers = new Set<NodeJS.Timeout>();
   // A peer that vanished without a close (power cut, lost network) would otherwise hold its presence,
   // its place in the document's peers and the document itself in memory forever.

@@ -1,5 +1,9 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
 import sql from 'sql-template-tag';
 import { readRows } from '../db/prepared-statements.js';
+import { sqlArray } from '../db/sql-array.js';
+import { groupedLoader } from '../db/grouped-loader.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { Actor } from '../policy/actor.js';
 import { Organization, type MembershipRole, type OrganizationKind } from './organization.entity.js';
@@ -34,15 +38,37 @@ export async function unitById(uow: UnitOfWork, id: string): Promise<Organizatio
 
 /**
  * The memberships the policy needs to know about a person (their actor's `memberships`): one
- * prepared read, asked at every sign-in with a token this server has not seen and for every event
- * a unit's subscriber hears, so no entities are made of it.
+ * prepared read, asked for every event a unit's subscriber hears (and, batched, at every sign-in:
+ * {@link membershipsAtSignIn}), so no entities are made of it.
  */
 export async function membershipFactsOf(uow: UnitOfWork, personId: string): Promise<Actor['memberships']> {
-  const rows = await readRows<{ organization_id: string; kind: OrganizationKind; role: MembershipRole; municipality: string | null }>(
-    uow.em,
-    sql`select m."organization_id", o."kind", m."role", o."municipality"
+  return (await membershipFactsByPerson(uow.em, [personId])).get(personId) ?? [];
+}
+
+/**
+ * The memberships of people signing in, grouped (`groupedLoader`): those that arrive while one
+ * read is in the database share the next. A sign-in with a token this server has not seen asks
+ * for them, and a join storm brings 200 at once.
+ */
+export function membershipsAtSignIn(orm: MikroORM): DataLoader<string, Actor['memberships']> {
+  return groupedLoader(async (personIds) => {
+    const found = await membershipFactsByPerson(orm.em.fork(), personIds);
+    return personIds.map((personId) => found.get(personId) ?? []);
+  });
+}
+
+async function membershipFactsByPerson(em: EntityManager, personIds: readonly string[]): Promise<Map<string, Actor['memberships']>> {
+  const rows = await readRows<{ person_id: string; organization_id: string; kind: OrganizationKind; role: MembershipRole; municipality: string | null }>(
+    em,
+    sql`select m."person_id", m."organization_id", o."kind", m."role", o."municipality"
           from "membership" m join "organization" o on o."id" = m."organization_id"
-         where m."person_id" = ${personId}::uuid`,
+         where m."person_id" = any(${sqlArray(personIds)}::uuid[])`,
   );
-  return rows.map((row) => ({ organizationId: row.organization_id, organizationKind: row.kind, role: row.role, municipality: row.municipality ?? null }));
+  const byPerson = new Map<string, Array<Actor['memberships'][number]>>();
+  for (const row of rows) {
+    const memberships = byPerson.get(row.person_id) ?? [];
+    memberships.push({ organizationId: row.organization_id, organizationKind: row.kind, role: row.role, municipality: row.municipality ?? null });
+    byPerson.set(row.person_id, memberships);
+  }
+  return byPerson;
 }

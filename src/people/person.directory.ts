@@ -1,10 +1,13 @@
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
 import type { Identity } from '../auth/token-verifier.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import sql, { type Sql } from 'sql-template-tag';
 import { entityFromRow } from '../db/entity-rows.js';
 import { readRows, writeRow } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
+import { groupedLoader } from '../db/grouped-loader.js';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from './person-ref.js';
 import { unauthenticated } from '../errors/error-codes.js';
@@ -22,7 +25,7 @@ export async function displayNamesOf(em: EntityManager, ids: readonly string[]):
 
 /**
  * The one person `where` names (by a unique key), as a managed entity: a prepared read, since it
- * runs at every sign-in with a token this server has not seen yet (a join storm's 200 at once).
+ * runs at sign-ins (by national identity number, when the token carries one).
  */
 async function personWhere(em: EntityManager, where: Sql): Promise<Person | null> {
   const [row] = await readRows<Record<string, unknown> & { id: string }>(em, sql`select * from "person" where ${where} limit 1`);
@@ -30,6 +33,41 @@ async function personWhere(em: EntityManager, where: Sql): Promise<Person | null
 }
 
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
+
+type PersonRow = Record<string, unknown> & { id: string; issuer: string | null; subject: string | null };
+
+/**
+ * The person table's part in sign-ins with tokens this server has not seen yet, grouped as a
+ * group commit groups (`groupedLoader`): sign-ins that arrive while one statement is in the
+ * database share the next. A join storm's 200 are a few dozen statements, not 600, and its "last
+ * seen" a few dozen commits, not 200.
+ */
+export interface PersonSignIns {
+  /** The person row an issuer and subject name, or null. */
+  bySubject: DataLoader<{ issuer: string; subject: string }, PersonRow | null>;
+  /** Sets "last seen" of a person to the clock's now (one statement, committed on its own). */
+  seen: DataLoader<string, void>;
+}
+
+export function personSignIns(orm: MikroORM, clock: Clock): PersonSignIns {
+  return {
+    bySubject: groupedLoader(async (keys) => {
+      const rows = await readRows<PersonRow>(
+        orm.em.fork(),
+        sql`select * from "person" where ("issuer", "subject") in (select * from unnest(${sqlArray(keys.map((key) => key.issuer))}::text[], ${sqlArray(keys.map((key) => key.subject))}::text[]))`,
+      );
+      // Each caller gets a row of its own: it becomes an entity of that caller's EntityManager.
+      return keys.map((key) => {
+        const row = rows.find((candidate) => candidate.issuer === key.issuer && candidate.subject === key.subject);
+        return row ? { ...row } : null;
+      });
+    }),
+    seen: groupedLoader(async (personIds) => {
+      await writeRow(orm.em.fork(), sql`update "person" set "last_seen_at" = ${clock.now()} where "id" = any(${sqlArray(personIds)}::uuid[])`);
+      return personIds.map(() => undefined);
+    }),
+  };
+}
 
 export interface SignedInPerson {
   person: Person;
@@ -54,22 +92,30 @@ export async function personOfIdentity(
   uow: UnitOfWork,
   identity: Identity,
   deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>,
+  signIns: PersonSignIns,
   logger?: Logger,
 ): Promise<SignedInPerson> {
   try {
-    return await findOrCreate(uow.em, identity, deps, logger);
+    return await findOrCreate(uow.em, identity, deps, signIns, logger);
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     // The same person signing in twice at once (two clients, two tabs): the other request made the row.
     uow.em.clear();
-    return findOrCreate(uow.em, identity, deps, logger);
+    return findOrCreate(uow.em, identity, deps, signIns, logger);
   }
 }
 
-async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>, logger?: Logger): Promise<SignedInPerson> {
+async function findOrCreate(
+  em: EntityManager,
+  identity: Identity,
+  deps: Pick<PeopleDeps, 'clock' | 'bootstrapAdmin'>,
+  signIns: PersonSignIns,
+  logger?: Logger,
+): Promise<SignedInPerson> {
   const now = deps.clock.now();
   const { issuer, subject, nationalIdentityNumber: number } = identity;
-  const bySubject = await personWhere(em, sql`"issuer" = ${issuer} and "subject" = ${subject}`);
+  const subjectRow = await signIns.bySubject.load({ issuer, subject });
+  const bySubject = subjectRow ? entityFromRow(em, Person, subjectRow) : null;
   const byNumber = number ? await personWhere(em, sql`"kind" = ${identity.kind} and "national_identity_number" = ${number}`) : null;
   let person: Person;
   if (byNumber) {
@@ -109,10 +155,10 @@ async function findOrCreate(em: EntityManager, identity: Identity, deps: Pick<Pe
   if (isBootstrapAdmin) person.isAdmin = true;
   // The identity's own changes: usually none, and then no statement at all.
   await em.flush();
-  // When they were last seen, at most hourly, as one statement of its own: in the flush it would
-  // cost a transaction (three round trips) at every first sign-in of the hour, which was most of a
-  // join storm's database work after a restart.
+  // When they were last seen, at most hourly, as a statement of its own (shared with the sign-ins
+  // that arrive together): in the flush it would cost a transaction (three round trips) at every
+  // first sign-in of the hour, which was most of a join storm's database work after a restart.
   // (The entity returned keeps the time it was read with: nothing after sign-in reads it.)
-  const lastSeenWritten = stale ? writeRow(em, sql`update "person" set "last_seen_at" = ${now} where "id" = ${person.id}::uuid`) : Promise.resolve();
+  const lastSeenWritten = stale ? signIns.seen.load(person.id) : Promise.resolve();
   return { person, lastSeenWritten };
 }
