@@ -26,6 +26,8 @@ interface JoinStormResult {
   serverRssBeforeMb: number;
   /** The same storm against a server that only sends the same state, framed once (bench/servers/bare-sync.ts). */
   floor: { syncedMs: LatencySummary; allSyncedMs: number; failed: number };
+  /** Every round, Samplan's storm and the floor's in turn; the figures above are the median round's. */
+  rounds: Array<{ allSyncedMs: number; syncedP50Ms: number; failed: number; serverPeakRssMb: number; floorAllSyncedMs: number }>;
 }
 
 /** Opens `clients` lean clients at once on `urlOf(index)`; each one's time to its sync answer, and the time until all had it. */
@@ -46,14 +48,14 @@ async function storm(clients: number, urlOf: (index: number) => string, document
 
 /**
  * Workload 8: the join storm. One plan of 5 MB encoded with 200 participants, written through the
- * live door by its owner; the server restarted so nothing is in memory; then every participant
- * opens it at once. Measured: time until
- * each has its sync answer, and the server's peak RSS meanwhile. y/hub publishes p50 19 s for
+ * live door by its owner; then, in each round, the server restarted so nothing is in memory and
+ * every participant opening it at once, and the floor's storm after it. Measured: time until each
+ * has its sync answer, and the server's peak RSS meanwhile; judged on the median round. y/hub publishes p50 19 s for
  * 150 clients on a 20 MB document as a point of reference.
  */
 export async function runJoinStorm(report: BenchReport, options: BenchOptions, databaseUrl: string): Promise<void> {
   const { clients, planBytes } = options.joinStorm;
-  let samplan: ServerChild = await startSamplan(databaseUrl, {}, 'samplan (join storm)');
+  const samplan: ServerChild = await startSamplan(databaseUrl, {}, 'samplan (join storm)');
   let plan: BenchPlan;
   let stateBytes = 0;
   let state: Uint8Array | undefined;
@@ -90,48 +92,79 @@ export async function runJoinStorm(report: BenchReport, options: BenchOptions, d
     await samplan.stop();
   }
 
-  samplan = await startSamplan(databaseUrl, {}, 'samplan (join storm)');
+  if (!state) throw new Error('the join storm setup read no state');
+  // Rounds of Samplan and the floor in turn: one storm's time moves by a few hundred milliseconds
+  // from run to run on a shared machine, so each is judged on its median, and every round is shown.
+  const rounds: StormRound[] = [];
+  for (let index = 1; index <= options.joinStorm.rounds; index += 1) {
+    const ours = await samplanStorm(databaseUrl, plan, stateBytes, clients, `${index}/${options.joinStorm.rounds}`);
+    if (ours.firstFailure) report.note(`join storm, round ${index}: ${ours.failed} clients failed, the first with ${ours.firstFailure}`);
+    const floor = await stormFloor(clients, state, plan.id);
+    rounds.push({ ...ours, floor });
+  }
+  const middle = [...rounds].sort((a, b) => a.allSyncedMs - b.allSyncedMs)[Math.floor(rounds.length / 2)]!;
+  const floorMiddle = [...rounds].sort((a, b) => a.floor.allSyncedMs - b.floor.allSyncedMs)[Math.floor(rounds.length / 2)]!.floor;
+  const failed = rounds.reduce((sum, each) => sum + each.failed, 0);
+  const result: JoinStormResult = {
+    clients,
+    stateBytes,
+    syncedMs: summarize(middle.times),
+    allSyncedMs: round(middle.allSyncedMs),
+    failed,
+    serverPeakRssMb: round(Math.max(...rounds.map((each) => each.peakRss)) / 2 ** 20),
+    serverRssBeforeMb: round(middle.rssBefore / 2 ** 20),
+    floor: { syncedMs: summarize(floorMiddle.times), allSyncedMs: round(floorMiddle.allSyncedMs), failed: rounds.reduce((sum, each) => sum + each.floor.failed, 0) },
+    rounds: rounds.map((each) => ({ allSyncedMs: round(each.allSyncedMs), syncedP50Ms: round(summarize(each.times).p50), failed: each.failed, serverPeakRssMb: round(each.peakRss / 2 ** 20), floorAllSyncedMs: round(each.floor.allSyncedMs) })),
+  };
+  progress.done(`median of ${rounds.length}: ${result.allSyncedMs} ms (floor ${result.floor.allSyncedMs} ms)`);
+  report.add('8. join storm', result, rounds.map((each, index) => ({
+    round: index + 1,
+    clients,
+    'plan MB': round(stateBytes / 1e6, 2),
+    'synced p50 ms': round(summarize(each.times).p50),
+    'synced p99 ms': round(summarize(each.times).p99),
+    'all synced ms': round(each.allSyncedMs),
+    failed: each.failed,
+    'server RSS before MB': round(each.rssBefore / 2 ** 20),
+    'server peak RSS MB': round(each.peakRss / 2 ** 20),
+    'floor: synced p50 ms': round(summarize(each.floor.times).p50),
+    'floor: all synced ms': round(each.floor.allSyncedMs),
+  })));
+  const all = rounds.map((each) => round(each.allSyncedMs)).join(', ');
+  report.target({
+    workload: 'join storm',
+    goal: `all ${clients} synced within 2 s (median of ${rounds.length} rounds)`,
+    measured: `${result.allSyncedMs} ms${failed ? `, ${failed} failed` : ''} (rounds: ${all}; floor ${result.floor.allSyncedMs} ms)`,
+    met: failed === 0 && result.allSyncedMs <= 2_000,
+  });
+}
+
+interface StormRound {
+  times: number[];
+  allSyncedMs: number;
+  failed: number;
+  rssBefore: number;
+  peakRss: number;
+  firstFailure: string | null;
+  floor: { times: number[]; allSyncedMs: number; failed: number };
+}
+
+/** One storm on a freshly started Samplan (nothing in memory), its server's RSS sampled meanwhile. */
+async function samplanStorm(databaseUrl: string, plan: BenchPlan, stateBytes: number, clients: number, label: string): Promise<Omit<StormRound, 'floor'>> {
+  const samplan = await startSamplan(databaseUrl, {}, 'samplan (join storm)');
   try {
     // Tokens are signed by the process that minted them.
     const [{ editors }] = (await remintTokens(samplan.url, [plan])) as [BenchPlan];
-    progress.phase(`join storm: ${clients} clients open the ${(stateBytes / 1e6).toFixed(1)} MB plan at once`);
+    progress.phase(`join storm ${label}: ${clients} clients open the ${(stateBytes / 1e6).toFixed(1)} MB plan at once`);
     const pid = samplan.child.pid!;
     const rssBefore = rssBytes(pid);
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-    const samplanStorm = await storm(clients, (index) => collabUrl(samplan.url, plan.id, editors[index]!.token), plan.id);
+    const result = await storm(clients, (index) => collabUrl(samplan.url, plan.id, editors[index]!.token), plan.id);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, rssBytes(pid));
-    const { times, allSyncedMs } = samplanStorm;
-    if (samplanStorm.firstFailure) report.note(`join storm: ${samplanStorm.failed} clients failed, the first with ${samplanStorm.firstFailure}`);
-    // Samplan stops first (stop is idempotent), so the floor has the machine to itself.
-    await samplan.stop();
-    if (!state) throw new Error('the join storm setup read no state');
-    const floor = await stormFloor(clients, state, plan.id);
-    const result: JoinStormResult = {
-      clients,
-      stateBytes,
-      syncedMs: summarize(times),
-      allSyncedMs: round(allSyncedMs),
-      failed: samplanStorm.failed,
-      serverPeakRssMb: round(peakRss / 2 ** 20),
-      serverRssBeforeMb: round(rssBefore / 2 ** 20),
-      floor: { syncedMs: summarize(floor.times), allSyncedMs: round(floor.allSyncedMs), failed: floor.failed },
-    };
-    progress.done(`${times.length}/${clients} synced in ${result.allSyncedMs} ms`);
-    report.add('8. join storm', result, [{
-      clients,
-      'plan MB': round(stateBytes / 1e6, 2),
-      'synced p50 ms': round(result.syncedMs.p50),
-      'synced p99 ms': round(result.syncedMs.p99),
-      'all synced ms': result.allSyncedMs,
-      failed: result.failed,
-      'server RSS before MB': result.serverRssBeforeMb,
-      'server peak RSS MB': result.serverPeakRssMb,
-      'floor: synced p50 ms': round(result.floor.syncedMs.p50),
-      'floor: all synced ms': result.floor.allSyncedMs,
-    }]);
-    report.target({ workload: 'join storm', goal: `all ${clients} synced within 2 s`, measured: `${result.allSyncedMs} ms${result.failed ? `, ${result.failed} failed` : ''} (floor ${result.floor.allSyncedMs} ms)`, met: result.failed === 0 && result.allSyncedMs <= 2_000 });
+    progress.done(`${result.times.length}/${clients} synced in ${round(result.allSyncedMs)} ms`);
+    return { times: result.times, allSyncedMs: result.allSyncedMs, failed: result.failed, rssBefore, peakRss, firstFailure: result.firstFailure };
   } finally {
     await samplan.stop();
   }
