@@ -31,6 +31,21 @@ function framedSyncMessage(subtype: 1 | 2, payload: Uint8Array): Uint8Array {
   return message;
 }
 
+/** Presence changes framed once: a document's turn of changes goes to every peer as the same bytes (src/documents/presence.ts). */
+const framedAwarenessMessages = new WeakMap<Uint8Array, Uint8Array>();
+
+function framedAwarenessMessage(update: Uint8Array): Uint8Array {
+  let message = framedAwarenessMessages.get(update);
+  if (!message) {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE.awareness);
+    encoding.writeVarUint8Array(encoder, update);
+    message = encoding.toUint8Array(encoder);
+    framedAwarenessMessages.set(update, message);
+  }
+  return message;
+}
+
 /**
  * y-websocket's message types and y-protocols' sync and auth sub-types, and Samplan's one addition:
  * `committed`, a client's checkpoint answered once everything it sent before is committed
@@ -136,7 +151,7 @@ export class CollabConnection implements DocumentPeer {
 
   sendAwareness(update: Uint8Array): void {
     if (!this.#document) return; // `start` sends the current presence
-    this.#send(this.#message(MESSAGE.awareness, (encoder) => encoding.writeVarUint8Array(encoder, update)));
+    this.#send(framedAwarenessMessage(update));
   }
 
   close(code: ErrorCode | 'GOING_AWAY', reason: string): void {

@@ -23,7 +23,15 @@ export interface DocumentObserver {
   batchCommitted(seconds: number, entries: number): void;
   /** One group-commit statement (src/documents/log-writer.ts): its duration, documents and entries; `ok` false when it failed. */
   groupCommitted(seconds: number, documents: number, entries: number, ok: boolean): void;
+  /**
+   * A joining client's sync answer (what its state vector is missing): `encoded` when it had to
+   * be encoded from the document, `remembered` when an earlier joiner's (or the stored snapshot
+   * the document was loaded from) served it (src/documents/sync-answers.ts).
+   */
+  syncAnswered(how: SyncAnswerSource): void;
 }
+
+export type SyncAnswerSource = 'encoded' | 'remembered';
 
 /** Reports nothing: the default, for tools and tests that build the core without metrics. */
 export const NO_DOCUMENT_OBSERVER: DocumentObserver = {
@@ -31,4 +39,5 @@ export const NO_DOCUMENT_OBSERVER: DocumentObserver = {
   updateRefused: () => undefined,
   batchCommitted: () => undefined,
   groupCommitted: () => undefined,
+  syncAnswered: () => undefined,
 };

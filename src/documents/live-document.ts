@@ -9,7 +9,7 @@ import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
 import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { PeerGate } from './peer-gate.js';
 import { Presence } from './presence.js';
-import { SyncAnswers } from './sync-answers.js';
+import { EMPTY_STATE_VECTOR, SyncAnswers } from './sync-answers.js';
 import { isMoveOutOfMain } from './restricted-move.js';
 import { inspectUpdate } from './update-inspector.js';
 import { NO_DOCUMENT_OBSERVER, type UpdateRefusalReason } from './document-metrics.js';
@@ -45,7 +45,7 @@ export class LiveDocument {
   readonly gate: PeerGate;
   readonly #peers = new Set<DocumentPeer>();
   /** Sync answers computed once per distinct state vector while the document stays as it is. */
-  readonly syncAnswers = new SyncAnswers(this.doc);
+  readonly syncAnswers: SyncAnswers;
   #closed = false;
 
   #durableSeq: number;
@@ -69,7 +69,13 @@ export class LiveDocument {
   ) {
     ({ planId: this.planId, part: this.part } = parseDocumentId(id));
     defineSections(this.doc);
+    this.syncAnswers = new SyncAnswers(this.doc, deps.observer);
     const quarantined = loadStoredParts(this.doc, stored.updates);
+    // A document loaded from its snapshot alone is exactly those stored, committed bytes: they are
+    // the answer to a joiner who has nothing, with no encoding of the whole state first (the first
+    // byte of a join storm waits on it). Any transaction from now on forgets it, as every answer.
+    const [only] = stored.updates;
+    if (stored.updates.length === 1 && only!.source === 'SNAPSHOT' && quarantined.length === 0) this.syncAnswers.remember(EMPTY_STATE_VECTOR, only!.update);
     // Plans loaded together (as after a restart) would otherwise all snapshot at the same moment.
     this.#snapshotAfter = deps.settings.snapshotEvery + Math.floor(Math.random() * Math.ceil(deps.settings.snapshotEvery / 4));
     this.#durableSeq = stored.headSeq;

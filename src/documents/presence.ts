@@ -28,11 +28,20 @@ export class Presence {
   /** Which connection introduced each client id. */
   readonly #owners = new Map<number, DocumentPeer>();
   readonly #idsOf = new Map<DocumentPeer, Set<number>>();
+  /** Changes not sent yet: made at the first change of a turn, sent and dropped at its end. */
+  #unsent: Unsent | null = null;
+  /** Everyone present, encoded for a joining connection; dropped at every change. */
+  #present: Uint8Array | null | undefined = undefined;
 
   /**
    * `broadcast` sends changes to this server's connections; `forward` sends the changes this
    * server's own connections made to the other servers (each server checks its own connections).
    * Timeouts are not forwarded: every server times out a silent client on its own.
+   *
+   * Changes go out once per turn of the event loop, all of the turn's in one message: every
+   * connection that joins tells everyone else, so 200 opening a plan together were 200 × 200
+   * messages, each encoded and written on its own (a seventh of the server's time in a join storm,
+   * bench/README.md); now as many as the turns they arrive in.
    */
   constructor(
     private readonly doc: Y.Doc,
@@ -48,11 +57,16 @@ export class Presence {
     // One sweep times out silent clients of every document here (see sweepAll), not a timer each.
     clearInterval(awareness._checkInterval);
     awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
-      const changed = [...added, ...updated, ...removed];
-      if (!changed.length) return;
-      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
-      this.broadcast(update);
-      if (origin !== REMOTE && origin !== 'timeout') this.forward(update);
+      this.#present = undefined;
+      if (added.length + updated.length + removed.length === 0) return;
+      const unsent = (this.#unsent ??= { toPeers: new Set(), toServers: new Set(), timer: setImmediate(() => this.#send()) });
+      const ownChange = origin !== REMOTE && origin !== 'timeout';
+      for (const changed of [added, updated, removed]) {
+        for (const clientId of changed) {
+          unsent.toPeers.add(clientId);
+          if (ownChange) unsent.toServers.add(clientId);
+        }
+      }
     });
     this.#awareness = awareness;
     swept.add(awareness);
@@ -68,11 +82,30 @@ export class Presence {
     awarenessProtocol.applyAwarenessUpdate(this.#awarenessToUse(), update, REMOTE);
   }
 
+  /**
+   * The turn's changes, each client's state as it is now (a state set and cleared within the turn
+   * goes out cleared, at its latest clock): to this server's connections, and those its own
+   * connections made to the other servers.
+   */
+  #send(): void {
+    const unsent = this.#unsent;
+    const awareness = this.#awareness;
+    this.#unsent = null;
+    if (!unsent || !awareness) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [...unsent.toPeers]);
+    this.broadcast(update);
+    if (unsent.toServers.size === 0) return;
+    this.forward(unsent.toServers.size === unsent.toPeers.size ? update : awarenessProtocol.encodeAwarenessUpdate(awareness, [...unsent.toServers]));
+  }
+
   /** Everyone present now, for a connection that just joined; null when nobody is. */
   current(): Uint8Array | null {
     if (!this.#awareness) return null;
+    if (this.#present !== undefined) return this.#present;
     const clients = [...this.#awareness.getStates().keys()];
-    return clients.length ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, clients) : null;
+    // Joins between two changes (a storm's, as they are admitted together) share one encoding.
+    this.#present = clients.length ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, clients) : null;
+    return this.#present;
   }
 
   apply(peer: DocumentPeer, update: Uint8Array): Refusal | null {
@@ -131,14 +164,26 @@ export class Presence {
   }
 
   destroy(): void {
-    if (!this.#awareness) return;
-    swept.delete(this.#awareness);
-    if (swept.size === 0 && sweepTimer) {
-      clearInterval(sweepTimer);
-      sweepTimer = null;
+    if (this.#awareness) {
+      swept.delete(this.#awareness);
+      if (swept.size === 0 && sweepTimer) {
+        clearInterval(sweepTimer);
+        sweepTimer = null;
+      }
+      this.#awareness.destroy();
     }
-    this.#awareness.destroy();
+    // After the awareness's own destroy, which reports its last change: nothing goes out now.
+    if (this.#unsent) clearImmediate(this.#unsent.timer);
+    this.#unsent = null;
   }
+}
+
+interface Unsent {
+  /** Client ids whose state changed this turn. */
+  toPeers: Set<number>;
+  /** Those changed by this server's own connections (not heard from another server, nor timed out). */
+  toServers: Set<number>;
+  timer: NodeJS.Immediate;
 }
 
 /** As often as y-protocols checks each Awareness on its own timer. */

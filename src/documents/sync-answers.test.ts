@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { SyncAnswers } from './sync-answers.js';
+import { EMPTY_STATE_VECTOR, SyncAnswers } from './sync-answers.js';
 
 /** A document typed into by a few clients; returns the doc and the state vectors seen along the way. */
 function typedDocument(steps: Array<{ client: number; text: string }>) {
@@ -57,6 +57,61 @@ describe('SyncAnswers', () => {
     const reader = new Y.Doc();
     Y.applyUpdate(reader, after);
     expect(reader.getText('t').toString()).toBe('more: a large plan');
+  });
+
+  it('never answers from before a change, whatever the change and however answers and changes interleave', () => {
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('remote' as const), text: fc.string({ minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('ask' as const), vector: fc.nat() }),
+    );
+    fc.assert(fc.property(fc.array(change, { minLength: 1, maxLength: 30 }), (steps) => {
+      const server = new Y.Doc();
+      const answers = new SyncAnswers(server);
+      const vectors: Uint8Array[] = [new Uint8Array([0])];
+      for (const step of steps) {
+        const text = server.getText('t');
+        if (step.kind === 'insert') text.insert(step.at % (text.length + 1), step.text);
+        else if (step.kind === 'delete' && text.length > 0) text.delete(step.at % text.length, Math.min(step.length, text.length - (step.at % text.length)));
+        else if (step.kind === 'remote') {
+          // Another copy's change applied as an update, as the live door and other servers apply them.
+          const other = new Y.Doc();
+          Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+          other.getText('t').insert(0, step.text);
+          Y.applyUpdate(server, Y.encodeStateAsUpdate(other, Y.encodeStateVector(server)));
+        } else if (step.kind === 'ask') {
+          const vector = vectors[step.vector % vectors.length]!;
+          expect(answers.missingFor(vector)).toEqual(Y.encodeStateAsUpdate(server, vector));
+        }
+        vectors.push(Y.encodeStateVector(server));
+      }
+      for (const vector of vectors) expect(answers.missingFor(vector)).toEqual(Y.encodeStateAsUpdate(server, vector));
+      answers.dispose();
+    }), { numRuns: 200 });
+  });
+
+  it('keeps its answers through a transaction that changes nothing, and serves one it was handed', () => {
+    const { doc, answers, empty } = answersOf('a plan');
+    const first = answers.missingFor(empty);
+    // A joiner's own answer with nothing the server lacks, as the live door applies it.
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(doc));
+    doc.transact(() => undefined);
+    expect(answers.missingFor(empty)).toBe(first);
+    expect(answers.encoded).toBe(1);
+
+    const stored = Y.encodeStateAsUpdate(doc);
+    const loaded = new Y.Doc();
+    const loadedAnswers = new SyncAnswers(loaded);
+    Y.applyUpdate(loaded, stored);
+    loadedAnswers.remember(EMPTY_STATE_VECTOR, stored);
+    expect(loadedAnswers.missingFor(new Uint8Array([0]))).toBe(stored);
+    expect(loadedAnswers.encoded).toBe(0);
+    loaded.getText('t').insert(0, 'changed: ');
+    expect(loadedAnswers.missingFor(EMPTY_STATE_VECTOR)).toEqual(Y.encodeStateAsUpdate(loaded));
+    expect(loadedAnswers.encoded).toBe(1);
+    answers.dispose();
+    loadedAnswers.dispose();
   });
 
   it('forgets its answers once nobody has asked for a while, and keeps them while they are asked for', () => {

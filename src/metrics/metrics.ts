@@ -50,6 +50,7 @@ export class AppMetrics {
   readonly #commitEntries = new Histogram({ name: 'samplan_document_commit_batch_entries', help: 'Changes in one document\'s committed batch.', buckets: COUNTS, registers: [this.registry] });
   readonly #groupSeconds = new Histogram({ name: 'samplan_document_group_commit_duration_seconds', help: 'One group-commit statement (the changes of many documents in one round trip), by outcome.', labelNames: ['outcome'] as const, buckets: SECONDS_FAST, registers: [this.registry] });
   readonly #groupDocuments = new Histogram({ name: 'samplan_document_group_commit_documents', help: 'Documents whose batches shared one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
+  readonly #syncAnswers = new Counter({ name: 'samplan_document_sync_answers_total', help: 'Sync answers to joining clients, by whether each was encoded from the document or served from memory (an earlier joiner with the same state vector, or the snapshot the document was loaded from).', labelNames: ['source'] as const, registers: [this.registry] });
   readonly #groupEntries = new Histogram({ name: 'samplan_document_group_commit_entries', help: 'Changes written by one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #operationSeconds = new Histogram({ name: 'samplan_graphql_operation_duration_seconds', help: 'GraphQL operations over HTTP, from request to response, by operation name (anonymous, unknown and other collapse), type and outcome.', labelNames: ['operation_name', 'operation_type', 'outcome'] as const, buckets: SECONDS_REQUEST, registers: [this.registry] });
   readonly #hotReadWait = new Histogram({ name: 'samplan_db_hot_read_wait_seconds', help: "Time a hot read waited for a connection of its own pool.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
@@ -76,6 +77,7 @@ export class AppMetrics {
       this.#groupDocuments.observe(documents);
       this.#groupEntries.observe(entries);
     },
+    syncAnswered: (how) => this.#syncAnswers.inc({ source: how }),
   };
 
   /** Handed to the deadline scheduler. */

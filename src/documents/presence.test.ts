@@ -1,0 +1,106 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { DocumentPeer } from './document-peer.js';
+import { Presence } from './presence.js';
+
+/** A connection as the document core sees it; presence only reads who it is. */
+function peer(index: number): DocumentPeer {
+  return {
+    actor: { personId: `person-${index}`, kind: 'CITIZEN', isAdmin: false, memberships: [], tokenExpiresAt: new Date(8.64e15) },
+    presence: { personId: `person-${index}`, name: `Person ${index}`, role: 'RELATIVE' },
+    sendUpdate: () => undefined,
+    sendAwareness: () => undefined,
+    close: () => undefined,
+  };
+}
+
+/** An awareness update as a y-protocols client sends it. */
+function entries(list: Array<{ clientId: number; clock: number; state: Record<string, unknown> | null }>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, list.length);
+  for (const { clientId, clock, state } of list) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+/** What a client learns from the messages it was sent, in order. */
+function heardBy(updates: Uint8Array[]): Map<number, unknown> {
+  const client = new awarenessProtocol.Awareness(new Y.Doc());
+  client.setLocalState(null);
+  for (const update of updates) awarenessProtocol.applyAwarenessUpdate(client, update, 'server');
+  clearInterval(client._checkInterval);
+  return new Map([...client.getStates()].filter(([clientId]) => clientId !== client.clientID));
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('presence', () => {
+  it("sends a turn's changes as one message, to this server's connections and to the other servers", async () => {
+    const broadcast: Uint8Array[] = [];
+    const forward: Uint8Array[] = [];
+    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update), (update) => forward.push(update));
+    const peers = Array.from({ length: 50 }, (_, index) => peer(index));
+    peers.forEach((each, index) => expect(presence.apply(each, entries([{ clientId: 1_000 + index, clock: 1, state: { cursor: index } }]))).toBeNull());
+    // Within the turn, nothing yet; a joiner already reads everyone.
+    expect(broadcast).toHaveLength(0);
+    expect(heardBy([presence.current()!]).size).toBe(50);
+    await turn();
+    expect(broadcast).toHaveLength(1);
+    expect(forward).toHaveLength(1);
+    const heard = heardBy(broadcast);
+    expect(heard.size).toBe(50);
+    expect(heard.get(1_007)).toEqual({ cursor: 7, user: peers[7]!.presence });
+    presence.destroy();
+  });
+
+  it('sends what the state is at the end of the turn: set and cleared within it, it goes out cleared', async () => {
+    const broadcast: Uint8Array[] = [];
+    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    const staying = peer(1);
+    const leaving = peer(2);
+    presence.apply(staying, entries([{ clientId: 11, clock: 1, state: { cursor: 1 } }]));
+    presence.apply(leaving, entries([{ clientId: 22, clock: 1, state: { cursor: 2 } }]));
+    await turn();
+    presence.apply(staying, entries([{ clientId: 11, clock: 2, state: { cursor: 5 } }]));
+    presence.remove(leaving);
+    await turn();
+    expect(broadcast).toHaveLength(2);
+    const heard = heardBy(broadcast);
+    expect([...heard.keys()]).toEqual([11]);
+    expect(heard.get(11)).toMatchObject({ cursor: 5 });
+    presence.destroy();
+  });
+
+  it("forwards only its own connections' changes: another server's are sent to this server's connections only", async () => {
+    const broadcast: Uint8Array[] = [];
+    const forward: Uint8Array[] = [];
+    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update), (update) => forward.push(update));
+    presence.applyRemote(entries([{ clientId: 31, clock: 1, state: { user: { name: 'On the other server' } } }]));
+    presence.apply(peer(3), entries([{ clientId: 32, clock: 1, state: { cursor: 3 } }]));
+    await turn();
+    expect([...heardBy(broadcast).keys()].sort()).toEqual([31, 32]);
+    expect([...heardBy(forward).keys()]).toEqual([32]);
+    // A turn of only the other server's changes forwards nothing.
+    presence.applyRemote(entries([{ clientId: 31, clock: 2, state: { user: { name: 'Moved' } } }]));
+    await turn();
+    expect(broadcast).toHaveLength(2);
+    expect(forward).toHaveLength(1);
+    presence.destroy();
+  });
+
+  it('sends nothing once destroyed, not even the changes of the turn it was destroyed in', async () => {
+    const broadcast: Uint8Array[] = [];
+    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    presence.apply(peer(4), entries([{ clientId: 41, clock: 1, state: { cursor: 4 } }]));
+    presence.destroy();
+    // The barrier: a live presence would have sent by now (the first test).
+    await turn();
+    await turn();
+    expect(broadcast).toHaveLength(0);
+  });
+});
