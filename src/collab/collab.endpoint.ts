@@ -62,8 +62,8 @@ export function createCollabEndpoint(options: CollabEndpointOptions): CollabEndp
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   const cap = new ConnectionCap(options.maxConnectionsPerPerson);
   // Presence names of connections opening together, grouped (`groupedLoader`: those that arrive
-  // while one read is in the database share the next), so a join storm of 200 is a few reads, not
-  // 200; never cached, so a changed name shows on the next connection.
+  // while the database is busy with earlier ones share the next read), so a join storm of 200 is a
+  // few dozen reads, not 200; never cached, so a changed name shows on the next connection.
   const names = groupedLoader<string, string>(async (ids) => {
     const found = await displayNamesOf(options.orm.em.fork(), ids);
     return ids.map((id) => found.get(id) ?? notFound('Person'));

@@ -40,8 +40,8 @@ export class Presence {
    *
    * Changes go out once per turn of the event loop, all of the turn's in one message: every
    * connection that joins tells everyone else, so 200 opening a plan together were 200 × 200
-   * messages, each encoded and written on its own (a seventh of the server's time in a join storm,
-   * bench/README.md); now as many as the turns they arrive in.
+   * messages, each encoded and written on its own (up to a ninth of the samples of a profiled join
+   * storm, bench/README.md); now one to each connection for each turn they arrive in.
    */
   constructor(
     private readonly doc: Y.Doc,

@@ -36,8 +36,9 @@ const keyOf = (stateVector: Uint8Array) => Buffer.from(stateVector.buffer, state
  * The sync answers of one document (what a client with a given state vector is missing), each
  * computed once per distinct state vector while the document stays as it is. When 200 people open
  * a 5 MB plan at once, they all send the same (empty) state vector: one encoding serves them all,
- * instead of 200 copies of the whole state built one after another. Every transaction on the
- * document drops what was remembered, so an answer never misses a change made after it was computed.
+ * instead of 200 copies of the whole state built one after another. Every transaction that changes
+ * the document drops what was remembered, so an answer never misses a change made after it was
+ * computed.
  *
  * It listens to `afterTransaction`, not `update`: Yjs encodes each transaction's update for
  * `update` listeners, and this one only needs to know that something changed (the load of a 5 MB

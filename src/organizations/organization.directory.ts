@@ -46,9 +46,9 @@ export async function membershipFactsOf(uow: UnitOfWork, personId: string): Prom
 }
 
 /**
- * The memberships of people signing in, grouped (`groupedLoader`): those that arrive while one
- * read is in the database share the next. A sign-in with a token this server has not seen asks
- * for them, and a join storm brings 200 at once.
+ * The memberships of people signing in, grouped (`groupedLoader`): those that arrive while the
+ * database is busy with earlier ones share the next read. A sign-in with a token this server has
+ * not seen asks for them, and a join storm brings 200 at once.
  */
 export function membershipsAtSignIn(orm: MikroORM): DataLoader<string, Actor['memberships']> {
   return groupedLoader(async (personIds) => {

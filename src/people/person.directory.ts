@@ -36,10 +36,13 @@ const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
 type PersonRow = Record<string, unknown> & { id: string; issuer: string | null; subject: string | null };
 
+/** Issuer and subject as one map key; the NUL between them appears in neither (PostgreSQL's text holds no NUL). */
+const subjectKey = (issuer: string | null, subject: string | null) => `${issuer}\u0000${subject}`;
+
 /**
  * The person table's part in sign-ins with tokens this server has not seen yet, grouped as a
- * group commit groups (`groupedLoader`): sign-ins that arrive while one statement is in the
- * database share the next. A join storm's 200 are a few dozen statements, not 600, and its "last
+ * group commit groups (`groupedLoader`): sign-ins that arrive while the database is busy with
+ * earlier ones share the next statement. A join storm's 200 are a few dozen statements, not 600, and its "last
  * seen" a few dozen commits, not 200.
  */
 export interface PersonSignIns {
@@ -56,9 +59,10 @@ export function personSignIns(orm: MikroORM, clock: Clock): PersonSignIns {
         orm.em.fork(),
         sql`select * from "person" where ("issuer", "subject") in (select * from unnest(${sqlArray(keys.map((key) => key.issuer))}::text[], ${sqlArray(keys.map((key) => key.subject))}::text[]))`,
       );
+      const found = new Map(rows.map((row) => [subjectKey(row.issuer, row.subject), row]));
       // Each caller gets a row of its own: it becomes an entity of that caller's EntityManager.
       return keys.map((key) => {
-        const row = rows.find((candidate) => candidate.issuer === key.issuer && candidate.subject === key.subject);
+        const row = found.get(subjectKey(key.issuer, key.subject));
         return row ? { ...row } : null;
       });
     }),
