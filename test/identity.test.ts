@@ -135,6 +135,13 @@ describe('identity as ID-porten and HelseID issue it', () => {
     expect(JSON.stringify(response)).not.toContain(bad);
   });
 
+  it('refuses a subject PostgreSQL cannot hold, and the sign-ins beside it still succeed', async () => {
+    const [bad, good] = await Promise.all([citizenToken('nul\u0000sub', undefined), citizenToken('beside-nul-sub', undefined)]);
+    const [refused, admitted] = await Promise.all([t.gql('{ me { isAdmin } }', {}, bad), t.gql('{ me { isAdmin } }', {}, good)]);
+    expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+    expect(admitted.errors).toBeUndefined();
+  });
+
   it('refuses an id token presented as an access token, and a token for another audience', async () => {
     for (const token of [
       await citizenToken('id-token', INGRID, { nonce: 'n-0S6', client_id: undefined, aud: 'client-a' }),

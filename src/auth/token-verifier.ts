@@ -133,6 +133,9 @@ function identityFrom(issuer: TrustedIssuer, payload: JWTPayload, boundKey: stri
   const claim = (name: string) => (typeof payload[name] === 'string' ? (payload[name] as string) : null);
   const pid = claim(issuer.pidClaim);
   if (pid !== null && !isNationalIdentityNumber(pid)) throw unauthenticated('Token national identity number is not valid');
+  // PostgreSQL's text holds no NUL: such a subject could never be a person, and in the statement
+  // that looks up the sign-ins arriving together it would fail everyone else's with it.
+  if (payload.sub?.includes('\u0000')) throw unauthenticated('Token subject is not valid');
   const base = {
     issuer: issuer.issuer,
     subject: payload.sub ?? '',

@@ -11,42 +11,6 @@ import type { Logger } from '../logging/logger.js';
 import type { Actor } from '../policy/actor.js';
 
 /**
- * Sync messages by sub-type and the payload they carry, framed once: a committed update goes to
- * every peer of its document as the same bytes, and joiners with the same state vector share one
- * step-2 answer (src/documents/sync-answers.ts), so they share its message too.
- */
-const framedSyncMessages = { [1]: new WeakMap<Uint8Array, Uint8Array>(), [2]: new WeakMap<Uint8Array, Uint8Array>() };
-
-function framedSyncMessage(subtype: 1 | 2, payload: Uint8Array): Uint8Array {
-  const cache = framedSyncMessages[subtype];
-  let message = cache.get(payload);
-  if (!message) {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE.sync);
-    encoding.writeVarUint(encoder, subtype);
-    encoding.writeVarUint8Array(encoder, payload);
-    message = encoding.toUint8Array(encoder);
-    cache.set(payload, message);
-  }
-  return message;
-}
-
-/** Presence changes framed once: a document's turn of changes goes to every peer as the same bytes (src/documents/presence.ts). */
-const framedAwarenessMessages = new WeakMap<Uint8Array, Uint8Array>();
-
-function framedAwarenessMessage(update: Uint8Array): Uint8Array {
-  let message = framedAwarenessMessages.get(update);
-  if (!message) {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE.awareness);
-    encoding.writeVarUint8Array(encoder, update);
-    message = encoding.toUint8Array(encoder);
-    framedAwarenessMessages.set(update, message);
-  }
-  return message;
-}
-
-/**
  * y-websocket's message types and y-protocols' sync and auth sub-types, and Samplan's one addition:
  * `committed`, a client's checkpoint answered once everything it sent before is committed
  * (docs/document-model.md, "Knowing an edit is saved"). Only a client that asks gets it.
@@ -56,6 +20,30 @@ const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, committed: 
 const MAX_CHECKPOINT_ID = 0xffff_ffff;
 const SYNC = { step1: 0, step2: 1, update: 2 } as const;
 const PERMISSION_DENIED = 0;
+
+/**
+ * Messages that go to many peers as the same bytes, framed once per payload: a committed update
+ * to every peer of its document, one step-2 answer to joiners with the same state vector
+ * (src/documents/sync-answers.ts), a turn of presence changes (src/documents/presence.ts).
+ */
+const framings = {
+  syncUpdate: { header: [MESSAGE.sync, SYNC.update], framed: new WeakMap<Uint8Array, Uint8Array>() },
+  syncStep2: { header: [MESSAGE.sync, SYNC.step2], framed: new WeakMap<Uint8Array, Uint8Array>() },
+  awareness: { header: [MESSAGE.awareness], framed: new WeakMap<Uint8Array, Uint8Array>() },
+} as const;
+
+function framedOnce(kind: keyof typeof framings, payload: Uint8Array): Uint8Array {
+  const { header, framed } = framings[kind];
+  let message = framed.get(payload);
+  if (!message) {
+    const encoder = encoding.createEncoder();
+    for (const part of header) encoding.writeVarUint(encoder, part);
+    encoding.writeVarUint8Array(encoder, payload);
+    message = encoding.toUint8Array(encoder);
+    framed.set(payload, message);
+  }
+  return message;
+}
 
 /** Close codes outside the error table: the standard "going away" and "try again later". */
 const GOING_AWAY = 1001;
@@ -146,12 +134,12 @@ export class CollabConnection implements DocumentPeer {
     // Before `start` the client has not been sent anything; its sync request after start brings it
     // everything committed, this update included. Nothing goes out before the access log has the read.
     if (!this.#document) return;
-    this.#send(framedSyncMessage(SYNC.update, update));
+    this.#send(framedOnce('syncUpdate', update));
   }
 
   sendAwareness(update: Uint8Array): void {
     if (!this.#document) return; // `start` sends the current presence
-    this.#send(framedAwarenessMessage(update));
+    this.#send(framedOnce('awareness', update));
   }
 
   close(code: ErrorCode | 'GOING_AWAY', reason: string): void {
@@ -268,7 +256,7 @@ export class CollabConnection implements DocumentPeer {
     }
     // Only what is committed is sent: nobody receives a change that a crash could still lose.
     const missing = await document.missingFor(stateVector);
-    this.#send(framedSyncMessage(SYNC.step2, missing));
+    this.#send(framedOnce('syncStep2', missing));
   }
 
   #message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorIdentifier } from '../src/auth/identify-actor.js';
 import type { Identity } from '../src/auth/token-verifier.js';
 import { DEV_ISSUERS } from '../src/config/config.js';
+import { expectData } from './helpers/graphql.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { seedFor, type SeededPerson } from './helpers/seed.js';
 import { statementsDuring } from './helpers/statements.js';
@@ -19,6 +20,34 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A sign-in: a token this server has not seen, so the person is looked up, not taken from the cache. */
+async function signIn(subject: string): Promise<string> {
+  const token = await t.token(subject, 'citizen', `${subject} name`);
+  return expectData(await t.gql<{ me: { person: { id: string } } }>('{ me { person { id } } }', {}, token), 'me').me.person.id;
+}
+
+const lastSeenOf = async (id: string) =>
+  new Date((await t.asOwner<{ last_seen_at: Date }>('select "last_seen_at" from "person" where "id" = $1', [id]))[0]!.last_seen_at).toISOString();
+
+describe('when a person was last seen', () => {
+  it('is the first sign-in, then moves at most hourly, each time in one statement of its own', async () => {
+    const id = await signIn('ola-last-seen');
+    const first = clock.now().toISOString();
+    expect(await lastSeenOf(id)).toBe(first);
+
+    clock.advance(30 * 60_000);
+    await signIn('ola-last-seen');
+    expect(await lastSeenOf(id)).toBe(first);
+
+    clock.advance(31 * 60_000);
+    const statements = await statementsDuring(() => signIn('ola-last-seen'));
+    expect(await lastSeenOf(id)).toBe(clock.now().toISOString());
+    // One UPDATE, on its own: no transaction around it (three round trips at every first sign-in of the hour).
+    expect(statements.filter((sql) => /last_seen_at/.test(sql) && /^update/i.test(sql.trim()))).toHaveLength(1);
+    expect(statements.filter((sql) => /^(begin|commit)\b/i.test(sql.trim()))).toHaveLength(0);
+  });
+});
+
 const identityOf = (person: SeededPerson, subject = person.sub): Identity => ({
   issuer: person.kind === 'citizen' ? DEV_ISSUERS.citizen : DEV_ISSUERS.personnel,
   subject,
@@ -30,7 +59,7 @@ const identityOf = (person: SeededPerson, subject = person.sub): Identity => ({
   expiresAt: new Date(clock.now().getTime() + 3_600_000),
 });
 
-const lastSeenOf = async (ids: string[]) =>
+const lastSeenOfEach = async (ids: string[]) =>
   new Map((await t.asOwner<{ id: string; last_seen_at: Date }>('select "id", "last_seen_at" from "person" where "id" = any($1::uuid[])', [ids])).map((row) => [row.id, new Date(row.last_seen_at).toISOString()]));
 
 describe('sign-ins that arrive together', () => {
@@ -63,7 +92,7 @@ describe('sign-ins that arrive together', () => {
     expect(statements.filter((sql) => /from "membership"/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /^update "person" set "last_seen_at"/.test(sql.trim()))).toHaveLength(1);
     expect(statements).toHaveLength(3);
-    const seen = await lastSeenOf(people.map((person) => person.id));
+    const seen = await lastSeenOfEach(people.map((person) => person.id));
     for (const person of people) expect(seen.get(person.id)).toBe(clock.now().toISOString());
   });
 
