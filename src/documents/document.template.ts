@@ -1,4 +1,4 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 
 /**
  * The plan document's shape: one Yjs root type per section, following the regulation's list of
@@ -100,25 +100,40 @@ export const sectionKeysOf = (part: DocumentPart): readonly SectionKey[] => SECT
 
 export const RESTRICTED_SECTION_KEYS = sectionKeysOf('restricted');
 
+/** Gives a section's root type its kind (a list or a record), converting one Yjs made untyped. */
+function declareSection(doc: Y.Doc, key: SectionKey): void {
+  if (SECTIONS[key].kind === 'list') doc.getArray(key);
+  else doc.getMap(key);
+}
+
 /**
- * Declares every section's root type on a document so Yjs integrates updates into the right kind.
- * Both documents of a plan declare all of them (a main document stored before the split still
- * holds the situation's old items); which sections a document accepts changes to is `partOf`'s.
+ * Declares every section's root type on a document so Yjs integrates updates into the right kind:
+ * for the short-lived copies the server edits and reads (drafts, trials). A live document declares
+ * only the sections it holds (`declareSectionsPresent`).
  */
 export function defineSections(doc: Y.Doc): void {
-  for (const key of SECTION_KEYS) {
-    if (SECTIONS[key].kind === 'list') doc.getArray(key);
-    else doc.getMap(key);
-  }
+  for (const key of SECTION_KEYS) declareSection(doc, key);
+}
+
+/**
+ * Gives every root type Yjs made while applying an update (untyped, `Y.AbstractType`) its
+ * section's kind, as `Y.Doc.get` converts it, items and all. A live document calls this after each
+ * update it applies, so every root type it holds is of its declared kind whenever anything reads
+ * it, and the sections nobody wrote in cost nothing: eight empty root types with their event
+ * handlers were about 3.5 KB of each loaded plan (bench/README.md).
+ */
+export function declareSectionsPresent(doc: Y.Doc): void {
+  for (const [key, type] of doc.share) if (type.constructor === Y.AbstractType && isSectionKey(key)) declareSection(doc, key);
 }
 
 export type SectionContent = Array<Record<string, unknown>> | Record<string, unknown>;
 
-/** A section's content as JSON (text fields as strings), as GraphQL and archives show it. */
+/** A section's content as JSON (text fields as strings), as GraphQL and archives show it; empty for a section the document never held. */
 export function sectionContent(doc: Y.Doc, key: SectionKey): SectionContent {
-  return SECTIONS[key].kind === 'list'
-    ? (doc.getArray(key).toJSON() as Array<Record<string, unknown>>)
-    : (doc.getMap(key).toJSON() as Record<string, unknown>);
+  const list = SECTIONS[key].kind === 'list';
+  // Reading must not declare: a read would otherwise add the empty root type to a live document for good.
+  if (!doc.share.has(key)) return list ? [] : {};
+  return list ? (doc.getArray(key).toJSON() as Array<Record<string, unknown>>) : (doc.getMap(key).toJSON() as Record<string, unknown>);
 }
 
 /** Whether a section's content (as `sectionContent` gives it) holds anything. */

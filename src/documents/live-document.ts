@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { Actor } from '../policy/actor.js';
 import { parseDocumentId, type DocumentId } from './document-id.js';
 import { loadStoredParts, type QuarantinedPart } from './document-load.js';
-import { defineSections, partOf, type DocumentPart, type SectionKey } from './document.template.js';
+import { declareSectionsPresent, defineSections, partOf, type DocumentPart, type SectionKey } from './document.template.js';
 import type { AppendResult, CommitEntry, LoggedUpdate, LogSince, StoredDocument, WrittenWithCommit } from './document.store.js';
 import type { DocumentPeer, Refusal, SubmitResult } from './document-peer.js';
 import { IncompleteIntegration, integrateUpdate } from './integrate-update.js';
@@ -68,9 +68,10 @@ export class LiveDocument {
     private readonly deps: LiveDocumentDeps,
   ) {
     ({ planId: this.planId, part: this.part } = parseDocumentId(id));
-    defineSections(this.doc);
     this.syncAnswers = new SyncAnswers(this.doc, deps.observer);
     const quarantined = loadStoredParts(this.doc, stored.updates);
+    // Only the sections the document holds get a root type (each one applied update brings, too).
+    declareSectionsPresent(this.doc);
     // A document loaded from its snapshot alone is exactly those stored, committed bytes: they are
     // the answer to a joiner who has nothing, with no encoding of the whole state first (the first
     // byte of a join storm waits on it). Any transaction from now on forgets it, as every answer.
@@ -308,7 +309,9 @@ export class LiveDocument {
 
   /** Applies an accepted or logged update; returns what Yjs actually integrated, or null for nothing new. */
   private apply(update: Uint8Array, origin: symbol = APPLY_ORIGIN): Uint8Array | null {
-    return integrateUpdate(this.doc, update, origin);
+    const applied = integrateUpdate(this.doc, update, origin);
+    declareSectionsPresent(this.doc);
+    return applied;
   }
 
   /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocumentPeer } from './document-peer.js';
-import { Presence } from './presence.js';
+import { PRESENCE_LIMITS, Presence } from './presence.js';
 
 /** A connection as the document core sees it; presence only reads who it is. */
 function peer(index: number): DocumentPeer {
@@ -102,5 +102,28 @@ describe('presence', () => {
     await turn();
     await turn();
     expect(broadcast).toHaveLength(0);
+  });
+  it('holds each connection to its own client ids, up to the limit, and frees them when it leaves', async () => {
+    const broadcast: Uint8Array[] = [];
+    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    const [mallory, anna] = [peer(1), peer(2)];
+    const limit = PRESENCE_LIMITS.maxClientIdsPerPeer;
+    const ids = Array.from({ length: limit }, (_, index) => 500 + index);
+    expect(presence.apply(mallory, entries(ids.map((clientId) => ({ clientId, clock: 1, state: { cursor: clientId } }))))).toBeNull();
+    // One more, in a message of its own or among ids it already has, is refused; updating its own is not.
+    expect(presence.apply(mallory, entries([{ clientId: 600, clock: 1, state: {} }]))?.code).toBe('BAD_USER_INPUT');
+    expect(presence.apply(mallory, entries([{ clientId: 500, clock: 2, state: { cursor: 0 } }, { clientId: 601, clock: 1, state: {} }]))?.code).toBe('BAD_USER_INPUT');
+    expect(presence.apply(mallory, entries([{ clientId: 500, clock: 2, state: { cursor: 0 } }]))).toBeNull();
+    // Another connection has its own allowance, and may not touch Mallory's ids.
+    expect(presence.apply(anna, entries([{ clientId: 700, clock: 1, state: { cursor: 1 } }]))).toBeNull();
+    expect(presence.apply(anna, entries([{ clientId: 501, clock: 5, state: null }]))?.code).toBe('FORBIDDEN');
+    await turn();
+    expect([...heardBy(broadcast).keys()].sort()).toEqual([...ids, 700].sort());
+    // Leaving clears exactly the leaver's ids, which someone else may then introduce.
+    presence.remove(mallory);
+    await turn();
+    expect([...heardBy(broadcast).keys()]).toEqual([700]);
+    expect(presence.apply(anna, entries([{ clientId: 501, clock: 9, state: { cursor: 2 } }]))).toBeNull();
+    presence.destroy();
   });
 });

@@ -25,9 +25,12 @@ export const PRESENCE_LIMITS = {
 export class Presence {
   /** Made when someone is first present: most loaded plans never need one. */
   #awareness: awarenessProtocol.Awareness | null = null;
-  /** Which connection introduced each client id. */
+  /**
+   * Which connection introduced each client id; a connection's own ids are found by going through
+   * it (a few per connection), only when it introduces a new one or leaves: one map a plan, not a
+   * set more for each connection.
+   */
   readonly #owners = new Map<number, DocumentPeer>();
-  readonly #idsOf = new Map<DocumentPeer, Set<number>>();
   /** Changes not sent yet: made at the first change of a turn, sent and dropped at its end. */
   #unsent: Unsent | null = null;
   /** Everyone present, encoded for a joining connection; dropped at every change. */
@@ -54,8 +57,10 @@ export class Presence {
     const awareness = new awarenessProtocol.Awareness(this.doc);
     // The server itself is not present.
     awareness.setLocalState(null);
-    // One sweep times out silent clients of every document here (see sweepAll), not a timer each.
+    // One sweep times out silent clients of every document here (see sweepAll), not a timer each;
+    // the cleared timer is let go too (a plan's Awareness lives as long as the plan is loaded).
     clearInterval(awareness._checkInterval);
+    awareness._checkInterval = undefined;
     awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
       this.#present = undefined;
       if (added.length + updated.length + removed.length === 0) return;
@@ -115,7 +120,7 @@ export class Presence {
     } catch {
       return { code: 'BAD_USER_INPUT', reason: 'presence update is malformed', section: null };
     }
-    const ids = this.#idsOf.get(peer) ?? new Set<number>();
+    let owned: number | null = null;
     const kept: typeof entries = [];
     for (const entry of entries) {
       // Honest clients echo everyone's presence back; entries that would change nothing are dropped.
@@ -124,15 +129,15 @@ export class Presence {
       if (owner && owner !== peer) return { code: 'FORBIDDEN', reason: 'presence may only be set for your own client', section: null };
       if (!owner) {
         if (entry.state === null) continue;
-        if (ids.size >= PRESENCE_LIMITS.maxClientIdsPerPeer) {
+        owned ??= this.#idsOf(peer).length;
+        if (owned >= PRESENCE_LIMITS.maxClientIdsPerPeer) {
           return { code: 'BAD_USER_INPUT', reason: 'too many presence client ids on one connection', section: null };
         }
-        ids.add(entry.clientId);
+        owned += 1;
         this.#owners.set(entry.clientId, peer);
       }
       kept.push(entry);
     }
-    this.#idsOf.set(peer, ids);
     if (kept.length === 0) return null;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, kept.length);
@@ -156,11 +161,17 @@ export class Presence {
 
   /** Clears a connection's presence when it leaves. */
   remove(peer: DocumentPeer): void {
-    const ids = this.#idsOf.get(peer);
-    this.#idsOf.delete(peer);
-    if (!ids) return;
+    const ids = this.#idsOf(peer);
+    if (ids.length === 0) return;
     for (const id of ids) this.#owners.delete(id);
-    if (this.#awareness) awarenessProtocol.removeAwarenessStates(this.#awareness, [...ids], null);
+    if (this.#awareness) awarenessProtocol.removeAwarenessStates(this.#awareness, ids, null);
+  }
+
+  /** The client ids `peer` introduced. */
+  #idsOf(peer: DocumentPeer): number[] {
+    const ids: number[] = [];
+    for (const [id, owner] of this.#owners) if (owner === peer) ids.push(id);
+    return ids;
   }
 
   destroy(): void {

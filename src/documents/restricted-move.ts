@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { restoreContent } from './content-edits.js';
-import { RESTRICTED_SECTION_KEYS, SECTIONS, defineSections, isSectionKey, partOf, sectionContent, type DocumentPart, type SectionKey } from './document.template.js';
+import { RESTRICTED_SECTION_KEYS, SECTIONS, defineSections, holdsContent, isSectionKey, partOf, sectionContent, type DocumentPart, type SectionKey } from './document.template.js';
 
 /**
  * Plans made before the restricted document kept their situation in the main document, which
@@ -12,7 +12,7 @@ import { RESTRICTED_SECTION_KEYS, SECTIONS, defineSections, isSectionKey, partOf
 
 /** Whether a main document still holds content of a restricted section. */
 export function holdsRestrictedContent(main: Y.Doc): boolean {
-  return RESTRICTED_SECTION_KEYS.some((key) => (SECTIONS[key].kind === 'list' ? main.getArray(key).length > 0 : main.getMap(key).size > 0));
+  return RESTRICTED_SECTION_KEYS.some((key) => holdsContent(sectionContent(main, key)));
 }
 
 /**

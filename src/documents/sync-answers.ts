@@ -46,7 +46,8 @@ const keyOf = (stateVector: Uint8Array) => Buffer.from(stateVector.buffer, state
  * that changed nothing (a joiner's own sync answer, with nothing the server lacks) keeps them.
  */
 export class SyncAnswers {
-  readonly #answers = new Map<string, Uint8Array>();
+  /** Made at the first answer and dropped with the last: most loaded plans hold none at rest. */
+  #answers: Map<string, Uint8Array> | null = null;
   readonly #onTransaction = (transaction: Y.Transaction) => {
     if (changedAnything(transaction)) this.#forget();
   };
@@ -65,7 +66,7 @@ export class SyncAnswers {
   /** What a client whose state vector is `stateVector` is missing; the same array for the same vector until the document changes. */
   missingFor(stateVector: Uint8Array): Uint8Array {
     this.#lastAsked = performance.now();
-    const known = this.#answers.get(keyOf(stateVector));
+    const known = this.#answers?.get(keyOf(stateVector));
     if (known) {
       this.observer.syncAnswered('remembered');
       return known;
@@ -83,8 +84,9 @@ export class SyncAnswers {
    * who has nothing). Kept as any computed answer is: until the next transaction, or idleness.
    */
   remember(stateVector: Uint8Array, answer: Uint8Array): void {
-    if (this.#answers.size >= MAX_ANSWERS) this.#answers.delete(this.#answers.keys().next().value!);
-    this.#answers.set(keyOf(stateVector), answer);
+    const answers = (this.#answers ??= new Map());
+    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!);
+    answers.set(keyOf(stateVector), answer);
     this.#lastAsked = performance.now();
     holding.add(this);
     sweeper ??= setInterval(sweep, SWEEP_INTERVAL_MS).unref();
@@ -104,7 +106,7 @@ export class SyncAnswers {
   }
 
   #forget(): void {
-    this.#answers.clear();
+    this.#answers = null;
     holding.delete(this);
   }
 }
