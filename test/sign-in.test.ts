@@ -26,8 +26,9 @@ async function signIn(subject: string): Promise<string> {
   return expectData(await t.gql<{ me: { person: { id: string } } }>('{ me { person { id } } }', {}, token), 'me').me.person.id;
 }
 
-const lastSeenOf = async (id: string) =>
-  new Date((await t.asOwner<{ last_seen_at: Date }>('select "last_seen_at" from "person" where "id" = $1', [id]))[0]!.last_seen_at).toISOString();
+const lastSeenOfEach = async (ids: string[]) =>
+  new Map((await t.asOwner<{ id: string; last_seen_at: Date }>('select "id", "last_seen_at" from "person" where "id" = any($1::uuid[])', [ids])).map((row) => [row.id, new Date(row.last_seen_at).toISOString()]));
+const lastSeenOf = async (id: string) => (await lastSeenOfEach([id])).get(id);
 
 describe('when a person was last seen', () => {
   it('is the first sign-in, then moves at most hourly, each time in one statement of its own', async () => {
@@ -59,8 +60,6 @@ const identityOf = (person: SeededPerson, subject = person.sub): Identity => ({
   expiresAt: new Date(clock.now().getTime() + 3_600_000),
 });
 
-const lastSeenOfEach = async (ids: string[]) =>
-  new Map((await t.asOwner<{ id: string; last_seen_at: Date }>('select "id", "last_seen_at" from "person" where "id" = any($1::uuid[])', [ids])).map((row) => [row.id, new Date(row.last_seen_at).toISOString()]));
 
 describe('sign-ins that arrive together', () => {
   it('share one statement for each step, and each gets exactly its own person and memberships', async () => {

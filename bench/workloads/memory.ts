@@ -46,8 +46,8 @@ const CODE_SPACE_USED = `process.getBuiltinModule('v8').getHeapSpaceStatistics()
  * Share of the plans that are opened, each by one connection that then leaves, before the base is
  * measured; they stay loaded in the base and the rest are measured. V8 compiles (and optimizes)
  * the join and load paths while the first few hundred plans open, once per process: with one
- * warm-up plan that code, about 5 KB for each of 500 plans (heap snapshots, bench/README.md),
- * counted as the plans' own.
+ * warm-up plan that was counted as the plans' own (1.4 KB of JS memory a plan against 50 warm-up
+ * plans, bench/README.md).
  */
 const WARM_UP_SHARE = 0.1;
 
@@ -82,10 +82,11 @@ export async function runMemory(report: BenchReport, options: BenchOptions, data
     const plans = allPlans.slice(warmUpPlans.length);
     const pid = samplan.child.pid!;
     let slot = 0;
-    const connect = async (count: number, plans: readonly BenchPlan[]) => {
+    /** `count` more connections, spread over `among` and then over their editors. */
+    const connect = async (count: number, among: readonly BenchPlan[]) => {
       await inParallel(Array.from({ length: count }, () => slot++), 100, async (index) => {
-        const plan = plans[index % plans.length]!;
-        const editor = plan.editors[Math.floor(index / plans.length) % plan.editors.length]!;
+        const plan = among[index % among.length]!;
+        const editor = plan.editors[Math.floor(index / among.length) % plan.editors.length]!;
         const client = new LeanClient({ url: collabUrl(samplan.url, plan.id, editor.token), dialect: 'y-websocket', documentName: plan.id, senderId: index });
         await client.whenSynced(60_000);
         progress.status(`${clients.length + 1} connections`);
