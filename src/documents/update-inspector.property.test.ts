@@ -369,9 +369,11 @@ const isRealDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new D
 
 /** Whether a plain value fits the field, read from the template (a second reading, not the inspector's). */
 function fitsField(section: SectionKey, key: string, content: Y.Item['content']): boolean {
-  if (content instanceof Y.ContentDeleted) return true;
   const spec = key === 'id' && SECTIONS[section].kind === 'list' ? { type: 'string' as const } : SECTIONS[section].fields[key];
+  // A key that is no field breaks the template even when its value arrives deleted: the key stays in
+  // the record's map, in every copy of the document, for good.
   if (!spec) return false;
+  if (content instanceof Y.ContentDeleted) return true;
   if (spec.type === 'text') return content instanceof Y.ContentType && content.type instanceof Y.Text;
   if (!(content instanceof Y.ContentAny)) return false;
   return content.arr.every((value: unknown) => {
@@ -543,6 +545,22 @@ function makeUpdate(server: Y.Doc, c: Case): Uint8Array {
   return c.mutations.length ? hostileUpdate(server, swapped, c.mutations) : swapped;
 }
 
+/**
+ * Cases a random run once found, checked first in every run. The first: an entry made and removed in
+ * one update, its (now deleted) item moved under a record section with a key that is no field of it;
+ * Yjs keeps that key in the record's map, the inspector refuses it.
+ */
+const FOUND_CASES: Array<[BaseSpec, Case]> = [
+  [
+    { contributions: [], measures: [], goals: [], resources: '', deleteOne: false },
+    {
+      kind: 'hostile',
+      clients: [[{ ops: [{ kind: 'add', section: 'measures', owner: 0, text: '' }], session: null }, { ops: [{ kind: 'remove', section: 'measures', at: 0 }], session: null }]],
+      mutations: [{ kind: 'origin', at: 0, ref: 20, which: 'parent' }, { kind: 'parentSub', at: 0, key: 'personId' }],
+    },
+  ],
+];
+
 const counts = { accepted: 0, refused: 0, refusedByRule: 0, refusedDiscarded: 0, trial: 0, honest: 0 };
 
 describe('inspectUpdate against Yjs itself (differential, issue 11)', () => {
@@ -580,7 +598,7 @@ describe('inspectUpdate against Yjs itself (differential, issue 11)', () => {
         expect(fromInspector(inspection.touches)).toEqual(truth.touches);
         expect(verdicts(inspection.touches)).toEqual(verdicts(truth.touches.map(parseTouch)));
       }),
-      { numRuns: NUM_RUNS, seed: SEED, path: PATH, verbose: 1 },
+      { numRuns: NUM_RUNS, seed: SEED, path: PATH, verbose: 1, examples: FOUND_CASES },
     );
     // The generators reach both sides and the exact fallback, or the property proves little.
     expect(counts.accepted).toBeGreaterThan(NUM_RUNS / 10);
