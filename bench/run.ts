@@ -10,6 +10,7 @@ import { startSamplan } from './lib/processes.js';
 import * as progress from './lib/progress.js';
 import { BenchReport } from './lib/results.js';
 import { createPlans } from './lib/samplan-plans.js';
+import { runAppendCost } from './workloads/append-cost.js';
 import { runColdLoad } from './workloads/cold-load.js';
 import { runCommitFloor, type CommitFloor } from './workloads/commit-floor.js';
 import { runDashboard } from './workloads/dashboard.js';
@@ -40,6 +41,8 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 try {
   // First: the live targets are stated in commits of this machine's PostgreSQL.
   const floor: CommitFloor | null = wanted('floor') || wanted('live') ? await attempt('floor', () => runCommitFloor(report, options, database.url)) : null;
+  // Beside it: what one live edit's own statement costs PostgreSQL, and which of its parts.
+  if (wanted('floor') || wanted('live')) await attempt('append-cost', async () => runAppendCost(report, options, await database.create('append')));
   if (wanted('live') || wanted('graphql') || wanted('memory')) {
     const samplan = await startSamplan(database.url);
     try {

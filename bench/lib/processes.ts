@@ -70,6 +70,13 @@ function buildOnce(): void {
   built = true;
 }
 
+/** Runs one of Samplan's compiled command-line tools (`dist/src/cli/<name>.js`: migrate, seed) on `databaseUrl`, to its end. */
+export function runSamplanCli(name: string, databaseUrl: string): void {
+  buildOnce();
+  const result = spawnSync(process.execPath, [`dist/src/cli/${name}.js`], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`${name} failed (status ${result.status}): ${result.stderr?.toString().slice(-500)}`);
+}
+
 /** Starts Samplan as `npm start` does (compiled, `dist/src/main.js`) on a free port. */
 export async function startSamplan(databaseUrl: string, env: Record<string, string> = {}, name = 'samplan', nodeArgs: string[] = []): Promise<ServerChild> {
   const port = await findFreePort();
