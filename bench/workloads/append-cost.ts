@@ -1,6 +1,7 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import { accessLogOfCommits } from '../../src/access-log/access-log.js';
+import { documentId } from '../../src/documents/document-id.js';
 import { appendStatement, type RecordsOfCommits, type SqlStatement } from '../../src/documents/log-writer.js';
 import type { BenchOptions } from '../lib/options.js';
 import { postgresCpuMeter, postgresScopeOf, runSamplanCli, type PostgresScope } from '../lib/processes.js';
@@ -38,7 +39,7 @@ export async function runAppendCost(report: BenchReport, options: BenchOptions, 
     await client.query('create table bench_append_floor (id bigserial primary key, at timestamptz not null, note text not null)');
     const edit = oneEdit();
     const append = (records: RecordsOfCommits, sections: string[]): (() => SqlStatement) => () =>
-      appendStatement([{ documentId: owner.plan_id as never, entries: [{ authorId: owner.person_id, sections, update: edit, at: new Date(), door: 'LIVE' }], knownHead: 0 }], [{ planId: owner.plan_id, part: 'main' }], records);
+      appendStatement([{ documentId: documentId(owner.plan_id, 'main'), entries: [{ authorId: owner.person_id, sections, update: edit, at: new Date(), door: 'LIVE' }], knownHead: 0 }], [{ planId: owner.plan_id, part: 'main' }], records);
     const statements: Array<[string, () => SqlStatement]> = [
       ['a round trip that writes nothing (select 1)', () => ({ sql: 'select 1', params: [] })],
       ['the floor: a single-row committed insert', () => ({ sql: 'insert into bench_append_floor (at, note) values (now(), ?)', params: ['one small row'] })],
