@@ -18,6 +18,7 @@ import { Migration20261206000100CaseloadIndexes } from './Migration2026120600010
 import { Migration20261206000200PlanLogHead } from './Migration20261206000200PlanLogHead.js';
 import { Migration20261207000100PersonNationalIdentity } from './Migration20261207000100PersonNationalIdentity.js';
 import { Migration20261208000100PlanDeadlinesReread } from './Migration20261208000100PlanDeadlinesReread.js';
+import { Migration20261209000100CaseloadPageIndexes } from './Migration20261209000100CaseloadPageIndexes.js';
 
 /** Every migration, oldest first. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList = [
@@ -41,4 +42,5 @@ export const migrationsList = [
   { name: 'Migration20261206000200PlanLogHead', class: Migration20261206000200PlanLogHead },
   { name: 'Migration20261207000100PersonNationalIdentity', class: Migration20261207000100PersonNationalIdentity },
   { name: 'Migration20261208000100PlanDeadlinesReread', class: Migration20261208000100PlanDeadlinesReread },
+  { name: 'Migration20261209000100CaseloadPageIndexes', class: Migration20261209000100CaseloadPageIndexes },
 ];

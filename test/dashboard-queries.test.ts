@@ -171,6 +171,12 @@ describe('the caseload against a plain reading of the owners\' tables', () => {
       await seed.plan().withOwner(await seed.citizen(`ref-owner-${index}`)).openedBy(staff).withConsent().create();
       clock.advance(60_000);
     }
+    // Ties: two requests and a plan opened at the same instant. The order between them falls to the id, across the two kinds too.
+    const open = await t.asOwner<{ id: string; received_at: Date }>('select "id", "received_at" from "service_request" where "unit_id" = $1 and "plan_id" is null order by "received_at"', [unit.id]);
+    const [planOfUnit] = await t.asOwner<{ id: string }>('select "id" from "plan" where "unit_id" = $1 and "status" <> \'ENDED\' order by "created_at" limit 1', [unit.id]);
+    const tied = open[0]!.received_at;
+    await t.asOwner('update "service_request" set "received_at" = $2 where "id" = $1', [open.at(-1)!.id, tied]);
+    await t.asOwner('update "plan" set "created_at" = $2 where "id" = $1', [planOfUnit!.id, tied]);
     // Some decisions fall due: the overdue filter has cases on both sides.
     clock.advanceDays(40);
     const now = clock.now();
@@ -180,6 +186,9 @@ describe('the caseload against a plain reading of the owners\' tables', () => {
     expect(new Set(reference.map((item) => item.status)).size).toBeGreaterThanOrEqual(3);
     expect(reference.some((item) => item.dueAt && item.dueAt <= now)).toBe(true);
     expect(reference.some((item) => item.coordinators.length > 0)).toBe(true);
+    const atTie = reference.filter((item) => item.openedAt.getTime() === new Date(tied).getTime());
+    expect(atTie).toHaveLength(3);
+    expect(new Set(atTie.map((item) => item.planId === null))).toEqual(new Set([true, false]));
 
     const statuses = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'] as const;
     await fc.assert(fc.asyncProperty(

@@ -62,21 +62,25 @@ interface CaseloadRow {
 export const MAX_CASE_PAGE = 100;
 
 /**
- * Every case of a unit, plainly (`c`): requests that have not (yet) become a plan, and the plans
- * the unit oversees. Only what the order and the filters on status and coordinator need; what is
- * looked up per case (`detailed`, `datedFrom`) is looked up for the page's cases only, unless a
- * filter asks about deadlines. Named bindings: those of `UNIT_DASHBOARD_RELATIONS`.
+ * Every case of a unit, plainly (`c`): requests that have not (yet) become a plan
+ * (`request_cases`), and the plans the unit oversees (`plan_cases`). Only what the order and the
+ * filters on status and coordinator need; what is looked up per case (`detailed`, `datedFrom`) is
+ * looked up for the page's cases only, unless a filter asks about deadlines. Each kind is ordered
+ * by an index of its own (`service_request_unit_open_idx`, `plan_unit_created_idx`), so a page
+ * takes the first few of each kind and merges them instead of sorting every case of the unit.
+ * Named bindings: those of `UNIT_DASHBOARD_RELATIONS`.
  */
+const CASE_KINDS = ['request_cases', 'plan_cases'] as const;
 const CASES_SQL = `
-  with ${UNIT_DASHBOARD_RELATIONS}, "cases" as not materialized (
+  with ${UNIT_DASHBOARD_RELATIONS}, "request_cases" as not materialized (
     select r."request_id" as "id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
            r."person_id", null::uuid as "plan_id", r."request_id", r."received_at" as "opened_at"
       from "unit_requests" r where r."plan_id" is null
-    union all
-    select p."plan_id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end,
-           p."owner_id", p."plan_id", null::uuid, p."created_at"
+  ), "plan_cases" as not materialized (
+    select p."plan_id" as "id", case p."status" when 'REQUESTED' then 'AWAITING_CONSENT' else p."status" end as "status",
+           p."owner_id" as "person_id", p."plan_id", null::uuid as "request_id", p."created_at" as "opened_at"
       from "unit_plans" p
-  )`;
+  ), "cases" as not materialized (${CASE_KINDS.map((kind) => `select * from "${kind}"`).join(' union all ')})`;
 
 /** Cases of `source` with what is looked up per case: a plan's first request, its coordinator, its measures lacking a unit or a date. */
 const detailed = (source: string) => `
@@ -169,9 +173,11 @@ export async function listCases(
   const byDeadline = onDeadlines.length > 0;
   const dated = byDeadline ? `, "dated" as (select * from (${datedFrom(`(${detailed(matching)})`)}) c ${where(onDeadlines)})` : '';
   const counted = byDeadline ? '"dated" c' : `${matching} c`;
+  // Without a deadline filter, the page is the first `limit` of each kind, merged: each kind is read in its index's order.
+  const firstOfEachKind = CASE_KINDS.map((kind) => `(select * from "${kind}" c ${where([...onCases, ...cursor])} ${order})`).join(' union all ');
   const shown = byDeadline
     ? `select * from "dated" c ${where(cursor)} ${order}`
-    : datedFrom(`(${detailed(`(select * from ${matching} c ${where(cursor)} ${order})`)})`);
+    : datedFrom(`(${detailed(`(select * from (${firstOfEachKind}) c ${order})`)})`);
   const sql = `${CASES_SQL}${dated}, "shown" as (${shown})
     select (select count(*)::int from ${counted}) as "total_count",
            (select json_agg(s order by s."opened_at" desc, s."id" desc) from "shown" s) as "cases",

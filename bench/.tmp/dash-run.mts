@@ -1,0 +1,10 @@
+import { mintToken, gql } from '../lib/samplan-plans.js';
+import { dashboardQuery } from '../workloads/dashboard.js';
+const url = process.argv[2]!; const unitId = process.argv[3]!;
+const token = await mintToken(url, 'bench-dashboard-coordinator', 'personnel');
+const n = Number(process.argv[4] ?? 1);
+const t = performance.now();
+for (let i = 0; i < n; i++) await gql(url, token, dashboardQuery(20), { unitId });
+console.log('ms/req', (performance.now() - t) / n);
+const r = await gql<any>(url, token, dashboardQuery(20), { unitId });
+console.log(JSON.stringify(r).slice(0, 1500));
