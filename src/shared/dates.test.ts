@@ -1,3 +1,5 @@
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -96,6 +98,26 @@ describe('Oslo time', () => {
         expect(startOfPlanDate(addDaysToDate(date, 1))).toEqual(end);
       }),
     );
+  });
+
+  it('reads the date in Oslo as the platform\'s time zone data and date-fns\'s format both do, at any instant', () => {
+    const oslo = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const byIntl = (at: Date) => {
+      const parts = Object.fromEntries(oslo.formatToParts(at).map((part) => [part.type, part.value]));
+      return `${parts['year']!.padStart(4, '0')}-${parts['month']}-${parts['day']}`;
+    };
+    // Instants near every DST change and midnight are where an offset read wrong shows.
+    const nearChange = fc.tuple(fc.integer({ min: 1980, max: 2100 }), fc.constantFrom(2, 9), fc.integer({ min: 24, max: 31 }), fc.integer({ min: -180, max: 180 }))
+      .map(([year, month, day, minutes]) => new Date(Date.UTC(year, month, day, 0, minutes)));
+    const wide = fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(fc.oneof(instant, nearChange, wide), (at) => {
+        expect(dateInOslo(at)).toBe(byIntl(at));
+        expect(dateInOslo(at)).toBe(format(at, 'yyyy-MM-dd', { in: tz('Europe/Oslo') }));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => dateInOslo(new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('today is the date in Oslo, not in UTC', () => {

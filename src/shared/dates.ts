@@ -36,8 +36,18 @@ export function parseCalendarDate(value: string, field: string): string {
   return trimmed;
 }
 
-/** The calendar date in Oslo at the instant `at` (23:30 UTC on 31 December is 1 January). */
-export const dateInOslo = (at: Date): string => format(at, 'yyyy-MM-dd', { in: inOslo });
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * The calendar date in Oslo at the instant `at` (23:30 UTC on 31 December is 1 January). Read off
+ * one `TZDate` rather than through `format`, which makes several and reads its pattern each call:
+ * every dashboard request asks for today, and `format` was 2.4% of its server's CPU.
+ */
+export function dateInOslo(at: Date): string {
+  const local = new TZDate(at.getTime(), PLAN_TIME_ZONE);
+  if (Number.isNaN(local.getTime())) throw new RangeError('Invalid time value');
+  return `${String(local.getFullYear()).padStart(4, '0')}-${twoDigits(local.getMonth() + 1)}-${twoDigits(local.getDate())}`;
+}
 
 /** Today's date in Oslo, by the caller's clock. */
 export const todayInOslo = (now: Date): string => dateInOslo(now);
