@@ -4,8 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * Indexes in the order of a unit's caseload (src/casework/caseload.ts), one for each kind of case:
  * requests not (yet) a plan by when they came in, plans by when they were made. A page then reads
  * the first few of each kind and merges them, where before it sorted every case of the unit (a
- * coordinating unit has all of a municipality's cases), and the caseload's count reads the index
- * alone.
+ * coordinating unit has all of a municipality's cases).
  */
 export class Migration20261209000100CaseloadPageIndexes extends Migration {
   override async up(): Promise<void> {
