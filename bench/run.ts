@@ -50,7 +50,7 @@ try {
       const plans = await createPlans(samplan.url, 'live', options.live.plans, options.live.editorsPerPlan, (done) => progress.status(`${done}/${options.live.plans} plans`));
       progress.done();
       if (wanted('live')) await attempt('live', async () => compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'), floor));
-      if (wanted('graphql')) await attempt('graphql', async () => runGraphql(report, options, samplan, plans, await database.create('graphql_floor')));
+      if (wanted('graphql')) await attempt('graphql', async () => runGraphql(report, options, samplan, database.url, plans, await database.create('graphql_floor')));
       await samplan.stop();
       if (wanted('memory')) await attempt('memory', () => runMemory(report, options, database.url, plans));
     } finally {
