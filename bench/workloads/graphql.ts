@@ -146,9 +146,9 @@ async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samp
 
 async function hammerBareApollo(body: string, options: BenchOptions, floor?: { databaseUrl: string; planId: string }): Promise<HammerResult> {
   const bare = await startBareApollo(floor);
-  const probe = await fetch(`${bare.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const probeBody = (await probe.json()) as { data?: { plan?: unknown }; errors?: unknown };
-  if (!probeBody.data?.plan || probeBody.errors) throw new Error(`${bare.name}: plan query failed: ${JSON.stringify(probeBody)}`);
+  const response = await fetch(`${bare.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const answer = (await response.json()) as { data?: { plan?: unknown }; errors?: unknown };
+  if (!answer.data?.plan || answer.errors) throw new Error(`${bare.name}: plan query failed: ${JSON.stringify(answer)}`);
   try {
     return await hammer(bare.name, bare, body, {}, options.graphql);
   } finally {
