@@ -132,7 +132,8 @@ async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samp
   const rows: Array<Record<string, unknown>> = [];
   const results: Array<HammerResult & { layer: string }> = [];
   for (const { layer, query } of LAYERS) {
-    const body = JSON.stringify({ query, variables: query.includes('$id') ? { id: planId } : {} });
+    // Every shape gets the plan's id; the frame's query declares no variable, so graphql-js ignores it.
+    const body = JSON.stringify({ query, variables: { id: planId } });
     await probe(samplan, token, body);
     const result = await hammer(`samplan: ${layer}`, samplan, body, { authorization: `Bearer ${token}` }, load);
     if (result.non2xx || result.errors) throw new Error(`${layer}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);

@@ -61,6 +61,9 @@ interface CaseloadRow {
 
 export const MAX_CASE_PAGE = 100;
 
+/** The two kinds of case, each a relation of `CASES_SQL` read in its own index's order. */
+const CASE_KINDS = ['request_cases', 'plan_cases'] as const;
+
 /**
  * Every case of a unit, plainly (`c`): requests that have not (yet) become a plan
  * (`request_cases`), and the plans the unit oversees (`plan_cases`). Only what the order and the
@@ -70,7 +73,6 @@ export const MAX_CASE_PAGE = 100;
  * takes the first few of each kind and merges them instead of sorting every case of the unit.
  * Named bindings: those of `UNIT_DASHBOARD_RELATIONS`.
  */
-const CASE_KINDS = ['request_cases', 'plan_cases'] as const;
 const CASES_SQL = `
   with ${UNIT_DASHBOARD_RELATIONS}, "request_cases" as not materialized (
     select r."request_id" as "id", case r."status" when 'RECEIVED' then 'REQUESTED' when 'GRANTED' then 'AWAITING_CONSENT' else r."status" end as "status",
