@@ -30,31 +30,61 @@ export interface HammerResult {
   errors: number;
   cpuCores: number;
   postgresCpuCores: number;
+  /** The bench process's (autocannon's) CPU over the measured window. */
+  loadGeneratorCpuCores: number;
 }
 
-/** One POST body sent over and over by `connections` connections for `seconds` (autocannon). */
-export async function hammer(name: string, server: ServerChild, body: string, headers: Record<string, string>, load: { connections: number; seconds: number }): Promise<HammerResult> {
-  progress.phase(`graphql: ${name}, ${load.connections} connections for ${load.seconds}s`);
-  const meter = cpuMeter(server.child.pid!);
-  const database = postgresCpuMeter();
-  meter.start();
-  database.start();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+/** How a workload hammers: `warmupSeconds` of the same load first, unmeasured, then `seconds` measured. */
+export interface HammerLoad {
+  connections: number;
+  seconds: number;
+  warmupSeconds?: number;
+}
+
+/** `connections` connections sending `body` for `seconds`; `onResponse` counts answers for the progress line. */
+function autocannonRun(url: string, body: string, headers: Record<string, string>, connections: number, seconds: number, onResponse?: () => void): Promise<autocannon.Result> {
+  return new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({
-      url: `${server.url}/graphql`,
+      url,
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
-      connections: load.connections,
-      duration: load.seconds,
+      connections,
+      duration: seconds,
     }, (error, finished) => (error ? reject(error) : resolve(finished)));
-    let responses = 0;
-    instance.on('response', () => responses++);
-    const ticker = setInterval(() => progress.status(`${responses} responses`), 1_000);
-    instance.on('done', () => clearInterval(ticker));
+    if (onResponse) instance.on('response', onResponse);
   });
+}
+
+/**
+ * One POST body sent over and over by `connections` connections for `seconds` (autocannon), after
+ * `warmupSeconds` of the same unmeasured: a Node server answers its first few thousand requests
+ * at up to twice the CPU of its steady state while V8 compiles the hot path (Samplan's plan
+ * query took 10 to 15 s at 50 connections to settle), and a short window would mostly measure
+ * that. Every server gets the same warm-up. The bench process's own CPU (autocannon) is measured
+ * too: the load generator shares the machine's cores with the server and PostgreSQL.
+ */
+export async function hammer(name: string, server: ServerChild, body: string, headers: Record<string, string>, load: HammerLoad): Promise<HammerResult> {
+  const url = `${server.url}/graphql`;
+  if (load.warmupSeconds) {
+    progress.phase(`graphql: ${name}, warming up: ${load.connections} connections for ${load.warmupSeconds}s`);
+    const warm = await autocannonRun(url, body, headers, load.connections, load.warmupSeconds);
+    progress.done(`${name}: warmed up (${Math.round(warm.requests.average)} req/s, not counted)`);
+  }
+  progress.phase(`graphql: ${name}, ${load.connections} connections for ${load.seconds}s`);
+  const meter = cpuMeter(server.child.pid!);
+  const database = postgresCpuMeter();
+  const generatorBefore = process.cpuUsage();
+  const generatorAt = performance.now();
+  meter.start();
+  database.start();
+  let responses = 0;
+  const ticker = setInterval(() => progress.status(`${responses} responses`), 1_000);
+  const result = await autocannonRun(url, body, headers, load.connections, load.seconds, () => responses++).finally(() => clearInterval(ticker));
   const usage = meter.stop();
   const databaseUsage = database.stop();
+  const generator = process.cpuUsage(generatorBefore);
+  const generatorCores = (generator.user + generator.system) / 1_000 / (performance.now() - generatorAt);
   progress.done(`${name}: ${Math.round(result.requests.average)} req/s`);
   return {
     server: name,
@@ -65,6 +95,7 @@ export async function hammer(name: string, server: ServerChild, body: string, he
     errors: result.errors,
     cpuCores: round(usage.cores, 2),
     postgresCpuCores: round(databaseUsage.cores, 2),
+    loadGeneratorCpuCores: round(generatorCores, 2),
   };
 }
 
@@ -96,6 +127,7 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
     errors: result.errors,
     'server CPU': result.cpuCores,
     'PostgreSQL CPU': result.postgresCpuCores,
+    'load generator CPU': result.loadGeneratorCpuCores,
   })));
   const ratio = ours.rps / baseline.rps;
   const floorRatio = floor.rps / baseline.rps;
@@ -120,6 +152,7 @@ async function probe(samplan: ServerChild, token: string, body: string): Promise
 const cpuPerRequest = (result: HammerResult) => ({
   'server CPU ms / request': round((result.cpuCores / result.rps) * 1000, 3),
   'PostgreSQL CPU ms / request': round((result.postgresCpuCores / result.rps) * 1000, 3),
+  'load generator CPU ms / request': round((result.loadGeneratorCpuCores / result.rps) * 1000, 3),
 });
 
 /**
@@ -128,7 +161,9 @@ const cpuPerRequest = (result: HammerResult) => ({
  * a request from the main run.
  */
 async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samplan: ServerChild, planId: string, token: string, peers: { floor: HammerResult; baseline: HammerResult }): Promise<void> {
-  const load = { connections: options.graphql.connections, seconds: Math.max(2, Math.round(options.graphql.seconds / 3)) };
+  // The server is warm from workload 4, whose query holds every shape's path: a short warm-up each,
+  // for the shape's own parse and the connections.
+  const load = { connections: options.graphql.connections, seconds: Math.max(2, Math.round(options.graphql.seconds / 3)), warmupSeconds: Math.min(2, options.graphql.warmupSeconds) };
   const rows: Array<Record<string, unknown>> = [];
   const results: Array<HammerResult & { layer: string }> = [];
   for (const { layer, query } of LAYERS) {
