@@ -30,12 +30,14 @@ export async function startHocuspocus(databaseUrl: string, mode: 'as shipped' | 
 
 /**
  * A bare Apollo Server (bench/servers/bare-apollo.ts): answering a constant, or, given a database,
- * the floor of a logged read (the plan read by its key and one committed access-log row per answer).
+ * the floor of a logged read (the plan read by its key and one committed access-log row per answer);
+ * with `frame`, the constant through Samplan's HTTP frame (Express, its body parser and request logging).
  */
-export async function startBareApollo(floor?: { databaseUrl: string; planId: string }): Promise<ServerChild> {
+export async function startBareApollo(floor?: { databaseUrl: string; planId: string }, frame?: 'express'): Promise<ServerChild> {
   const port = await findFreePort();
-  const name = floor ? 'bare apollo + read + logged row' : 'bare apollo';
+  const name = floor ? 'bare apollo + read + logged row' : frame ? "bare apollo in Samplan's HTTP frame" : 'bare apollo';
   const env: Record<string, string> = floor ? { PORT: String(port), FLOOR_DATABASE_URL: floor.databaseUrl, FLOOR_PLAN_ID: floor.planId } : { PORT: String(port) };
+  if (frame) env['BARE_FRAME'] = frame;
   return startChild(name, ['--import', 'tsx', 'bench/servers/bare-apollo.ts'], env, /bare apollo ready/, port);
 }
 

@@ -7,10 +7,19 @@
  *   primary key and then commits one access-log row (autocommit, synchronous_commit as the server
  *   has it) before it is sent, both prepared, through a pool of 10 connections as Samplan's. That is
  *   the least any server that logs every read durably, as Samplan must, adds to Apollo.
+ * - With BARE_FRAME=express it answers the constant through the HTTP frame Samplan mounts Apollo in:
+ *   Express 5, `express.json` and Samplan's own request logging (src/logging/http-logger.ts, at
+ *   LOG_LEVEL warn as the bench runs Samplan), with no token check, rate limit, request scope or
+ *   metrics. What that frame costs by itself (workload 4b).
  */
+import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
 import pg from 'pg';
+import { httpLogger } from '../../src/logging/http-logger.js';
+import { createLogger } from '../../src/logging/logger.js';
 
 const typeDefs = `#graphql
   scalar JSON
@@ -66,6 +75,16 @@ const server = new ApolloServer({
   },
 });
 const port = Number(process.env['PORT']);
-await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+if (process.env['BARE_FRAME'] === 'express') {
+  await server.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpLogger(createLogger({ logLevel: 'warn' })));
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+  const httpServer = http.createServer(app);
+  await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
+} else {
+  await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+}
 process.stderr.write(`bare apollo ready on ${port}\n`);
 process.on('SIGTERM', () => void server.stop().finally(() => process.exit(0)));

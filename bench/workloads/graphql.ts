@@ -115,8 +115,8 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
   await analyzeDatabase(samplanDatabaseUrl);
   await probe(samplan, owner.token, body);
   const ours = await hammer('samplan', samplan, body, { authorization: `Bearer ${owner.token}` }, options.graphql);
-  const floor = await hammerBareApollo(body, options, { databaseUrl: floorDatabaseUrl, planId: plan.id });
-  const baseline = await hammerBareApollo(body, options);
+  const floor = await hammerBareApollo(body, options.graphql, { databaseUrl: floorDatabaseUrl, planId: plan.id });
+  const baseline = await hammerBareApollo(body, options.graphql);
   const results = [ours, floor, baseline];
   report.add('4. GraphQL plan query under load', results, results.map((result) => ({
     server: result.server,
@@ -138,7 +138,7 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
     met: ratio >= 0.25,
   });
   report.target({ workload: 'graphql', goal: `p99 < 50 ms at ${options.graphql.connections} connections`, measured: `${ours.p99Ms} ms (the floor ${floor.p99Ms} ms, bare Apollo ${baseline.p99Ms} ms)`, met: ours.p99Ms < 50 });
-  await runGraphqlLayers(report, options, samplan, plan.id, owner.token, { floor, baseline });
+  await runGraphqlLayers(report, options, samplan, plan.id, owner.token, { floor, baseline, body });
 }
 
 /** One request first: it must answer with data, or the figures measure error responses (GraphQL's errors come with 200). */
@@ -160,7 +160,7 @@ const cpuPerRequest = (result: HammerResult) => ({
  * same load, a third as long as the main run each; beside them the floor's and bare Apollo's CPU
  * a request from the main run.
  */
-async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samplan: ServerChild, planId: string, token: string, peers: { floor: HammerResult; baseline: HammerResult }): Promise<void> {
+async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samplan: ServerChild, planId: string, token: string, peers: { floor: HammerResult; baseline: HammerResult; body: string }): Promise<void> {
   // The server is warm from workload 4, whose query holds every shape's path: a short warm-up each,
   // for the shape's own parse and the connections.
   const load = { connections: options.graphql.connections, seconds: Math.max(2, Math.round(options.graphql.seconds / 3)), warmupSeconds: Math.min(2, options.graphql.warmupSeconds) };
@@ -175,18 +175,25 @@ async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samp
     results.push({ ...result, layer });
     rows.push({ server: 'samplan', request: layer, 'req/s': result.rps, ...cpuPerRequest(result) });
   }
+  // What Samplan's frame costs without Samplan's own middleware (token check, rate limit, request
+  // scope, metrics): the constant through Express, its body parser and Samplan's request logging.
+  // A fresh process: the main run's warm-up, then the layers' window.
+  const framed = await hammerBareApollo(peers.body, { ...load, warmupSeconds: options.graphql.warmupSeconds }, undefined, 'express');
+  if (framed.non2xx || framed.errors) throw new Error(`${framed.server}: ${framed.non2xx} non-2xx answers, ${framed.errors} errors`);
+  results.push({ ...framed, layer: 'a constant, in Express with its body parser and Samplan\'s request logging' });
+  rows.push({ server: framed.server, request: 'a constant, in Express with its body parser and Samplan\'s request logging', 'req/s': framed.rps, ...cpuPerRequest(framed) });
   rows.push({ server: peers.floor.server, request: 'the plan read by its key, one access-log row', 'req/s': peers.floor.rps, ...cpuPerRequest(peers.floor) });
   rows.push({ server: peers.baseline.server, request: 'a constant', 'req/s': peers.baseline.rps, ...cpuPerRequest(peers.baseline) });
   report.add('4b. GraphQL plan query by layer', results, rows);
 }
 
-async function hammerBareApollo(body: string, options: BenchOptions, floor?: { databaseUrl: string; planId: string }): Promise<HammerResult> {
-  const bare = await startBareApollo(floor);
+async function hammerBareApollo(body: string, load: HammerLoad, floor?: { databaseUrl: string; planId: string }, frame?: 'express'): Promise<HammerResult> {
+  const bare = await startBareApollo(floor, frame);
   const response = await fetch(`${bare.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const answer = (await response.json()) as { data?: { plan?: unknown }; errors?: unknown };
   if (!answer.data?.plan || answer.errors) throw new Error(`${bare.name}: plan query failed: ${JSON.stringify(answer)}`);
   try {
-    return await hammer(bare.name, bare, body, {}, options.graphql);
+    return await hammer(bare.name, bare, body, {}, load);
   } finally {
     await bare.stop();
   }

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { pinoHttp } from 'pino-http';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { createDevIssuer } from '../auth/dev-issuer.js';
 import { createTokenVerifier, trustConfiguredIssuer } from '../auth/token-verifier.js';
@@ -44,7 +43,8 @@ import { createGraphQLLimits } from '../graphql/limits.js';
 import { createGraphQLRateLimit } from '../http/graphql-rate-limit.js';
 import { bodyErrorHandler, devAuthRoutes, healthRoutes, schemaRoutes, signInOptionsRoutes } from '../http/routes.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { requestIdOf, requestLogProps, withRequestScope } from '../logging/request-scope.js';
+import { httpLogger } from '../logging/http-logger.js';
+import { withRequestScope } from '../logging/request-scope.js';
 import { AppMetrics, connectionPoolOf } from '../metrics/metrics.js';
 import { graphqlOperationsPlugin } from '../metrics/graphql-operations.plugin.js';
 import { metricsRoute, startMetricsServer } from '../metrics/metrics.routes.js';
@@ -243,20 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     undo.push({ step: 'live-connections', run: () => collab.dispose() });
 
     expressApp.disable('x-powered-by');
-    expressApp.use(
-      pinoHttp({
-        logger,
-        // Paths only: query strings may carry tokens, and bodies carry personal data.
-        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
-        customSuccessMessage: () => 'http.request',
-        customErrorMessage: () => 'http.request',
-        // Every line of the request carries `reqId`; its last one the GraphQL operation's name (docs/operations.md).
-        genReqId: requestIdOf,
-        quietReqLogger: true,
-        customProps: (_req, res) => requestLogProps(res),
-        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-      }),
-    );
+    expressApp.use(httpLogger(logger));
     const scrape = metricsRoute(metrics.registry, config.metrics);
     if (scrape) expressApp.use(scrape);
     expressApp.use(healthRoutes(orm, logger));
