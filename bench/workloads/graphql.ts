@@ -180,8 +180,9 @@ async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samp
   // A fresh process: the main run's warm-up, then the layers' window.
   const framed = await hammerBareApollo(peers.body, { ...load, warmupSeconds: options.graphql.warmupSeconds }, undefined, 'express');
   if (framed.non2xx || framed.errors) throw new Error(`${framed.server}: ${framed.non2xx} non-2xx answers, ${framed.errors} errors`);
-  results.push({ ...framed, layer: 'a constant, in Express with its body parser and Samplan\'s request logging' });
-  rows.push({ server: framed.server, request: 'a constant, in Express with its body parser and Samplan\'s request logging', 'req/s': framed.rps, ...cpuPerRequest(framed) });
+  const framedRequest = "a constant, in Express with its body parser and Samplan's request logging";
+  results.push({ ...framed, layer: framedRequest });
+  rows.push({ server: framed.server, request: framedRequest, 'req/s': framed.rps, ...cpuPerRequest(framed) });
   rows.push({ server: peers.floor.server, request: 'the plan read by its key, one access-log row', 'req/s': peers.floor.rps, ...cpuPerRequest(peers.floor) });
   rows.push({ server: peers.baseline.server, request: 'a constant', 'req/s': peers.baseline.rps, ...cpuPerRequest(peers.baseline) });
   report.add('4b. GraphQL plan query by layer', results, rows);
