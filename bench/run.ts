@@ -4,6 +4,8 @@
  * Samplan measured side by side with the systems people would pick instead, in one invocation on
  * one machine. See bench/README.md.
  */
+import { findFreePort } from '../src/db/embedded-postgres.js';
+import { ALLOCATION_PROFILE_DIR } from './lib/allocation-profile.js';
 import { openBenchDatabase } from './lib/database.js';
 import { parseOptions } from './lib/options.js';
 import { startSamplan } from './lib/processes.js';
@@ -44,13 +46,15 @@ try {
   // Beside it: what one live edit's own statement costs PostgreSQL, and which of its parts.
   if (wanted('floor') || wanted('live')) await attempt('append-cost', async () => runAppendCost(report, options, await database.create('append')));
   if (wanted('live') || wanted('graphql') || wanted('memory')) {
-    const samplan = await startSamplan(database.url);
+    // BENCH_ALLOC_PROF: workload 4b samples this server's allocations through its inspector (bench/lib/allocation-profile.ts).
+    const inspectPort = ALLOCATION_PROFILE_DIR && wanted('graphql') ? await findFreePort() : null;
+    const samplan = await startSamplan(database.url, {}, 'samplan', inspectPort === null ? [] : [`--inspect=127.0.0.1:${inspectPort}`]);
     try {
       progress.phase(`setup: ${options.live.plans} Samplan plans × ${options.live.editorsPerPlan} participants through GraphQL (not measured)`);
       const plans = await createPlans(samplan.url, 'live', options.live.plans, options.live.editorsPerPlan, (done) => progress.status(`${done}/${options.live.plans} plans`));
       progress.done();
       if (wanted('live')) await attempt('live', async () => compareLiveEditing(report, options, samplan, plans, await database.create('hocuspocus'), floor));
-      if (wanted('graphql')) await attempt('graphql', async () => runGraphql(report, options, samplan, database.url, plans, await database.create('graphql_floor')));
+      if (wanted('graphql')) await attempt('graphql', async () => runGraphql(report, options, samplan, database.url, plans, await database.create('graphql_floor'), inspectPort));
       await samplan.stop();
       if (wanted('memory')) await attempt('memory', () => runMemory(report, options, database.url, plans));
     } finally {

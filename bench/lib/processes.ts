@@ -95,9 +95,13 @@ export async function startSamplan(databaseUrl: string, env: Record<string, stri
   }, /Samplan is up: (\S+)\/graphql/, port);
 }
 
-/** Cumulative CPU seconds (user + system) of a process, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * Cumulative CPU seconds (user + system) of a process, from /proc/<pid>/stat; with `mainThread`,
+ * of its main thread alone (/proc/<pid>/task/<pid>/stat), without V8's helper threads (parallel
+ * garbage collection, compilation) and libuv's pool.
+ */
+export function cpuSeconds(pid: number, mainThread = false): number {
+  const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start at ") ".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
@@ -109,15 +113,21 @@ export function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
-/** CPU use over a window: call `start()` then `stop()`; reports cores used (1.0 = one full core). */
+/**
+ * CPU use over a window: call `start()` then `stop()`; reports cores used (1.0 = one full core), by
+ * the whole process and by its main thread (a Node server's one thread for JavaScript: the bound
+ * of a server that saturates it).
+ */
 export function cpuMeter(pid: number) {
   let cpu = 0;
+  let mainThreadCpu = 0;
   let at = 0;
   let peakRss = 0;
   let sampler: NodeJS.Timeout | null = null;
   return {
     start() {
       cpu = cpuSeconds(pid);
+      mainThreadCpu = cpuSeconds(pid, true);
       at = performance.now();
       peakRss = rssBytes(pid);
       sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 500);
@@ -125,7 +135,8 @@ export function cpuMeter(pid: number) {
     stop() {
       if (sampler) clearInterval(sampler);
       const seconds = (performance.now() - at) / 1000;
-      return { cores: (cpuSeconds(pid) - cpu) / seconds, cpuSeconds: cpuSeconds(pid) - cpu, peakRssBytes: Math.max(peakRss, rssBytes(pid)) };
+      const used = cpuSeconds(pid) - cpu;
+      return { cores: used / seconds, cpuSeconds: used, mainThreadCores: (cpuSeconds(pid, true) - mainThreadCpu) / seconds, peakRssBytes: Math.max(peakRss, rssBytes(pid)) };
     },
   };
 }

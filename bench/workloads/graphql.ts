@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { BenchOptions } from '../lib/options.js';
+import { ALLOCATION_PROFILE_DIR, AllocationSampler } from '../lib/allocation-profile.js';
 import { analyzeDatabase } from '../lib/database.js';
 import { startBareApollo } from '../lib/peers.js';
 import { cpuMeter, postgresCpuMeter, type ServerChild } from '../lib/processes.js';
@@ -29,9 +30,13 @@ export interface HammerResult {
   non2xx: number;
   errors: number;
   cpuCores: number;
+  /** Of `cpuCores`, the server's main thread: JavaScript runs there alone, so it bounds a Node server's throughput. */
+  mainThreadCpuCores: number;
   postgresCpuCores: number;
   /** The bench process's (autocannon's) CPU over the measured window. */
   loadGeneratorCpuCores: number;
+  /** KB the server allocated a request in the measured window (V8's sampling estimate), with `BENCH_ALLOC_PROF` only. */
+  allocatedKbPerRequest?: number;
 }
 
 /** How a workload hammers: `warmupSeconds` of the same load first, unmeasured, then `seconds` measured. */
@@ -64,7 +69,7 @@ function autocannonRun(url: string, body: string, headers: Record<string, string
  * that. Every server gets the same warm-up. The bench process's own CPU (autocannon) is measured
  * too: the load generator shares the machine's cores with the server and PostgreSQL.
  */
-export async function hammer(name: string, server: ServerChild, body: string, headers: Record<string, string>, load: HammerLoad): Promise<HammerResult> {
+export async function hammer(name: string, server: ServerChild, body: string, headers: Record<string, string>, load: HammerLoad, allocations?: { sampler: AllocationSampler; profile: string }): Promise<HammerResult> {
   const url = `${server.url}/graphql`;
   if (load.warmupSeconds) {
     progress.phase(`graphql: ${name}, warming up: ${load.connections} connections for ${load.warmupSeconds}s`);
@@ -80,7 +85,8 @@ export async function hammer(name: string, server: ServerChild, body: string, he
   database.start();
   let responses = 0;
   const ticker = setInterval(() => progress.status(`${responses} responses`), 1_000);
-  const result = await autocannonRun(url, body, headers, load.connections, load.seconds, () => responses++).finally(() => clearInterval(ticker));
+  const measured = () => autocannonRun(url, body, headers, load.connections, load.seconds, () => responses++);
+  const { result, allocatedBytes } = await (allocations ? allocations.sampler.around(allocations.profile, measured) : measured().then((run) => ({ result: run, allocatedBytes: undefined }))).finally(() => clearInterval(ticker));
   const usage = meter.stop();
   const databaseUsage = database.stop();
   const generator = process.cpuUsage(generatorBefore);
@@ -94,8 +100,10 @@ export async function hammer(name: string, server: ServerChild, body: string, he
     non2xx: result.non2xx,
     errors: result.errors,
     cpuCores: round(usage.cores, 2),
+    mainThreadCpuCores: round(usage.mainThreadCores, 2),
     postgresCpuCores: round(databaseUsage.cores, 2),
     loadGeneratorCpuCores: round(generatorCores, 2),
+    ...(allocatedBytes === undefined ? {} : { allocatedKbPerRequest: round(allocatedBytes / result.requests.total / 1024, 1) }),
   };
 }
 
@@ -105,7 +113,7 @@ export async function hammer(name: string, server: ServerChild, body: string, he
  * access-log row per answer (the floor of a logged read, on `floorDatabaseUrl`), and from one that
  * answers a constant.
  */
-export async function runGraphql(report: BenchReport, options: BenchOptions, samplan: ServerChild, samplanDatabaseUrl: string, plans: BenchPlan[], floorDatabaseUrl: string): Promise<void> {
+export async function runGraphql(report: BenchReport, options: BenchOptions, samplan: ServerChild, samplanDatabaseUrl: string, plans: BenchPlan[], floorDatabaseUrl: string, inspectPort: number | null): Promise<void> {
   const plan = plans[0]!;
   const owner = plan.editors[0]!;
   const body = JSON.stringify({ query: PLAN_QUERY, variables: { id: plan.id } });
@@ -126,6 +134,7 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
     'non-2xx': result.non2xx,
     errors: result.errors,
     'server CPU': result.cpuCores,
+    'of it main thread': result.mainThreadCpuCores,
     'PostgreSQL CPU': result.postgresCpuCores,
     'load generator CPU': result.loadGeneratorCpuCores,
   })));
@@ -138,7 +147,7 @@ export async function runGraphql(report: BenchReport, options: BenchOptions, sam
     met: ratio >= 0.25,
   });
   report.target({ workload: 'graphql', goal: `p99 < 50 ms at ${options.graphql.connections} connections`, measured: `${ours.p99Ms} ms (the floor ${floor.p99Ms} ms, bare Apollo ${baseline.p99Ms} ms)`, met: ours.p99Ms < 50 });
-  await runGraphqlLayers(report, options, samplan, plan.id, owner.token, { floor, baseline, body });
+  await runGraphqlLayers(report, options, samplan, plan.id, owner.token, { floor, baseline, body }, inspectPort);
 }
 
 /** One request first: it must answer with data, or the figures measure error responses (GraphQL's errors come with 200). */
@@ -148,11 +157,13 @@ async function probe(samplan: ServerChild, token: string, body: string): Promise
   if (!answer.data || answer.errors) throw new Error(`query failed (${body}): ${JSON.stringify(answer.errors)}`);
 }
 
-/** CPU milliseconds a request: a server's, and PostgreSQL's for it. */
+/** CPU milliseconds a request: a server's (and its main thread's), PostgreSQL's for it, the load generator's; KB allocated when sampled. */
 const cpuPerRequest = (result: HammerResult) => ({
   'server CPU ms / request': round((result.cpuCores / result.rps) * 1000, 3),
+  'of it main thread': round((result.mainThreadCpuCores / result.rps) * 1000, 3),
   'PostgreSQL CPU ms / request': round((result.postgresCpuCores / result.rps) * 1000, 3),
   'load generator CPU ms / request': round((result.loadGeneratorCpuCores / result.rps) * 1000, 3),
+  ...(result.allocatedKbPerRequest === undefined ? {} : { 'KB allocated / request': result.allocatedKbPerRequest }),
 });
 
 /**
@@ -160,20 +171,26 @@ const cpuPerRequest = (result: HammerResult) => ({
  * same load, a third as long as the main run each; beside them the floor's and bare Apollo's CPU
  * a request from the main run.
  */
-async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samplan: ServerChild, planId: string, token: string, peers: { floor: HammerResult; baseline: HammerResult; body: string }): Promise<void> {
+async function runGraphqlLayers(report: BenchReport, options: BenchOptions, samplan: ServerChild, planId: string, token: string, peers: { floor: HammerResult; baseline: HammerResult; body: string }, inspectPort: number | null): Promise<void> {
   // The server is warm from workload 4, whose query holds every shape's path: a short warm-up each,
   // for the shape's own parse and the connections.
   const load = { connections: options.graphql.connections, seconds: Math.max(2, Math.round(options.graphql.seconds / 3)), warmupSeconds: Math.min(2, options.graphql.warmupSeconds) };
   const rows: Array<Record<string, unknown>> = [];
   const results: Array<HammerResult & { layer: string }> = [];
-  for (const { layer, query } of LAYERS) {
-    // Every shape gets the plan's id; the frame's query declares no variable, so graphql-js ignores it.
-    const body = JSON.stringify({ query, variables: { id: planId } });
-    await probe(samplan, token, body);
-    const result = await hammer(`samplan: ${layer}`, samplan, body, { authorization: `Bearer ${token}` }, load);
-    if (result.non2xx || result.errors) throw new Error(`${layer}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    results.push({ ...result, layer });
-    rows.push({ server: 'samplan', request: layer, 'req/s': result.rps, ...cpuPerRequest(result) });
+  // BENCH_ALLOC_PROF: each shape's allocations in its measured window (bench/lib/allocation-profile.ts).
+  const sampler = ALLOCATION_PROFILE_DIR && inspectPort !== null ? await AllocationSampler.connect(inspectPort, ALLOCATION_PROFILE_DIR) : null;
+  try {
+    for (const [index, { layer, query }] of LAYERS.entries()) {
+      // Every shape gets the plan's id; the frame's query declares no variable, so graphql-js ignores it.
+      const body = JSON.stringify({ query, variables: { id: planId } });
+      await probe(samplan, token, body);
+      const result = await hammer(`samplan: ${layer}`, samplan, body, { authorization: `Bearer ${token}` }, load, sampler ? { sampler, profile: `graphql-${index + 1}` } : undefined);
+      if (result.non2xx || result.errors) throw new Error(`${layer}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      results.push({ ...result, layer });
+      rows.push({ server: 'samplan', request: layer, 'req/s': result.rps, ...cpuPerRequest(result) });
+    }
+  } finally {
+    sampler?.close();
   }
   // What Samplan's frame costs without Samplan's own middleware (token check, rate limit, request
   // scope, metrics): the constant through Express, its body parser and Samplan's request logging.
