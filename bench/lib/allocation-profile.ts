@@ -8,8 +8,9 @@ import * as progress from './progress.js';
  * V8's sampling heap profiler with the objects garbage collection took counted too, so its total
  * is an estimate of every byte allocated in the window (not only what survived it). Each shape's
  * profile is written there (`graphql-<n>.heapprofile`, for Chrome DevTools' Memory tab) and the
- * table gains a column of KB allocated a request. Sampling slows the server a little: compare the
- * CPU columns of such a run with each other, not with a run without it.
+ * table gains a column of KB allocated a request. Sampling slows the server (the frame's CPU a
+ * request nearly doubled in the runs of 6 December): compare the CPU columns of such a run with
+ * each other, not with a run without it.
  */
 export const ALLOCATION_PROFILE_DIR = process.env['BENCH_ALLOC_PROF'] ? path.resolve(process.env['BENCH_ALLOC_PROF']) : null;
 
