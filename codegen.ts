@@ -21,7 +21,7 @@ const config: CodegenConfig = {
           Organization: '../../organizations/organization.entity.js#Organization',
           Membership: '../../organizations/organization.entity.js#Membership',
           Plan: '../../plans/plan.entity.js#Plan',
-          Participant: '../../plans/plan.entity.js#Participant',
+          Participant: '../../plans/participant.model.js#ParticipantModel',
           Consent: '../../consent/consent.entity.js#Consent',
           ParticipantsChangedEvent: '../../plans/plan.events.js#ParticipantsChangedEvent',
           PlanSection: '../../documents/document.service.js#PlanSectionModel',

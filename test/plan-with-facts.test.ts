@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { wrap, type EntityManager } from '@mikro-orm/postgresql';
 import { readNamedRows } from '../src/db/prepared-statements.js';
 import { inUnitOfWork, withoutTransaction } from '../src/db/unit-of-work.js';
+import { Person } from '../src/people/person.entity.js';
 import { Participant, Plan } from '../src/plans/plan.entity.js';
 import { factsFrom } from '../src/plans/plan.facts.js';
 import { loadPlanFacts, loadPlansWithFacts } from '../src/plans/plan.with-facts.js';
@@ -51,7 +52,7 @@ describe('a plan with its facts in one statement', () => {
       const statements = await statementsDuring(async () => {
         answer = expectData(await t.gql(query, { id: planId }, who.token), 'plan');
       });
-      return { statements, participants: answer.plan.participants as unknown[] };
+      return { statements, plan: answer.plan, participants: answer.plan.participants as unknown[] };
     };
     const two = await asked(small.id, owner);
     const seven = await asked(large.id, largeOwner);
@@ -65,6 +66,14 @@ describe('a plan with its facts in one statement', () => {
     const withChanges = await asked(small.id, owner, PLAN_QUERY.replace('sections { key content }', 'sections { key content lastChange { at } }'));
     expect(withChanges.statements).toHaveLength(3);
     expect(withChanges.statements.filter((sql) => /from plan_change/.test(sql))).toHaveLength(1);
+    // The owner and every participant's person are named from the plan read's cards, with no statement more.
+    const named = await asked(large.id, largeOwner, PLAN_QUERY.replace('participants {', 'owner { id displayName } participants { person { id }'));
+    expect(named.statements).toHaveLength(2);
+    const persons = await t.app.orm.em.fork().find(Person, { id: { $in: named.plan.participants.map((participant: any) => participant.person.id) } });
+    const nameOf = new Map(persons.map((person) => [person.id, person.displayName]));
+    expect(named.plan.owner).toEqual({ id: largeOwner.id, displayName: nameOf.get(largeOwner.id) });
+    expect(named.plan.participants.map((participant: any) => participant.person.displayName)).toEqual(named.plan.participants.map((participant: any) => nameOf.get(participant.person.id)));
+    expect(nameOf.size).toBe(7);
   });
 
   it('still refuses a plan the caller does not take part in and one that does not exist alike', async () => {
@@ -124,10 +133,40 @@ describe('a plan with its facts in one statement', () => {
     const loaded = await loadPlansWithFacts(em, [small.id], new Date());
     expect(loaded.plans.get(small.id)).toBe(held);
     expect(held.title).toBe('Changed, not saved');
-    // A person it held only as a reference is filled in from the row.
+  });
+
+  it('brings its participants as models and their persons as cards, and makes neither an entity', async () => {
+    // A plan whose participants have every kind of column: a unit a provider acts for, an end date.
+    const seed = seedFor(t);
+    const homeCare = await seed.organization('Home care');
+    const nurse = await seed.staff('nurse', homeCare.id);
+    const relative = await seed.citizen('relative-until');
+    const plan = await seed.plan().withOwner(await seed.citizen('owner-of-many-kinds')).withProvider(nurse, homeCare.id).withRelative(relative).create();
+    const until = new Date(Date.now() + 86_400_000);
+    await t.app.orm.em.fork().getConnection().execute('update "participant" set "active_to" = ? where "plan_id" = ? and "person_id" = ?', [until, plan.id, relative.id]);
+
     const fresh = t.app.orm.em.fork();
-    const participants = (await loadPlansWithFacts(fresh, [small.id], new Date())).participants.get(small.id)!;
-    expect(participants.every((participant) => participant.person.isInitialized())).toBe(true);
+    const loaded = await loadPlansWithFacts(fresh, [plan.id], new Date());
+    const participants = loaded.participants.get(plan.id)!;
+    expect(participants.map((participant) => participant.role)).toEqual(['OWNER', 'PROVIDER', 'RELATIVE']);
+    for (const participant of participants) {
+      // Each model says what the entity of its row says: references as their ids, dates as dates.
+      const entity = await t.app.orm.em.fork().findOneOrFail(Participant, participant.id);
+      expect(participant).toEqual({
+        id: entity.id, plan: { id: entity.plan.id }, person: { id: entity.person.id }, role: entity.role,
+        organization: entity.organization ? { id: entity.organization.id } : null,
+        activeFrom: entity.activeFrom, activeTo: entity.activeTo ?? null, removedAt: entity.removedAt ?? null,
+      });
+      // Each person has a card with what the `Person` type shows, and no more: a plan read never
+      // carries a national identity number.
+      const person = await t.app.orm.em.fork().findOneOrFail(Person, participant.person.id);
+      expect(loaded.persons.get(participant.person.id)).toEqual({ id: person.id, displayName: person.displayName, kind: person.kind });
+    }
+    expect(participants[1]!.organization).toEqual({ id: homeCare.id });
+    expect(participants[2]!.activeTo).toEqual(until);
+    // Only the plan was made an entity: neither its participants nor their persons were.
+    const made = fresh.getUnitOfWork().getIdentityMap().values().filter((entity) => wrap(entity).isInitialized());
+    expect(made.map((entity) => wrap(entity, true).__meta.className)).toEqual(['Plan']);
   });
 
   it('makes entities that a flush leaves alone, and whose changes it saves as it would those of findOne', async () => {

@@ -4,13 +4,12 @@ import { badInput } from '../errors/error-codes.js';
 import { daysAfter } from '../shared/dates.js';
 import { parseId } from '../shared/ids.js';
 import type { DeadlineKind } from './deadline.js';
-import type { PersonKind } from '../people/person.entity.js';
 import { REQUESTS_SQL } from '../requests/request.read-model.js';
 import { UNIT_DASHBOARD_RELATIONS } from './unit-dashboard.relations.js';
 import { readNamedRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
 import { raw } from 'sql-template-tag';
-import { personCardRows, personCardsFromRows, type PersonCard } from '../people/person.rows.js';
+import { personCardRows, personCardsFromRows, type PersonCard, type PersonCardRow } from '../people/person.rows.js';
 
 export type CaseStatus = 'REQUESTED' | 'REFUSED' | 'WITHDRAWN' | 'AWAITING_CONSENT' | 'ACTIVE' | 'ENDED';
 const CASE_STATUSES: readonly CaseStatus[] = ['REQUESTED', 'REFUSED', 'WITHDRAWN', 'AWAITING_CONSENT', 'ACTIVE', 'ENDED'];
@@ -56,7 +55,7 @@ interface CaseRow {
 interface CaseloadRow {
   total_count: number;
   cases: CaseRow[] | null;
-  persons: Array<{ id: string; display_name: string; kind: PersonKind }> | null;
+  persons: PersonCardRow[] | null;
 }
 
 export const MAX_CASE_PAGE = 100;

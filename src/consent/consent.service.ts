@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessCheck } from './access-watch.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Participant, Plan } from '../plans/plan.entity.js';
+import type { Plan } from '../plans/plan.entity.js';
+import type { ParticipantModel } from '../plans/participant.model.js';
 import { activateOnConsent, lockPlan, markAccessChanged, ownerParticipantId, participantsInRole } from '../plans/plan.records.js';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { PlanService } from '../plans/plan.service.js';
@@ -96,14 +97,14 @@ export class ConsentService {
     return findPage(this.em, Consent, { plan: plan.id }, args, { givenAt: 'desc', id: 'asc' });
   }
 
-  async ofParticipant(participant: Participant): Promise<Consent[]> {
+  async ofParticipant(participant: ParticipantModel): Promise<Consent[]> {
     const plan = await this.deps.plans.get(participant.plan.id);
     assertCan(this.actor, 'plan.read', await this.deps.plans.facts(plan));
     return this.em.find(Consent, { participant: participant.id }, { orderBy: { givenAt: 'desc', id: 'asc' } });
   }
 
   /** The participant waits for the person's consent to take part. */
-  async pending(participant: Participant): Promise<boolean> {
+  async pending(participant: ParticipantModel): Promise<boolean> {
     if (speaksForPerson(participant.role)) return false;
     const rows = await this.em.find(Consent, { participant: participant.id, scope: 'PARTICIPATE', withdrawnAt: null, expiredAt: null });
     return !rows.some((row) => isCurrent(row, this.deps.clock.now()));

@@ -5,6 +5,7 @@ import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgre
 import { badInput, forbidden, notFound } from '../errors/error-codes.js';
 import type { Person } from '../people/person.entity.js';
 import type { Participant, Plan } from '../plans/plan.entity.js';
+import type { ParticipantModel } from '../plans/participant.model.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, sectionAccess } from '../policy/policy.js';
 import { effectiveAccess, type SectionAccess, type SectionGrantAccess } from '../policy/section-rules.js';
@@ -296,7 +297,7 @@ export class DocumentService {
     return { plan, version, sections, seq };
   }
 
-  async sectionRights(participant: Participant): Promise<Array<{ section: SectionKey; access: SectionAccess; granted: SectionGrantAccess | null }>> {
+  async sectionRights(participant: ParticipantModel): Promise<Array<{ section: SectionKey; access: SectionAccess; granted: SectionGrantAccess | null }>> {
     const grants = await this.deps.documents.grantsOf(participant.plan.id, participant.person.id);
     return SECTION_KEYS.map((section) => ({ section, access: effectiveAccess(participant.role, section, grants), granted: grants[section] ?? null }));
   }

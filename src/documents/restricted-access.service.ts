@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { Participant } from '../plans/plan.entity.js';
+import type { ParticipantModel } from '../plans/participant.model.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
 import type { DocumentDeps } from './document.deps.js';
@@ -27,7 +28,7 @@ export class RestrictedAccessService {
   }
 
   /** The person's choice for one participant: always true for the person and their guardians. */
-  async reads(participant: Participant): Promise<boolean> {
+  async reads(participant: ParticipantModel): Promise<boolean> {
     if ((ALWAYS_READ as readonly string[]).includes(participant.role)) return true;
     return (await this.deps.documents.access(participant.plan.id)).restrictedReaderIds.has(participant.person.id);
   }

@@ -5,6 +5,7 @@ import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import { parseId } from '../shared/ids.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
+import { heldEntity } from '../db/entity-rows.js';
 import { loadCurrentGuardians } from './guardianship.current.js';
 import { GuardianshipService } from './guardianship.service.js';
 import { coordinatingUnitsOf } from './guardianship.trail.js';
@@ -34,6 +35,11 @@ export class PersonService implements PersonResolver {
 
   async viewer(): Promise<ViewerModel> {
     return { person: await this.em.findOneOrFail(Person, this.actor.personId), actor: this.actor };
+  }
+
+  /** The person of `id` when this request already holds them loaded (unsaved changes and all, as `byId` would give them), else null. */
+  held(id: string): Person | null {
+    return heldEntity(this.em, Person, id);
   }
 
   async byId(id: string): Promise<Person> {

@@ -4,6 +4,7 @@ import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, t
 import type { PlanFacts } from '../policy/policy.js';
 import type { CurrentGuardians } from '../people/guardianship.current.js';
 import type { Participant, Plan } from './plan.entity.js';
+import type { ParticipantModel } from './participant.model.js';
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { readRows } from '../db/prepared-statements.js';
 import { sqlArray } from '../db/sql-array.js';
@@ -38,7 +39,7 @@ const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a <
  * `ended` (the clock and `ENDED_PLAN_READ_DAYS`) decides who still reads an ended plan; without
  * it, only the person and their guardians do.
  */
-export function factsFrom(plan: Plan, participants: readonly Participant[], context: FactsContext): PlanFacts {
+export function factsFrom(plan: Plan, participants: readonly ParticipantModel[], context: FactsContext): PlanFacts {
   const { consents, guardians, ended } = context;
   const afterEnd = ended && { ...ended, endedAt: plan.endedAt ?? null };
   // The follow-up window's close is a change by the clock alone, like a consent's validUntil.

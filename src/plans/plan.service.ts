@@ -3,9 +3,11 @@ import { Cursor, LockMode, UniqueConstraintViolationException, type EntityManage
 import { badInput, notFound } from '../errors/error-codes.js';
 import { recordCaseEvent } from '../casework/case-event.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { Organization } from '../organizations/organization.entity.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { loadCurrentGuardians, type CurrentGuardians } from '../people/guardianship.current.js';
 import type { Person } from '../people/person.entity.js';
+import type { PersonCard } from '../people/person.rows.js';
 import type { PersonRef, PersonService } from '../people/person.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, roleIn, type PlanFacts } from '../policy/policy.js';
@@ -13,6 +15,7 @@ import type { Clock } from '../shared/clock.js';
 import { parseId, parseIdOrNull } from '../shared/ids.js';
 import { unitOfWorkIn, withoutTransaction } from '../db/unit-of-work.js';
 import { Participant, Plan, type ParticipantRole } from './plan.entity.js';
+import type { ParticipantModel } from './participant.model.js';
 import { checkConsentOnAdding, recordConsentOnAdding, type ConsentOnAddingInput } from '../consent/consent.on-adding.js';
 import { recordConsent } from '../consent/consent.records.js';
 import { loadPlanConsents, participantIdsTakingPart } from '../consent/consent.standing.js';
@@ -76,13 +79,15 @@ export class PlanService {
    */
   readonly #plans: DataLoader<string, Plan | null>;
   /** Active participants by plan, batched so a page of plans costs one query. */
-  readonly #activeParticipants: DataLoader<string, Participant[]>;
+  readonly #activeParticipants: DataLoader<string, ParticipantModel[]>;
   /** Current consents by plan (src/consent/), batched likewise. */
   readonly #consents: DataLoader<string, PlanConsents | undefined>;
   /** Each owner's current guardians (src/people), batched likewise: a guardian's powers end with the guardianship. */
   readonly #guardians: DataLoader<string, CurrentGuardians | undefined>;
   /** When each plan's access changes by the clock alone, batched likewise. */
   readonly #accessChangesAt: DataLoader<string, Date | null>;
+  /** The cards of the persons taking part in the plans read, by id: what `person` answers without the ORM. */
+  readonly #personCards = new Map<string, PersonCard>();
 
   constructor(
     private readonly em: EntityManager,
@@ -91,6 +96,7 @@ export class PlanService {
   ) {
     this.#plans = new DataLoader(async (planIds) => {
       const loaded = await loadPlansWithFacts(this.em, planIds, this.deps.clock.now());
+      for (const [personId, card] of loaded.persons) this.#personCards.set(personId, card);
       for (const [planId, plan] of loaded.plans) {
         this.#activeParticipants.prime(planId, loaded.participants.get(planId) ?? []);
         this.#consents.prime(planId, loaded.consents.get(planId));
@@ -107,7 +113,7 @@ export class PlanService {
       );
       // The owner first, then in the order people joined.
       rows.sort((a, b) => Number(b.role === 'OWNER') - Number(a.role === 'OWNER'));
-      return planIds.map((planId) => rows.filter((row) => row.plan.id === planId));
+      return planIds.map((planId): ParticipantModel[] => rows.filter((row) => row.plan.id === planId));
     });
     this.#consents = new DataLoader(async (planIds) => {
       const consents = await loadPlanConsents(withoutTransaction(this.em), planIds, this.deps.clock.now());
@@ -130,6 +136,7 @@ export class PlanService {
     this.#consents.clearAll();
     this.#accessChangesAt.clearAll();
     this.#guardians.clearAll();
+    this.#personCards.clear();
   }
 
   /** The plan if the viewer takes part in it; NOT_FOUND otherwise, so ids reveal nothing. */
@@ -167,9 +174,24 @@ export class PlanService {
     });
   }
 
-  async participants(plan: Plan): Promise<Participant[]> {
+  async participants(plan: Plan): Promise<ParticipantModel[]> {
     assertCan(this.actor, 'plan.read', await this.facts(plan));
     return this.#activeParticipants.load(plan.id);
+  }
+
+  /**
+   * The person a plan or a participant names (its owner, a participant, who ended it), as the
+   * `Person` type shows them; the caller has already been let read the plan. The entity when this
+   * request holds it loaded (unsaved changes and all, as `findOne` gives it), else the card the
+   * plan read brought, else one read of the row.
+   */
+  async person(ref: { id: string }): Promise<PersonCard> {
+    return this.deps.people.held(ref.id) ?? this.#personCards.get(ref.id) ?? this.deps.people.byId(ref.id);
+  }
+
+  /** The unit a provider or coordinator takes part for; the caller has already been let read the plan. */
+  async organizationOf(participant: ParticipantModel): Promise<Organization | null> {
+    return participant.organization ? this.deps.organizations.byId(participant.organization.id) : null;
   }
 
   async participantById(id: string): Promise<Participant | null> {
@@ -190,13 +212,13 @@ export class PlanService {
     return can(this.actor, 'plan.manageParticipants', await this.facts(plan));
   }
 
-  async viewerCanRemove(participant: Participant): Promise<boolean> {
+  async viewerCanRemove(participant: ParticipantModel): Promise<boolean> {
     const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
     const target = { personId: participant.person.id, role: participant.role };
     return can(this.actor, 'participant.remove', { plan: await this.facts(plan), target });
   }
 
-  async viewerCanChangeRole(participant: Participant): Promise<boolean> {
+  async viewerCanChangeRole(participant: ParticipantModel): Promise<boolean> {
     const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
     const target = { personId: participant.person.id, role: participant.role };
     // Asked for a role other than the current one: can the viewer change roles at all?

@@ -7,9 +7,10 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { PlanFacts } from '../policy/policy.js';
 import { sqlArray } from '../db/sql-array.js';
 import { currentGuardianRows, currentGuardiansFrom, type CurrentGuardians, type GuardianshipRow } from '../people/guardianship.current.js';
-import { personsFromRows, personRows } from '../people/person.rows.js';
+import { personCardRows, personCardsFromRows, type PersonCard, type PersonCardRow } from '../people/person.rows.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
-import { Participant, Plan } from './plan.entity.js';
+import { participantFromRow, type ParticipantModel, type ParticipantRow } from './participant.model.js';
+import { Plan } from './plan.entity.js';
 import { accessChangeRows, accessChangesFrom, factsFrom, type AccessChangeRow } from './plan.facts.js';
 
 /** Plans with everything their policy facts are built from, as of one instant. */
@@ -17,7 +18,13 @@ export interface PlansWithFacts {
   /** The plans found (an id with no plan is missing). */
   plans: Map<string, Plan>;
   /** Each plan's participants active at that instant: the owner first, then in the order they joined. */
-  participants: Map<string, Participant[]>;
+  participants: Map<string, ParticipantModel[]>;
+  /**
+   * The cards of those participants' persons (what the GraphQL `Person` type shows), by id. They
+   * are never made entities: no door of a plan read changes a person, and an entity each would
+   * cost the ORM's work on every read of a plan (bench/README.md).
+   */
+  persons: Map<string, PersonCard>;
   consents: Map<string, PlanConsents>;
   /** When each plan's access changes by the clock alone (`loadAccessChangesAt`); missing when it does not. */
   accessChangesAt: Map<string, Date>;
@@ -27,20 +34,22 @@ export interface PlansWithFacts {
 
 interface Row {
   plans: Array<Record<string, unknown> & { id: string }>;
-  participants: Array<Record<string, unknown> & { id: string }>;
-  persons: Array<Record<string, unknown> & { id: string }>;
+  participants: ParticipantRow[];
+  persons: PersonCardRow[];
   consents: PlanConsentRow[];
   access_changes: AccessChangeRow[];
   guardians: GuardianshipRow[];
 }
 
 /**
- * Plans, their active participants with their persons, their consents, when their access changes
+ * Plans, their active participants with their persons' cards, their consents, when their access changes
  * by the clock, and their owners' guardians, in one statement: what `plan(id)` and every check of
  * a plan's policy facts need, in one round trip instead of six. Each module's rows come from that
  * module's own SQL (consent, people), folded in with `json_agg`, and are read by that module's own
  * function, so the facts are those the separate loaders give (test/plan-with-facts.test.ts).
- * The entities go into `em` like any it loads: those it already holds are kept as they are.
+ * The plans are entities in `em` like any it loads (one it already holds is kept as it is); the
+ * participants are models and their persons cards, made from the rows and never entities: a read
+ * of a plan changes neither, and the ORM's work for them was a large part of the plan query's.
  */
 export async function loadPlansWithFacts(em: EntityManager, planIds: readonly string[], now: Date): Promise<PlansWithFacts> {
   const planIdsOf = sql`array(select "id" from "pl")`;
@@ -57,7 +66,7 @@ export async function loadPlansWithFacts(em: EntityManager, planIds: readonly st
     select
       (select coalesce(json_agg("pl"), '[]') from "pl") as "plans",
       (select coalesce(json_agg("pa" order by "created_at", "id"), '[]') from "pa") as "participants",
-      (select coalesce(json_agg("r"), '[]') from (${personRows(sql`array(select distinct "person_id" from "pa")`)}) "r") as "persons",
+      (select coalesce(json_agg("r"), '[]') from (${personCardRows(sql`array(select distinct "person_id" from "pa")`)}) "r") as "persons",
       (select coalesce(json_agg("r"), '[]') from (${planConsentRows(planIdsOf, now)}) "r") as "consents",
       (select coalesce(json_agg("r"), '[]') from (${accessChangeRows(planIdsOf, now)}) "r") as "access_changes",
       (select coalesce(json_agg("r"), '[]') from (${currentGuardianRows(sql`array(select "owner_id" from "pl")`, now)}) "r") as "guardians"`);
@@ -66,18 +75,15 @@ export async function loadPlansWithFacts(em: EntityManager, planIds: readonly st
     const plan = entityFromRow(em, Plan, data);
     return [plan.id, plan] as const;
   }));
-  personsFromRows(em, result.persons);
-  const participants = new Map([...plans.keys()].map((planId) => [planId, [] as Participant[]]));
-  for (const data of result.participants) {
-    const participant = entityFromRow(em, Participant, data);
-    participants.get(participant.plan.id)?.push(participant);
-  }
+  const participants = new Map([...plans.keys()].map((planId) => [planId, [] as ParticipantModel[]]));
+  for (const data of result.participants) participants.get(data.plan_id)?.push(participantFromRow(data));
   // The owner first, then in the order people joined (the rows come in that order).
   for (const list of participants.values()) list.sort((a, b) => Number(b.role === 'OWNER') - Number(a.role === 'OWNER'));
   const found = [...plans.keys()];
   return {
     plans,
     participants,
+    persons: new Map(personCardsFromRows(result.persons).map((card) => [card.id, card])),
     consents: planConsentsFrom(found, result.consents),
     accessChangesAt: accessChangesFrom(result.access_changes),
     guardians: currentGuardiansFrom([...new Set([...plans.values()].map((plan) => plan.owner.id))], result.guardians, now),

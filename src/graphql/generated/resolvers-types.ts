@@ -6,7 +6,8 @@ import type { PersonCard as PersonCardModel } from '../../people/person.rows.js'
 import type { ViewerModel as ViewerModelModel } from '../../people/person.service.js';
 import type { Guardianship as GuardianshipModel } from '../../people/guardianship.entity.js';
 import type { Organization as OrganizationModel, Membership as MembershipModel } from '../../organizations/organization.entity.js';
-import type { Plan as PlanModel, Participant as ParticipantModel } from '../../plans/plan.entity.js';
+import type { Plan as PlanModel } from '../../plans/plan.entity.js';
+import type { ParticipantModel as ParticipantModelModel } from '../../plans/participant.model.js';
 import type { Consent as ConsentModel } from '../../consent/consent.entity.js';
 import type { ParticipantsChangedEvent as ParticipantsChangedEventModel } from '../../plans/plan.events.js';
 import type { PlanSectionModel as PlanSectionModelModel, SectionChangeModel as SectionChangeModelModel, PlanChangedModel as PlanChangedModelModel } from '../../documents/document.service.js';
@@ -1992,7 +1993,7 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<OrganizationModel>;
   OrganizationKind: OrganizationKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Participant: ResolverTypeWrapper<ParticipantModel>;
+  Participant: ResolverTypeWrapper<ParticipantModelModel>;
   ParticipantAdded: ResolverTypeWrapper<Omit<ParticipantAdded, 'participant' | 'plan'> & { participant: ResolversTypes['Participant'], plan: ResolversTypes['Plan'] }>;
   ParticipantChange: ParticipantChange;
   ParticipantConsentInput: ParticipantConsentInput;
@@ -2115,7 +2116,7 @@ export type ResolversParentTypes = {
   NotificationEdge: NotificationEdge;
   Organization: OrganizationModel;
   PageInfo: PageInfo;
-  Participant: ParticipantModel;
+  Participant: ParticipantModelModel;
   ParticipantAdded: Omit<ParticipantAdded, 'participant' | 'plan'> & { participant: ResolversParentTypes['Participant'], plan: ResolversParentTypes['Plan'] };
   ParticipantConsentInput: ParticipantConsentInput;
   ParticipantRemoved: Omit<ParticipantRemoved, 'plan'> & { plan?: Maybe<ResolversParentTypes['Plan']> };
