@@ -76,6 +76,37 @@ describe('a plan with its facts in one statement', () => {
     expect(nameOf.size).toBe(7);
   });
 
+  it('names the people and units of a page of plans in statements that do not grow with the page', async () => {
+    const seed = seedFor(t);
+    const homeCare = await seed.organization('Home care for a page');
+    const listed = async (plans: number) => {
+      const nurse = await seed.staff(`page-nurse-${plans}`, homeCare.id);
+      for (let index = 0; index < plans; index++) {
+        const relative = await seed.citizen(`page-${plans}-relative-${index}`);
+        await seed.plan().withOwner(await seed.citizen(`page-${plans}-owner-${index}`)).withProvider(nurse, homeCare.id).withRelative(relative).create();
+      }
+      const query = '{ plans(first: 20) { edges { node { owner { displayName } participants { role person { displayName } organization { name } } } } } }';
+      expectData(await t.gql(query, {}, nurse.token), 'plans');
+      let answer: any;
+      const statements = await statementsDuring(async () => {
+        answer = expectData(await t.gql(query, {}, nurse.token), 'plans');
+      });
+      return { statements, nodes: answer.plans.edges.map((edge: any) => edge.node) };
+    };
+    const two = await listed(2);
+    const five = await listed(5);
+    // The barrier: each page holds its plans, every person and unit named.
+    expect(two.nodes).toHaveLength(2);
+    expect(five.nodes).toHaveLength(5);
+    for (const node of [...two.nodes, ...five.nodes]) {
+      expect(node.owner.displayName).toEqual(expect.any(String));
+      expect(node.participants.map((participant: any) => participant.role)).toEqual(['OWNER', 'PROVIDER', 'RELATIVE']);
+      expect(node.participants[1].organization).toEqual({ name: 'Home care for a page' });
+      for (const participant of node.participants) expect(participant.person.displayName).toEqual(expect.any(String));
+    }
+    expect(five.statements).toHaveLength(two.statements.length);
+  });
+
   it('still refuses a plan the caller does not take part in and one that does not exist alike', async () => {
     const stranger = await seedFor(t).citizen('stranger');
     expect(errorCode(await t.gql(PLAN_QUERY, { id: small.id }, stranger.token))).toBe('NOT_FOUND');

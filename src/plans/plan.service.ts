@@ -183,15 +183,15 @@ export class PlanService {
    * The person a plan or a participant names (its owner, a participant, who ended it), as the
    * `Person` type shows them; the caller has already been let read the plan. The entity when this
    * request holds it loaded (unsaved changes and all, as `findOne` gives it), else the card the
-   * plan read brought, else one read of the row.
+   * plan read brought, else a read batched with the others of the same tick (a page of plans).
    */
   async person(ref: { id: string }): Promise<PersonCard> {
-    return this.deps.people.held(ref.id) ?? this.#personCards.get(ref.id) ?? this.deps.people.byId(ref.id);
+    return this.deps.people.held(ref.id) ?? this.#personCards.get(ref.id) ?? this.deps.people.load(ref.id);
   }
 
   /** The unit a provider or coordinator takes part for; the caller has already been let read the plan. */
   async organizationOf(participant: ParticipantModel): Promise<Organization | null> {
-    return participant.organization ? this.deps.organizations.byId(participant.organization.id) : null;
+    return participant.organization ? this.deps.organizations.load(participant.organization.id) : null;
   }
 
   async participantById(id: string): Promise<Participant | null> {
