@@ -33,6 +33,7 @@ export interface ParticipantRow {
 
 const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
+/** The model of a {@link ParticipantRow}: timestamps as dates, as the entity would hold them. */
 export function participantFromRow(row: ParticipantRow): ParticipantModel {
   return {
     id: row.id,
