@@ -165,7 +165,7 @@ describe('quarantine at load', () => {
       store: secondStore,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
-      settings: { limits: DEFAULT_LIMITS, maxDocumentBytes: 32 << 20, snapshotEvery: 200, idleUnloadMs: 30_000 },
+      settings: { limits: DEFAULT_LIMITS, maxDocumentBytes: 32 << 20, snapshotEvery: 200, idleUnloadMs: 30_000, restAfterMs: 10_000 },
       firstDenied: () => Promise.reject(new Error('not used')),
       onCommitted: () => undefined,
       onFailed: (error) => failures.push(error),

@@ -146,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         maxDocumentBytes: config.documents.maxDocumentBytes,
         snapshotEvery: config.documents.snapshotEvery,
         idleUnloadMs: config.documents.idleUnloadMs,
+        restAfterMs: config.documents.restAfterMs,
       },
       replication: cluster ?? undefined,
       storage: documentStorage,
@@ -231,6 +232,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics.watch({
       connections: () => ({ graphqlWs: subscriptions.stats().connections, collab: collab.stats().connections }),
       loadedDocuments: () => hub.loadedDocuments(),
+      restingDocuments: () => hub.restingDocuments(),
       quarantinedParts: () => hub.store.quarantinedParts,
       outboxBacklog: () => outboxBacklog(orm, clock.now()),
     }, logger);

@@ -113,7 +113,7 @@ export class CollabConnection implements DocumentPeer {
     this.#document = document;
     this.#send(this.#message(MESSAGE.sync, (encoder) => {
       encoding.writeVarUint(encoder, SYNC.step1);
-      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(document.doc));
+      encoding.writeVarUint8Array(encoder, document.stateVector());
     }));
     const present = document.presence.current();
     if (present) this.sendAwareness(present);

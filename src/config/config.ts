@@ -96,6 +96,7 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     DOC_SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(200),
     DOC_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+    DOC_REST_AFTER_MS: z.coerce.number().int().min(0).default(10_000),
     DOC_MAX_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     DOC_MAX_UPDATE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(1024 * 1024),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
@@ -192,7 +193,7 @@ export interface Config {
   bootstrapAdmin: { issuer: string; subject: string } | null;
   allowedOrigins: string[];
   shutdownTimeoutMs: number;
-  documents: { snapshotEvery: number; idleUnloadMs: number; maxDocumentBytes: number; maxUpdateBytes: number };
+  documents: { snapshotEvery: number; idleUnloadMs: number; restAfterMs: number; maxDocumentBytes: number; maxUpdateBytes: number };
   /** How often the deadline scheduler looks for what has fallen due. */
   schedulerIntervalMs: number;
   connections: ConnectionConfig;
@@ -315,6 +316,7 @@ export function parseConfig(source: Record<string, string | undefined> = process
     documents: {
       snapshotEvery: env.DOC_SNAPSHOT_EVERY,
       idleUnloadMs: env.DOC_IDLE_UNLOAD_MS,
+      restAfterMs: env.DOC_REST_AFTER_MS,
       maxDocumentBytes: env.DOC_MAX_BYTES,
       maxUpdateBytes: env.DOC_MAX_UPDATE_BYTES,
     },

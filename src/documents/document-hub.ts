@@ -67,6 +67,8 @@ export class DocumentHub {
   readonly #moves = new WeakMap<LiveDocument, Promise<void>>();
   readonly #access: AccessCache;
   readonly #holds = new WeakMap<LiveDocument, Hold>();
+  /** Documents loaded and not yet closed, for the figures that look inside them (`restingDocuments`). */
+  readonly #inMemory = new Set<LiveDocument>();
   readonly #stopListening: Array<() => void>;
   readonly #sweep: NodeJS.Timeout;
   #disposed = false;
@@ -214,6 +216,13 @@ export class DocumentHub {
     return counts;
   }
 
+  /** Loaded documents resting now (their state kept encoded, src/documents/live-document.ts), by part. */
+  restingDocuments(): Record<DocumentPart, number> {
+    const counts: Record<DocumentPart, number> = { main: 0, restricted: 0 };
+    for (const document of this.#inMemory) if (document.resting) counts[document.part] += 1;
+    return counts;
+  }
+
   /** Current participants and section grants of a plan, cached briefly and refreshed on change events. */
   access(planId: string): Promise<PlanAccess> {
     return this.#access.get(planId);
@@ -256,7 +265,8 @@ export class DocumentHub {
    */
   async #openPart(planId: string, part: DocumentPart): Promise<LiveDocument> {
     const main = await this.#open(planId);
-    if (holdsRestrictedContent(main.doc)) {
+    // A resting main document holds no restricted content: it does not rest while it holds some.
+    if (!main.resting && holdsRestrictedContent(main.doc)) {
       let moving = this.#moves.get(main);
       if (!moving) {
         moving = this.#moveRestricted(planId, main);
@@ -327,6 +337,7 @@ export class DocumentHub {
       observer: this.deps.observer,
     });
     document.gate.setValidUntil(this.#access.changesAt(planId));
+    this.#inMemory.add(document);
     this.deps.logger.info({ event: 'document.loaded', planId, part, seq: stored.headSeq, tail: stored.tailCount, ms: Math.round((performance.now() - started) * 10) / 10 });
     return document;
   }
@@ -401,6 +412,7 @@ export class DocumentHub {
 
   #close(document: LiveDocument): void {
     clearIdle(this.#holdOf(document));
+    this.#inMemory.delete(document);
     document.close();
   }
 

@@ -29,6 +29,8 @@ export interface DocumentObserver {
    * the document was loaded from) served it (src/documents/sync-answers.ts).
    */
   syncAnswered(how: SyncAnswerSource): void;
+  /** A resting document built its `Y.Doc` again to be changed or read (src/documents/live-document.ts). */
+  documentWoke(): void;
 }
 
 export type SyncAnswerSource = 'encoded' | 'remembered';
@@ -40,4 +42,5 @@ export const NO_DOCUMENT_OBSERVER: DocumentObserver = {
   batchCommitted: () => undefined,
   groupCommitted: () => undefined,
   syncAnswered: () => undefined,
+  documentWoke: () => undefined,
 };

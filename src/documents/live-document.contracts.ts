@@ -28,6 +28,8 @@ export interface DocumentSettings {
   snapshotEvery: number;
   /** Unload a document nobody has used for this long. @default 30 s */
   idleUnloadMs: number;
+  /** Let a loaded document's `Y.Doc` go after this long without a change, keeping its state encoded (0: never). @default 10 s */
+  restAfterMs: number;
 }
 
 /** What the document tells the hub after each commit, its own or (`local: false`) another server's. */

@@ -10,7 +10,8 @@ import type { LiveDocumentDeps } from './live-document.contracts.js';
 import { PeerGate } from './peer-gate.js';
 import { Presence } from './presence.js';
 import { EMPTY_STATE_VECTOR, SyncAnswers } from './sync-answers.js';
-import { isMoveOutOfMain } from './restricted-move.js';
+import { holdsRestrictedContent, isMoveOutOfMain } from './restricted-move.js';
+import { stopWatching, watchUntilRest } from './rest-sweep.js';
 import { inspectUpdate } from './update-inspector.js';
 import { NO_DOCUMENT_OBSERVER, type UpdateRefusalReason } from './document-metrics.js';
 
@@ -30,6 +31,17 @@ const LOGGED_ORIGIN = Symbol('samplan.logged-update');
 /** Who a change is checked as: a participant (the policy decides), or the server itself (`system`). */
 type Author = { actor: Actor; system?: false } | { authorId: string; system: true };
 
+/** What a client sends when it has nothing the server lacks (`Y.encodeStateAsUpdate` of an empty document): no structs, no deletions. */
+const isEmptyUpdate = (update: Uint8Array) => update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+
+/** A quiet document's committed state, kept encoded instead of as a `Y.Doc` (about a seventh of the memory). */
+interface Resting {
+  state: Uint8Array;
+  stateVector: Uint8Array;
+}
+
 /**
  * One of a plan's documents in memory (its main or its restricted one). Every change goes
  * through `submit`: inspect, check it stays within this document's sections, ask the policy about
@@ -39,13 +51,26 @@ type Author = { actor: Actor; system?: false } | { authorId: string; system: tru
 export class LiveDocument {
   readonly planId: string;
   readonly part: DocumentPart;
-  readonly doc = new Y.Doc();
   readonly presence: Presence;
   /** Everything bound for peers passes here, so it can wait while access is re-read (src/documents/peer-gate.ts). */
   readonly gate: PeerGate;
   readonly #peers = new Set<DocumentPeer>();
-  /** Sync answers computed once per distinct state vector while the document stays as it is. */
-  readonly syncAnswers: SyncAnswers;
+  /**
+   * The document in memory while it is in use; null while it rests as `#resting`. A loaded plan
+   * is mostly quiet (people read it, or keep it open), and a `Y.Doc` holds about seven times its
+   * encoded state: a document with no change for `restAfterMs` and nothing in flight keeps only its
+   * committed state, encoded, and builds the `Y.Doc` again (`doc`) at the next change or read.
+   * Connections stay, presence stays, and a joiner who has nothing is answered from the encoded
+   * state without waking it.
+   */
+  #doc: Y.Doc | null;
+  #resting: Resting | null = null;
+  /** Sync answers computed once per distinct state vector while the `Y.Doc` stays as it is; one per `Y.Doc`. */
+  #answers: SyncAnswers | null;
+  /** When the document last changed or woke (`performance.now()`). */
+  #lastActive = performance.now();
+  /** Tasks queued or running in `#serialized`: a document rests only with none. */
+  #tasks = 0;
   #closed = false;
 
   #durableSeq: number;
@@ -68,15 +93,17 @@ export class LiveDocument {
     private readonly deps: LiveDocumentDeps,
   ) {
     ({ planId: this.planId, part: this.part } = parseDocumentId(id));
-    this.syncAnswers = new SyncAnswers(this.doc, deps.observer);
-    const quarantined = loadStoredParts(this.doc, stored.updates);
+    const doc = new Y.Doc();
+    const quarantined = loadStoredParts(doc, stored.updates);
     // Only the sections the document holds get a root type (each one applied update brings, too).
-    declareSectionsPresent(this.doc);
+    declareSectionsPresent(doc);
+    this.#doc = doc;
+    this.#answers = this.#inUse(doc);
     // A document loaded from its snapshot alone is exactly those stored, committed bytes: they are
     // the answer to a joiner who has nothing, with no encoding of the whole state first (the first
     // byte of a join storm waits on it). Any transaction from now on forgets it, as every answer.
     const [only] = stored.updates;
-    if (stored.updates.length === 1 && only!.source === 'SNAPSHOT' && quarantined.length === 0) this.syncAnswers.remember(EMPTY_STATE_VECTOR, only!.update);
+    if (stored.updates.length === 1 && only!.source === 'SNAPSHOT' && quarantined.length === 0) this.#answers.remember(EMPTY_STATE_VECTOR, only!.update);
     // Plans loaded together (as after a restart) would otherwise all snapshot at the same moment.
     this.#snapshotAfter = deps.settings.snapshotEvery + Math.floor(Math.random() * Math.ceil(deps.settings.snapshotEvery / 4));
     this.#durableSeq = stored.headSeq;
@@ -84,7 +111,6 @@ export class LiveDocument {
     this.#storedBytes = stored.updates.reduce((sum, part) => sum + part.update.byteLength, 0);
     this.gate = new PeerGate(deps.clock, () => deps.onAccessStale?.());
     this.presence = new Presence(
-      this.doc,
       (update) => this.#toPeers((peer) => peer.sendAwareness(update)),
       (update) => deps.onPresence?.(id, update),
     );
@@ -128,6 +154,68 @@ export class LiveDocument {
 
   get headSeq(): number {
     return this.#durableSeq;
+  }
+
+  /** The document in memory, built again from its committed state if it was resting. */
+  get doc(): Y.Doc {
+    return this.#doc ?? this.#wake();
+  }
+
+  /** Resting: only the committed state is held, encoded (see `#doc`). */
+  get resting(): boolean {
+    return this.#resting !== null;
+  }
+
+  /** The state vector of what this copy holds, for a joiner's sync step 1; a resting document is not woken for it. */
+  stateVector(): Uint8Array {
+    return this.#resting ? this.#resting.stateVector : Y.encodeStateVector(this.#doc!);
+  }
+
+  /**
+   * Lets go of the `Y.Doc`, keeping the committed state encoded, unless something is in flight
+   * (a queued change, a commit, a snapshot) or this is a main document still holding restricted
+   * content (the hub moves it when the plan opens, src/documents/restricted-move.ts). True when it
+   * rests now.
+   */
+  rest(): boolean {
+    const doc = this.#doc;
+    if (!doc || this.#closed || this.#failure || this.#tasks > 0 || this.#flushing || this.#batch.length > 0 || this.#snapshotting) return false;
+    if (this.part === 'main' && holdsRestrictedContent(doc)) return false;
+    this.#resting = { state: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+    this.#answers?.dispose();
+    this.#answers = null;
+    this.#doc = null;
+    doc.destroy();
+    stopWatching(this);
+    return true;
+  }
+
+  /** For the sweep (src/documents/rest-sweep.ts): rests once quiet for `restAfterMs`; true when there is nothing more to watch. */
+  restIfQuietSince(now: number): boolean {
+    if (this.#closed || !this.#doc) return true;
+    const { restAfterMs } = this.deps.settings;
+    if (!restAfterMs || now - this.#lastActive < restAfterMs) return false;
+    return this.rest();
+  }
+
+  /** Builds the `Y.Doc` from the resting state, as a load from a snapshot does. */
+  #wake(): Y.Doc {
+    if (this.#closed) throw new Error('document is no longer available');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, this.#resting!.state);
+    declareSectionsPresent(doc);
+    this.#resting = null;
+    this.#doc = doc;
+    this.#answers = this.#inUse(doc);
+    this.#lastActive = performance.now();
+    this.deps.observer?.documentWoke();
+    return doc;
+  }
+
+  /** A `Y.Doc` now in use: its sync answers, and the sweep that lets it rest once quiet. */
+  #inUse(doc: Y.Doc): SyncAnswers {
+    if (this.deps.settings.restAfterMs) watchUntilRest(this);
+    return new SyncAnswers(doc, this.deps.observer);
   }
 
   /** Connections this copy sends its commits and presence to. */
@@ -185,6 +273,9 @@ export class LiveDocument {
     };
     return this.#serialized(async () => {
       if (this.#failure || this.closed) throw new Error('document is no longer available');
+      // Every joiner with nothing the server lacks sends this as its sync answer: nothing to
+      // inspect, ask or apply, and no reason to wake a resting document.
+      if (isEmptyUpdate(update)) return { ok: true, changed: false, sections: [], durable: this.#whenDurable().then(() => this.#durableSeq) };
       const inspection = inspectUpdate(this.doc, update, this.deps.settings.limits);
       if (!inspection.ok) return refused('invalid', { code: 'BAD_USER_INPUT', reason: inspection.reason, section: inspection.section });
       if (inspection.checkedBy === 'trial') {
@@ -266,12 +357,20 @@ export class LiveDocument {
    * the same state vector get the same array (src/documents/sync-answers.ts): do not modify it.
    */
   missingFor(stateVector: Uint8Array): Promise<Uint8Array> {
-    return this.#committed(() => this.syncAnswers.missingFor(stateVector));
+    return this.#committed(() => {
+      if (this.#resting && sameBytes(stateVector, EMPTY_STATE_VECTOR)) {
+        // A joiner who has nothing is missing the whole committed state, which is what rests.
+        this.deps.observer?.syncAnswered('remembered');
+        return this.#resting.state;
+      }
+      if (!this.#doc) this.#wake();
+      return this.#answers!.missingFor(stateVector);
+    });
   }
 
   /** The whole document as committed, with the sequence it corresponds to. */
   durableState(): Promise<{ seq: number; state: Uint8Array }> {
-    return this.#committed(() => ({ seq: this.#durableSeq, state: Y.encodeStateAsUpdate(this.doc) }));
+    return this.#committed(() => ({ seq: this.#durableSeq, state: this.#resting?.state ?? Y.encodeStateAsUpdate(this.doc) }));
   }
 
   /** Commits whatever is pending, then writes a snapshot if the log has grown since the last one. */
@@ -303,14 +402,20 @@ export class LiveDocument {
   close(): void {
     this.#closed = true;
     this.presence.destroy();
-    this.syncAnswers.dispose();
-    this.doc.destroy();
+    this.#answers?.dispose();
+    this.#answers = null;
+    this.#doc?.destroy();
+    this.#doc = null;
+    this.#resting = null;
+    stopWatching(this);
   }
 
   /** Applies an accepted or logged update; returns what Yjs actually integrated, or null for nothing new. */
   private apply(update: Uint8Array, origin: symbol = APPLY_ORIGIN): Uint8Array | null {
-    const applied = integrateUpdate(this.doc, update, origin);
-    declareSectionsPresent(this.doc);
+    const doc = this.doc;
+    const applied = integrateUpdate(doc, update, origin);
+    declareSectionsPresent(doc);
+    this.#lastActive = performance.now();
     return applied;
   }
 
@@ -449,7 +554,10 @@ export class LiveDocument {
   }
 
   #serialized<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#serial.then(task, task);
+    this.#tasks += 1;
+    const run = this.#serial.then(task, task).finally(() => {
+      this.#tasks -= 1;
+    });
     this.#serial = run.catch(() => undefined);
     return run;
   }

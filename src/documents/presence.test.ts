@@ -43,7 +43,7 @@ describe('presence', () => {
   it("sends a turn's changes as one message, to this server's connections and to the other servers", async () => {
     const broadcast: Uint8Array[] = [];
     const forward: Uint8Array[] = [];
-    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update), (update) => forward.push(update));
+    const presence = new Presence((update) => broadcast.push(update), (update) => forward.push(update));
     const peers = Array.from({ length: 50 }, (_, index) => peer(index));
     peers.forEach((each, index) => expect(presence.apply(each, entries([{ clientId: 1_000 + index, clock: 1, state: { cursor: index } }]))).toBeNull());
     // Within the turn, nothing yet; a joiner already reads everyone.
@@ -60,7 +60,7 @@ describe('presence', () => {
 
   it('sends what the state is at the end of the turn: set and cleared within it, it goes out cleared', async () => {
     const broadcast: Uint8Array[] = [];
-    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    const presence = new Presence((update) => broadcast.push(update));
     const staying = peer(1);
     const leaving = peer(2);
     presence.apply(staying, entries([{ clientId: 11, clock: 1, state: { cursor: 1 } }]));
@@ -79,7 +79,7 @@ describe('presence', () => {
   it("forwards only its own connections' changes: another server's are sent to this server's connections only", async () => {
     const broadcast: Uint8Array[] = [];
     const forward: Uint8Array[] = [];
-    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update), (update) => forward.push(update));
+    const presence = new Presence((update) => broadcast.push(update), (update) => forward.push(update));
     presence.applyRemote(entries([{ clientId: 31, clock: 1, state: { user: { name: 'On the other server' } } }]));
     presence.apply(peer(3), entries([{ clientId: 32, clock: 1, state: { cursor: 3 } }]));
     await turn();
@@ -95,7 +95,7 @@ describe('presence', () => {
 
   it('sends nothing once destroyed, not even the changes of the turn it was destroyed in', async () => {
     const broadcast: Uint8Array[] = [];
-    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    const presence = new Presence((update) => broadcast.push(update));
     presence.apply(peer(4), entries([{ clientId: 41, clock: 1, state: { cursor: 4 } }]));
     presence.destroy();
     // The barrier: a live presence would have sent by now (the first test).
@@ -105,7 +105,7 @@ describe('presence', () => {
   });
   it('holds each connection to its own client ids, up to the limit, and frees them when it leaves', async () => {
     const broadcast: Uint8Array[] = [];
-    const presence = new Presence(new Y.Doc(), (update) => broadcast.push(update));
+    const presence = new Presence((update) => broadcast.push(update));
     const [mallory, anna] = [peer(1), peer(2)];
     const limit = PRESENCE_LIMITS.maxClientIdsPerPeer;
     const ids = Array.from({ length: limit }, (_, index) => 500 + index);

@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { randomInt } from 'node:crypto';
 import type { DocumentPeer, Refusal } from './document-peer.js';
 
 /** Origin of presence heard from another server. */
@@ -47,14 +48,13 @@ export class Presence {
    * storm, bench/README.md); now one to each connection for each turn they arrive in.
    */
   constructor(
-    private readonly doc: Y.Doc,
     private readonly broadcast: (update: Uint8Array) => void,
     private readonly forward: (update: Uint8Array) => void = () => undefined,
   ) {}
 
   #awarenessToUse(): awarenessProtocol.Awareness {
     if (this.#awareness) return this.#awareness;
-    const awareness = new awarenessProtocol.Awareness(this.doc);
+    const awareness = new awarenessProtocol.Awareness(contentlessOwner());
     // The server itself is not present.
     awareness.setLocalState(null);
     // One sweep times out silent clients of every document here (see sweepAll), not a timer each;
@@ -153,8 +153,8 @@ export class Presence {
   /** The rule y-protocols applies: a newer clock, or a removal at the same clock. */
   #wouldChange({ clientId, clock, state }: { clientId: number; clock: number; state: unknown }): boolean {
     const awareness = this.#awareness;
-    // Without one, what a fresh Awareness holds: only the server's own client id, cleared at clock 1.
-    if (!awareness) return clock > (clientId === this.doc.clientID ? 1 : 0);
+    // Without one, nothing: no client has heard of any state here, the server's own included.
+    if (!awareness) return clock > 0;
     const current = awareness.meta.get(clientId)?.clock ?? 0;
     return current < clock || (current === clock && state === null && awareness.states.has(clientId));
   }
@@ -187,6 +187,17 @@ export class Presence {
     if (this.#unsent) clearImmediate(this.#unsent.timer);
     this.#unsent = null;
   }
+}
+
+/**
+ * What y-protocols' Awareness takes a `Y.Doc` for: a client id of its own (the server's, whose
+ * state is cleared) and the document's end, to end with it. Presence outlives the plan's `Y.Doc`,
+ * which a quiet document lets go (src/documents/live-document.ts), so it is tied to no content;
+ * an empty `Y.Doc` instead would cost about 2 KB a plan. Presence ends its awareness itself.
+ */
+function contentlessOwner(): Y.Doc {
+  const owner = { clientID: randomInt(2 ** 31), on: (_event: string, handler: unknown) => handler };
+  return owner as unknown as Y.Doc;
 }
 
 interface Unsent {

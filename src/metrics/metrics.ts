@@ -11,6 +11,7 @@ import type { DeliveryOutcome } from '../notifications/notification.worker.js';
 export interface MetricSources {
   connections(): { graphqlWs: number; collab: number };
   loadedDocuments(): Record<DocumentPart, number>;
+  restingDocuments(): Record<DocumentPart, number>;
   quarantinedParts(): number;
   outboxBacklog(): Promise<OutboxBacklog>;
 }
@@ -52,6 +53,7 @@ export class AppMetrics {
   readonly #groupDocuments = new Histogram({ name: 'samplan_document_group_commit_documents', help: 'Documents whose batches shared one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #groupEntries = new Histogram({ name: 'samplan_document_group_commit_entries', help: 'Changes written by one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #syncAnswers = new Counter({ name: 'samplan_document_sync_answers_total', help: 'Sync answers to joining clients, by whether each was encoded from the document or served from memory (an earlier joiner with the same state vector, or the snapshot the document was loaded from).', labelNames: ['source'] as const, registers: [this.registry] });
+  readonly #wakes = new Counter({ name: 'samplan_document_wakes_total', help: 'Resting documents that built their Y.Doc again to be changed or read (DOC_REST_AFTER_MS): many against few edits means documents rest too soon.', registers: [this.registry] });
   readonly #operationSeconds = new Histogram({ name: 'samplan_graphql_operation_duration_seconds', help: 'GraphQL operations over HTTP, from request to response, by operation name (anonymous, unknown and other collapse), type and outcome.', labelNames: ['operation_name', 'operation_type', 'outcome'] as const, buckets: SECONDS_REQUEST, registers: [this.registry] });
   readonly #hotReadWait = new Histogram({ name: 'samplan_db_hot_read_wait_seconds', help: "Time a hot read waited for a connection of its own pool.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
   readonly #poolWait = new Histogram({ name: 'samplan_db_pool_acquire_wait_seconds', help: 'Time a query waited for a connection of the database pool.', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
@@ -78,6 +80,7 @@ export class AppMetrics {
       this.#groupEntries.observe(entries);
     },
     syncAnswered: (how) => this.#syncAnswers.inc({ source: how }),
+    documentWoke: () => this.#wakes.inc(),
   };
 
   /** Handed to the deadline scheduler. */
@@ -111,6 +114,12 @@ export class AppMetrics {
       name: 'samplan_documents_loaded', help: 'Plan documents held in memory on this server, by part (main, restricted).', labelNames: ['part'] as const, registers,
       collect() {
         for (const [part, count] of Object.entries(sources.loadedDocuments())) this.set({ part }, count);
+      },
+    });
+    new Gauge({
+      name: 'samplan_documents_resting', help: 'Loaded plan documents resting on this server, by part: quiet, their committed state kept encoded instead of as a Y.Doc.', labelNames: ['part'] as const, registers,
+      collect() {
+        for (const [part, count] of Object.entries(sources.restingDocuments())) this.set({ part }, count);
       },
     });
     new Counter({
