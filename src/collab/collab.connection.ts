@@ -111,6 +111,8 @@ export class CollabConnection implements DocumentPeer {
   /** Starts the protocol once the document is attached: the server's sync step 1 and current presence. */
   start(document: LiveDocument): void {
     this.#document = document;
+    // Dropped while this connection was admitted (its commit failed): the hub closes its peers, saying why.
+    if (document.closed) return;
     this.#send(this.#message(MESSAGE.sync, (encoder) => {
       encoding.writeVarUint(encoder, SYNC.step1);
       encoding.writeVarUint8Array(encoder, document.stateVector());

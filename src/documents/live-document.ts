@@ -168,7 +168,9 @@ export class LiveDocument {
 
   /** The state vector of what this copy holds, for a joiner's sync step 1; a resting document is not woken for it. */
   stateVector(): Uint8Array {
-    return this.#resting ? this.#resting.stateVector : Y.encodeStateVector(this.#doc!);
+    if (this.#resting) return this.#resting.stateVector;
+    if (!this.#doc) throw new Error('document is no longer available');
+    return Y.encodeStateVector(this.#doc);
   }
 
   /**
