@@ -193,7 +193,7 @@ export class LiveDocument {
   }
 
   /** For the sweep (src/documents/rest-sweep.ts): rests once quiet for `restAfterMs`; true when there is nothing more to watch. */
-  restIfQuietSince(now: number): boolean {
+  restIfQuiet(now: number): boolean {
     if (this.#closed || !this.#doc) return true;
     const { restAfterMs } = this.deps.settings;
     if (!restAfterMs || now - this.#lastActive < restAfterMs) return false;

@@ -1,7 +1,7 @@
 /** A document that can let go of its `Y.Doc` once quiet (src/documents/live-document.ts). */
 export interface Restable {
   /** Rests if it has been quiet long enough by `now` (a `performance.now()` time) and nothing is in flight; true when it rested or was closed. */
-  restIfQuietSince(now: number): boolean;
+  restIfQuiet(now: number): boolean;
 }
 
 /** How often the awake documents are looked at: a document rests within a second of its quiet period. */
@@ -13,7 +13,7 @@ let sweeper: NodeJS.Timeout | null = null;
 
 function sweep(): void {
   const now = performance.now();
-  for (const document of awake) if (document.restIfQuietSince(now)) awake.delete(document);
+  for (const document of awake) if (document.restIfQuiet(now)) awake.delete(document);
   if (awake.size === 0 && sweeper) {
     clearInterval(sweeper);
     sweeper = null;
