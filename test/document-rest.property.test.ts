@@ -122,6 +122,21 @@ describe('a resting document answers as one that never rests', () => {
     return document;
   }
 
+  it('counts a read as use: a plan read within its quiet period does not rest', async () => {
+    const restAfterMs = 10_000;
+    const document = await openCopy(restAfterMs);
+    const before = performance.now();
+    // Quiet since its load: a sweep a whole period later would let it rest.
+    await document.readCommitted((live) => sectionContent(live.doc, 'goals'));
+    // Read after `before`: a period counted from `before` has not passed since the read.
+    expect(document.restIfQuiet(before + restAfterMs)).toBe(false);
+    expect(document.resting).toBe(false);
+    // Barrier: a period after the read, the same sweep lets it rest.
+    expect(document.restIfQuiet(performance.now() + restAfterMs)).toBe(true);
+    expect(document.resting).toBe(true);
+    document.close();
+  });
+
   it('for any edits, hostile bytes, joins, reads and rests', async () => {
     let rests = 0;
     await fc.assert(

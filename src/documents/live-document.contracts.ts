@@ -28,7 +28,7 @@ export interface DocumentSettings {
   snapshotEvery: number;
   /** Unload a document nobody has used for this long. @default 30 s */
   idleUnloadMs: number;
-  /** Let a loaded document's `Y.Doc` go after this long without a change, keeping its state encoded (0: never). @default 10 s */
+  /** Let a loaded document's `Y.Doc` go after this long unused (no change, no read), keeping its state encoded (0: never). @default 10 s */
   restAfterMs: number;
 }
 

@@ -58,7 +58,7 @@ export class LiveDocument {
   /**
    * The document in memory while it is in use; null while it rests as `#resting`. A loaded plan
    * is mostly quiet (people read it, or keep it open), and a `Y.Doc` holds about seven times its
-   * encoded state: a document with no change for `restAfterMs` and nothing in flight keeps only its
+   * encoded state: a document not used for `restAfterMs` and nothing in flight keeps only its
    * committed state, encoded, and builds the `Y.Doc` again (`doc`) at the next change or read.
    * Connections stay, presence stays, and a joiner who has nothing is answered from the encoded
    * state without waking it.
@@ -67,7 +67,7 @@ export class LiveDocument {
   #resting: Resting | null = null;
   /** Sync answers computed once per distinct state vector while the `Y.Doc` stays as it is; one per `Y.Doc`. */
   #answers: SyncAnswers | null;
-  /** When the document last changed or woke (`performance.now()`). */
+  /** When the document was last used (`doc`: changed, inspected, read) or woke (`performance.now()`). */
   #lastActive = performance.now();
   /** Tasks queued or running in `#serialized`: a document rests only with none. */
   #tasks = 0;
@@ -156,8 +156,13 @@ export class LiveDocument {
     return this.#durableSeq;
   }
 
-  /** The document in memory, built again from its committed state if it was resting. */
+  /**
+   * The document in memory, built again from its committed state if it was resting. Every use
+   * (a change, its inspection, a read) counts as activity: a plan read often but never changed
+   * stays awake instead of waking after each quiet period.
+   */
   get doc(): Y.Doc {
+    this.#lastActive = performance.now();
     return this.#doc ?? this.#wake();
   }
 
@@ -417,7 +422,6 @@ export class LiveDocument {
     const doc = this.doc;
     const applied = integrateUpdate(doc, update, origin);
     declareSectionsPresent(doc);
-    this.#lastActive = performance.now();
     return applied;
   }
 
