@@ -22,7 +22,10 @@ const editors: Editor[] = [];
 const clients: Array<{ client: { dispose(): void | Promise<void> } }> = [];
 
 beforeAll(async () => {
-  t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000' });
+  // The reads below probe without pause for seconds: on a fast run they outnumber the per-person
+  // rate limit (1,200 points in 10 s), which would answer TOO_MANY_REQUESTS. That door has tests
+  // of its own; here it is raised so every probe asks the policy.
+  t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000', GRAPHQL_RATE_LIMIT_POINTS: '1000000' });
 });
 
 afterAll(async () => {
