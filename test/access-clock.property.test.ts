@@ -6,7 +6,7 @@ import { withoutTransaction } from '../src/db/unit-of-work.js';
 import { loadCurrentGuardians } from '../src/people/guardianship.current.js';
 import { Participant, Plan } from '../src/plans/plan.entity.js';
 import { activeParticipantFilter, factsFrom, loadAccessChangesAt } from '../src/plans/plan.facts.js';
-import { loadPlanFacts } from '../src/plans/plan.with-facts.js';
+import { loadPlanFacts, planFactsFrom, plansWithFactsFrom, readPlanRows, rowsHoldUntil, type PlanReadRows } from '../src/plans/plan.with-facts.js';
 import type { PlanFacts } from '../src/policy/policy.js';
 import { CLOCKS, FAR_MS, FIRST, LAST, store, timeline, type Stored, type Timeline } from './helpers/plan-timeline.js';
 import { standingAt } from './helpers/standing-oracle.js';
@@ -30,7 +30,10 @@ import { startTestApp, type TestApp } from './helpers/test-app.js';
  *    it takes in one statement, src/plans/plan.with-facts.ts) equal, `accessChangesAt` included,
  *    those built from the separate loaders a request falls back on after a change
  *    (`PlanService.forgetParticipants`);
- * 5. tightness, reported only: how often the facts at `accessChangesAt` equal the facts before it
+ * 5. rows kept: the rows of the plan read at t0 (what the plan read cache keeps, src/plans/plan-read-cache.ts)
+ *    give at every later instant before `rowsHoldUntil` the facts, `accessChangesAt` included, that
+ *    rows read at that instant give;
+ * 6. tightness, reported only: how often the facts at `accessChangesAt` equal the facts before it
  *    (a timer that fires for nothing).
  *
  * Runs: FC_NUM_RUNS (default 200); a failure prints fast-check's seed and path (replay with FC_SEED
@@ -66,6 +69,8 @@ interface Observation {
   separately: string;
   /** What the pure rules say over the rows as stored (`standingAt`): the facts' shape, and whom `plan.read` lets in. */
   rules: { facts: string; readers: string[] };
+  /** The plan's rows as read at this instant, for property 5. */
+  rows: PlanReadRows;
 }
 
 const isActive = (row: Stored['rows'][number], t: number) =>
@@ -83,7 +88,9 @@ async function observe(em: EntityManager, stored: Stored, t: number, readDays: n
   }
   const rules = standingAt(stored.asStored, now, readDays);
   const apart = await factsSeparately(em, stored.planId, now, readDays);
+  const rows = await readPlanRows(em.fork(), [stored.planId], now);
   return {
+    rows,
     facts: shapeOf(facts, stored.names),
     separately: `${shapeOf(apart, stored.names)} until ${apart.accessChangesAt?.getTime() ?? null}`,
     changesAt: facts.accessChangesAt?.getTime() ?? null,
@@ -130,7 +137,7 @@ async function observeAll(em: EntityManager, stored: Stored, readDays: number): 
 /**
  * What the runs reached (timelines with a guardian taking part, an ACTIVE plan waiting for consent
  * again, an ended plan still shared, a GUARDIAN row of someone who is only a stranger's guardian;
- * printed, a few asserted), and property 5: timers that fire for nothing (`idleTimers` of
+ * printed, a few asserted), and property 6: timers that fire for nothing (`idleTimers` of
  * `timers`, over all instants observed).
  */
 const tally = {
@@ -194,6 +201,29 @@ function count(line: Timeline, observations: Map<number, Observation>, stepOf: (
   for (const key of reached) tally[key] += 1;
 }
 
+/** Property 5: the rows read at each instant, kept and used at every later one before `rowsHoldUntil`, give the facts read then. */
+function checkKept(em: EntityManager, stored: Stored, observations: Map<number, Observation>, readDays: number, step: (t: number | null) => string): string | null {
+  const instants = [...observations.keys()].sort((a, b) => a - b);
+  const factsAt = (rows: PlanReadRows, t: number) => {
+    const facts = planFactsFrom(plansWithFactsFrom(em.fork(), rows, new Date(t)), stored.planId, new Date(t), readDays)!;
+    return `${shapeOf(facts, stored.names)} until ${facts.accessChangesAt?.getTime() ?? null}`;
+  };
+  for (const [index, t0] of instants.entries()) {
+    const kept = observations.get(t0)!.rows;
+    const until = rowsHoldUntil(kept)?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (until <= t0) return `at ${step(t0)}, the rows say they hold until ${step(until)}, which is not after now`;
+    for (const t of instants.slice(index)) {
+      if (t >= until) break;
+      const later = observations.get(t)!;
+      const fromKept = factsAt(kept, t);
+      if (fromKept !== `${later.facts} until ${later.changesAt}`) {
+        return `the rows read at ${step(t0)} hold until ${step(until)}, but at ${step(t)} they give other facts than rows read then:\n  kept:  ${fromKept}\n  fresh: ${later.facts} until ${later.changesAt}`;
+      }
+    }
+  }
+  return null;
+}
+
 async function runTimeline(em: EntityManager, line: Timeline): Promise<void> {
   const stored = await store(em, line);
   const { base, stepMs } = CLOCKS[line.clock]!;
@@ -201,7 +231,7 @@ async function runTimeline(em: EntityManager, line: Timeline): Promise<void> {
   const step = (t: number | null) => (t === null ? 'never' : t >= base + FAR_MS ? `far+${stepOf(t - FAR_MS)}` : `step ${stepOf(t)}`);
   const observations = await observeAll(em, stored, line.readDays);
   count(line, observations, stepOf);
-  const failure = check(observations, step);
+  const failure = check(observations, step) ?? checkKept(em, stored, observations, line.readDays, step);
   if (failure) throw new Error(failure);
 }
 
@@ -228,7 +258,7 @@ describe('the access clock (PlanFacts.accessChangesAt) against the facts themsel
     });
   });
 
-  it(`facts hold until accessChangesAt; the listing, the facts and the pure rules agree (${NUM_RUNS} runs; FC_NUM_RUNS, FC_SEED, FC_PATH)`, async () => {
+  it(`facts hold until accessChangesAt, and rows kept until rowsHoldUntil; the listing, the facts and the pure rules agree (${NUM_RUNS} runs; FC_NUM_RUNS, FC_SEED, FC_PATH)`, async () => {
     const em = t.app.orm.em.fork();
     const before = { ...tally };
     await fc.assert(

@@ -323,4 +323,50 @@ describe('two servers while their Redis restarts', { timeout: 60_000 }, () => {
     const seqs = await logSeqs(cluster.database.url, cluster.plan.id);
     expect(seqs).toEqual(seqs.map((_, index) => index + 1));
   });
+
+  it('reads no plan from rows a server kept before or while its link to the others was down', async () => {
+    const { a, b } = cluster;
+    const planId = cluster.plan.id;
+    const plans = plansFor(a.client);
+    const seed = seedFor(a.client);
+    const [first, second] = [await seed.citizen(`first-${Date.now()}`), await seed.citizen(`second-${Date.now()}`)];
+    const participantIds: string[] = [];
+    for (const who of [first, second]) {
+      const added = await plans.addParticipant(cluster.owner, { planId, role: 'RELATIVE', person: { id: who.id } });
+      participantIds.push(added.data!.addParticipant.participant.id as string);
+    }
+    const tokensOnB = new Map<SeededPerson, string>();
+    for (const who of [first, second, cluster.owner]) tokensOnB.set(who, await b.client.token(who.sub, who.kind, `${who.sub} name`));
+    const readOnB = async (who: SeededPerson) => {
+      const answer = (await b.client.gql('query($id: ID!) { plan(id: $id) { id } }', { id: planId }, tokensOnB.get(who))) as { data?: { plan: { id: string } | null } };
+      return answer.data?.plan?.id ?? null;
+    };
+    // B keeps the plan's rows with both relatives in them (read twice: the second from what B kept).
+    await vi.waitFor(async () => {
+      for (const who of [first, second]) expect(await readOnB(who)).toBe(planId);
+    });
+    for (const who of [first, second]) expect(await readOnB(who)).toBe(planId);
+
+    // Down: the first is removed through A, and B never hears of it. B trusts nothing it kept
+    // while it cannot hear, so the removal shows on B as soon as B knows its link is down.
+    await redis.stop();
+    const removed = await plans.removeParticipant(cluster.owner, participantIds[0]!);
+    expect(removed.errors).toBeUndefined();
+    await vi.waitFor(async () => expect(await readOnB(first)).toBeNull(), { timeout: 10_000, interval: 100 });
+
+    // Back: B is linked again once an edit through A reaches it. The second was removed while the
+    // link was down, after B last read the plan: what B kept before the outage is not used.
+    const onA = await cluster.open(a, cluster.owner);
+    const onB = await cluster.open(b, cluster.owner);
+    expect(await readOnB(second)).toBe(planId);
+    const removedToo = await plans.removeParticipant(cluster.owner, participantIds[1]!);
+    expect(removedToo.errors).toBeUndefined();
+    await redis.start();
+    await vi.waitFor(() => {
+      if (!hasGoal(onB, 'g-linked')) onA.doc.getArray('goals').push([newEntry({ id: `g-linked`, text: text('Linked again') })]);
+      expect(hasGoal(onB, 'g-linked')).toBe(true);
+    }, { timeout: 15_000, interval: 300 });
+    expect(await readOnB(second)).toBeNull();
+    expect(await readOnB(cluster.owner)).toBe(planId);
+  });
 });

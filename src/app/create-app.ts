@@ -29,6 +29,7 @@ import { documentStorage } from './document-wiring.js';
 import { EvaluationVersions } from '../evaluations/evaluation-versions.js';
 import { documentAuthorization } from '../policy/document-authorization.js';
 import { Cluster } from '../cluster/cluster.js';
+import { PlanReadCache } from '../plans/plan-read-cache.js';
 import { archiveRoutes } from '../archive/archive.routes.js';
 import { FinalArchiver } from '../archive/final-archiver.js';
 import { routeUpgrades } from '../http/upgrade-router.js';
@@ -168,6 +169,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const planDeadlines = new PlanDeadlines({ orm, hub, events, clock, logger, scheduler });
     const evaluationVersions = new EvaluationVersions({ hub, events, logger });
     undo.push({ step: 'plan-deadlines', run: () => planDeadlines.dispose() });
+    const planReads = new PlanReadCache({ events, clock, link: cluster ? () => cluster.link() : undefined });
+    undo.push({ step: 'plan-read-cache', run: async () => planReads.dispose() });
     const deps: ServiceDeps = {
       clock,
       events,
@@ -178,6 +181,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       endedPlanReadDays: config.endedPlanReadDays,
       evaluationVersions,
       accessLogWriter: new AccessLogWriter(orm),
+      planReads,
     };
     const actors = new ActorCache(events);
     undo.push({ step: 'actor-cache', run: async () => actors.dispose() });

@@ -9,6 +9,7 @@ import type { DeadlineScheduler } from '../casework/deadline.scheduler.js';
 import { OrganizationService } from '../organizations/organization.service.js';
 import { PersonService, type PeopleDeps } from '../people/person.service.js';
 import { PlanService } from '../plans/plan.service.js';
+import type { PlanReadCache } from '../plans/plan-read-cache.js';
 import { NotificationService } from '../notifications/notification.service.js';
 import type { Actor } from '../policy/actor.js';
 import { RequestService } from '../requests/request.service.js';
@@ -28,6 +29,8 @@ export interface ServiceDeps extends PeopleDeps {
   evaluationVersions: EvaluationVersions;
   /** The group commit every operation's access-log rows go through. */
   accessLogWriter: AccessLogWriter;
+  /** Plans' rows kept between requests for `plan(id)` (src/plans/plan-read-cache.ts); null: none kept. */
+  planReads: PlanReadCache | null;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */
@@ -49,7 +52,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps, em: EntityManager, actor: Actor): Services {
   const people = new PersonService(em, actor, deps);
   const organizations = new OrganizationService(em, actor, people, (personId) => deps.events.publish('actorChanged', { personId }));
-  const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations, endedPlanReadDays: deps.endedPlanReadDays });
+  const plans = new PlanService(em, actor, { clock: deps.clock, events: deps.events, people, organizations, endedPlanReadDays: deps.endedPlanReadDays, readCache: deps.planReads });
   const accessLog = new AccessLogService(em, actor, { clock: deps.clock, plans, people, writer: deps.accessLogWriter });
   const documents = new DocumentService(em, actor, { clock: deps.clock, events: deps.events, documents: deps.documents, plans, people, accessLog });
   const casework = new CaseworkService(em, actor, { clock: deps.clock, organizations });

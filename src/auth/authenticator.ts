@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { isDatabaseUnavailable } from '../db/outage.js';
 import { unauthenticated } from '../errors/error-codes.js';
 import { reportOutage, serviceUnavailable } from '../errors/outage.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeopleDeps } from '../people/person-ref.js';
 import type { ActorCache } from './actor-cache.js';
@@ -38,7 +39,7 @@ export interface SignInHooks {
   onTokenVerified?: () => void;
 }
 
-export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps, logger: Logger, actors: ActorCache): Authenticator {
+export function createAuthenticator(orm: MikroORM, verifier: TokenVerifier, deps: PeopleDeps & { events: EventBus }, logger: Logger, actors: ActorCache): Authenticator {
   const proofs = new DpopVerifier();
   const identifier = new ActorIdentifier(orm, deps, logger);
   const outage = (error: unknown): unknown => {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import { withoutTransaction } from '../db/unit-of-work.js';
 import { membershipsAtSignIn } from '../organizations/organization.directory.js';
@@ -20,7 +21,8 @@ export class ActorIdentifier {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly deps: PeopleDeps,
+    /** Without `events` (a test's), nobody hears of a name the token changed. */
+    private readonly deps: PeopleDeps & { events?: EventBus },
     private readonly logger?: Logger,
   ) {
     this.#people = personSignIns(orm, deps.clock);
@@ -28,7 +30,8 @@ export class ActorIdentifier {
   }
 
   async identify(identity: Identity): Promise<Actor> {
-    const { person, lastSeenWritten } = await personOfIdentity(withoutTransaction(this.orm.em.fork()), identity, this.deps, this.#people, this.logger);
+    const { person, lastSeenWritten, renamed } = await personOfIdentity(withoutTransaction(this.orm.em.fork()), identity, this.deps, this.#people, this.logger);
+    if (renamed) this.deps.events?.publish('personCardChanged', { personId: person.id });
     // Side by side: each is a round trip of its own.
     const [memberships] = await Promise.all([this.#memberships.load(person.id), lastSeenWritten]);
     return {

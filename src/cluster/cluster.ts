@@ -36,6 +36,8 @@ export class Cluster implements DocumentReplication {
   readonly #channels: ReturnType<typeof channelsFor>;
   #hub: DocumentHub | null = null;
   #connected = false;
+  /** Counts the times the subscription stood again: events published while it did not may be lost. */
+  #links = 0;
   #stopped = false;
 
   constructor(private readonly options: ClusterOptions) {
@@ -75,6 +77,15 @@ export class Cluster implements DocumentReplication {
     this.#subscriber.disconnect();
   }
 
+  /**
+   * Which unbroken stretch of hearing the other servers' events this is: a number that changes each
+   * time the subscription stands again after Redis was out of reach, or null while it does not. What
+   * is kept on the strength of events (src/plans/plan-read-cache.ts) is trusted only within one.
+   */
+  link(): number | null {
+    return this.#connected ? this.#links : null;
+  }
+
   publishCommitted(planId: string, change: LoggedUpdate): void {
     this.#publish(this.#channels.document, encodeDocumentMessage({ origin: this.options.serverId, planId, change }));
   }
@@ -92,6 +103,7 @@ export class Cluster implements DocumentReplication {
       return;
     }
     this.#connected = true;
+    this.#links += 1;
     this.options.logger.info({ event: 'cluster.redis_connected', serverId: this.options.serverId });
     // Whatever was published while this server was not listening is in the log.
     const started = Date.now();

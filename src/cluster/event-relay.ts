@@ -4,7 +4,7 @@ import type { EventBus, EventMap } from '../events/event-bus.js';
  * The EventBus topics other servers must hear. documentChanged travels with the update itself
  * (src/cluster/cluster.ts), and caseEvent already comes from PostgreSQL LISTEN/NOTIFY.
  */
-const RELAYED = ['participantsChanged', 'sectionRightsChanged', 'planEnded', 'actorChanged'] as const;
+const RELAYED = ['participantsChanged', 'sectionRightsChanged', 'planEnded', 'actorChanged', 'personCardChanged'] as const;
 type RelayedTopic = (typeof RELAYED)[number];
 
 /** JSON turns dates into strings; these put them back. */
@@ -13,6 +13,7 @@ const REVIVE: { [T in RelayedTopic]: (event: EventMap[T]) => EventMap[T] } = {
   sectionRightsChanged: (event) => event,
   planEnded: (event) => ({ ...event, at: new Date(event.at) }),
   actorChanged: (event) => event,
+  personCardChanged: (event) => event,
 };
 
 interface RelayedEvent {

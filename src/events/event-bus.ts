@@ -14,6 +14,8 @@ export interface EventMap {
   caseEvent: CaseEvent;
   /** What the policy knows of a person as an actor (memberships, administrator) changed and committed. */
   actorChanged: { personId: string };
+  /** A person's card (the name others see them by) changed and committed. */
+  personCardChanged: { personId: string };
 }
 
 /**

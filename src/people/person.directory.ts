@@ -80,6 +80,8 @@ export interface SignedInPerson {
    * memberships), so a sign-in waits on one round trip for both, not two in turn.
    */
   lastSeenWritten: Promise<void>;
+  /** The token's name replaced the one the person had (committed): others now see them by it. */
+  renamed: boolean;
 }
 
 /** A person's name until a token or an invitation gives one: ID-porten's tokens carry none (docs/identity.md). */
@@ -122,6 +124,7 @@ async function findOrCreate(
   const bySubject = subjectRow ? entityFromRow(em, Person, subjectRow) : null;
   const byNumber = number ? await personWhere(em, sql`"kind" = ${identity.kind} and "national_identity_number" = ${number}`) : null;
   let person: Person;
+  let created = false;
   if (byNumber) {
     person = byNumber;
     if (bySubject && bySubject.id !== byNumber.id) {
@@ -142,6 +145,7 @@ async function findOrCreate(
     }
     if (number) person.nationalIdentityNumber = number;
   } else {
+    created = true;
     person = em.create(Person, {
       issuer,
       subject,
@@ -154,6 +158,8 @@ async function findOrCreate(
   const isBootstrapAdmin = deps.bootstrapAdmin?.issuer === issuer && deps.bootstrapAdmin.subject === subject;
   const stale = !person.lastSeenAt || now.getTime() - person.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS;
   // A token without a name (ID-porten's) leaves the name the person has (from an invitation, or set by themself).
+  // A person made just now is in no plan yet: nobody saw another name.
+  const renamed = !created && identity.displayName !== null && person.displayName !== identity.displayName;
   if (identity.displayName !== null) person.displayName = identity.displayName;
   if (person.kind === 'PERSONNEL') person.hprNumber = identity.hprNumber;
   if (isBootstrapAdmin) person.isAdmin = true;
@@ -164,5 +170,5 @@ async function findOrCreate(
   // first sign-in of the hour, which was most of a join storm's database work after a restart.
   // (The entity returned keeps the time it was read with: nothing after sign-in reads it.)
   const lastSeenWritten = stale ? signIns.seen.load(person.id) : Promise.resolve();
-  return { person, lastSeenWritten };
+  return { person, lastSeenWritten, renamed };
 }

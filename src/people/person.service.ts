@@ -133,8 +133,10 @@ export class PersonService implements PersonResolver {
     const displayName = raw.trim();
     if (!displayName || displayName.length > 200) throw badInput('displayName must be 1 to 200 characters');
     const person = await this.em.findOneOrFail(Person, this.actor.personId);
+    const renamed = person.displayName !== displayName;
     person.displayName = displayName;
     await this.em.flush();
+    if (renamed) this.deps.events.publish('personCardChanged', { personId: person.id });
     return person;
   }
 

@@ -13,7 +13,7 @@ function byTypename<Name extends string>(result: { __typename?: Name }): Name {
 
 export const planResolvers: Resolvers = {
   Query: {
-    plan: (_parent, { id }, ctx) => ctx.services().plans.get(id),
+    plan: (_parent, { id }, ctx) => ctx.services().plans.getForRead(id),
     plans: async (_parent, args, ctx) => {
       const page = await ctx.services().plans.list(args);
       return { ...toConnection(page.plans, page.cursors, page.hasNextPage, args.after), totalCount: page.totalCount };

@@ -22,7 +22,9 @@ import { loadPlanConsents, participantIdsTakingPart } from '../consent/consent.s
 import type { PlanConsents } from '../policy/consent-rules.js';
 import type { ParticipantChange } from './plan.events.js';
 import { activeParticipantFilter, factsFrom, loadAccessChangesAt } from './plan.facts.js';
-import { loadPlansWithFacts } from './plan.with-facts.js';
+import { loadPlansWithFacts, plansWithFactsFrom, readPlanRows, type PlansWithFacts } from './plan.with-facts.js';
+import type { PlanReadCache } from './plan-read-cache.js';
+import { heldEntity } from '../db/entity-rows.js';
 import { assignUnitOfCoordinator, assignUnitOfMunicipality, recordCoordinatorAppointed } from './plan.opening.js';
 
 export interface PlanDeps {
@@ -32,6 +34,8 @@ export interface PlanDeps {
   organizations: OrganizationService;
   /** Config `ENDED_PLAN_READ_DAYS`: who still reads an ended plan (docs/consent.md). */
   endedPlanReadDays: number;
+  /** Plans' rows kept between requests, for `getForRead` (none: every read reads them). */
+  readCache?: PlanReadCache | null;
 }
 
 type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
@@ -95,14 +99,7 @@ export class PlanService {
     private readonly deps: PlanDeps,
   ) {
     this.#plans = new DataLoader(async (planIds) => {
-      const loaded = await loadPlansWithFacts(this.em, planIds, this.deps.clock.now());
-      for (const [personId, card] of loaded.persons) this.#personCards.set(personId, card);
-      for (const [planId, plan] of loaded.plans) {
-        this.#activeParticipants.prime(planId, loaded.participants.get(planId) ?? []);
-        this.#consents.prime(planId, loaded.consents.get(planId));
-        this.#accessChangesAt.prime(planId, loaded.accessChangesAt.get(planId) ?? null);
-        this.#guardians.prime(plan.owner.id, loaded.guardians.get(plan.owner.id));
-      }
+      const loaded = this.#primeWith(await loadPlansWithFacts(this.em, planIds, this.deps.clock.now()));
       return planIds.map((planId) => loaded.plans.get(planId) ?? null);
     });
     this.#activeParticipants = new DataLoader(async (planIds) => {
@@ -127,6 +124,35 @@ export class PlanService {
       const changes = await loadAccessChangesAt(this.em, planIds, this.deps.clock.now());
       return planIds.map((planId) => changes.get(planId) ?? null);
     });
+  }
+
+  /** Primes the loaders of the facts with what one statement read alongside the plans. */
+  #primeWith(loaded: PlansWithFacts): PlansWithFacts {
+    for (const [personId, card] of loaded.persons) this.#personCards.set(personId, card);
+    for (const [planId, plan] of loaded.plans) {
+      this.#activeParticipants.prime(planId, loaded.participants.get(planId) ?? []);
+      this.#consents.prime(planId, loaded.consents.get(planId));
+      this.#accessChangesAt.prime(planId, loaded.accessChangesAt.get(planId) ?? null);
+      this.#guardians.prime(plan.owner.id, loaded.guardians.get(plan.owner.id));
+    }
+    return loaded;
+  }
+
+  /**
+   * `get` for `plan(id)` of a query: the plan's rows may come from the read cache (no statement),
+   * kept no longer than an event, a change of access by the clock or the link to other servers
+   * allows (src/plans/plan-read-cache.ts); the policy is asked as `get` asks it. Never for a
+   * mutation, whose plan must be the row as it is now.
+   */
+  async getForRead(id: string): Promise<Plan> {
+    const planId = parseId(id, 'Plan');
+    const cache = this.deps.readCache;
+    if (cache && !heldEntity(this.em, Plan, planId)) {
+      const rows = await cache.rows(planId, (at) => readPlanRows(this.em, [planId], at));
+      const loaded = this.#primeWith(plansWithFactsFrom(this.em, rows, this.deps.clock.now()));
+      this.#plans.prime(planId, loaded.plans.get(planId) ?? null);
+    }
+    return this.get(planId);
   }
 
   /** Forgets what this request has loaded about participants and consents, after another service changed them. */

@@ -32,8 +32,12 @@ export interface PlansWithFacts {
   guardians: Map<string, CurrentGuardians>;
 }
 
-interface Row {
-  plans: Array<Record<string, unknown> & { id: string }>;
+/**
+ * What {@link readPlanRows} reads, as PostgreSQL's JSON gives it: no entity, nothing bound to a
+ * request, so the plan read cache (src/plans/plan-read-cache.ts) can keep it.
+ */
+export interface PlanReadRows {
+  plans: Array<Record<string, unknown> & { id: string; owner_id: string; status: string }>;
   participants: ParticipantRow[];
   persons: PersonCardRow[];
   consents: PlanConsentRow[];
@@ -52,6 +56,11 @@ interface Row {
  * of a plan changes neither, and the ORM's work for them was a large part of the plan query's.
  */
 export async function loadPlansWithFacts(em: EntityManager, planIds: readonly string[], now: Date): Promise<PlansWithFacts> {
+  return plansWithFactsFrom(em, await readPlanRows(em, planIds, now), now);
+}
+
+/** The one statement behind {@link loadPlansWithFacts}: its rows, as of `now`. */
+export async function readPlanRows(em: EntityManager, planIds: readonly string[], now: Date): Promise<PlanReadRows> {
   const planIdsOf = sql`array(select "id" from "pl")`;
   // One plan (every read of one plan) is its own text: PostgreSQL settles on a generic plan for it
   // after five runs and stops planning the statement at each bind, which took more time than
@@ -59,7 +68,7 @@ export async function loadPlansWithFacts(em: EntityManager, planIds: readonly st
   // costs more than any custom one.
   const onlyPlan = planIds.length === 1 ? planIds[0]! : null;
   const plansWanted = onlyPlan === null ? sql`"id" = any(${sqlArray(planIds)}::uuid[])` : sql`"id" = ${onlyPlan}::uuid`;
-  const [row] = await readRows<Row>(em, sql`
+  const [row] = await readRows<PlanReadRows>(em, sql`
     with "pl" as (select * from "plan" where ${plansWanted}),
          "pa" as (select * from "participant" where "plan_id" in (select "id" from "pl")
                    and "removed_at" is null and "active_from" <= ${now} and ("active_to" is null or "active_to" > ${now}))
@@ -70,7 +79,15 @@ export async function loadPlansWithFacts(em: EntityManager, planIds: readonly st
       (select coalesce(json_agg("r"), '[]') from (${planConsentRows(planIdsOf, now)}) "r") as "consents",
       (select coalesce(json_agg("r"), '[]') from (${accessChangeRows(planIdsOf, now)}) "r") as "access_changes",
       (select coalesce(json_agg("r"), '[]') from (${currentGuardianRows(sql`array(select "owner_id" from "pl")`, now)}) "r") as "guardians"`);
-  const result = row!;
+  return row!;
+}
+
+/**
+ * The plans with their facts from rows read at an earlier instant or just now. Rows read at `t0`
+ * give at `now` what rows read at `now` would, as long as `now` is before the plan's first access
+ * change after `t0` (the rows' `access_changes`): test/access-clock.property.test.ts holds it.
+ */
+export function plansWithFactsFrom(em: EntityManager, result: PlanReadRows, now: Date): PlansWithFacts {
   const plans = new Map(result.plans.map((data) => {
     const plan = entityFromRow(em, Plan, data);
     return [plan.id, plan] as const;
@@ -96,7 +113,11 @@ export async function loadPlansWithFacts(em: EntityManager, planIds: readonly st
  * `ENDED_PLAN_READ_DAYS`.
  */
 export async function loadPlanFacts(uow: UnitOfWork, planId: string, now: Date, endedPlanReadDays: number): Promise<PlanFacts | null> {
-  const loaded = await loadPlansWithFacts(uow.em, [planId], now);
+  return planFactsFrom(await loadPlansWithFacts(uow.em, [planId], now), planId, now, endedPlanReadDays);
+}
+
+/** The policy's facts about one of the plans loaded, as of `now`; null when it was not found. */
+export function planFactsFrom(loaded: PlansWithFacts, planId: string, now: Date, endedPlanReadDays: number): PlanFacts | null {
   const plan = loaded.plans.get(planId);
   if (!plan) return null;
   return factsFrom(plan, loaded.participants.get(planId) ?? [], {
@@ -105,4 +126,14 @@ export async function loadPlanFacts(uow: UnitOfWork, planId: string, now: Date, 
     guardians: loaded.guardians.get(plan.owner.id),
     ended: { now, readDays: endedPlanReadDays },
   });
+}
+
+/**
+ * Until when rows of one plan read at some instant give, at any later instant, what rows read then
+ * would: the plan's first change of access by the clock after the read (a participation's or a
+ * consent's first or last day), or never (null). Guardianships are read whole and judged at use.
+ */
+export function rowsHoldUntil(rows: PlanReadRows): Date | null {
+  const first = rows.access_changes[0];
+  return first ? new Date(first.at) : null;
 }
