@@ -123,6 +123,21 @@ describe('plan(id) from the kept rows', () => {
     expect(after).toHaveLength(2);
   });
 
+  it('shows the name a participant’s new token brings at the next read', async () => {
+    const { planId, owner } = await newPlan();
+    const relative = await seedFor(t).citizen(`renamed-${randomUUID()}`);
+    await plansFor(t).addParticipant(owner, { planId, role: 'RELATIVE', person: { id: relative.id } });
+    const names = async () => {
+      const answer = await t.gql<{ plan: { participants: Array<{ person: { id: string; displayName: string } }> } }>(CACHED, { id: planId }, owner.token);
+      return answer.data!.plan.participants.find((participant) => participant.person.id === relative.id)!.person.displayName;
+    };
+    expect(await names()).toBe(`${relative.sub} name`);
+    // Signing in with a token that names them otherwise renames them (docs/identity.md, "Names").
+    const renamed = await t.token(relative.sub, 'citizen', 'Ny Navnesen');
+    expect((await t.gql<{ me: { person: { displayName: string } } }>('{ me { person { displayName } } }', {}, renamed)).data!.me.person.displayName).toBe('Ny Navnesen');
+    expect(await names()).toBe('Ny Navnesen');
+  });
+
   it('refuses a removed participant at their next read, however often they read before', async () => {
     const { planId, owner } = await newPlan();
     const [removed] = others;
