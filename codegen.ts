@@ -20,7 +20,7 @@ const config: CodegenConfig = {
           Guardianship: '../../people/guardianship.entity.js#Guardianship',
           Organization: '../../organizations/organization.entity.js#Organization',
           Membership: '../../organizations/organization.entity.js#Membership',
-          Plan: '../../plans/plan.entity.js#Plan',
+          Plan: '../../plans/plan.model.js#PlanModel',
           Participant: '../../plans/participant.model.js#ParticipantModel',
           Consent: '../../consent/consent.entity.js#Consent',
           ParticipantsChangedEvent: '../../plans/plan.events.js#ParticipantsChangedEvent',

@@ -205,7 +205,7 @@ function count(line: Timeline, observations: Map<number, Observation>, stepOf: (
 function checkKept(em: EntityManager, stored: Stored, observations: Map<number, Observation>, readDays: number, step: (t: number | null) => string): string | null {
   const instants = [...observations.keys()].sort((a, b) => a - b);
   const factsAt = (rows: PlanReadRows, t: number) => {
-    const facts = planFactsFrom(plansWithFactsFrom(em.fork(), rows, new Date(t)), stored.planId, new Date(t), readDays)!;
+    const facts = planFactsFrom(plansWithFactsFrom(rows, new Date(t)), stored.planId, new Date(t), readDays)!;
     return `${shapeOf(facts, stored.names)} until ${facts.accessChangesAt?.getTime() ?? null}`;
   };
   for (const [index, t0] of instants.entries()) {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors/error-codes.js';
 import type { Person } from '../people/person.entity.js';
 import type { PersonService } from '../people/person.service.js';
-import type { Plan } from '../plans/plan.entity.js';
+import type { PlanModel } from '../plans/plan.model.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
@@ -75,7 +75,7 @@ export class AccessLogService {
   }
 
   /** The plan's access log, newest first; FORBIDDEN unless the viewer is the person or their guardian. */
-  async list(plan: Plan, args: { first?: number | null; after?: string | null; personId?: string | null; door?: AccessDoor | null }): Promise<AccessLogPage> {
+  async list(plan: PlanModel, args: { first?: number | null; after?: string | null; personId?: string | null; door?: AccessDoor | null }): Promise<AccessLogPage> {
     assertCan(this.actor, 'plan.readAccessLog', await this.deps.plans.facts(plan));
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be 1 to ${MAX_PAGE}`);
@@ -115,7 +115,7 @@ export class AccessLogService {
   }
 
   /** Checks the plan's log against its hash chain; asked by the same people who may read the log. */
-  async integrity(plan: Plan): Promise<AccessLogIntegrity> {
+  async integrity(plan: PlanModel): Promise<AccessLogIntegrity> {
     assertCan(this.actor, 'plan.readAccessLog', await this.deps.plans.facts(plan));
     return checkAccessLogChain(this.em, plan.id);
   }

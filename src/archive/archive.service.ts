@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DocumentHub } from '../documents/document-hub.js';
-import type { Plan } from '../plans/plan.entity.js';
+import type { PlanModel } from '../plans/plan.model.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
@@ -34,7 +34,7 @@ export class ArchiveService {
   }
 
   /** The plan's records, newest first; empty for someone who may not download them. */
-  async list(plan: Plan, args: PageArgs) {
+  async list(plan: PlanModel, args: PageArgs) {
     if (!can(this.actor, 'plan.downloadArchive', await this.deps.plans.facts(plan))) return emptyConnection<ArchiveRecord>();
     return findPage(this.em, ArchiveRecord, { plan: plan.id }, args, { createdAt: 'desc', id: 'desc' });
   }

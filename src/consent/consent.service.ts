@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessCheck } from './access-watch.js';
 import { badInput, notFound } from '../errors/error-codes.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Plan } from '../plans/plan.entity.js';
+import type { PlanModel } from '../plans/plan.model.js';
 import type { ParticipantModel } from '../plans/participant.model.js';
 import { activateOnConsent, lockPlan, markAccessChanged, ownerParticipantId, participantsInRole } from '../plans/plan.records.js';
 import { inUnitOfWork } from '../db/unit-of-work.js';
@@ -23,7 +23,7 @@ export interface ConsentDeps {
 }
 
 export type WithdrawConsentResult =
-  | { __typename: 'ConsentWithdrawn'; consent: Consent; plan: Plan | null }
+  | { __typename: 'ConsentWithdrawn'; consent: Consent; plan: PlanModel | null }
   | { __typename: 'ConsentNotCurrent'; message: string; consent: Consent };
 
 /**
@@ -37,7 +37,7 @@ export class ConsentService {
     private readonly deps: ConsentDeps,
   ) {}
 
-  async give(input: { participantId?: string | null; planId?: string | null; scope: ConsentScope; validUntil?: Date | null }): Promise<{ consent: Consent; plan: Plan }> {
+  async give(input: { participantId?: string | null; planId?: string | null; scope: ConsentScope; validUntil?: Date | null }): Promise<{ consent: Consent; plan: PlanModel }> {
     const now = this.deps.clock.now();
     if (input.validUntil && input.validUntil <= now) throw badInput('validUntil must be in the future');
     const { plan, participant } = await this.#target(input);
@@ -64,8 +64,8 @@ export class ConsentService {
       return { consent, participantId: participant?.id ?? (await ownerParticipantId(uow, locked.id)), planVersion: locked.version };
     });
     this.#published('CONSENT_GIVEN', plan.id, participantId, planVersion);
-    // The transaction's changes to the plan are merged into this EntityManager's copy at commit.
-    return { consent: await this.em.findOneOrFail(Consent, consent.id), plan };
+    // Read again: the consent may have changed the plan (its status, its version).
+    return { consent: await this.em.findOneOrFail(Consent, consent.id), plan: await this.deps.plans.get(plan.id) };
   }
 
   async withdraw(consentId: string): Promise<WithdrawConsentResult> {
@@ -92,7 +92,7 @@ export class ConsentService {
   }
 
   /** Every consent of the plan, newest first: participants only. */
-  async ofPlan(plan: Plan, args: PageArgs) {
+  async ofPlan(plan: PlanModel, args: PageArgs) {
     assertCan(this.actor, 'plan.read', await this.deps.plans.facts(plan));
     return findPage(this.em, Consent, { plan: plan.id }, args, { givenAt: 'desc', id: 'asc' });
   }

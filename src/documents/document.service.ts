@@ -4,7 +4,8 @@ import DataLoader from 'dataloader';
 import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, forbidden, notFound } from '../errors/error-codes.js';
 import type { Person } from '../people/person.entity.js';
-import type { Participant, Plan } from '../plans/plan.entity.js';
+import type { Participant } from '../plans/plan.entity.js';
+import type { PlanModel } from '../plans/plan.model.js';
 import type { ParticipantModel } from '../plans/participant.model.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can, sectionAccess } from '../policy/policy.js';
@@ -113,7 +114,7 @@ export class DocumentService {
   }
 
   /** Every section the viewer reads: the restricted ones only when the person chose them (then logged as such too, when they hold anything). */
-  async sections(plan: Plan): Promise<PlanSectionModel[]> {
+  async sections(plan: PlanModel): Promise<PlanSectionModel[]> {
     const sections = await this.#sectionModels(plan, null);
     await this.deps.accessLog.read(plan.id, 'sections');
     if (sections.some((section) => section.restricted && holdsContent(section.content))) await this.deps.accessLog.read(plan.id, restrictedWhat('sections'));
@@ -121,14 +122,14 @@ export class DocumentService {
   }
 
   /** One section; a restricted one is FORBIDDEN to those the person has not chosen. */
-  async section(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
+  async section(plan: PlanModel, key: SectionKey): Promise<PlanSectionModel> {
     const section = await this.#sectionOf(plan, key);
     await this.deps.accessLog.read(plan.id, sectionWhat(key));
     return section;
   }
 
   /** The sections the viewer reads (`only`: just that one, FORBIDDEN when restricted and not theirs to read). */
-  async #sectionModels(plan: Plan, only: SectionKey | null): Promise<PlanSectionModel[]> {
+  async #sectionModels(plan: PlanModel, only: SectionKey | null): Promise<PlanSectionModel[]> {
     const access = await this.#readableAccess(plan.id);
     const readsRestricted = can(this.actor, 'plan.readRestricted', access);
     if (only && SECTIONS[only].restricted && !readsRestricted) throw forbidden(NOT_SHOWN_RESTRICTED);
@@ -154,24 +155,24 @@ export class DocumentService {
   }
 
   /** A section without logging a read: the payload of a change, logged as its WRITE. */
-  async #sectionOf(plan: Plan, key: SectionKey): Promise<PlanSectionModel> {
+  async #sectionOf(plan: PlanModel, key: SectionKey): Promise<PlanSectionModel> {
     return (await this.#sectionModels(plan, key))[0]!;
   }
 
-  async documentSeq(plan: Plan): Promise<number> {
+  async documentSeq(plan: PlanModel): Promise<number> {
     await this.#readableAccess(plan.id);
     // A sequence number is no content: not logged (docs/access-log.md).
     return this.#read(plan.id, 'main', (document) => document.headSeq);
   }
 
   /** The restricted document's head, for those who read it; null otherwise. Not content, so not logged. */
-  async restrictedDocumentSeq(plan: Plan): Promise<number | null> {
+  async restrictedDocumentSeq(plan: PlanModel): Promise<number | null> {
     if (!can(this.actor, 'plan.readRestricted', await this.#readableAccess(plan.id))) return null;
     return this.#read(plan.id, 'restricted', (document) => document.headSeq);
   }
 
   /** Who changed what; changes of restricted sections only for those who read them. */
-  async history(plan: Plan, args: { first?: number | null; after?: string | null; section?: SectionKey | null; personId?: string | null }) {
+  async history(plan: PlanModel, args: { first?: number | null; after?: string | null; section?: SectionKey | null; personId?: string | null }) {
     const readsRestricted = can(this.actor, 'plan.readRestricted', await this.#readableAccess(plan.id));
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badInput(`first must be 1 to ${MAX_HISTORY_PAGE}`);
@@ -194,7 +195,7 @@ export class DocumentService {
     };
   }
 
-  async versions(plan: Plan, args: PageArgs) {
+  async versions(plan: PlanModel, args: PageArgs) {
     await this.#readableAccess(plan.id);
     const versions = await findPage(this.em, PlanVersion, { plan: plan.id }, args, { createdAt: 'desc', id: 'desc' });
     await this.deps.accessLog.read(plan.id, 'versions');

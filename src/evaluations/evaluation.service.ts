@@ -5,7 +5,7 @@ import type { DocumentHub } from '../documents/document-hub.js';
 import type { DocumentService } from '../documents/document.service.js';
 import { badInput } from '../errors/error-codes.js';
 import type { PersonService } from '../people/person.service.js';
-import type { Plan } from '../plans/plan.entity.js';
+import type { PlanModel } from '../plans/plan.model.js';
 import type { PlanService } from '../plans/plan.service.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
@@ -49,7 +49,7 @@ export class EvaluationService {
     private readonly deps: EvaluationDeps,
   ) {}
 
-  async list(plan: Plan): Promise<Evaluation[]> {
+  async list(plan: PlanModel): Promise<Evaluation[]> {
     assertCan(this.actor, 'plan.readContent', await this.deps.plans.facts(plan));
     return this.em.find(Evaluation, { plan: plan.id }, { orderBy: { date: 'desc', createdAt: 'desc' } });
   }
@@ -93,7 +93,7 @@ export class EvaluationService {
     return this.em.findOneOrFail(Evaluation, id, { refresh: true });
   }
 
-  async #validated(plan: Plan, input: RecordEvaluationInput) {
+  async #validated(plan: PlanModel, input: RecordEvaluationInput) {
     const date = parseCalendarDate(input.date, 'date');
     if (date > todayInOslo(this.deps.clock.now())) throw badInput('date is in the future: record an evaluation once it has taken place');
     const outcome = input.outcome.trim();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { PLAN_READ_TTL_MS, PlanReadCache } from './plan-read-cache.js';
+import type { PlanStatus } from './plan.entity.js';
 import type { PlanReadRows } from './plan.with-facts.js';
 
 /**
@@ -11,9 +12,11 @@ import type { PlanReadRows } from './plan.with-facts.js';
  */
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 
-function rowsOf(planId: string, options: { status?: string; changesAt?: number; personIds?: string[] } = {}): PlanReadRows {
+function rowsOf(planId: string, options: { status?: PlanStatus; changesAt?: number; personIds?: string[] } = {}): PlanReadRows {
+  const at = new Date(T0).toISOString();
+  const plan = { id: planId, owner_id: 'owner', title: 'Plan', status: options.status ?? 'ACTIVE', kind: 'PLAN' as const, created_at: at, updated_at: at };
   return {
-    plans: [{ id: planId, owner_id: 'owner', status: options.status ?? 'ACTIVE' }],
+    plans: [{ ...plan, ended_at: null, ended_by_id: null, end_reason: null, unit_id: null, archived_at: null, version: 1 }],
     participants: [],
     persons: (options.personIds ?? []).map((id) => ({ id, display_name: id, kind: 'CITIZEN' as const })),
     consents: [],

@@ -3,7 +3,8 @@ import { STANDING_CONSENTS_SQL } from '../consent/consent.read-model.js';
 import { consentStanding, followUpClosesAt, statusUnderConsent, type AfterEnd, type PlanConsents } from '../policy/consent-rules.js';
 import type { PlanFacts } from '../policy/policy.js';
 import type { CurrentGuardians } from '../people/guardianship.current.js';
-import type { Participant, Plan } from './plan.entity.js';
+import type { Participant } from './plan.entity.js';
+import type { PlanModel } from './plan.model.js';
 import type { ParticipantModel } from './participant.model.js';
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { readRows } from '../db/prepared-statements.js';
@@ -39,7 +40,7 @@ const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a <
  * `ended` (the clock and `ENDED_PLAN_READ_DAYS`) decides who still reads an ended plan; without
  * it, only the person and their guardians do.
  */
-export function factsFrom(plan: Plan, participants: readonly ParticipantModel[], context: FactsContext): PlanFacts {
+export function factsFrom(plan: PlanModel, participants: readonly ParticipantModel[], context: FactsContext): PlanFacts {
   const { consents, guardians, ended } = context;
   const afterEnd = ended && { ...ended, endedAt: plan.endedAt ?? null };
   // The follow-up window's close is a change by the clock alone, like a consent's validUntil.

@@ -52,7 +52,7 @@ export const planResolvers: Resolvers = {
   EndPlanResult: { __resolveType: byTypename },
   Plan: {
     owner: (plan, _args, ctx) => ctx.services().plans.person(plan.owner),
-    coordinatingUnit: (plan) => plan.unit?.loadOrFail() ?? null,
+    coordinatingUnit: (plan, _args, ctx) => ctx.services().plans.unitOf(plan),
     participants: (plan, _args, ctx) => ctx.services().plans.participants(plan),
     viewerRole: (plan, _args, ctx) => ctx.services().plans.viewerRole(plan),
     viewerCanManageParticipants: (plan, _args, ctx) => ctx.services().plans.viewerCanManageParticipants(plan),

@@ -24,7 +24,7 @@ import type { ParticipantChange } from './plan.events.js';
 import { activeParticipantFilter, factsFrom, loadAccessChangesAt } from './plan.facts.js';
 import { loadPlansWithFacts, plansWithFactsFrom, readPlanRows, type PlansWithFacts } from './plan.with-facts.js';
 import type { PlanReadCache } from './plan-read-cache.js';
-import { heldEntity } from '../db/entity-rows.js';
+import type { PlanModel } from './plan.model.js';
 import { assignUnitOfCoordinator, assignUnitOfMunicipality, recordCoordinatorAppointed } from './plan.opening.js';
 
 export interface PlanDeps {
@@ -39,14 +39,14 @@ export interface PlanDeps {
 }
 
 type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
-export type CreatePlanResult = { __typename: 'CreatePlanSuccess'; plan: Plan } | { __typename: 'PlanAlreadyExists'; message: string; existingPlan: Plan | null };
+export type CreatePlanResult = { __typename: 'CreatePlanSuccess'; plan: PlanModel } | { __typename: 'PlanAlreadyExists'; message: string; existingPlan: PlanModel | null };
 type AlreadyParticipant = { __typename: 'AlreadyParticipant'; message: string; participant: Participant };
 export type AddParticipantResult =
-  | { __typename: 'ParticipantAdded'; participant: Participant; plan: Plan }
+  | { __typename: 'ParticipantAdded'; participant: Participant; plan: PlanModel }
   | AlreadyParticipant
   | VersionConflict;
-export type RemoveParticipantResult = { __typename: 'ParticipantRemoved'; participantId: string; plan: Plan | null } | VersionConflict;
-export type ChangeRoleResult = { __typename: 'ParticipantRoleChanged'; participant: Participant; plan: Plan } | VersionConflict;
+export type RemoveParticipantResult = { __typename: 'ParticipantRemoved'; participantId: string; plan: PlanModel | null } | VersionConflict;
+export type ChangeRoleResult = { __typename: 'ParticipantRoleChanged'; participant: Participant; plan: PlanModel } | VersionConflict;
 
 export interface PlanPage {
   plans: Plan[];
@@ -70,7 +70,7 @@ function isPlanCursor(value: string): boolean {
   }
 }
 
-const versionConflict = (plan: Plan): VersionConflict => ({
+const versionConflict = (plan: PlanModel): VersionConflict => ({
   __typename: 'VersionConflict',
   message: `The plan has changed since version you saw; it is now at version ${plan.version}`,
   currentVersion: plan.version,
@@ -81,7 +81,7 @@ export class PlanService {
    * Plans by id, each read with its policy facts in one statement, which primes the four loaders
    * below: `plan(id)` and the checks on it cost one round trip, not six.
    */
-  readonly #plans: DataLoader<string, Plan | null>;
+  readonly #plans: DataLoader<string, PlanModel | null>;
   /** Active participants by plan, batched so a page of plans costs one query. */
   readonly #activeParticipants: DataLoader<string, ParticipantModel[]>;
   /** Current consents by plan (src/consent/), batched likewise. */
@@ -144,12 +144,13 @@ export class PlanService {
    * allows (src/plans/plan-read-cache.ts); the policy is asked as `get` asks it. Never for a
    * mutation, whose plan must be the row as it is now.
    */
-  async getForRead(id: string): Promise<Plan> {
+  async getForRead(id: string): Promise<PlanModel> {
     const planId = parseId(id, 'Plan');
     const cache = this.deps.readCache;
-    if (cache && !heldEntity(this.em, Plan, planId)) {
+    if (cache) {
       const rows = await cache.rows(planId, (at) => readPlanRows(this.em, [planId], at));
-      const loaded = this.#primeWith(plansWithFactsFrom(this.em, rows, this.deps.clock.now()));
+      // Priming keeps what this request already read, so it sees one plan throughout.
+      const loaded = this.#primeWith(plansWithFactsFrom(rows, this.deps.clock.now()));
       this.#plans.prime(planId, loaded.plans.get(planId) ?? null);
     }
     return this.get(planId);
@@ -166,13 +167,13 @@ export class PlanService {
   }
 
   /** The plan if the viewer takes part in it; NOT_FOUND otherwise, so ids reveal nothing. */
-  async get(id: string): Promise<Plan> {
+  async get(id: string): Promise<PlanModel> {
     const plan = await this.find(id);
     if (!plan) throw notFound('Plan');
     return plan;
   }
 
-  async find(id: string): Promise<Plan | null> {
+  async find(id: string): Promise<PlanModel | null> {
     const plan = await this.#plans.load(parseId(id, 'Plan'));
     return plan && can(this.actor, 'plan.read', await this.facts(plan)) ? plan : null;
   }
@@ -185,7 +186,7 @@ export class PlanService {
     return { allowed: can(this.actor, 'plan.read', facts), changesAt: facts.accessChangesAt ?? null };
   }
 
-  async facts(plan: Plan): Promise<PlanFacts> {
+  async facts(plan: PlanModel): Promise<PlanFacts> {
     const [participants, consents, changesAt, guardians] = await Promise.all([
       this.#activeParticipants.load(plan.id),
       this.#consents.load(plan.id),
@@ -200,7 +201,7 @@ export class PlanService {
     });
   }
 
-  async participants(plan: Plan): Promise<ParticipantModel[]> {
+  async participants(plan: PlanModel): Promise<ParticipantModel[]> {
     assertCan(this.actor, 'plan.read', await this.facts(plan));
     return this.#activeParticipants.load(plan.id);
   }
@@ -215,6 +216,11 @@ export class PlanService {
     return this.deps.people.held(ref.id) ?? this.#personCards.get(ref.id) ?? this.deps.people.load(ref.id);
   }
 
+  /** The coordinating unit overseeing the plan, batched with the others of the tick; the caller has already been let read the plan. */
+  async unitOf(plan: PlanModel): Promise<Organization | null> {
+    return plan.unit ? this.deps.organizations.load(plan.unit.id) : null;
+  }
+
   /** The unit a provider or coordinator takes part for; the caller has already been let read the plan. */
   async organizationOf(participant: ParticipantModel): Promise<Organization | null> {
     return participant.organization ? this.deps.organizations.load(participant.organization.id) : null;
@@ -226,30 +232,37 @@ export class PlanService {
     return participant;
   }
 
-  async viewerRole(plan: Plan): Promise<ParticipantRole | null> {
+  async viewerRole(plan: PlanModel): Promise<ParticipantRole | null> {
     return roleIn(this.actor, await this.facts(plan));
   }
 
-  async viewerCanAppointCoordinator(plan: Plan): Promise<boolean> {
+  async viewerCanAppointCoordinator(plan: PlanModel): Promise<boolean> {
     return can(this.actor, 'plan.appointCoordinator', await this.facts(plan));
   }
 
-  async viewerCanManageParticipants(plan: Plan): Promise<boolean> {
+  async viewerCanManageParticipants(plan: PlanModel): Promise<boolean> {
     return can(this.actor, 'plan.manageParticipants', await this.facts(plan));
   }
 
   async viewerCanRemove(participant: ParticipantModel): Promise<boolean> {
-    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const plan = await this.#planOf(participant);
     const target = { personId: participant.person.id, role: participant.role };
     return can(this.actor, 'participant.remove', { plan: await this.facts(plan), target });
   }
 
   async viewerCanChangeRole(participant: ParticipantModel): Promise<boolean> {
-    const plan = await this.em.findOneOrFail(Plan, participant.plan.id);
+    const plan = await this.#planOf(participant);
     const target = { personId: participant.person.id, role: participant.role };
     // Asked for a role other than the current one: can the viewer change roles at all?
     const newRole = participant.role === 'RELATIVE' ? 'PROVIDER' : 'RELATIVE';
     return can(this.actor, 'participant.changeRole', { plan: await this.facts(plan), target, newRole });
+  }
+
+  /** The plan a participation belongs to, as the plan read has it (it exists: the participation names it). */
+  async #planOf(participant: ParticipantModel): Promise<PlanModel> {
+    const plan = await this.#plans.load(participant.plan.id);
+    if (!plan) throw notFound('Plan');
+    return plan;
   }
 
   /** Plans the viewer takes part in now, newest first. */
@@ -454,7 +467,7 @@ export class PlanService {
   }
 
   /** Ends the plan: the document becomes read-only for everyone, and a CLOSED version is saved. */
-  async end(input: { planId: string; reason: string; expectedVersion?: number | null }): Promise<Plan | VersionConflict> {
+  async end(input: { planId: string; reason: string; expectedVersion?: number | null }): Promise<PlanModel | VersionConflict> {
     const plan = await this.get(input.planId);
     assertCan(this.actor, 'plan.end', await this.facts(plan));
     const reason = input.reason.trim();
@@ -513,7 +526,7 @@ export class PlanService {
   }
 
   /** Role-specific invariants: providers act for a unit they belong to; guardians are recorded ones. */
-  private async checkRoleFits(plan: Plan, person: Person, role: ParticipantRole, organizationId: string | null): Promise<string | null> {
+  private async checkRoleFits(plan: PlanModel, person: Person, role: ParticipantRole, organizationId: string | null): Promise<string | null> {
     if (!ORGANIZATION_ROLES.includes(role)) {
       if (organizationId) throw badInput(`A ${role.toLowerCase()} does not act for an organization`);
       // guardianIdsOf counts only guardianships that hold now: not one revoked, run out or yet to begin.

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import sql from 'sql-template-tag';
 import { planConsentRows, planConsentsFrom, type PlanConsentRow } from '../consent/consent.standing.js';
-import { entityFromRow } from '../db/entity-rows.js';
 import { readRows } from '../db/prepared-statements.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import type { PlanFacts } from '../policy/policy.js';
@@ -10,13 +9,13 @@ import { currentGuardianRows, currentGuardiansFrom, type CurrentGuardians, type 
 import { personCardRows, personCardsFromRows, type PersonCard, type PersonCardRow } from '../people/person.rows.js';
 import type { PlanConsents } from '../policy/consent-rules.js';
 import { participantFromRow, type ParticipantModel, type ParticipantRow } from './participant.model.js';
-import { Plan } from './plan.entity.js';
+import { planFromRow, type PlanModel, type PlanRow } from './plan.model.js';
 import { accessChangeRows, accessChangesFrom, factsFrom, type AccessChangeRow } from './plan.facts.js';
 
 /** Plans with everything their policy facts are built from, as of one instant. */
 export interface PlansWithFacts {
-  /** The plans found (an id with no plan is missing). */
-  plans: Map<string, Plan>;
+  /** The plans found (an id with no plan is missing), as models: never entities (src/plans/plan.model.ts). */
+  plans: Map<string, PlanModel>;
   /** Each plan's participants active at that instant: the owner first, then in the order they joined. */
   participants: Map<string, ParticipantModel[]>;
   /**
@@ -37,7 +36,7 @@ export interface PlansWithFacts {
  * request, so the plan read cache (src/plans/plan-read-cache.ts) can keep it.
  */
 export interface PlanReadRows {
-  plans: Array<Record<string, unknown> & { id: string; owner_id: string; status: string }>;
+  plans: PlanRow[];
   participants: ParticipantRow[];
   persons: PersonCardRow[];
   consents: PlanConsentRow[];
@@ -51,12 +50,12 @@ export interface PlanReadRows {
  * a plan's policy facts need, in one round trip instead of six. Each module's rows come from that
  * module's own SQL (consent, people), folded in with `json_agg`, and are read by that module's own
  * function, so the facts are those the separate loaders give (test/plan-with-facts.test.ts).
- * The plans are entities in `em` like any it loads (one it already holds is kept as it is); the
- * participants are models and their persons cards, made from the rows and never entities: a read
- * of a plan changes neither, and the ORM's work for them was a large part of the plan query's.
+ * The plans and their participants are models and their persons cards, made from the rows and
+ * never entities: a read of a plan changes none of them, and the ORM's work for them was the
+ * largest part of the plan query's. Read through `em` (inside its transaction when it has one).
  */
 export async function loadPlansWithFacts(em: EntityManager, planIds: readonly string[], now: Date): Promise<PlansWithFacts> {
-  return plansWithFactsFrom(em, await readPlanRows(em, planIds, now), now);
+  return plansWithFactsFrom(await readPlanRows(em, planIds, now), now);
 }
 
 /** The one statement behind {@link loadPlansWithFacts}: its rows, as of `now`. */
@@ -87,11 +86,8 @@ export async function readPlanRows(em: EntityManager, planIds: readonly string[]
  * give at `now` what rows read at `now` would, as long as `now` is before the plan's first access
  * change after `t0` (the rows' `access_changes`): test/access-clock.property.test.ts holds it.
  */
-export function plansWithFactsFrom(em: EntityManager, result: PlanReadRows, now: Date): PlansWithFacts {
-  const plans = new Map(result.plans.map((data) => {
-    const plan = entityFromRow(em, Plan, data);
-    return [plan.id, plan] as const;
-  }));
+export function plansWithFactsFrom(result: PlanReadRows, now: Date): PlansWithFacts {
+  const plans = new Map(result.plans.map((row) => [row.id, planFromRow(row)] as const));
   const participants = new Map([...plans.keys()].map((planId) => [planId, [] as ParticipantModel[]]));
   for (const data of result.participants) participants.get(data.plan_id)?.push(participantFromRow(data));
   // The owner first, then in the order people joined (the rows come in that order).

@@ -6,7 +6,7 @@ import type { PersonCard as PersonCardModel } from '../../people/person.rows.js'
 import type { ViewerModel as ViewerModelModel } from '../../people/person.service.js';
 import type { Guardianship as GuardianshipModel } from '../../people/guardianship.entity.js';
 import type { Organization as OrganizationModel, Membership as MembershipModel } from '../../organizations/organization.entity.js';
-import type { Plan as PlanModel } from '../../plans/plan.entity.js';
+import type { PlanModel as PlanModelModel } from '../../plans/plan.model.js';
 import type { ParticipantModel as ParticipantModelModel } from '../../plans/participant.model.js';
 import type { Consent as ConsentModel } from '../../consent/consent.entity.js';
 import type { ParticipantsChangedEvent as ParticipantsChangedEventModel } from '../../plans/plan.events.js';
@@ -1910,7 +1910,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ComplaintModel )
     | ( Notification )
     | ( OrganizationModel )
-    | ( PlanModel )
+    | ( PlanModelModel )
     | ( PlanVersionModel )
     | ( ServiceRequestModel )
   ;
@@ -2005,7 +2005,7 @@ export type ResolversTypes = {
   Person: ResolverTypeWrapper<PersonCardModel>;
   PersonKind: PersonKind;
   PersonRefInput: PersonRefInput;
-  Plan: ResolverTypeWrapper<PlanModel>;
+  Plan: ResolverTypeWrapper<PlanModelModel>;
   PlanAlreadyExists: ResolverTypeWrapper<Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<ResolversTypes['Plan']> }>;
   PlanChange: ResolverTypeWrapper<PlanChangeModel>;
   PlanChangeConnection: ResolverTypeWrapper<Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversTypes['PlanChangeEdge']> }>;
@@ -2125,7 +2125,7 @@ export type ResolversParentTypes = {
   ParticipantsChangedEvent: ParticipantsChangedEventModel;
   Person: PersonCardModel;
   PersonRefInput: PersonRefInput;
-  Plan: PlanModel;
+  Plan: PlanModelModel;
   PlanAlreadyExists: Omit<PlanAlreadyExists, 'existingPlan'> & { existingPlan?: Maybe<ResolversParentTypes['Plan']> };
   PlanChange: PlanChangeModel;
   PlanChangeConnection: Omit<PlanChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanChangeEdge']> };
