@@ -90,6 +90,8 @@ export class PlanService {
   readonly #guardians: DataLoader<string, CurrentGuardians | undefined>;
   /** When each plan's access changes by the clock alone, batched likewise. */
   readonly #accessChangesAt: DataLoader<string, Date | null>;
+  /** The facts built for each plan object this request holds (`facts`); forgotten with the rest. */
+  #facts = new WeakMap<PlanModel, Promise<PlanFacts>>();
   /** The cards of the persons taking part in the plans read, by id: what `person` answers without the ORM. */
   readonly #personCards = new Map<string, PersonCard>();
 
@@ -158,6 +160,7 @@ export class PlanService {
 
   /** Forgets what this request has loaded about participants and consents, after another service changed them. */
   forgetParticipants(): void {
+    this.#facts = new WeakMap();
     this.#plans.clearAll();
     this.#activeParticipants.clearAll();
     this.#consents.clearAll();
@@ -186,7 +189,17 @@ export class PlanService {
     return { allowed: can(this.actor, 'plan.read', facts), changesAt: facts.accessChangesAt ?? null };
   }
 
-  async facts(plan: PlanModel): Promise<PlanFacts> {
+  /**
+   * The policy's facts about the plan, built once per plan object a request holds: its check and
+   * each field that asks again (`participants`, `viewerRole`, …) share them, as they share the rows.
+   */
+  facts(plan: PlanModel): Promise<PlanFacts> {
+    let facts = this.#facts.get(plan);
+    if (!facts) this.#facts.set(plan, (facts = this.#buildFacts(plan)));
+    return facts;
+  }
+
+  async #buildFacts(plan: PlanModel): Promise<PlanFacts> {
     const [participants, consents, changesAt, guardians] = await Promise.all([
       this.#activeParticipants.load(plan.id),
       this.#consents.load(plan.id),
