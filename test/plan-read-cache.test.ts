@@ -37,9 +37,17 @@ type Step =
 
 let t: TestApp;
 let others: SeededPerson[];
+const METRICS_TOKEN = 'plan-read-cache-metrics-token-of-this-test';
+
+/** How many `plan(id)` reads this server counted from `source` (docs/operations.md). */
+async function planReads(source: 'kept' | 'read'): Promise<number> {
+  const body = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const sample = new RegExp(`^samplan_plan_reads_total\\{source="${source}"\\} (\\d+)$`, 'm').exec(body);
+  return sample ? Number(sample[1]) : 0;
+}
 
 beforeAll(async () => {
-  t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000', GRAPHQL_RATE_LIMIT_POINTS: '1000000' });
+  t = await startTestApp({ SCHEDULER_INTERVAL_MS: '3600000', GRAPHQL_RATE_LIMIT_POINTS: '1000000', METRICS_TOKEN: METRICS_TOKEN });
   const seed = seedFor(t);
   others = await Promise.all(['ada', 'bo', 'cy'].map((name) => seed.citizen(`cache-${name}`)));
 });
@@ -110,17 +118,21 @@ describe('plan(id) from the kept rows', () => {
     const { planId, owner } = await newPlan();
     const query = 'query($id: ID!) { plan(id: $id) { participants { role person { displayName } } sections { key } } }';
     expect((await t.gql(query, { id: planId }, owner.token)).errors).toBeUndefined();
+    const before = { kept: await planReads('kept'), read: await planReads('read') };
     const kept = await statementsDuring(async () => {
       expect((await t.gql(query, { id: planId }, owner.token)).errors).toBeUndefined();
     });
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatch(/access_log/);
+    expect(await planReads('kept')).toBe(before.kept + 1);
     await plansFor(t).addParticipant(owner, { planId, role: 'RELATIVE', person: { id: others[0]!.id } });
     const after = await statementsDuring(async () => {
       const answer = await t.gql<{ plan: { participants: unknown[] } }>(query, { id: planId }, owner.token);
       expect(answer.data?.plan.participants).toHaveLength(2);
     });
     expect(after).toHaveLength(2);
+    expect(await planReads('read')).toBe(before.read + 1);
+    expect(await planReads('kept')).toBe(before.kept + 1);
   });
 
   it('shows the name a participant’s new token brings at the next read', async () => {

@@ -169,7 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const planDeadlines = new PlanDeadlines({ orm, hub, events, clock, logger, scheduler });
     const evaluationVersions = new EvaluationVersions({ hub, events, logger });
     undo.push({ step: 'plan-deadlines', run: () => planDeadlines.dispose() });
-    const planReads = new PlanReadCache({ events, clock, link: cluster ? () => cluster.link() : undefined });
+    const planReads = new PlanReadCache({ events, clock, link: cluster ? () => cluster.link() : undefined, observe: metrics.planRead });
     undo.push({ step: 'plan-read-cache', run: async () => planReads.dispose() });
     const deps: ServiceDeps = {
       clock,

@@ -6,6 +6,7 @@ import type { DocumentPart } from '../documents/document.template.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxBacklog } from '../notifications/notification.backlog.js';
 import type { DeliveryOutcome } from '../notifications/notification.worker.js';
+import type { PlanRowsSource } from '../plans/plan-read-cache.js';
 
 /** Where the figures read at scrape time come from; each is asked only when Prometheus scrapes. */
 export interface MetricSources {
@@ -54,6 +55,7 @@ export class AppMetrics {
   readonly #groupEntries = new Histogram({ name: 'samplan_document_group_commit_entries', help: 'Changes written by one group-commit statement.', buckets: COUNTS, registers: [this.registry] });
   readonly #syncAnswers = new Counter({ name: 'samplan_document_sync_answers_total', help: 'Sync answers to joining clients, by whether each was encoded from the document or served from memory (an earlier joiner with the same state vector, or the snapshot the document was loaded from).', labelNames: ['source'] as const, registers: [this.registry] });
   readonly #wakes = new Counter({ name: 'samplan_document_wakes_total', help: 'Resting documents that built their Y.Doc again to be changed or read (DOC_REST_AFTER_MS): many against few edits means documents rest too soon.', registers: [this.registry] });
+  readonly #planReads = new Counter({ name: 'samplan_plan_reads_total', help: "plan(id) reads of GraphQL queries, by where the plan's rows came from: kept (an earlier read's, no statement of its own) or read (from the database).", labelNames: ['source'] as const, registers: [this.registry] });
   readonly #operationSeconds = new Histogram({ name: 'samplan_graphql_operation_duration_seconds', help: 'GraphQL operations over HTTP, from request to response, by operation name (anonymous, unknown and other collapse), type and outcome.', labelNames: ['operation_name', 'operation_type', 'outcome'] as const, buckets: SECONDS_REQUEST, registers: [this.registry] });
   readonly #hotReadWait = new Histogram({ name: 'samplan_db_hot_read_wait_seconds', help: "Time a hot read waited for a connection of its own pool.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
   readonly #poolWait = new Histogram({ name: 'samplan_db_pool_acquire_wait_seconds', help: 'Time a query waited for a connection of the database pool.', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
@@ -92,6 +94,11 @@ export class AppMetrics {
   /** Handed to the notification worker. */
   readonly notificationOutcome = (outcome: DeliveryOutcome): void => {
     this.#deliveries.inc({ outcome });
+  };
+
+  /** Handed to the plan read cache (src/plans/plan-read-cache.ts): one call per `plan(id)` of a query. */
+  readonly planRead = (source: PlanRowsSource): void => {
+    this.#planReads.inc({ source });
   };
 
   /** Called by the Apollo plugin once per operation. */

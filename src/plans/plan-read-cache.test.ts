@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../events/event-bus.js';
 import type { Clock } from '../shared/clock.js';
-import { PLAN_READ_TTL_MS, PlanReadCache } from './plan-read-cache.js';
+import { PLAN_READ_TTL_MS, PlanReadCache, type PlanRowsSource } from './plan-read-cache.js';
 import type { PlanStatus } from './plan.entity.js';
 import type { PlanReadRows } from './plan.with-facts.js';
 
@@ -29,7 +29,8 @@ function setUp(options: { link?: () => number | null; maxPlans?: number } = {}) 
   let now = T0;
   const clock: Clock = { now: () => new Date(now) };
   const events = new EventBus();
-  const cache = new PlanReadCache({ events, clock, ...options });
+  const sources: PlanRowsSource[] = [];
+  const cache = new PlanReadCache({ events, clock, ...options, observe: (source) => sources.push(source) });
   const reads: string[] = [];
   /** Reads the plan through the cache; the read itself answers `rows` (or what `answer` gives). */
   const read = (planId: string, answer: () => Promise<PlanReadRows> = async () => rowsOf(planId)) =>
@@ -37,15 +38,17 @@ function setUp(options: { link?: () => number | null; maxPlans?: number } = {}) 
       reads.push(planId);
       return answer();
     });
-  return { cache, events, reads, read, advance: (ms: number) => (now += ms) };
+  return { cache, events, reads, read, sources, advance: (ms: number) => (now += ms) };
 }
 
 describe('PlanReadCache', () => {
   it('reads a plan once for every caller at the same time, and keeps it for the next', async () => {
-    const { read, reads } = setUp();
+    const { read, reads, sources } = setUp();
     await Promise.all([read('p'), read('p'), read('p')]);
     await read('p');
     expect(reads).toEqual(['p']);
+    // What the metric counts: one read, three uses without a statement of their own.
+    expect(sources).toEqual(['read', 'kept', 'kept', 'kept']);
   });
 
   it('reads again after an event about the plan, and only that plan', async () => {

@@ -23,7 +23,12 @@ export interface PlanReadCacheOptions {
   link?: () => number | null;
   ttlMs?: number;
   maxPlans?: number;
+  /** Told at every use where the rows came from (the metric `samplan_plan_reads_total`). */
+  observe?: (source: PlanRowsSource) => void;
 }
+
+/** `kept`: an earlier read's rows, or one under way, shared (no statement of its own); `read`: read for this use. */
+export type PlanRowsSource = 'kept' | 'read';
 
 interface Entry {
   rows: Promise<PlanReadRows>;
@@ -77,8 +82,10 @@ export class PlanReadCache {
       // Kept in order of use, so the one read longest ago is the first to go.
       this.#entries.delete(planId);
       this.#entries.set(planId, kept);
+      this.options.observe?.('kept');
       return kept.rows;
     }
+    this.options.observe?.('read');
     const rows = read(now).then(deepFreeze);
     if (link === null) return rows;
     // Until the rows are in, concurrent callers share the read.
