@@ -33,11 +33,11 @@ function setUp(options: { link?: () => number | null; maxPlans?: number } = {}) 
   const cache = new PlanReadCache({ events, clock, ...options, observe: (source) => sources.push(source) });
   const reads: string[] = [];
   /** Reads the plan through the cache; the read itself answers `rows` (or what `answer` gives). */
-  const read = (planId: string, answer: () => Promise<PlanReadRows> = async () => rowsOf(planId)) =>
-    cache.rows(planId, async () => {
+  const read = async (planId: string, answer: () => Promise<PlanReadRows> = async () => rowsOf(planId)) =>
+    (await cache.rows(planId, async () => {
       reads.push(planId);
       return answer();
-    });
+    })).rows;
   return { cache, events, reads, read, sources, advance: (ms: number) => (now += ms) };
 }
 
@@ -98,6 +98,40 @@ describe('PlanReadCache', () => {
     advance(1);
     await read('p');
     expect(reads).toEqual(['p', 'p']);
+  });
+
+  it('gives a caller who joins a read under way its rows only if they still hold when it asked', async () => {
+    const { cache, reads, advance } = setUp();
+    let finish!: (rows: PlanReadRows) => void;
+    const first = cache.rows('p', async () => {
+      reads.push('p');
+      return new Promise((resolve) => (finish = resolve));
+    });
+    await Promise.resolve();
+    // Asked after the instant the rows under way stop holding (a consent that ended meanwhile).
+    advance(6_000);
+    const joined = cache.rows('p', async () => {
+      reads.push('p');
+      return rowsOf('p');
+    });
+    finish(rowsOf('p', { changesAt: T0 + 5_000 }));
+    expect((await first).at.getTime()).toBe(T0);
+    const late = await joined;
+    expect(late.at.getTime()).toBe(T0 + 6_000);
+    expect(reads).toEqual(['p', 'p']);
+    expect(late.rows.access_changes).toEqual([]);
+  });
+
+  it('tells each caller the instant to build its facts at: its own, at or after the read', async () => {
+    const { cache, advance, sources } = setUp();
+    const at = async () => (await cache.rows('p', async () => rowsOf('p'))).at.getTime();
+    expect(await at()).toBe(T0);
+    advance(1_000);
+    expect(await at()).toBe(T0 + 1_000);
+    // A clock set back before the read (a test's, or the system's corrected): read again, at that instant.
+    advance(-2_000);
+    expect(await at()).toBe(T0 - 1_000);
+    expect(sources).toEqual(['read', 'kept', 'read']);
   });
 
   it('uses rows no longer than the TTL without an event', async () => {

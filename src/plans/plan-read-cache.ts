@@ -30,8 +30,16 @@ export interface PlanReadCacheOptions {
 /** `kept`: an earlier read's rows, or one under way, shared (no statement of its own); `read`: read for this use. */
 export type PlanRowsSource = 'kept' | 'read';
 
+/** A plan's rows and the instant the caller's facts are to be built at: one at which they hold. */
+export interface RowsAt {
+  rows: PlanReadRows;
+  at: Date;
+}
+
 interface Entry {
   rows: Promise<PlanReadRows>;
+  /** When the read began (ms): the rows are those of that instant. */
+  readAt: number;
   /** The rows once they are in. */
   read: PlanReadRows | null;
   /** The link's number when the read began: rows read under another are not trusted. */
@@ -71,25 +79,37 @@ export class PlanReadCache {
   }
 
   /**
-   * The plan's rows: kept ones while they may be used, else read by `read` (one read for every
-   * concurrent caller) as of `now`, which the caller's facts must then be built at.
+   * The plan's rows, with the instant (now) the caller builds its facts at: kept ones while they
+   * may be used, else read by `read` as of now (one read for every concurrent caller). Rows read at
+   * one instant give at a later one the facts a read then would, until their `rowsHoldUntil`
+   * (test/access-clock.property.test.ts): used only in between.
    */
-  rows(planId: string, read: (now: Date) => Promise<PlanReadRows>): Promise<PlanReadRows> {
+  async rows(planId: string, read: (now: Date) => Promise<PlanReadRows>): Promise<RowsAt> {
     const now = this.options.clock.now();
     const link = this.options.link ? this.options.link() : 0;
     const kept = this.#entries.get(planId);
-    if (kept && kept.link === link && link !== null && now.getTime() < kept.usableUntil) {
+    if (kept && kept.link === link && link !== null && kept.readAt <= now.getTime() && now.getTime() < kept.usableUntil) {
       // Kept in order of use, so the one read longest ago is the first to go.
       this.#entries.delete(planId);
       this.#entries.set(planId, kept);
-      this.options.observe?.('kept');
-      return kept.rows;
+      const rows = await kept.rows;
+      // A read that was under way may bring rows that stopped holding before this caller asked
+      // (a consent that ended meanwhile): then it reads for itself.
+      if (now.getTime() < (rowsHoldUntil(rows)?.getTime() ?? Number.POSITIVE_INFINITY)) {
+        this.options.observe?.('kept');
+        return { rows, at: now };
+      }
     }
     this.options.observe?.('read');
+    return { rows: await this.#read(planId, read, now, link), at: now };
+  }
+
+  /** Reads the plan's rows as of `now` and keeps them for others while the link is up. */
+  #read(planId: string, read: (now: Date) => Promise<PlanReadRows>, now: Date, link: number | null): Promise<PlanReadRows> {
     const rows = read(now).then(deepFreeze);
     if (link === null) return rows;
     // Until the rows are in, concurrent callers share the read.
-    const entry: Entry = { rows, read: null, link, usableUntil: Number.POSITIVE_INFINITY };
+    const entry: Entry = { rows, readAt: now.getTime(), read: null, link, usableUntil: Number.POSITIVE_INFINITY };
     this.#entries.delete(planId);
     this.#entries.set(planId, entry);
     while (this.#entries.size > this.#maxPlans) this.#entries.delete(this.#entries.keys().next().value!);

@@ -150,9 +150,9 @@ export class PlanService {
     const planId = parseId(id, 'Plan');
     const cache = this.deps.readCache;
     if (cache) {
-      const rows = await cache.rows(planId, (at) => readPlanRows(this.em, [planId], at));
+      const { rows, at } = await cache.rows(planId, (now) => readPlanRows(this.em, [planId], now));
       // Priming keeps what this request already read, so it sees one plan throughout.
-      const loaded = this.#primeWith(plansWithFactsFrom(rows, this.deps.clock.now()));
+      const loaded = this.#primeWith(plansWithFactsFrom(rows, at));
       this.#plans.prime(planId, loaded.plans.get(planId) ?? null);
     }
     return this.get(planId);
