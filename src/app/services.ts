@@ -29,8 +29,8 @@ export interface ServiceDeps extends PeopleDeps {
   evaluationVersions: EvaluationVersions;
   /** The group commit every operation's access-log rows go through. */
   accessLogWriter: AccessLogWriter;
-  /** Plans' rows kept between requests for `plan(id)` (src/plans/plan-read-cache.ts); null: none kept. */
-  planReads: PlanReadCache | null;
+  /** Plans' rows kept between requests for `plan(id)` (src/plans/plan-read-cache.ts). */
+  planReads: PlanReadCache;
 }
 
 /** The services of one request (or one subscription event), bound to its actor and EntityManager. */

@@ -34,8 +34,8 @@ export interface PlanDeps {
   organizations: OrganizationService;
   /** Config `ENDED_PLAN_READ_DAYS`: who still reads an ended plan (docs/consent.md). */
   endedPlanReadDays: number;
-  /** Plans' rows kept between requests, for `getForRead` (none: every read reads them). */
-  readCache?: PlanReadCache | null;
+  /** Plans' rows kept between requests, for `getForRead`. */
+  readCache: PlanReadCache;
 }
 
 type VersionConflict = { __typename: 'VersionConflict'; message: string; currentVersion: number };
@@ -148,13 +148,10 @@ export class PlanService {
    */
   async getForRead(id: string): Promise<PlanModel> {
     const planId = parseId(id, 'Plan');
-    const cache = this.deps.readCache;
-    if (cache) {
-      const { rows, at } = await cache.rows(planId, (now) => readPlanRows(this.em, [planId], now));
-      // Priming keeps what this request already read, so it sees one plan throughout.
-      const loaded = this.#primeWith(plansWithFactsFrom(rows, at));
-      this.#plans.prime(planId, loaded.plans.get(planId) ?? null);
-    }
+    const { rows, at } = await this.deps.readCache.rows(planId, (now) => readPlanRows(this.em, [planId], now));
+    // Priming keeps what this request already read, so it sees one plan throughout.
+    const loaded = this.#primeWith(plansWithFactsFrom(rows, at));
+    this.#plans.prime(planId, loaded.plans.get(planId) ?? null);
     return this.get(planId);
   }
 
